@@ -1,0 +1,97 @@
+import type { Knex } from 'knex'
+import { ApiError } from '../errors/errors.ts'
+import type { Transaction } from '../db/database.ts'
+import { OPERATOR_ROLE, permissionsFor } from '../tenancy/roles.ts'
+import type { AccessClaims } from './tokens.ts'
+
+/** The signed-in caller of a request, as route handlers see it in `request.auth`. */
+export interface Principal {
+  userId: string
+  email: string
+  name: string
+  /** Null for platform operators, who act across tenants through admin routes only. */
+  tenant: { id: string, slug: string, name: string } | null
+  roles: string[]
+  permissions: Set<string>
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Serve without a signed-in caller (sign-in, health, JWKS, machine routes with their own auth). */
+    public?: boolean
+    /** The permission a caller needs; plugin routes must name one of their declared permissions. */
+    permission?: string
+    /** Platform operators only. */
+    operator?: boolean
+  }
+  interface FastifyRequest {
+    auth: Principal | null
+    /** `db.withTenant` for the caller's tenant; 403 for callers without a tenant. */
+    withTenant<T> (fn: (trx: Transaction) => Promise<T>): Promise<T>
+  }
+}
+
+// Suspension, disabling and role changes reach every instance within this window.
+const TTL_MS = 2000
+const LIMIT = 10_000
+
+interface Cached { at: number, principal?: Principal, error?: ApiError }
+
+/** Turns verified token claims into a Principal from current database state, briefly cached. */
+export function createPrincipalResolver (owner: Knex, availablePermissions: (tenantId: string) => string[]) {
+  const cache = new Map<string, Cached>()
+
+  async function load (claims: AccessClaims): Promise<Principal> {
+    if (claims.tid === undefined) {
+      const op = await owner('operators').where({ id: claims.sub }).first()
+      if (!op) throw new ApiError('invalid_token', 'The account behind this token no longer exists')
+      if (op.disabled) throw new ApiError('account_disabled')
+      return { userId: op.id, email: op.email, name: op.name, tenant: null, roles: [OPERATOR_ROLE], permissions: new Set() }
+    }
+    const row = await owner('users').join('tenants', 'tenants.id', 'users.tenant_id')
+      .where({ 'users.tenant_id': claims.tid, 'users.id': claims.sub })
+      .first('users.id', 'users.email', 'users.name', 'users.roles', 'users.disabled', 'tenants.slug', 'tenants.name as tenant_name', 'tenants.status')
+    if (!row) throw new ApiError('invalid_token', 'The account behind this token no longer exists')
+    if (row.status !== 'active') throw new ApiError('tenant_suspended', 'The tenant is suspended; contact your provider')
+    if (row.disabled) throw new ApiError('account_disabled')
+    const roles: string[] = JSON.parse(row.roles)
+    return {
+      userId: row.id,
+      email: row.email,
+      name: row.name,
+      tenant: { id: claims.tid, slug: row.slug, name: row.tenant_name },
+      roles,
+      permissions: permissionsFor(roles, availablePermissions(claims.tid))
+    }
+  }
+
+  return {
+    async resolve (claims: AccessClaims): Promise<Principal> {
+      const key = `${claims.tid ?? '-'}:${claims.sub}`
+      const hit = cache.get(key)
+      const now = Date.now()
+      if (hit && now - hit.at < TTL_MS) {
+        if (hit.error) throw hit.error
+        return hit.principal as Principal
+      }
+      if (cache.size >= LIMIT) cache.clear()
+      try {
+        const principal = await load(claims)
+        cache.set(key, { at: now, principal })
+        return principal
+      } catch (err) {
+        if (err instanceof ApiError) cache.set(key, { at: now, error: err })
+        throw err
+      }
+    },
+    /** Drops cached state after a change made on this instance (others catch up within TTL_MS). */
+    forget (tenantId: string | null, userId?: string): void {
+      for (const key of cache.keys()) {
+        const [tid, sub] = key.split(':')
+        if ((tenantId === null || tid === tenantId) && (userId === undefined || sub === userId)) cache.delete(key)
+      }
+    }
+  }
+}
+
+export type PrincipalResolver = ReturnType<typeof createPrincipalResolver>

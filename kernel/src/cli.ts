@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+import { randomBytes } from 'node:crypto'
+import { parseArgs } from 'node:util'
+import { createKernel, createLogger, type Kernel } from './kernel.ts'
+import { loadConfig } from './config/config.ts'
+import { StartupError } from './errors/errors.ts'
+import { readManifest } from './plugins/manifest.ts'
+import { checkKernelRange } from './plugins/order.ts'
+import { isDefinedPlugin } from './plugins/define.ts'
+import { DEMO_ACCOUNTS, DEMO_OPERATOR } from './tenancy/seed.ts'
+import { slugPattern } from './tenancy/tenants.ts'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+const usage = `Usage: monozu <command>
+  start [--profile all|cloud|ingest] [--port N]   run the platform
+  migrate                                         apply kernel and plugin migrations, then exit
+  tenant create --name N --slug S --admin-email E [--admin-password P]
+  plugin validate <dir>                           check a plugin folder's manifest and entry`
+
+function fail (message: string, code = 2): never {
+  console.error(message)
+  process.exit(code)
+}
+
+async function start (args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { profile: { type: 'string', default: 'all' }, port: { type: 'string' } } })
+  const profile = values.profile as string
+  if (!['all', 'cloud', 'ingest'].includes(profile)) fail(`--profile must be all, cloud or ingest, not "${profile}"`)
+  if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) fail(`--port must be an integer 0-65535, not "${values.port}"`)
+  const kernel = await createKernel({ ...(values.port ? { config: { port: Number(values.port) } } : {}), profile: profile as 'all' })
+  const url = await kernel.start()
+  const log = kernel.app.log
+  log.info({ url, profile, plugins: kernel.registry.records.map(r => `${r.manifest.id}@${r.manifest.version}:${r.state}`) }, 'Monozu Cloud is ready')
+  if (kernel.demo) {
+    const where = kernel.demo.passwordFile ? ` (kept in ${kernel.demo.passwordFile})` : ' (MONOZU_DEMO_PASSWORD)'
+    console.log(`\n  Monozu Cloud is running at ${url}\n  Demo sign-in: ${DEMO_ACCOUNTS.map(a => a.email).join(', ')}, ${DEMO_OPERATOR}\n  Password: ${kernel.demo.password}${where}\n`)
+  }
+  let signals = 0
+  const shutdown = (signal: string) => {
+    if (++signals > 1) { log.warn('second signal: exiting now'); process.exit(1) }
+    log.info({ signal }, 'shutting down: finishing in-flight requests')
+    kernel.stop().then(() => { log.info('stopped'); process.exit(0) }, err => { log.error({ err }, 'shutdown failed'); process.exit(1) })
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+async function withKernel (fn: (kernel: Kernel) => Promise<void>): Promise<void> {
+  const kernel = await createKernel({ seedDemo: false, logger: createLogger({ logLevel: loadConfig().logLevel === 'info' ? 'warn' : loadConfig().logLevel }) })
+  try { await fn(kernel) } finally { await kernel.stop() }
+}
+
+async function tenantCreate (args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { name: { type: 'string' }, slug: { type: 'string' }, 'admin-email': { type: 'string' }, 'admin-password': { type: 'string' } } })
+  const { name, slug } = values
+  const email = values['admin-email']
+  if (!name || !slug || !email) fail('tenant create needs --name, --slug and --admin-email')
+  if (!new RegExp(slugPattern).test(slug)) fail(`--slug must match ${slugPattern}`)
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) fail(`--admin-email "${email}" is not an email address`)
+  const given = values['admin-password']
+  if (given !== undefined && given.length < 10) fail('--admin-password must have at least 10 characters')
+  const password = given ?? randomBytes(12).toString('base64url')
+  await withKernel(async kernel => {
+    const tenant = await kernel.tenancy.createTenant({ name, slug })
+    const admin = await kernel.tenancy.createUser(tenant.id, { email, name: `${name} Admin`, password, roles: ['tenant-admin'] })
+    await kernel.audit.record({ action: 'tenant.created', actor: 'cli', tenantId: tenant.id, target: `tenant:${tenant.id}`, details: { slug } })
+    console.log(JSON.stringify({ tenant, admin: { id: admin.id, email: admin.email }, ...(given ? {} : { generatedPassword: password }) }, null, 2))
+  })
+}
+
+async function pluginValidate (args: string[]): Promise<void> {
+  const dir = resolve(args[0] ?? fail('plugin validate needs a folder'))
+  const manifest = readManifest(dir)
+  checkKernelRange(manifest)
+  const entry = join(dir, manifest.entry ?? 'src/index.ts')
+  const mod = await import(pathToFileURL(entry).href)
+  if (!isDefinedPlugin(mod.default)) throw new StartupError('entry_invalid', `${entry} must default-export definePlugin({ ... })`)
+  console.log(`${manifest.id}@${manifest.version}: plugin.json and ${entry} are valid`)
+}
+
+async function main (): Promise<void> {
+  const [command, sub, ...rest] = process.argv.slice(2)
+  if (command === 'start') return start([sub, ...rest].filter((a): a is string => a !== undefined))
+  if (command === 'migrate') return withKernel(async () => { console.log('migrations applied') })
+  if (command === 'tenant' && sub === 'create') return tenantCreate(rest)
+  if (command === 'plugin' && sub === 'validate') return pluginValidate(rest)
+  fail(usage, command === undefined || command === 'help' || command === '--help' ? 0 : 2)
+}
+
+main().catch(err => {
+  if (err instanceof StartupError) fail(`monozu: ${err.message}`, 1)
+  console.error(err)
+  process.exit(1)
+})

@@ -1,0 +1,93 @@
+import { Ajv } from 'ajv'
+import { StartupError } from '../errors/errors.ts'
+
+export interface KernelConfig {
+  port: number
+  host: string
+  dataDir: string
+  databaseUrl: string | undefined
+  databaseAppUrl: string | undefined
+  databasePoolMax: number
+  redisUrl: string | undefined
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  publicUrl: string | undefined
+  adminPanelEnabled: boolean
+  pluginsDirs: string[]
+  accessTokenTtlSeconds: number
+  demoPassword: string | undefined
+  nodeEnv: string
+}
+
+interface Variable {
+  key: keyof KernelConfig
+  env: string
+  expects: string
+  parse: (raw: string) => unknown
+  fallback: unknown
+}
+
+const int = (raw: string) => (/^\d+$/.test(raw) ? Number(raw) : Number.NaN)
+const bool = (raw: string) => (raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : undefined)
+const list = (raw: string) => raw.split(/[,:]/).map(s => s.trim()).filter(Boolean)
+
+/** The one table of environment variables: README's configuration table mirrors it. */
+export const variables: Variable[] = [
+  { key: 'port', env: 'PORT', expects: 'an integer port 0-65535', parse: int, fallback: 8000 },
+  { key: 'host', env: 'HOST', expects: 'a host name or IP address to listen on', parse: s => s, fallback: '127.0.0.1' },
+  { key: 'dataDir', env: 'DATA_DIR', expects: 'a folder path for keys and the embedded database', parse: s => s, fallback: '.monozu' },
+  { key: 'databaseUrl', env: 'DATABASE_URL', expects: 'postgres://... or mssql://... (unset: embedded PGlite in DATA_DIR)', parse: s => s, fallback: undefined },
+  { key: 'databaseAppUrl', env: 'DATABASE_APP_URL', expects: 'a URL for the non-superuser runtime role (unset: provisioned from DATABASE_URL)', parse: s => s, fallback: undefined },
+  { key: 'databasePoolMax', env: 'DATABASE_POOL_MAX', expects: 'an integer 1-200', parse: int, fallback: 10 },
+  { key: 'redisUrl', env: 'REDIS_URL', expects: 'redis://host:port', parse: s => s, fallback: undefined },
+  { key: 'logLevel', env: 'LOG_LEVEL', expects: 'one of fatal, error, warn, info, debug, trace, silent', parse: s => s, fallback: 'info' },
+  { key: 'publicUrl', env: 'PUBLIC_URL', expects: 'an absolute http(s) URL where users reach the platform', parse: s => s, fallback: undefined },
+  { key: 'adminPanelEnabled', env: 'ADMIN_PANEL_ENABLED', expects: 'true or false', parse: bool, fallback: false },
+  { key: 'pluginsDirs', env: 'PLUGINS_DIRS', expects: 'a comma- or colon-separated list of plugin folders', parse: list, fallback: [] },
+  { key: 'accessTokenTtlSeconds', env: 'ACCESS_TOKEN_TTL', expects: 'seconds, an integer 60-3600', parse: int, fallback: 600 },
+  { key: 'demoPassword', env: 'MONOZU_DEMO_PASSWORD', expects: 'a password of at least 8 characters', parse: s => s, fallback: undefined },
+  { key: 'nodeEnv', env: 'NODE_ENV', expects: 'development, production or test', parse: s => s, fallback: 'development' }
+]
+
+const schema = {
+  type: 'object',
+  properties: {
+    port: { type: 'integer', minimum: 0, maximum: 65535 },
+    host: { type: 'string', minLength: 1 },
+    dataDir: { type: 'string', minLength: 1 },
+    databaseUrl: { type: 'string', pattern: '^(postgres|postgresql|mssql)://' },
+    databaseAppUrl: { type: 'string', pattern: '^(postgres|postgresql|mssql)://' },
+    databasePoolMax: { type: 'integer', minimum: 1, maximum: 200 },
+    redisUrl: { type: 'string', pattern: '^rediss?://' },
+    logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    publicUrl: { type: 'string', pattern: '^https?://[^\\s]+$' },
+    adminPanelEnabled: { type: 'boolean' },
+    pluginsDirs: { type: 'array', items: { type: 'string' } },
+    accessTokenTtlSeconds: { type: 'integer', minimum: 60, maximum: 3600 },
+    demoPassword: { type: 'string', minLength: 8 },
+    nodeEnv: { enum: ['development', 'production', 'test'] }
+  }
+} as const
+
+const validate = new Ajv({ allErrors: true }).compile(schema)
+
+/** Reads and validates the environment. A bad value names the variable and what it expected. */
+export function loadConfig (env: Record<string, string | undefined> = process.env, overrides: Partial<KernelConfig> = {}): KernelConfig {
+  const config: Record<string, unknown> = {}
+  for (const v of variables) {
+    const raw = env[v.env]
+    config[v.key] = raw === undefined || raw === '' ? v.fallback : v.parse(raw)
+  }
+  Object.assign(config, overrides)
+  for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key]
+  if (!validate(config)) {
+    const problems = (validate.errors ?? []).map(e => {
+      const key = e.instancePath.split('/')[1] ?? ''
+      const v = variables.find(x => x.key === key)
+      const got = v ? JSON.stringify(env[v.env] ?? config[key]) : ''
+      return v ? `${v.env}=${got} is not valid: expected ${v.expects}` : `${e.instancePath} ${e.message}`
+    })
+    throw new StartupError('config_invalid', [...new Set(problems)].join('; '))
+  }
+  for (const v of variables) if (!(v.key in config)) config[v.key] = undefined
+  return config as unknown as KernelConfig
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import knex, { type Knex } from 'knex'
+import pg from 'pg'
+import { StartupError } from '../../errors/errors.ts'
+import type { Connections } from '../connections.ts'
+import { APP_ROLE, postgresSql } from './sql.ts'
+
+// bigint (count(*)) as a number, as PGlite gives it: counts stay far below 2^53.
+pg.types.setTypeParser(20, (v: string) => Number.parseInt(v, 10))
+
+const pool = (max: number) => ({ min: 0, max, idleTimeoutMillis: 10_000 })
+
+export function runtimeRoleName (database: string): string {
+  return `mz_rt_${database.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63)
+}
+
+function runtimePassword (dataDir: string): string {
+  const file = join(dataDir, 'db-runtime-password')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(dataDir, { recursive: true })
+  const password = randomBytes(24).toString('base64url')
+  writeFileSync(file, password + '\n', { mode: 0o600 })
+  return password
+}
+
+async function ignoreDuplicate (work: Promise<unknown>): Promise<void> {
+  // Roles are cluster-wide: parallel kernels on one cluster may race to create the same one.
+  try { await work } catch (err) {
+    const code = (err as { code?: string }).code
+    if (code !== '42710' && code !== '23505' && code !== 'XX000') throw err
+  }
+}
+
+/** Creates the shared NOLOGIN app role and this database's runtime login, returns its URL. */
+async function provisionRuntimeLogin (owner: Knex, url: URL, dataDir: string): Promise<string> {
+  const database = decodeURIComponent(url.pathname.slice(1)) || 'postgres'
+  const login = runtimeRoleName(database)
+  const password = runtimePassword(dataDir)
+  const exists = async (name: string) => (await owner.raw('select 1 from pg_roles where rolname = ?', [name])).rows.length > 0
+  if (!(await exists(APP_ROLE))) await ignoreDuplicate(owner.raw(`create role ${APP_ROLE} nologin nosuperuser nobypassrls`))
+  if (!(await exists(login))) await ignoreDuplicate(owner.raw(`create role ${login} login nosuperuser nobypassrls noinherit nocreatedb nocreaterole`))
+  await owner.raw(`alter role ${login} with login password ${owner.client.escapeBinding(password)}`)
+  await ignoreDuplicate(owner.raw(`grant ${APP_ROLE} to ${login}`))
+  await owner.raw(`grant connect on database "${database.replace(/"/g, '""')}" to ${login}`)
+  await owner.raw(`grant usage on schema public to ${APP_ROLE}`)
+  const app = new URL(url.href)
+  app.username = login
+  app.password = password
+  return app.href
+}
+
+export async function connectPostgres (options: { url: string, appUrl?: string | undefined, dataDir: string, poolMax: number }): Promise<Connections> {
+  const owner = knex({ client: 'pg', connection: options.url, pool: pool(2) })
+  await owner.raw('select 1')
+  const appUrl = options.appUrl ?? await provisionRuntimeLogin(owner, new URL(options.url), options.dataDir)
+  const app = knex({ client: 'pg', connection: appUrl, pool: pool(options.poolMax) })
+  return {
+    dialect: 'postgres',
+    owner,
+    app,
+    async checkRuntimeRole () {
+      const unsafe = (await app.raw(postgresSql.unsafeRoles)).rows.map((r: { name: string }) => r.name)
+      if (unsafe.length > 0) {
+        throw new StartupError('db_role_unsafe', `the request pool logs in as a role that is or can become ${unsafe.join(', ')} (superuser or BYPASSRLS); give DATABASE_APP_URL a plain login role`)
+      }
+      const owned = (await app.raw(postgresSql.ownedRelations)).rows[0].n
+      if (owned > 0) throw new StartupError('db_role_unsafe', `the request pool's login role owns ${owned} relation(s); table owners can disable RLS`)
+      const member = (await app.raw('select pg_has_role(current_user, ?, \'MEMBER\') as ok', [APP_ROLE])).rows[0].ok
+      if (!member) throw new StartupError('db_role_unsafe', `the request pool's login role is not a member of ${APP_ROLE}`)
+    },
+    async close () { await Promise.all([app.destroy(), owner.destroy()]) }
+  }
+}

@@ -1,0 +1,37 @@
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { Knex } from 'knex'
+import { StartupError } from '../errors/errors.ts'
+
+const migrationFile = /^\d{3,}[-_][\w-]+\.(ts|js|mjs)$/
+
+/** The migration table of one owner (the kernel or a plugin id): `mz_migrations_<owner>`. */
+export function migrationTable (owner: string): string {
+  return `mz_migrations_${owner.replace(/-/g, '_')}`
+}
+
+/**
+ * Applies the migrations in `dir` (files `NNN-name.ts` exporting `up(knex)` and optionally
+ * `down(knex)`) on the owner connection, each in its own transaction, using knex's migrator
+ * and its lock so that several instances starting together apply each migration once.
+ */
+export async function migrate (owner: Knex, ownerId: string, dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return []
+  const files = readdirSync(dir).filter(f => migrationFile.test(f)).sort()
+  const source: Knex.MigrationSource<string> = {
+    getMigrations: async () => files,
+    getMigrationName: f => f,
+    getMigration: async f => {
+      const mod = await import(pathToFileURL(join(dir, f)).href) as Partial<Knex.Migration>
+      if (typeof mod.up !== 'function') throw new Error(`${join(dir, f)} must export async function up(knex)`)
+      return { up: mod.up, down: mod.down ?? (async () => { throw new Error(`${f} has no down(); it cannot be undone`) }) }
+    }
+  }
+  try {
+    const [, applied] = await owner.migrate.latest({ migrationSource: source, tableName: migrationTable(ownerId) }) as [number, string[]]
+    return applied
+  } catch (err) {
+    throw new StartupError('migration_failed', `${ownerId}: ${(err as Error).message}`, { pluginId: ownerId, cause: err })
+  }
+}

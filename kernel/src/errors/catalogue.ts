@@ -1,0 +1,49 @@
+/**
+ * Every error the kernel reports, by stable code. HTTP errors become problem+json bodies;
+ * start-up errors stop the process with the code in the message. Partners match on `code`,
+ * so codes never change once shipped; titles may be reworded.
+ */
+export const httpErrors = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  bad_request: { status: 400, title: 'Bad request' },
+  tenant_required: { status: 400, title: 'Several tenants match; name the tenant' },
+  unauthorized: { status: 401, title: 'Authentication required' },
+  invalid_token: { status: 401, title: 'The access token is not valid' },
+  token_expired: { status: 401, title: 'The access token has expired' },
+  invalid_credentials: { status: 401, title: 'Email or password is wrong' },
+  tenant_suspended: { status: 403, title: 'The tenant is suspended' },
+  account_disabled: { status: 403, title: 'The account is disabled' },
+  forbidden: { status: 403, title: 'You lack the permission for this' },
+  feature_disabled: { status: 403, title: 'This module is not enabled for the tenant' },
+  not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  conflict: { status: 409, title: 'Conflict' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  too_many_requests: { status: 429, title: 'Too many requests' },
+  internal_error: { status: 500, title: 'Internal server error' },
+  service_unavailable: { status: 503, title: 'Service unavailable' }
+} as const
+
+export type HttpErrorCode = keyof typeof httpErrors
+
+export const startupErrors = {
+  config_invalid: 'The configuration is not valid',
+  manifest_unreadable: 'A plugin manifest cannot be read',
+  manifest_invalid: 'A plugin manifest breaks plugin.schema.json',
+  plugin_duplicate: 'Two plugins share one id',
+  kernel_incompatible: 'A plugin does not support this kernel version',
+  dependency_missing: 'A plugin depends on a plugin that is not installed',
+  dependency_version: 'A plugin depends on a version of a plugin that is not installed',
+  dependency_cycle: 'Plugin dependencies form a cycle',
+  prefix_overlap: 'Two plugins claim overlapping route prefixes',
+  entry_invalid: 'A plugin entry does not default-export definePlugin(...)',
+  route_outside_prefix: 'A plugin registered a route outside its declared prefixes',
+  route_permission: 'A plugin route names no declared permission',
+  plugin_start_failed: 'A plugin threw while starting',
+  migration_failed: 'A migration failed',
+  rls_missing: 'A tenant table lacks forced row-level security',
+  db_role_unsafe: 'The runtime database role can bypass row-level security'
+} as const
+
+export type StartupErrorCode = keyof typeof startupErrors

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import swagger from '@fastify/swagger'
+import { KERNEL_API_VERSION } from '../version.ts'
+import { installProblemHandlers } from './problem.ts'
+
+const requestId = /^[\w.:-]{8,100}$/
+
+/** Unknown fields are rejected: object schemas that say nothing get additionalProperties false. */
+function closeObjects (schema: unknown): void {
+  if (!schema || typeof schema !== 'object') return
+  const s = schema as Record<string, unknown>
+  if (s.type === 'object' && s.properties && s.additionalProperties === undefined) s.additionalProperties = false
+  for (const key of ['properties', 'items', 'anyOf', 'oneOf', 'allOf']) {
+    const child = s[key]
+    if (Array.isArray(child)) child.forEach(closeObjects)
+    else if (key === 'properties' && child && typeof child === 'object') Object.values(child).forEach(closeObjects)
+    else closeObjects(child)
+  }
+}
+
+export async function createServer (logger: FastifyServerOptions['loggerInstance']): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger,
+    genReqId: req => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && requestId.test(given) ? given : randomUUID()
+    },
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } }
+  }) as unknown as FastifyInstance
+  app.addHook('onRoute', route => {
+    const schema = route.schema as Record<string, unknown> | undefined
+    if (schema) for (const part of ['body', 'querystring', 'params']) closeObjects(schema[part])
+  })
+  app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
+  installProblemHandlers(app)
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Monozu Cloud API', version: KERNEL_API_VERSION, description: 'Kernel and plugin routes. Errors are application/problem+json (RFC 9457) with a stable `code`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }]
+    }
+  })
+  app.get('/api/docs/json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
+  return app
+}

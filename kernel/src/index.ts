@@ -1,0 +1,16 @@
+/**
+ * @monozu/kernel: everything a plugin may use. Anything not exported here is internal and
+ * may change without notice.
+ */
+export { KERNEL_API_VERSION } from './version.ts'
+export { definePlugin, type PluginContext, type PluginDefinition, type DefinedPlugin } from './plugins/define.ts'
+export type { PluginManifest, LocalText } from './plugins/manifest.ts'
+export { tenantTable } from './db/tenant-table.ts'
+export { isUuid, type Database, type Transaction, type PlatformPurpose } from './db/database.ts'
+export type { Principal } from './auth/principal.ts'
+export type { AuditService, AuditEntry } from './audit/audit.ts'
+export { ApiError } from './errors/errors.ts'
+export { httpErrors, type HttpErrorCode } from './errors/catalogue.ts'
+export { pageQuery, pageOf, page, encodeCursor, decodeCursor } from './http/pagination.ts'
+export { createKernel, type Kernel, type KernelOptions } from './kernel.ts'
+export type { KernelConfig } from './config/config.ts'

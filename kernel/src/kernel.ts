@@ -1,0 +1,125 @@
+import { fileURLToPath } from 'node:url'
+import type { FastifyInstance } from 'fastify'
+import pino from 'pino'
+import { createAudit, type AuditService } from './audit/audit.ts'
+import { registerLogin } from './auth/login.ts'
+import { installGuard } from './auth/guard.ts'
+import { loadSigningKeys } from './auth/keys.ts'
+import { createPrincipalResolver } from './auth/principal.ts'
+import { createTokenService, type TokenService } from './auth/tokens.ts'
+import { loadConfig, type KernelConfig } from './config/config.ts'
+import type { Connections } from './db/connections.ts'
+import { assertTenantTablesProtected, createDatabase, type Database } from './db/database.ts'
+import { connect } from './db/connect.ts'
+import { migrate } from './db/migrate.ts'
+import { createServer } from './http/server.ts'
+import { registerSystemRoutes } from './http/system-routes.ts'
+import { discover, type Candidate } from './plugins/discover.ts'
+import { loadPlugins } from './plugins/load.ts'
+import { PluginRegistry } from './plugins/registry.ts'
+import type { Profile } from './plugins/order.ts'
+import { shareKernelWithPlugins } from './plugins/share-kernel.ts'
+import { registerTenancyRoutes } from './tenancy/routes.ts'
+import { seedDemo, type DemoSeed } from './tenancy/seed.ts'
+import { createTenancy, type Tenancy } from './tenancy/tenants.ts'
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
+const kernelMigrations = fileURLToPath(new URL('./migrations/', import.meta.url))
+
+export interface KernelOptions {
+  /** Environment to read configuration from (default process.env). */
+  env?: Record<string, string | undefined>
+  /** Values that win over the environment. */
+  config?: Partial<KernelConfig>
+  /** Exactly these plugin folders instead of discovering the repo's plugins (PLUGINS_DIRS is still added). */
+  plugins?: string[]
+  /** Per-plugin configuration (PLUGIN_<ID>_CONFIG wins). */
+  pluginConfig?: Record<string, unknown>
+  /** Seed the Acme/Globex demo tenants on first start (default true). */
+  seedDemo?: boolean
+  logger?: pino.Logger
+  /** Embedded database in memory, optionally restored from a dump (the test kit uses this). */
+  pglite?: { memory?: boolean, snapshot?: Blob }
+  /** Which plugins run: all (default), cloud (all but edge-ingest) or ingest (edge-ingest only). */
+  profile?: Profile
+}
+
+export interface Kernel {
+  readonly app: FastifyInstance
+  readonly config: KernelConfig
+  readonly db: Database
+  readonly conn: Connections
+  readonly tenancy: Tenancy
+  readonly tokens: TokenService
+  readonly audit: AuditService
+  readonly registry: PluginRegistry
+  readonly demo: DemoSeed | null
+  /** Listens on config.host:config.port; resolves to the URL. */
+  start (): Promise<string>
+  /** Stops accepting, finishes in-flight requests, stops plugins, closes the database. */
+  stop (): Promise<void>
+}
+
+export function createLogger (config: Pick<KernelConfig, 'logLevel'>): pino.Logger {
+  return pino({
+    level: config.logLevel,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-device-key"]', 'req.headers["x-internal-token"]'], censor: '[redacted]' }
+  })
+}
+
+/** Builds a ready kernel: database migrated, plugins loaded, routes mounted; `start()` listens. */
+export async function createKernel (options: KernelOptions = {}): Promise<Kernel> {
+  const env = options.env ?? process.env
+  const config = loadConfig(env, options.config)
+  const logger = options.logger ?? createLogger(config)
+  shareKernelWithPlugins()
+  const conn = await connect(config, options.pglite)
+  const registry = new PluginRegistry()
+  try {
+    await migrate(conn.owner, 'kernel', kernelMigrations)
+    await conn.checkRuntimeRole()
+    const audit = createAudit(conn.owner, logger)
+    const db = createDatabase(conn, purpose => audit.record({ action: 'platform.scope', actor: purpose.actor, details: { reason: purpose.reason } }))
+    const tokens = createTokenService(await loadSigningKeys(config.dataDir), {
+      issuer: config.publicUrl ?? 'urn:monozu:kernel',
+      audience: 'monozu-api',
+      ttlSeconds: config.accessTokenTtlSeconds
+    })
+    const tenancy = createTenancy(conn.owner, db)
+    const principals = createPrincipalResolver(conn.owner, () => registry.permissions().map(p => p.id))
+    const app = await createServer(logger)
+    installGuard(app, tokens, principals, db)
+    registerSystemRoutes(app, { registry, conn, tokens })
+    registerLogin(app, { owner: conn.owner, tokens, audit })
+    registerTenancyRoutes(app, { tenancy, audit, principals })
+
+    const candidates: Candidate[] = options.plugins
+      ? [...options.plugins.map(dir => ({ dir, origin: 'repo' as const })), ...discover(null, config.pluginsDirs)]
+      : discover(repoRoot, config.pluginsDirs)
+    await loadPlugins(candidates, { app, conn, db, audit, log: logger, registry, env, ...(options.profile ? { profile: options.profile } : {}), ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
+    await assertTenantTablesProtected(conn)
+    const demo = options.seedDemo === false ? null : await seedDemo(conn.owner, tenancy, config.dataDir, config.demoPassword)
+    await app.ready()
+
+    let stopping: Promise<void> | undefined
+    return {
+      app, config, db, conn, tenancy, tokens, audit, registry, demo,
+      async start () {
+        return app.listen({ port: config.port, host: config.host })
+      },
+      stop () {
+        stopping ??= (async () => {
+          await app.close()
+          for (const record of [...registry.running()].reverse()) {
+            try { await record.definition?.stop?.() } catch (err) { logger.error({ plugin: record.manifest.id, err }, 'plugin failed to stop') }
+          }
+          await conn.close()
+        })()
+        return stopping
+      }
+    }
+  } catch (err) {
+    await conn.close().catch(() => {})
+    throw err
+  }
+}

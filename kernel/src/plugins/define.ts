@@ -1,0 +1,47 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { AuditService } from '../audit/audit.ts'
+import type { Database } from '../db/database.ts'
+import type { PluginManifest } from './manifest.ts'
+
+/** What the kernel hands a plugin when it starts. */
+export interface PluginContext<Config = Record<string, unknown>> {
+  /** The validated plugin.json. */
+  readonly manifest: PluginManifest
+  /** The plugin's configuration, validated against plugin.json `config` with defaults applied. */
+  readonly config: Config
+  /** A pino logger bound to the plugin id. */
+  readonly log: FastifyBaseLogger
+  /** Tenant-scoped data access; see `Database.withTenant`. */
+  readonly db: Database
+  readonly audit: AuditService
+  /** The services a declared dependency returned from its `start`; throws for undeclared ids. */
+  use<T = unknown> (pluginId: string): T
+}
+
+export interface PluginDefinition<Services = unknown, Config = Record<string, unknown>> {
+  /**
+   * Registers the plugin's routes on `app` (an encapsulated Fastify instance; route URLs are
+   * absolute and must lie under the plugin's declared prefixes, each with `config.permission`
+   * naming one of its declared permissions) and returns the services dependents may `use`.
+   */
+  start (ctx: PluginContext<Config>, app: FastifyInstance): Promise<Services | void> | Services | void
+  /** Releases what `start` acquired; called on shutdown in reverse start order. */
+  stop? (): Promise<void> | void
+}
+
+const marker = Symbol.for('monozu.plugin')
+
+export type DefinedPlugin<S = unknown, C = Record<string, unknown>> = PluginDefinition<S, C> & { readonly [marker]: true }
+
+/** The default export of every plugin's backend entry. Fails fast on a malformed definition. */
+export function definePlugin<Services = unknown, Config = Record<string, unknown>> (definition: PluginDefinition<Services, Config>): DefinedPlugin<Services, Config> {
+  if (!definition || typeof definition.start !== 'function') throw new TypeError('definePlugin needs { start(ctx, app) { ... } }')
+  if (definition.stop !== undefined && typeof definition.stop !== 'function') throw new TypeError('definePlugin: stop must be a function')
+  const unknown = Object.keys(definition).filter(k => k !== 'start' && k !== 'stop')
+  if (unknown.length > 0) throw new TypeError(`definePlugin: unknown option(s) ${unknown.join(', ')}; expected start and stop`)
+  return Object.freeze({ ...definition, [marker]: true as const })
+}
+
+export function isDefinedPlugin (value: unknown): value is DefinedPlugin {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true
+}

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import addFormats from 'ajv-formats'
+import { StartupError } from '../errors/errors.ts'
+
+export interface LocalText { en: string, pl: string }
+
+export interface PluginManifest {
+  id: string
+  name: LocalText
+  version: string
+  description: string
+  kernel: string
+  entry?: string
+  thirdParty?: boolean
+  dependencies?: Record<string, string>
+  license?: { feature?: string }
+  permissions?: Array<{ id: string, description: string }>
+  routes?: { prefixes?: string[] }
+  channels?: Array<{ id: string, permission: string, description?: string }>
+  jobs?: Array<{ name: string, schedule?: string, scope?: 'tenant' | 'platform', description?: string }>
+  ingest?: Array<{ kind: string, description?: string }>
+  ui?: { remote: string, exposes: string, nav?: Array<{ path: string, label: LocalText, icon?: string }> }
+  config?: Record<string, unknown>
+}
+
+export const manifestSchemaPath = new URL('../../../plugin.schema.json', import.meta.url)
+const schema = JSON.parse(readFileSync(manifestSchemaPath, 'utf8'))
+
+export const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: true })
+addFormats.default(ajv)
+const validateSchema = ajv.compile(schema)
+
+/** Reads and validates `<dir>/plugin.json`; the error names the file, the JSON pointer and the rule. */
+export function readManifest (dir: string): PluginManifest {
+  const file = join(dir, 'plugin.json')
+  let json: unknown
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (err) {
+    throw new StartupError('manifest_unreadable', `${file}: ${(err as Error).message}`, { cause: err })
+  }
+  if (!validateSchema(json)) {
+    const problems = (validateSchema.errors ?? []).map(e => {
+      const pointer = e.instancePath || '/'
+      const at = e.keyword === 'required' ? `${pointer === '/' ? '' : pointer}/${String(e.params.missingProperty)}` : e.keyword === 'additionalProperties' ? `${pointer === '/' ? '' : pointer}/${String(e.params.additionalProperty)}` : pointer
+      return `${at} ${e.message} (rule: ${e.keyword} at ${e.schemaPath})`
+    })
+    throw new StartupError('manifest_invalid', `${file}: ${problems.join('; ')}`)
+  }
+  const manifest = json as PluginManifest
+  for (const p of manifest.permissions ?? []) {
+    if (!p.id.startsWith(`${manifest.id}.`)) throw new StartupError('manifest_invalid', `${file}: /permissions permission "${p.id}" must start with "${manifest.id}." (rule: permission ids are <pluginId>.<action>)`)
+  }
+  return manifest
+}
+
+/** The URL prefixes a plugin owns: declared, or `/api/v1/<id>`. */
+export function prefixesOf (manifest: PluginManifest): string[] {
+  return manifest.routes?.prefixes ?? [`/api/v1/${manifest.id}`]
+}

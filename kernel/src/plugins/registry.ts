@@ -1,0 +1,33 @@
+import type { PluginManifest } from './manifest.ts'
+import type { DefinedPlugin } from './define.ts'
+
+export type PluginState = 'running' | 'disabled'
+
+export interface PluginRecord {
+  manifest: PluginManifest
+  dir: string
+  thirdParty: boolean
+  state: PluginState
+  /** Why a plugin is disabled; shown in health without internals. */
+  reason?: string
+  definition?: DefinedPlugin
+  services?: unknown
+}
+
+/** What the kernel knows of its plugins after loading: state for health, permissions for roles. */
+export class PluginRegistry {
+  readonly records: PluginRecord[] = []
+
+  running (): PluginRecord[] {
+    return this.records.filter(r => r.state === 'running')
+  }
+
+  get (id: string): PluginRecord | undefined {
+    return this.records.find(r => r.manifest.id === id)
+  }
+
+  /** Every permission declared by running plugins. */
+  permissions (): Array<{ id: string, description: string }> {
+    return this.running().flatMap(r => r.manifest.permissions ?? [])
+  }
+}

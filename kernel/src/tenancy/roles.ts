@@ -1,0 +1,24 @@
+/** Permissions the kernel itself guards (tenant-admin only). */
+export const KERNEL_PERMISSIONS = [
+  { id: 'users.manage', description: 'Manage the tenant\'s users and their roles' }
+] as const
+
+export const TENANT_ROLES = ['tenant-admin', 'member'] as const
+export type TenantRole = typeof TENANT_ROLES[number]
+export const OPERATOR_ROLE = 'platform-operator'
+
+/**
+ * tenant-admin: every permission of the tenant's enabled plugins plus the kernel's;
+ * member: every `*.read` permission. `available` is what the tenant's enabled plugins declare.
+ */
+export function permissionsFor (roles: readonly string[], available: readonly string[]): Set<string> {
+  const granted = new Set<string>()
+  if (roles.includes('tenant-admin')) {
+    for (const p of available) granted.add(p)
+    for (const p of KERNEL_PERMISSIONS) granted.add(p.id)
+  }
+  if (roles.includes('member')) {
+    for (const p of available) if (p.endsWith('.read')) granted.add(p)
+  }
+  return granted
+}

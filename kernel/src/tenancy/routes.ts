@@ -1,0 +1,124 @@
+import type { FastifyInstance } from 'fastify'
+import { ApiError } from '../errors/errors.ts'
+import type { AuditService } from '../audit/audit.ts'
+import type { PrincipalResolver } from '../auth/principal.ts'
+import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.ts'
+import { hashPassword } from '../auth/passwords.ts'
+import { TENANT_ROLES } from './roles.ts'
+import { userFromRow, type Tenancy, type User } from './tenants.ts'
+
+const userSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' },
+    roles: { type: 'array', items: { type: 'string' } }, disabled: { type: 'boolean' }, createdAt: { type: 'string' }
+  }
+}
+const roles = { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...TENANT_ROLES] } }
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } }
+
+const publicUser = (u: User) => ({ id: u.id, email: u.email, name: u.name, roles: u.roles, disabled: u.disabled, createdAt: u.createdAt })
+
+/** /api/v1/me and the tenant admin's user management. */
+export function registerTenancyRoutes (app: FastifyInstance, deps: { tenancy: Tenancy, audit: AuditService, principals: PrincipalResolver }): void {
+  app.get('/api/v1/me', {
+    schema: { tags: ['identity'], summary: 'The signed-in user, tenant, roles and permissions' }
+  }, async request => {
+    const auth = request.auth!
+    return {
+      user: { id: auth.userId, email: auth.email, name: auth.name },
+      tenant: auth.tenant,
+      roles: auth.roles,
+      permissions: [...auth.permissions].sort()
+    }
+  })
+
+  app.get('/api/v1/users', {
+    config: { permission: 'users.manage' },
+    schema: { tags: ['users'], summary: 'List the tenant\'s users', querystring: pageQuery, response: { 200: pageOf(userSchema) } }
+  }, async request => {
+    const { limit, cursor } = request.query as { limit: number, cursor?: string }
+    const after = decodeCursor<{ email: string, id: string }>(cursor, ['email', 'id'])
+    const rows = await request.withTenant(trx => trx('users')
+      .modify(q => { if (after) q.where(b => b.where('email', '>', after.email).orWhere(b2 => b2.where('email', after.email).andWhere('id', '>', after.id))) })
+      .orderBy([{ column: 'email' }, { column: 'id' }]).limit(limit + 1))
+    return page(rows.map(userFromRow).map(publicUser), limit, (u: { email: string, id: string }) => ({ email: u.email, id: u.id }))
+  })
+
+  app.post('/api/v1/users', {
+    config: { permission: 'users.manage' },
+    schema: {
+      tags: ['users'],
+      summary: 'Add a user to the tenant',
+      body: {
+        type: 'object',
+        required: ['email', 'name'],
+        properties: {
+          email: { type: 'string', format: 'email', maxLength: 320 },
+          name: { type: 'string', minLength: 1, maxLength: 200 },
+          password: { type: 'string', minLength: 10, maxLength: 1024 },
+          roles: { ...roles, default: ['member'] }
+        }
+      },
+      response: { 201: userSchema }
+    }
+  }, async (request, reply) => {
+    const body = request.body as { email: string, name: string, password?: string, roles: Array<typeof TENANT_ROLES[number]> }
+    const auth = request.auth!
+    const user = await deps.tenancy.createUser(auth.tenant!.id, body)
+    await deps.audit.record({ action: 'user.created', actor: `user:${auth.userId}`, tenantId: auth.tenant!.id, target: `user:${user.id}`, details: { email: user.email, roles: user.roles }, requestId: request.id })
+    return reply.code(201).send(publicUser(user))
+  })
+
+  app.patch('/api/v1/users/:id', {
+    config: { permission: 'users.manage' },
+    schema: {
+      tags: ['users'],
+      summary: 'Change a user\'s name, roles, password or disabled flag',
+      params: idParams,
+      body: {
+        type: 'object',
+        minProperties: 1,
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 200 },
+          roles,
+          disabled: { type: 'boolean' },
+          password: { type: 'string', minLength: 10, maxLength: 1024 }
+        }
+      },
+      response: { 200: userSchema }
+    }
+  }, async request => {
+    const { id } = request.params as { id: string }
+    const body = request.body as { name?: string, roles?: string[], disabled?: boolean, password?: string }
+    const auth = request.auth!
+    const passwordHash = body.password ? await hashPassword(body.password) : undefined
+    const { before, after } = await request.withTenant(async trx => {
+      const row = await trx('users').where({ id }).forUpdate().first()
+      if (!row) throw new ApiError('not_found', `No user ${id} in this tenant`)
+      const before = userFromRow(row)
+      const nextRoles = body.roles ?? before.roles
+      const losesAdmin = before.roles.includes('tenant-admin') && !before.disabled && (!nextRoles.includes('tenant-admin') || body.disabled === true)
+      if (losesAdmin) {
+        const admins = (await trx('users').where({ disabled: false }).select('roles')).filter(r => JSON.parse(r.roles).includes('tenant-admin')).length
+        if (admins <= 1) throw new ApiError('conflict', 'This is the tenant\'s last active tenant-admin; promote another user first')
+      }
+      const patch: Record<string, unknown> = { updated_at: new Date() }
+      if (body.name !== undefined) patch.name = body.name
+      if (body.roles !== undefined) patch.roles = JSON.stringify(body.roles)
+      if (body.disabled !== undefined) patch.disabled = body.disabled
+      if (passwordHash !== undefined) patch.password_hash = passwordHash
+      await trx('users').where({ id }).update(patch)
+      return { before, after: userFromRow({ ...row, ...patch }) }
+    })
+    deps.principals.forget(auth.tenant!.id, id)
+    const changes: Record<string, unknown> = {}
+    if (body.roles) changes.roles = { from: before.roles, to: after.roles }
+    if (body.disabled !== undefined) changes.disabled = { from: before.disabled, to: after.disabled }
+    if (body.name !== undefined) changes.name = { from: before.name, to: after.name }
+    if (body.password !== undefined) changes.password = 'changed'
+    const action = body.roles ? 'user.roles_changed' : 'user.updated'
+    await deps.audit.record({ action, actor: `user:${auth.userId}`, tenantId: auth.tenant!.id, target: `user:${id}`, details: changes, requestId: request.id })
+    return publicUser(after)
+  })
+}

@@ -15,7 +15,7 @@ import { migrate } from './db/migrate.ts'
 import { createServer } from './http/server.ts'
 import { registerSystemRoutes } from './http/system-routes.ts'
 import { discover, type Candidate } from './plugins/discover.ts'
-import { loadPlugins } from './plugins/load.ts'
+import { loadPlugins, validateCandidates } from './plugins/load.ts'
 import { PluginRegistry } from './plugins/registry.ts'
 import type { Profile } from './plugins/order.ts'
 import { shareKernelWithPlugins } from './plugins/share-kernel.ts'
@@ -73,6 +73,11 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
   const config = loadConfig(env, options.config)
   const logger = options.logger ?? createLogger(config)
   shareKernelWithPlugins()
+  // Manifests are checked before anything touches the database: a bad plugin fails fast.
+  const candidates: Candidate[] = options.plugins
+    ? [...options.plugins.map(dir => ({ dir, origin: 'repo' as const })), ...discover(null, config.pluginsDirs)]
+    : discover(repoRoot, config.pluginsDirs)
+  const plugins = validateCandidates(candidates, options.profile)
   const conn = await connect(config, options.pglite)
   const registry = new PluginRegistry()
   try {
@@ -93,10 +98,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     registerLogin(app, { owner: conn.owner, tokens, audit })
     registerTenancyRoutes(app, { tenancy, audit, principals })
 
-    const candidates: Candidate[] = options.plugins
-      ? [...options.plugins.map(dir => ({ dir, origin: 'repo' as const })), ...discover(null, config.pluginsDirs)]
-      : discover(repoRoot, config.pluginsDirs)
-    await loadPlugins(candidates, { app, conn, db, audit, log: logger, registry, env, ...(options.profile ? { profile: options.profile } : {}), ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
+    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
     await assertTenantTablesProtected(conn)
     const demo = options.seedDemo === false ? null : await seedDemo(conn.owner, tenancy, config.dataDir, config.demoPassword)
     await app.ready()

@@ -14,6 +14,8 @@ import { checkKernelRange, checkPrefixes, checkUnique, orderByDependencies, sele
 import { isDefinedPlugin, type PluginContext } from './define.ts'
 import type { PluginRecord, PluginRegistry } from './registry.ts'
 
+export type Validated = Array<{ manifest: PluginManifest, candidate: Candidate }>
+
 export interface LoadOptions {
   app: FastifyInstance
   conn: Connections
@@ -23,11 +25,10 @@ export interface LoadOptions {
   registry: PluginRegistry
   env: Record<string, string | undefined>
   pluginConfig?: Record<string, unknown>
-  profile?: Profile
 }
 
 /** Stage 2, validate every manifest and the set as a whole before any plugin code runs. */
-export function validateCandidates (candidates: Candidate[], profile: Profile = 'all'): Array<{ manifest: PluginManifest, candidate: Candidate }> {
+export function validateCandidates (candidates: Candidate[], profile: Profile = 'all'): Validated {
   const all = candidates.map(candidate => ({ manifest: readManifest(candidate.dir), candidate }))
   const manifests = selectProfile(all.map(l => l.manifest), profile)
   const loaded = all.filter(l => manifests.includes(l.manifest))
@@ -121,8 +122,7 @@ async function startPlugin (record: PluginRecord, container: AwilixContainer, op
 }
 
 /** Stage 4, initialise: migrations, DI scope, routes, in dependency order. */
-export async function loadPlugins (candidates: Candidate[], options: LoadOptions): Promise<void> {
-  const ordered = validateCandidates(candidates, options.profile)
+export async function loadPlugins (ordered: Validated, options: LoadOptions): Promise<void> {
   const container = createContainer({ injectionMode: InjectionMode.PROXY, strict: true })
   container.register({ db: asValue(options.db), audit: asValue(options.audit) })
   for (const { manifest, candidate } of ordered) {

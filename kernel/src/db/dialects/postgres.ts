@@ -41,7 +41,7 @@ async function provisionRuntimeLogin (owner: Knex, url: URL, dataDir: string): P
   const exists = async (name: string) => (await owner.raw('select 1 from pg_roles where rolname = ?', [name])).rows.length > 0
   if (!(await exists(APP_ROLE))) await ignoreDuplicate(owner.raw(`create role ${APP_ROLE} nologin nosuperuser nobypassrls`))
   if (!(await exists(login))) await ignoreDuplicate(owner.raw(`create role ${login} login nosuperuser nobypassrls noinherit nocreatedb nocreaterole`))
-  await owner.raw(`alter role ${login} with login password ${owner.client.escapeBinding(password)}`)
+  await owner.raw(`alter role ${login} with login password ${pg.escapeLiteral(password)}`)
   await ignoreDuplicate(owner.raw(`grant ${APP_ROLE} to ${login}`))
   await owner.raw(`grant connect on database "${database.replace(/"/g, '""')}" to ${login}`)
   await owner.raw(`grant usage on schema public to ${APP_ROLE}`)

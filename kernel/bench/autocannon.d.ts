@@ -21,6 +21,10 @@ declare module 'autocannon' {
     pipelining?: number
     timeout?: number
   }
+  /** On the main thread: the aggregated result; in a worker thread: a raw result for aggregateResult. */
   function autocannon (opts: Options): Promise<Result>
+  namespace autocannon {
+    function aggregateResult (results: unknown[], opts: Options): Result
+  }
   export default autocannon
 }

@@ -1,11 +1,13 @@
 // Worker thread: runs autocannon off the main thread so the load generator does not share the
-// server's event loop.
+// server's event loop. Inside a worker autocannon returns its raw (encoded) result, so it is
+// aggregated here (latency percentiles); req/s is completed requests over the run's duration.
 import { parentPort, workerData } from 'node:worker_threads'
 import autocannon from 'autocannon'
 
-const result = await autocannon(workerData)
+const raw = await autocannon(workerData)
+const result = autocannon.aggregateResult([raw], workerData)
 parentPort?.postMessage({
-  rps: result.requests.average,
+  rps: result.requests.total / result.duration,
   total: result.requests.total,
   duration: result.duration,
   p50: result.latency.p50,

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads'
 
 export interface LoadResult {
-  /** Mean requests per second (autocannon's per-second samples). */
+  /** Completed requests per second over the whole run. */
   rps: number
   total: number
   duration: number

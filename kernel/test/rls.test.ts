@@ -1,6 +1,6 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, testDatabase, type TestKernel } from '@monozu/kernel/testing'
 import type { Tenant } from '../src/tenancy/tenants.ts'
 import { notesAndTags } from './helpers/paths.ts'
 
@@ -93,8 +93,7 @@ t.test('200 concurrent transactions over 8 tenants on a pool of 4 see zero forei
   t.equal(foreign, 0, 'no transaction saw a foreign row')
 })
 
-t.test('raw SQL cannot leave the tenant on PostgreSQL', async t => {
-  if (k.dialect !== 'postgres') return t.skip('PGlite has one superuser connection: RESET ROLE escapes there (documented residual risk)')
+t.test('raw SQL cannot leave the tenant on PostgreSQL', { skip: testDatabase() !== 'postgres' && 'PGlite has one superuser connection: RESET ROLE escapes there (documented residual risk)' }, async t => {
   // The login role is NOINHERIT: outside monozu_app it holds no privilege at all.
   await t.rejects(db.withTenant(acme.id, async trx => {
     await trx.raw('reset role')

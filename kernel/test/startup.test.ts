@@ -112,8 +112,7 @@ t.test('a third-party plugin that throws is disabled while the rest serves', asy
   t.notOk(me.body.permissions.includes('partner.read'), 'a disabled plugin grants no permissions')
 })
 
-t.test('PostgreSQL: a runtime role that can bypass RLS is refused', async t => {
-  if (!process.env.DATABASE_URL) return t.skip('needs DATABASE_URL (PostgreSQL); .ci/run sets it')
+t.test('PostgreSQL: a runtime role that can bypass RLS is refused', { skip: !process.env.DATABASE_URL && 'needs DATABASE_URL (PostgreSQL); .ci/run sets it' }, async t => {
   const err = await refusal([], { config: { databaseAppUrl: process.env.DATABASE_URL } })
   t.equal(err.code, 'db_role_unsafe')
   t.match(err.message, /superuser or BYPASSRLS/)

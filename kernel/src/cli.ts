@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { createKernel, createLogger, type Kernel } from './kernel.ts'
 import { loadConfig } from './config/config.ts'
-import { StartupError } from './errors/errors.ts'
+import { ApiError, StartupError } from './errors/errors.ts'
 import { readManifest } from './plugins/manifest.ts'
 import { checkKernelRange } from './plugins/order.ts'
 import { isDefinedPlugin } from './plugins/define.ts'
@@ -89,7 +89,7 @@ async function main (): Promise<void> {
 }
 
 main().catch(err => {
-  if (err instanceof StartupError) fail(`monozu: ${err.message}`, 1)
+  if (err instanceof StartupError || err instanceof ApiError) fail(`monozu: ${err.message}`, 1)
   console.error(err)
   process.exit(1)
 })

@@ -1,0 +1,100 @@
+/**
+ * Diagnostic companion of kernel.ts (not part of `npm run bench`): where the kernel route's time
+ * goes. Drives the kernel route and a ladder of bare routes that each add one piece of what the
+ * kernel does, and prints req/s, p99, the server thread's event-loop utilisation, its CPU per
+ * request and the machine's CPU use.
+ *   npm exec -- node kernel/bench/kernel-breakdown.ts [postgres|pglite]   (BENCH_DURATION, default 5 s)
+ */
+import { readFileSync } from 'node:fs'
+import { performance } from 'node:perf_hooks'
+import pg from 'pg'
+import { load } from './load.ts'
+import { benchRowsQuery } from './rows.ts'
+import { ADMIN_URL, label, postgresUnreachable, ROUTE, runBench, setUp, type Db } from './setup.ts'
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 5)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const db: Db = process.argv[2] === 'pglite' ? 'pglite' : 'postgres'
+
+function machineTicks (): { busy: number, total: number } {
+  const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] as string).trim().split(/\s+/).slice(1).map(Number)
+  const total = cpu.reduce((a, b) => a + b, 0)
+  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0)
+  return { busy: total - idle, total }
+}
+
+async function main (): Promise<void> {
+  if (db === 'postgres') {
+    const why = await postgresUnreachable(ADMIN_URL)
+    if (why) throw new Error(`PostgreSQL unreachable: ${why}`)
+  }
+  const pools: pg.Pool[] = []
+  const s = await setUp(db, {
+    bareRoutes (bare, { kernel, plain, tenantId }) {
+      bare.get('/ping', async () => ({ ok: true }))
+      bare.get('/rows-trx', async () => ({ items: await plain.transaction(trx => benchRowsQuery(trx, tenantId)) }))
+      bare.get('/rows-withtenant', async () => ({ items: await kernel.db.withTenant(tenantId, trx => benchRowsQuery(trx)) }))
+      if (db !== 'postgres') return
+      // Raw node-postgres on the kernel's runtime login (RLS applies), no knex.
+      const appUrl = (kernel.conn.app.client as { config: { connection: string } }).config.connection
+      const pool = new pg.Pool({ connectionString: appUrl, max: kernel.config.databasePoolMax })
+      pools.push(pool)
+      const { sql, bindings } = benchRowsQuery(plain).toSQL().toNative()
+      const scope = "select set_config('role', 'monozu_app', true), set_config('monozu.tenant_id', $1, true)"
+      bare.get('/rows-pg-4rt', async () => {
+        const c = await pool.connect()
+        try {
+          await c.query('begin')
+          await c.query(scope, [tenantId])
+          const { rows } = await c.query(sql, bindings as unknown[])
+          await c.query('commit')
+          return { items: rows }
+        } catch (err) { await c.query('rollback').catch(() => {}); throw err } finally { c.release() }
+      })
+      bare.get('/rows-pg-3rt', async () => {
+        const c = await pool.connect()
+        try {
+          // tenantId is a validated uuid: safe to inline, so begin + scope is one simple query.
+          await c.query(`begin; select set_config('role', 'monozu_app', true), set_config('monozu.tenant_id', '${tenantId}', true)`)
+          const { rows } = await c.query(sql, bindings as unknown[])
+          await c.query('commit')
+          return { items: rows }
+        } catch (err) { await c.query('rollback').catch(() => {}); throw err } finally { c.release() }
+      })
+    }
+  })
+  const auth = { authorization: `Bearer ${s.token}` }
+  const targets: Array<{ name: string, url: string, headers?: Record<string, string> }> = [
+    { name: 'bare /ping', url: `${s.baselineUrl}/ping` },
+    { name: 'kernel /ping (auth)', url: `${s.kernelUrl}/api/v1/bench-rows/ping`, headers: auth },
+    { name: 'bare /rows', url: `${s.baselineUrl}/rows` },
+    { name: 'bare /rows-trx', url: `${s.baselineUrl}/rows-trx` },
+    { name: 'bare /rows-withtenant', url: `${s.baselineUrl}/rows-withtenant` },
+    ...(db === 'postgres'
+      ? [{ name: 'bare /rows-pg-4rt', url: `${s.baselineUrl}/rows-pg-4rt` }, { name: 'bare /rows-pg-3rt', url: `${s.baselineUrl}/rows-pg-3rt` }]
+      : []),
+    { name: 'kernel rows (auth)', url: s.kernelUrl + ROUTE, headers: auth }
+  ]
+  try {
+    console.log(`${label(db)}: ${DURATION} s each after 1 s warm-up, ${CONNECTIONS} connections`)
+    console.log('target'.padEnd(24) + 'req/s'.padStart(7) + '  p99 ms' + '  server ELU' + '  server µs/req' + '  machine CPU')
+    for (const t of targets) {
+      const opts = { url: t.url, connections: CONNECTIONS, ...(t.headers ? { headers: t.headers } : {}) }
+      await load({ ...opts, duration: 1 })
+      const elu0 = performance.eventLoopUtilization()
+      const m0 = machineTicks()
+      const r = await load({ ...opts, duration: DURATION })
+      const elu = performance.eventLoopUtilization(elu0)
+      const m1 = machineTicks()
+      const bad = r.non2xx + r.errors + r.timeouts
+      console.log(t.name.padEnd(24) + r.rps.toFixed(0).padStart(7) + String(r.p99).padStart(8) +
+        `${(elu.utilization * 100).toFixed(0)}%`.padStart(12) + (elu.active * 1000 / r.total).toFixed(0).padStart(15) +
+        `${((m1.busy - m0.busy) / (m1.total - m0.total) * 100).toFixed(0)}%`.padStart(13) + (bad ? `  (${bad} failed)` : ''))
+    }
+  } finally {
+    await Promise.all(pools.map(p => p.end()))
+    await s.release()
+  }
+}
+
+await runBench(main)

@@ -78,10 +78,11 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     ? [...options.plugins.map(dir => ({ dir, origin: 'repo' as const })), ...discover(null, config.pluginsDirs)]
     : discover(repoRoot, config.pluginsDirs)
   const plugins = validateCandidates(candidates, options.profile)
-  const conn = await connect(config, options.pglite)
+  const conn = await connect(config, logger, options.pglite)
   const registry = new PluginRegistry()
   try {
-    await migrate(conn.owner, 'kernel', kernelMigrations)
+    const applied = await migrate(conn.owner, 'kernel', kernelMigrations)
+    if (applied.length > 0) logger.info({ migrations: applied }, 'kernel migrations applied')
     await conn.checkRuntimeRole()
     const audit = createAudit(conn.owner, logger)
     const db = createDatabase(conn, purpose => audit.record({ action: 'platform.scope', actor: purpose.actor, details: { reason: purpose.reason } }))

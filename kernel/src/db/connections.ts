@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import type { FastifyBaseLogger } from 'fastify'
 import type { Dialect } from './dialects/sql.ts'
 
 /**
@@ -13,4 +14,15 @@ export interface Connections {
   checkRuntimeRole (): Promise<void>
   dump? (): Promise<Blob>
   close (): Promise<void>
+}
+
+/** knex's own messages (migration failures, pool warnings) go to the kernel's pino logger. */
+export function knexLog (logger: FastifyBaseLogger): NonNullable<Knex.Config['log']> {
+  const log = logger.child({ component: 'knex' })
+  return {
+    warn: (m: unknown) => log.warn(String(m)),
+    error: (m: unknown) => log.error(String(m)),
+    deprecate: (m: unknown) => log.warn(String(m)),
+    debug: (m: unknown) => log.debug(String(m))
+  }
 }

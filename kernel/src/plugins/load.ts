@@ -110,7 +110,8 @@ async function startPlugin (record: PluginRecord, container: AwilixContainer, op
   const config = pluginConfig(m, options)
   const definition = await importEntry(record)
   record.definition = definition
-  await migrate(options.conn.owner, m.id, join(record.dir, 'migrations'))
+  const applied = await migrate(options.conn.owner, m.id, join(record.dir, 'migrations'))
+  if (applied.length > 0) options.log.info({ plugin: m.id, migrations: applied }, 'plugin migrations applied')
   const ctx = contextFor(record, container, options, config)
   // The failure is carried out of register() so Fastify's boot sequence itself stays healthy.
   let failure: unknown

@@ -23,11 +23,11 @@ export function mssqlConnection (url: string): Knex.MsSqlConnectionConfig {
  * Azure SQL / SQL Server. The runtime login is not provisioned here: give DATABASE_APP_URL a
  * user that is a member of monozu_app only (not db_owner, which can alter security policies).
  */
-export async function connectMssql (options: { url: string, appUrl: string | undefined, poolMax: number }): Promise<Connections> {
+export async function connectMssql (options: { url: string, appUrl: string | undefined, poolMax: number, log: Knex.Config['log'] }): Promise<Connections> {
   if (!options.appUrl) throw new StartupError('config_invalid', 'DATABASE_APP_URL is required with an mssql:// DATABASE_URL: expected a login that is a member of monozu_app only')
-  const owner = knex({ client: 'mssql', connection: mssqlConnection(options.url), pool: { min: 0, max: 2 } })
+  const owner = knex({ client: 'mssql', connection: mssqlConnection(options.url), pool: { min: 0, max: 2 }, log: options.log })
   for (const sql of mssqlSql.setup()) await owner.raw(sql)
-  const app = knex({ client: 'mssql', connection: mssqlConnection(options.appUrl), pool: { min: 0, max: options.poolMax } })
+  const app = knex({ client: 'mssql', connection: mssqlConnection(options.appUrl), pool: { min: 0, max: options.poolMax }, log: options.log })
   return {
     dialect: 'mssql',
     owner,

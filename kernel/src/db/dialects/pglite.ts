@@ -16,7 +16,7 @@ class PgliteClient extends (ClientPgLite as unknown as new (config: unknown) => 
 }
 
 /** The embedded default: one PGlite folder, one connection, shared by migrations and requests. */
-export async function connectPglite (options: { dataDir: string, memory?: boolean, loadDataDir?: Blob }): Promise<Connections> {
+export async function connectPglite (options: { dataDir: string, memory?: boolean, loadDataDir?: Blob, log: Knex.Config['log'] }): Promise<Connections> {
   let pglite: PGlite
   if (options.memory) {
     pglite = new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {})
@@ -26,7 +26,7 @@ export async function connectPglite (options: { dataDir: string, memory?: boolea
     pglite = new PGlite(dir)
   }
   await pglite.waitReady
-  const db = knex({ client: PgliteClient as unknown as typeof knex.Client, connection: () => ({ pglite }) } as Knex.Config)
+  const db = knex({ client: PgliteClient as unknown as typeof knex.Client, connection: () => ({ pglite }), log: options.log } as Knex.Config)
   await db.raw(`do $$ begin if not exists (select 1 from pg_roles where rolname = '${APP_ROLE}') then create role ${APP_ROLE} nologin; end if; end $$`)
   await db.raw(`grant usage on schema public to ${APP_ROLE}`)
   return {

@@ -51,11 +51,11 @@ async function provisionRuntimeLogin (owner: Knex, url: URL, dataDir: string): P
   return app.href
 }
 
-export async function connectPostgres (options: { url: string, appUrl?: string | undefined, dataDir: string, poolMax: number }): Promise<Connections> {
-  const owner = knex({ client: 'pg', connection: options.url, pool: pool(2) })
+export async function connectPostgres (options: { url: string, appUrl?: string | undefined, dataDir: string, poolMax: number, log: Knex.Config['log'] }): Promise<Connections> {
+  const owner = knex({ client: 'pg', connection: options.url, pool: pool(2), log: options.log })
   await owner.raw('select 1')
   const appUrl = options.appUrl ?? await provisionRuntimeLogin(owner, new URL(options.url), options.dataDir)
-  const app = knex({ client: 'pg', connection: appUrl, pool: pool(options.poolMax) })
+  const app = knex({ client: 'pg', connection: appUrl, pool: pool(options.poolMax), log: options.log })
   return {
     dialect: 'postgres',
     owner,

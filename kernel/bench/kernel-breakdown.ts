@@ -1,8 +1,9 @@
 /**
  * Diagnostic companion of kernel.ts (not part of `npm run bench`): where the kernel route's time
  * goes. Drives the kernel route and a ladder of bare routes that each add one piece of what the
- * kernel does, and prints req/s, p99, the server thread's event-loop utilisation, its CPU per
- * request and the machine's CPU use.
+ * kernel does, and prints req/s, p99, the server thread's event-loop utilisation, its CPU time per
+ * request (thread CPU, not wall time) and the machine's CPU use. BENCH_ROUNDS (default 1) repeats
+ * the ladder, interleaved, and prints each round; BENCH_ONLY=<regex> picks targets by name.
  *   npm exec -- node kernel/bench/kernel-breakdown.ts [postgres|pglite]   (BENCH_DURATION, default 5 s)
  */
 import { readFileSync } from 'node:fs'
@@ -36,10 +37,14 @@ async function main (): Promise<void> {
       bare.get('/rows-withtenant', async () => ({ items: await kernel.db.withTenant(tenantId, trx => benchRowsQuery(trx)) }))
       if (db !== 'postgres') return
       // Raw node-postgres on the kernel's runtime login (RLS applies), no knex.
-      const appUrl = (kernel.conn.app.client as { config: { connection: string } }).config.connection
-      const pool = new pg.Pool({ connectionString: appUrl, max: kernel.config.databasePoolMax })
+      const settings = (kernel.conn.app.client as unknown as { connectionSettings: pg.PoolConfig }).connectionSettings
+      const pool = new pg.Pool({ ...settings, max: kernel.config.databasePoolMax })
       pools.push(pool)
+      const ownerPool = new pg.Pool({ ...(plain.client as unknown as { connectionSettings: pg.PoolConfig }).connectionSettings, max: kernel.config.databasePoolMax })
+      pools.push(ownerPool)
       const { sql, bindings } = benchRowsQuery(plain).toSQL().toNative()
+      const filtered = benchRowsQuery(plain, tenantId).toSQL().toNative()
+      bare.get('/rows-pg', async () => ({ items: (await ownerPool.query(filtered.sql, filtered.bindings as unknown[])).rows }))
       const scope = "select set_config('role', 'monozu_app', true), set_config('monozu.tenant_id', $1, true)"
       bare.get('/rows-pg-4rt', async () => {
         const c = await pool.connect()
@@ -64,32 +69,48 @@ async function main (): Promise<void> {
     }
   })
   const auth = { authorization: `Bearer ${s.token}` }
-  const targets: Array<{ name: string, url: string, headers?: Record<string, string> }> = [
+    const targets: Array<{ name: string, url: string, headers?: Record<string, string> }> = [
     { name: 'bare /ping', url: `${s.baselineUrl}/ping` },
     { name: 'kernel /ping (auth)', url: `${s.kernelUrl}/api/v1/bench-rows/ping`, headers: auth },
     { name: 'bare /rows', url: `${s.baselineUrl}/rows` },
     { name: 'bare /rows-trx', url: `${s.baselineUrl}/rows-trx` },
     { name: 'bare /rows-withtenant', url: `${s.baselineUrl}/rows-withtenant` },
     ...(db === 'postgres'
-      ? [{ name: 'bare /rows-pg-4rt', url: `${s.baselineUrl}/rows-pg-4rt` }, { name: 'bare /rows-pg-3rt', url: `${s.baselineUrl}/rows-pg-3rt` }]
+      ? [{ name: 'bare /rows-pg', url: `${s.baselineUrl}/rows-pg` }, { name: 'bare /rows-pg-4rt', url: `${s.baselineUrl}/rows-pg-4rt` }, { name: 'bare /rows-pg-3rt', url: `${s.baselineUrl}/rows-pg-3rt` }]
       : []),
     { name: 'kernel rows (auth)', url: s.kernelUrl + ROUTE, headers: auth }
   ]
+  const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null
+  const picked = targets.filter(t => !only || only.test(t.name))
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 1)
+  const cpuPerReq = new Map<string, number[]>()
   try {
-    console.log(`${label(db)}: ${DURATION} s each after 1 s warm-up, ${CONNECTIONS} connections`)
-    console.log('target'.padEnd(24) + 'req/s'.padStart(7) + '  p99 ms' + '  server ELU' + '  server µs/req' + '  machine CPU')
-    for (const t of targets) {
-      const opts = { url: t.url, connections: CONNECTIONS, ...(t.headers ? { headers: t.headers } : {}) }
-      await load({ ...opts, duration: 1 })
-      const elu0 = performance.eventLoopUtilization()
-      const m0 = machineTicks()
-      const r = await load({ ...opts, duration: DURATION })
-      const elu = performance.eventLoopUtilization(elu0)
-      const m1 = machineTicks()
-      const bad = r.non2xx + r.errors + r.timeouts
-      console.log(t.name.padEnd(24) + r.rps.toFixed(0).padStart(7) + String(r.p99).padStart(8) +
-        `${(elu.utilization * 100).toFixed(0)}%`.padStart(12) + (elu.active * 1000 / r.total).toFixed(0).padStart(15) +
-        `${((m1.busy - m0.busy) / (m1.total - m0.total) * 100).toFixed(0)}%`.padStart(13) + (bad ? `  (${bad} failed)` : ''))
+    console.log(`${label(db)}: ${DURATION} s each after 1 s warm-up, ${CONNECTIONS} connections, ${rounds} round(s)`)
+    for (let round = 1; round <= rounds; round++) {
+      console.log('target'.padEnd(24) + 'req/s'.padStart(7) + '  p99 ms' + '  server ELU' + '  server CPU µs/req' + '  machine CPU')
+      for (const t of picked) {
+        const opts = { url: t.url, connections: CONNECTIONS, ...(t.headers ? { headers: t.headers } : {}) }
+        await load({ ...opts, duration: 1 })
+        const elu0 = performance.eventLoopUtilization()
+        const m0 = machineTicks()
+        const cpu0 = process.threadCpuUsage()
+        const r = await load({ ...opts, duration: DURATION })
+        const elu = performance.eventLoopUtilization(elu0)
+        const m1 = machineTicks()
+        const cpu = process.threadCpuUsage(cpu0)
+        const perReq = (cpu.user + cpu.system) / r.total
+        cpuPerReq.set(t.name, [...(cpuPerReq.get(t.name) ?? []), perReq])
+        const bad = r.non2xx + r.errors + r.timeouts
+        console.log(t.name.padEnd(24) + r.rps.toFixed(0).padStart(7) + String(r.p99).padStart(8) +
+          `${(elu.utilization * 100).toFixed(0)}%`.padStart(12) + perReq.toFixed(0).padStart(20) +
+          `${((m1.busy - m0.busy) / (m1.total - m0.total) * 100).toFixed(0)}%`.padStart(13) + (bad ? `  (${bad} failed)` : ''))
+      }
+    }
+    if (rounds > 1) {
+      console.log('median server CPU µs/req: ' + picked.map(t => {
+        const v = [...(cpuPerReq.get(t.name) ?? [])].sort((a, b) => a - b)
+        return `${t.name} ${(v[Math.floor(v.length / 2)] ?? 0).toFixed(0)}`
+      }).join(', '))
     }
   } finally {
     await Promise.all(pools.map(p => p.end()))

@@ -3,6 +3,9 @@ import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
 import { createAudit, type AuditService } from './audit/audit.ts'
 import { registerLogin } from './auth/login.ts'
+import { allowedOrigins } from './auth/origin.ts'
+import { registerSessionRoutes } from './auth/session-routes.ts'
+import { createSessions } from './auth/sessions.ts'
 import { installGuard } from './auth/guard.ts'
 import { loadSigningKeys } from './auth/keys.ts'
 import { createPrincipalResolver } from './auth/principal.ts'
@@ -96,7 +99,9 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     const app = await createServer(logger)
     installGuard(app, tokens, principals, db)
     registerSystemRoutes(app, { registry, conn, tokens })
-    registerLogin(app, { owner: conn.owner, tokens, audit })
+    const sessions = createSessions(conn.owner, audit, { idleSeconds: config.refreshIdleSeconds, absoluteSeconds: config.refreshAbsoluteSeconds, raceGraceSeconds: config.refreshRaceGraceSeconds })
+    registerLogin(app, { owner: conn.owner, tokens, audit, sessions })
+    registerSessionRoutes(app, { owner: conn.owner, tokens, sessions, origins: allowedOrigins(config) })
     registerTenancyRoutes(app, { tenancy, audit, principals })
 
     await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })

@@ -7,6 +7,8 @@ import { slugPattern } from '../tenancy/tenants.ts'
 import { createLoginLimiter } from './login-limiter.ts'
 import { verifyPassword } from './passwords.ts'
 import type { TokenService } from './tokens.ts'
+import type { Sessions } from './sessions.ts'
+import { signedInSchema } from './subjects.ts'
 
 const PER_ACCOUNT = 5
 const PER_IP = 50
@@ -21,9 +23,6 @@ interface Candidate {
   roles: string[]
   tenant: { id: string, slug: string, name: string, status: string } | null
 }
-
-const userSchema = { type: 'object', properties: { id: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' } } }
-const tenantSchema = { type: ['object', 'null'], properties: { id: { type: 'string' }, slug: { type: 'string' }, name: { type: 'string' } } }
 
 async function candidates (owner: Knex, email: string, tenantSlug: string | undefined): Promise<Candidate[]> {
   const users = await owner('users').join('tenants', 'tenants.id', 'users.tenant_id')
@@ -41,8 +40,8 @@ async function candidates (owner: Knex, email: string, tenantSlug: string | unde
   return found
 }
 
-/** POST /api/v1/auth/login: local accounts, one 401 for every wrong email or password. */
-export function registerLogin (app: FastifyInstance, deps: { owner: Knex, tokens: TokenService, audit: AuditService }): void {
+/** POST /api/v1/auth/login: local accounts, one 401 for every wrong email or password; starts a refresh session. */
+export function registerLogin (app: FastifyInstance, deps: { owner: Knex, tokens: TokenService, audit: AuditService, sessions: Sessions }): void {
   const limiter = createLoginLimiter(deps.owner)
   app.post('/api/v1/auth/login', {
     config: { public: true },
@@ -59,14 +58,9 @@ export function registerLogin (app: FastifyInstance, deps: { owner: Knex, tokens
           tenant: { type: 'string', pattern: slugPattern }
         }
       },
-      response: {
-        200: {
-          type: 'object',
-          properties: { accessToken: { type: 'string' }, tokenType: { type: 'string' }, expiresIn: { type: 'integer' }, user: userSchema, tenant: tenantSchema }
-        }
-      }
+      response: { 200: signedInSchema }
     }
-  }, async (request) => {
+  }, async (request, reply) => {
     const body = request.body as { email: string, password: string, tenant?: string }
     const email = body.email.trim().toLowerCase()
     const rules = [{ key: `ip:${request.ip}`, max: PER_IP }, { key: `account:${request.ip}|${email}`, max: PER_ACCOUNT }]
@@ -89,6 +83,7 @@ export function registerLogin (app: FastifyInstance, deps: { owner: Knex, tokens
     await limiter.clear([rules[1]!.key])
     const tenant = who.tenant ? { id: who.tenant.id, slug: who.tenant.slug, name: who.tenant.name } : null
     const { token, expiresIn } = await deps.tokens.issue({ sub: who.id, ...(tenant ? { tid: tenant.id } : {}), roles: who.roles, email: who.email, name: who.name })
+    await deps.sessions.begin(reply, { kind: who.kind, id: who.id, tenantId: tenant?.id ?? null })
     await deps.audit.record({ action: 'auth.login', actor: `${who.kind}:${who.id}`, tenantId: tenant?.id ?? null, target: who.email, requestId: request.id })
     return { accessToken: token, tokenType: 'Bearer', expiresIn, user: { id: who.id, email: who.email, name: who.name }, tenant }
   })

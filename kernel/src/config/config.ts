@@ -16,6 +16,14 @@ export interface KernelConfig {
   accessTokenTtlSeconds: number
   demoPassword: string | undefined
   nodeEnv: string
+  allowedOrigins: string[]
+  refreshIdleSeconds: number
+  refreshAbsoluteSeconds: number
+  refreshRaceGraceSeconds: number
+  licensePublicKey: string | undefined
+  licenseWebhookSecrets: string[]
+  internalTokens: string[]
+  uiBaseUrl: string | undefined
 }
 
 interface Variable {
@@ -45,7 +53,15 @@ export const variables: Variable[] = [
   { key: 'pluginsDirs', env: 'PLUGINS_DIRS', expects: 'a comma- or colon-separated list of plugin folders', parse: list, fallback: [] },
   { key: 'accessTokenTtlSeconds', env: 'ACCESS_TOKEN_TTL', expects: 'seconds, an integer 60-3600', parse: int, fallback: 600 },
   { key: 'demoPassword', env: 'MONOZU_DEMO_PASSWORD', expects: 'a password of at least 8 characters', parse: s => s, fallback: undefined },
-  { key: 'nodeEnv', env: 'NODE_ENV', expects: 'development, production or test', parse: s => s, fallback: 'development' }
+  { key: 'nodeEnv', env: 'NODE_ENV', expects: 'development, production or test', parse: s => s, fallback: 'development' },
+  { key: 'allowedOrigins', env: 'ALLOWED_ORIGINS', expects: 'a comma-separated list of origins (https://app.example) allowed to refresh sessions, besides PUBLIC_URL', parse: s => s.split(',').map(x => x.trim()).filter(Boolean), fallback: [] },
+  { key: 'refreshIdleSeconds', env: 'REFRESH_IDLE_SECONDS', expects: 'seconds a session may stay unused, an integer 300-31536000', parse: int, fallback: 7 * 24 * 3600 },
+  { key: 'refreshAbsoluteSeconds', env: 'REFRESH_ABSOLUTE_SECONDS', expects: 'seconds a session lives at most, an integer 300-31536000', parse: int, fallback: 30 * 24 * 3600 },
+  { key: 'refreshRaceGraceSeconds', env: 'REFRESH_RACE_GRACE_SECONDS', expects: 'seconds within which a second use of a refresh token counts as a race, not theft, an integer 0-30', parse: int, fallback: 2 },
+  { key: 'licensePublicKey', env: 'LICENSE_PUBLIC_KEY', expects: 'the management side\'s ES256 public key as PEM (SPKI) or JWK JSON (unset: a dev key in DATA_DIR)', parse: s => s, fallback: undefined },
+  { key: 'licenseWebhookSecrets', env: 'LICENSE_WEBHOOK_SECRET', expects: 'one or more whsec_<base64> secrets separated by spaces or commas', parse: s => s.split(/[\s,]+/).filter(Boolean), fallback: [] },
+  { key: 'internalTokens', env: 'INTERNAL_TOKENS', expects: 'one or two secrets (at least 32 characters) separated by commas, accepted in X-Internal-Token', parse: s => s.split(',').map(x => x.trim()).filter(Boolean), fallback: [] },
+  { key: 'uiBaseUrl', env: 'UI_BASE_URL', expects: 'an absolute URL or path under which UI modules are served (default: /ui on this origin)', parse: s => s, fallback: undefined }
 ]
 
 const schema = {
@@ -64,7 +80,15 @@ const schema = {
     pluginsDirs: { type: 'array', items: { type: 'string' } },
     accessTokenTtlSeconds: { type: 'integer', minimum: 60, maximum: 3600 },
     demoPassword: { type: 'string', minLength: 8 },
-    nodeEnv: { enum: ['development', 'production', 'test'] }
+    nodeEnv: { enum: ['development', 'production', 'test'] },
+    allowedOrigins: { type: 'array', items: { type: 'string', pattern: '^https?://[^/\\s]+$' } },
+    refreshIdleSeconds: { type: 'integer', minimum: 300, maximum: 31536000 },
+    refreshAbsoluteSeconds: { type: 'integer', minimum: 300, maximum: 31536000 },
+    refreshRaceGraceSeconds: { type: 'integer', minimum: 0, maximum: 30 },
+    licensePublicKey: { type: 'string', minLength: 40 },
+    licenseWebhookSecrets: { type: 'array', maxItems: 4, items: { type: 'string', pattern: '^whsec_[A-Za-z0-9+/=]{24,}$' } },
+    internalTokens: { type: 'array', maxItems: 2, items: { type: 'string', minLength: 32 } },
+    uiBaseUrl: { type: 'string', pattern: '^(https?://|/)' }
   }
 } as const
 

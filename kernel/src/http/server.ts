@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import swagger from '@fastify/swagger'
+import cookie from '@fastify/cookie'
 import { KERNEL_API_VERSION } from '../version.ts'
 import { installProblemHandlers } from './problem.ts'
 
@@ -37,6 +38,7 @@ export async function createServer (logger: FastifyServerOptions['loggerInstance
   })
   app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
   installProblemHandlers(app)
+  await app.register(cookie)
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

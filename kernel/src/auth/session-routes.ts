@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify'
+import type { Knex } from 'knex'
+import { ApiError } from '../errors/errors.ts'
+import { assertBrowserOrigin } from './origin.ts'
+import type { Sessions } from './sessions.ts'
+import { signedInSchema, signInSubject } from './subjects.ts'
+import type { TokenService } from './tokens.ts'
+
+const cookieAuth = {
+  tags: ['auth'],
+  security: [],
+  description: 'Needs the __Host-monozu_rt cookie, the header X-Requested-With: monozu and an allowed Origin.'
+}
+
+/** Refresh and sign-out: authenticated by the HttpOnly session cookie, not by a bearer token. */
+export function registerSessionRoutes (app: FastifyInstance, deps: { owner: Knex, tokens: TokenService, sessions: Sessions, origins: Set<string> }): void {
+  app.post('/api/v1/auth/refresh', {
+    config: { public: true },
+    schema: { ...cookieAuth, summary: 'A new access token for the session cookie; rotates the cookie', response: { 200: signedInSchema } }
+  }, async (request, reply) => {
+    assertBrowserOrigin(request, deps.origins)
+    const subject = await deps.sessions.rotate(request, reply)
+    try {
+      return await signInSubject(deps.owner, deps.tokens, subject)
+    } catch (err) {
+      // A suspended tenant or disabled account ends the session for good.
+      if (err instanceof ApiError) await deps.sessions.end(request, reply)
+      throw err
+    }
+  })
+
+  app.post('/api/v1/auth/logout', {
+    config: { public: true },
+    schema: { ...cookieAuth, summary: 'End the session: revokes its refresh tokens and clears the cookie', response: { 204: { type: 'null' } } }
+  }, async (request, reply) => {
+    assertBrowserOrigin(request, deps.origins)
+    await deps.sessions.end(request, reply)
+    return reply.code(204).send()
+  })
+}

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import knex, { type Knex } from 'knex'
 import pg from 'pg'
-import { createKernel, type Kernel } from '@monozu/kernel'
+import { createKernel, type Kernel, type KernelConfig } from '@monozu/kernel'
 import { freshDatabase } from '../src/testing/postgres.ts'
 import { benchRowsQuery, ROWS } from './rows.ts'
 
@@ -107,7 +107,7 @@ export async function setUp (db: Db, options: SetupOptions = {}): Promise<Setup>
     const started = performance.now()
     const kernel = await createKernel({
       env: {},
-      config: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent', accessTokenTtlSeconds: 3600, ...(databaseUrl ? { databaseUrl } : {}) },
+      config: { dataDir, host: '127.0.0.1', port: 0, logLevel: (process.env.BENCH_LOG_LEVEL ?? 'silent') as KernelConfig['logLevel'], accessTokenTtlSeconds: 3600, ...(databaseUrl ? { databaseUrl } : {}) },
       plugins: [pluginDir],
       seedDemo: false,
       ...(db === 'pglite' ? { pglite: { memory: true } } : {})

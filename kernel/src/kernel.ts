@@ -1,30 +1,23 @@
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
-import { createAudit, type AuditService } from './audit/audit.ts'
-import { registerLogin } from './auth/login.ts'
-import { allowedOrigins } from './auth/origin.ts'
-import { registerSessionRoutes } from './auth/session-routes.ts'
-import { createSessions } from './auth/sessions.ts'
-import { installGuard } from './auth/guard.ts'
-import { loadSigningKeys } from './auth/keys.ts'
-import { createPrincipalResolver } from './auth/principal.ts'
-import { createTokenService, type TokenService } from './auth/tokens.ts'
+import type { AuditService } from './audit/audit.ts'
+import type { TokenService } from './auth/tokens.ts'
+import { assertTenantTablesProtected, type Database } from './db/database.ts'
+import { registerKernelRoutes } from './routes.ts'
+import { createServices, type Services } from './services.ts'
+import type { Tenancy } from './tenancy/tenants.ts'
 import { loadConfig, type KernelConfig } from './config/config.ts'
 import type { Connections } from './db/connections.ts'
-import { assertTenantTablesProtected, createDatabase, type Database } from './db/database.ts'
 import { connect } from './db/connect.ts'
 import { migrate } from './db/migrate.ts'
 import { createServer } from './http/server.ts'
-import { registerSystemRoutes } from './http/system-routes.ts'
 import { discover, type Candidate } from './plugins/discover.ts'
 import { loadPlugins, validateCandidates } from './plugins/load.ts'
 import { PluginRegistry } from './plugins/registry.ts'
 import type { Profile } from './plugins/order.ts'
 import { shareKernelWithPlugins } from './plugins/share-kernel.ts'
-import { registerTenancyRoutes } from './tenancy/routes.ts'
 import { seedDemo, type DemoSeed } from './tenancy/seed.ts'
-import { createTenancy, type Tenancy } from './tenancy/tenants.ts'
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const kernelMigrations = fileURLToPath(new URL('./migrations/', import.meta.url))
@@ -57,6 +50,8 @@ export interface Kernel {
   readonly audit: AuditService
   readonly registry: PluginRegistry
   readonly demo: DemoSeed | null
+  /** Kernel internals for the CLI and the test kit; plugins never see these. */
+  readonly services: Services
   /** Listens on config.host:config.port; resolves to the URL. */
   start (): Promise<string>
   /** Stops accepting, finishes in-flight requests, stops plugins, closes the database. */
@@ -87,31 +82,19 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     const applied = await migrate(conn.owner, 'kernel', kernelMigrations)
     if (applied.length > 0) logger.info({ migrations: applied }, 'kernel migrations applied')
     await conn.checkRuntimeRole()
-    const audit = createAudit(conn.owner, logger)
-    const db = createDatabase(conn, purpose => audit.record({ action: 'platform.scope', actor: purpose.actor, details: { reason: purpose.reason } }))
-    const tokens = createTokenService(await loadSigningKeys(config.dataDir), {
-      issuer: config.publicUrl ?? 'urn:monozu:kernel',
-      audience: 'monozu-api',
-      ttlSeconds: config.accessTokenTtlSeconds
-    })
-    const tenancy = createTenancy(conn.owner, db)
-    const principals = createPrincipalResolver(conn.owner, () => registry.permissions().map(p => p.id))
+    const services = await createServices(config, conn, registry, logger)
+    const { db, tenancy, tokens, audit } = services
     const app = await createServer(logger)
-    installGuard(app, tokens, principals, db)
-    registerSystemRoutes(app, { registry, conn, tokens })
-    const sessions = createSessions(conn.owner, audit, { idleSeconds: config.refreshIdleSeconds, absoluteSeconds: config.refreshAbsoluteSeconds, raceGraceSeconds: config.refreshRaceGraceSeconds })
-    registerLogin(app, { owner: conn.owner, tokens, audit, sessions })
-    registerSessionRoutes(app, { owner: conn.owner, tokens, sessions, origins: allowedOrigins(config) })
-    registerTenancyRoutes(app, { tenancy, audit, principals })
+    registerKernelRoutes(app, services, config, registry, conn)
 
     await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
     await assertTenantTablesProtected(conn)
-    const demo = options.seedDemo === false ? null : await seedDemo(conn.owner, tenancy, config.dataDir, config.demoPassword)
+    const demo = options.seedDemo === false ? null : await seedDemo(services, registry, config.dataDir, config.demoPassword)
     await app.ready()
 
     let stopping: Promise<void> | undefined
     return {
-      app, config, db, conn, tenancy, tokens, audit, registry, demo,
+      app, config, db, conn, tenancy, tokens, audit, registry, demo, services,
       async start () {
         return app.listen({ port: config.port, host: config.host })
       },

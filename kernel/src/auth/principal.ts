@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import { ApiError } from '../errors/errors.ts'
 import type { Transaction } from '../db/database.ts'
-import { OPERATOR_ROLE, permissionsFor } from '../tenancy/roles.ts'
+import { OPERATOR_ROLE } from '../tenancy/roles.ts'
 import type { AccessClaims } from './tokens.ts'
 
 /** The signed-in caller of a request, as route handlers see it in `request.auth`. */
@@ -35,18 +35,21 @@ declare module 'fastify' {
 const TTL_MS = 2000
 const LIMIT = 10_000
 
-interface Cached { at: number, principal?: Principal, error?: ApiError }
+/** Who the caller is; permissions are derived per request from the roles and the tenant's features. */
+export type Identity = Omit<Principal, 'permissions'>
 
-/** Turns verified token claims into a Principal from current database state, briefly cached. */
-export function createPrincipalResolver (owner: Knex, availablePermissions: (tenantId: string) => string[]) {
+interface Cached { at: number, principal?: Identity, error?: ApiError }
+
+/** Turns verified token claims into the caller's identity from current database state, briefly cached. */
+export function createPrincipalResolver (owner: Knex) {
   const cache = new Map<string, Cached>()
 
-  async function load (claims: AccessClaims): Promise<Principal> {
+  async function load (claims: AccessClaims): Promise<Identity> {
     if (claims.tid === undefined) {
       const op = await owner('operators').where({ id: claims.sub }).first()
       if (!op) throw new ApiError('invalid_token', 'The account behind this token no longer exists')
       if (op.disabled) throw new ApiError('account_disabled')
-      return { userId: op.id, email: op.email, name: op.name, tenant: null, roles: [OPERATOR_ROLE], permissions: new Set() }
+      return { userId: op.id, email: op.email, name: op.name, tenant: null, roles: [OPERATOR_ROLE] }
     }
     const row = await owner('users').join('tenants', 'tenants.id', 'users.tenant_id')
       .where({ 'users.tenant_id': claims.tid, 'users.id': claims.sub })
@@ -54,25 +57,23 @@ export function createPrincipalResolver (owner: Knex, availablePermissions: (ten
     if (!row) throw new ApiError('invalid_token', 'The account behind this token no longer exists')
     if (row.status !== 'active') throw new ApiError('tenant_suspended', 'The tenant is suspended; contact your provider')
     if (row.disabled) throw new ApiError('account_disabled')
-    const roles: string[] = JSON.parse(row.roles)
     return {
       userId: row.id,
       email: row.email,
       name: row.name,
       tenant: { id: claims.tid, slug: row.slug, name: row.tenant_name },
-      roles,
-      permissions: permissionsFor(roles, availablePermissions(claims.tid))
+      roles: JSON.parse(row.roles)
     }
   }
 
   return {
-    async resolve (claims: AccessClaims): Promise<Principal> {
+    async resolve (claims: AccessClaims): Promise<Identity> {
       const key = `${claims.tid ?? '-'}:${claims.sub}`
       const hit = cache.get(key)
       const now = Date.now()
       if (hit && now - hit.at < TTL_MS) {
         if (hit.error) throw hit.error
-        return hit.principal as Principal
+        return hit.principal as Identity
       }
       if (cache.size >= LIMIT) cache.clear()
       try {

@@ -5,6 +5,7 @@ import { assertBrowserOrigin } from './origin.ts'
 import type { Sessions } from './sessions.ts'
 import { signedInSchema, signInSubject } from './subjects.ts'
 import type { TokenService } from './tokens.ts'
+import type { Invitations } from '../tenancy/invitations.ts'
 
 const cookieAuth = {
   tags: ['auth'],
@@ -13,7 +14,7 @@ const cookieAuth = {
 }
 
 /** Refresh and sign-out: authenticated by the HttpOnly session cookie, not by a bearer token. */
-export function registerSessionRoutes (app: FastifyInstance, deps: { owner: Knex, tokens: TokenService, sessions: Sessions, origins: Set<string> }): void {
+export function registerSessionRoutes (app: FastifyInstance, deps: { owner: Knex, tokens: TokenService, sessions: Sessions, invitations: Invitations, origins: Set<string> }): void {
   app.post('/api/v1/auth/refresh', {
     config: { public: true },
     schema: { ...cookieAuth, summary: 'A new access token for the session cookie; rotates the cookie', response: { 200: signedInSchema } }
@@ -36,5 +37,20 @@ export function registerSessionRoutes (app: FastifyInstance, deps: { owner: Knex
     assertBrowserOrigin(request, deps.origins)
     await deps.sessions.end(request, reply)
     return reply.code(204).send()
+  })
+
+  app.post('/api/v1/auth/invitations/accept', {
+    config: { public: true },
+    schema: {
+      tags: ['auth'], security: [], summary: 'Set a password with an invitation token and sign in',
+      body: { type: 'object', required: ['token', 'password'], properties: { token: { type: 'string', minLength: 20, maxLength: 200 }, password: { type: 'string', minLength: 10, maxLength: 1024 } } },
+      response: { 200: signedInSchema }
+    }
+  }, async (request, reply) => {
+    const { token, password } = request.body as { token: string, password: string }
+    const { userId, tenantId } = await deps.invitations.accept(token, password)
+    const signedIn = await signInSubject(deps.owner, deps.tokens, { kind: 'user', id: userId, tenantId })
+    await deps.sessions.begin(reply, { kind: 'user', id: userId, tenantId })
+    return signedIn
   })
 }

@@ -114,7 +114,12 @@ export function createSessions (owner: Knex, audit: AuditService, policy: Sessio
     revokeFamily,
     clearCookie,
 
-    /** Revokes every session of a subject (account disabled, tenant suspended). */
+    /** Revokes every session in a tenant (suspension). */
+    async revokeTenant (tenantId: string): Promise<void> {
+      await owner('refresh_tokens').where({ subject_tenant: tenantId }).whereNull('revoked_at').update({ revoked_at: new Date() })
+    },
+
+    /** Revokes every session of a subject (account disabled). */
     async revokeSubject (subjectId: string): Promise<void> {
       await owner('refresh_tokens').where({ subject_id: subjectId }).whereNull('revoked_at').update({ revoked_at: new Date() })
     }

@@ -69,7 +69,8 @@ export async function up (knex: Knex): Promise<void> {
   await tenantTable(knex, 'invitations', t => {
     t.uuid('id').notNullable()
     t.uuid('user_id').notNullable()
-    t.string('token_hash', 64).notNullable().unique()
+    t.string('token_hash', 64).notNullable().index()
+    t.unique(['tenant_id', 'token_hash'])
     ts(t, 'expires_at').notNullable()
     ts(t, 'accepted_at')
     t.primary(['tenant_id', 'id'])

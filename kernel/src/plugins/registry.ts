@@ -26,8 +26,4 @@ export class PluginRegistry {
     return this.records.find(r => r.manifest.id === id)
   }
 
-  /** Every permission declared by running plugins. */
-  permissions (): Array<{ id: string, description: string }> {
-    return this.running().flatMap(r => r.manifest.permissions ?? [])
-  }
 }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Knex } from 'knex'
-import type { Tenancy } from './tenants.ts'
+import { issueLicense } from '../licensing/license.ts'
+import type { PluginRegistry } from '../plugins/registry.ts'
+import type { Services } from '../services.ts'
 
 export interface DemoSeed { password: string, created: boolean, passwordFile: string | null }
 
@@ -22,13 +23,23 @@ function demoPassword (dataDir: string, given: string | undefined): { password: 
   return { password, file }
 }
 
-/** First start only: the Acme and Globex demo tenants and a platform operator. */
-export async function seedDemo (owner: Knex, tenancy: Tenancy, dataDir: string, given: string | undefined): Promise<DemoSeed> {
+/** The product features a dev license grants, besides whatever installed plugins declare. */
+export const PRODUCT_FEATURES = ['backup', 'cmdb', 'devices', 'ingest', 'itsm', 'security', 'vpn']
+
+/**
+ * First start only: the Acme and Globex demo tenants and a platform operator. With the
+ * generated dev license key, both tenants get a one-year license for every feature.
+ */
+export async function seedDemo (services: Services, registry: PluginRegistry, dataDir: string, given: string | undefined): Promise<DemoSeed> {
+  const { owner, tenancy } = services
   const { password, file } = demoPassword(dataDir, given)
   if (await owner('kernel_meta').where({ key: 'demo_seeded' }).first()) return { password, created: false, passwordFile: file }
+  const features = [...new Set([...PRODUCT_FEATURES, ...registry.records.flatMap(r => r.manifest.license?.feature ?? [])])]
   for (const account of DEMO_ACCOUNTS) {
     const tenant = await tenancy.tenantBySlug(account.tenant.slug) ?? await tenancy.createTenant(account.tenant)
     await tenancy.createUser(tenant.id, { email: account.email, name: account.name, password, roles: ['tenant-admin'] })
+    const key = services.licenseKeys.devSign
+    if (key) await services.features.installLicense(tenant.id, await issueLicense(key, { tid: tenant.id, features, seats: 100, days: 365 }), { actor: 'seed' })
   }
   await tenancy.createOperator({ email: DEMO_OPERATOR, name: 'Platform Operator', password })
   await owner('kernel_meta').insert({ key: 'demo_seeded', value: new Date().toISOString() })

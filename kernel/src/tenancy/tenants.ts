@@ -5,7 +5,7 @@ import { hashPassword } from '../auth/passwords.ts'
 import type { Database } from '../db/database.ts'
 import type { TenantRole } from './roles.ts'
 
-export interface Tenant { id: string, slug: string, name: string, status: 'active' | 'suspended' }
+export interface Tenant { id: string, slug: string, name: string, status: 'active' | 'suspended', external_id?: string | null }
 export interface User { id: string, tenantId: string, email: string, name: string, roles: string[], disabled: boolean, createdAt: string }
 
 export const slugPattern = '^[a-z0-9][a-z0-9-]{1,62}$'
@@ -27,10 +27,10 @@ const isUniqueViolation = (err: unknown) => ['23505', '2627', '2601'].includes(S
 /** Tenants, users and operators: kernel bookkeeping on the owner connection, users through RLS. */
 export function createTenancy (owner: Knex, db: Database) {
   return {
-    async createTenant (input: { name: string, slug: string }): Promise<Tenant> {
+    async createTenant (input: { name: string, slug: string, externalId?: string }): Promise<Tenant> {
       const tenant: Tenant = { id: randomUUID(), slug: input.slug, name: input.name, status: 'active' }
       try {
-        await owner('tenants').insert(tenant)
+        await owner('tenants').insert({ ...tenant, external_id: input.externalId ?? null })
       } catch (err) {
         if (isUniqueViolation(err)) throw new ApiError('conflict', `A tenant with slug "${input.slug}" exists`)
         throw err
@@ -42,6 +42,12 @@ export function createTenancy (owner: Knex, db: Database) {
     },
     async tenantById (id: string): Promise<Tenant | undefined> {
       return owner('tenants').where({ id }).first()
+    },
+    async tenantByExternalId (externalId: string): Promise<Tenant | undefined> {
+      return owner('tenants').where({ external_id: externalId }).first()
+    },
+    async renameTenant (id: string, name: string): Promise<void> {
+      await owner('tenants').where({ id }).update({ name })
     },
     async setTenantStatus (id: string, status: Tenant['status']): Promise<void> {
       await owner('tenants').where({ id }).update({ status })

@@ -1,0 +1,115 @@
+import type { Knex } from 'knex'
+import { ApiError } from '../errors/errors.ts'
+import type { AuditService } from '../audit/audit.ts'
+import type { PluginRecord, PluginRegistry } from '../plugins/registry.ts'
+import { verifyLicense, type LicenseKeys } from './license.ts'
+
+interface TenantState {
+  at: number
+  licensed: Set<string>
+  /** Milliseconds since the epoch; 0 without a license. */
+  expiresAt: number
+  toggles: Map<string, boolean>
+}
+
+// Licence installs and operator toggles reach every instance within this window; on the
+// instance that made the change they apply to the very next request.
+const TTL_MS = 2000
+
+/** The key an operator toggles a plugin by: its license feature, or its id when it has none. */
+export const featureKey = (record: PluginRecord) => record.manifest.license?.feature ?? record.manifest.id
+
+/**
+ * Which plugins a tenant may use: licensed (unexpired) and not switched off by an operator.
+ * Plugins without `license.feature` are always licensed.
+ */
+export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, keys: LicenseKeys, audit: AuditService }) {
+  const cache = new Map<string, TenantState>()
+
+  async function state (tenantId: string): Promise<TenantState> {
+    const hit = cache.get(tenantId)
+    if (hit && Date.now() - hit.at < TTL_MS) return hit
+    const [license, toggles] = await Promise.all([
+      deps.owner('licenses').where({ tenant: tenantId }).first(),
+      deps.owner('tenant_features').where({ tenant: tenantId }).select('feature', 'enabled')
+    ])
+    const fresh: TenantState = {
+      at: Date.now(),
+      licensed: new Set(license ? JSON.parse(license.features) : []),
+      expiresAt: license ? new Date(license.expires_at).getTime() : 0,
+      toggles: new Map(toggles.map((r: { feature: string, enabled: boolean }) => [r.feature, Boolean(r.enabled)]))
+    }
+    if (cache.size > 10_000) cache.clear()
+    cache.set(tenantId, fresh)
+    return fresh
+  }
+
+  const licensed = (s: TenantState, record: PluginRecord) => {
+    const feature = record.manifest.license?.feature
+    return feature === undefined || (s.licensed.has(feature) && s.expiresAt > Date.now())
+  }
+  const enabled = (s: TenantState, record: PluginRecord) =>
+    record.state === 'running' && licensed(s, record) && s.toggles.get(featureKey(record)) !== false
+
+  return {
+    async enabledPlugins (tenantId: string): Promise<PluginRecord[]> {
+      const s = await state(tenantId)
+      return deps.registry.running().filter(r => enabled(s, r))
+    },
+
+    async isEnabled (tenantId: string, pluginId: string): Promise<boolean> {
+      const record = deps.registry.get(pluginId)
+      return record !== undefined && enabled(await state(tenantId), record)
+    },
+
+    /** Every installed plugin with its licensing and toggle state, for operators. */
+    async overview (tenantId: string) {
+      const s = await state(tenantId)
+      return deps.registry.records.map(r => ({
+        plugin: r.manifest.id,
+        feature: featureKey(r),
+        licensed: licensed(s, r),
+        switchedOff: s.toggles.get(featureKey(r)) === false,
+        enabled: enabled(s, r)
+      }))
+    },
+
+    async license (tenantId: string) {
+      const row = await deps.owner('licenses').where({ tenant: tenantId }).first()
+      return row ? { features: JSON.parse(row.features) as string[], seats: row.seats as number, expiresAt: new Date(row.expires_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString() } : null
+    },
+
+    async installLicense (tenantId: string, token: string, who: { actor: string, requestId?: string }) {
+      const license = await verifyLicense(token, deps.keys.verify, tenantId)
+      const row = { tenant: tenantId, token, features: JSON.stringify(license.features), seats: license.seats, expires_at: new Date(license.exp * 1000), updated_at: new Date() }
+      await deps.owner.transaction(async trx => {
+        await trx('licenses').where({ tenant: tenantId }).del()
+        await trx('licenses').insert(row)
+      })
+      cache.delete(tenantId)
+      await deps.audit.record({ action: 'license.installed', actor: who.actor, tenantId, target: `tenant:${tenantId}`, details: { features: license.features, seats: license.seats, expiresAt: row.expires_at.toISOString() }, ...(who.requestId ? { requestId: who.requestId } : {}) })
+      return { features: license.features, seats: license.seats, expiresAt: row.expires_at.toISOString() }
+    },
+
+    async setFeature (tenantId: string, feature: string, on: boolean, who: { actor: string, requestId?: string }) {
+      const records = deps.registry.records.filter(r => featureKey(r) === feature)
+      if (records.length === 0) throw new ApiError('not_found', `No installed plugin has the feature "${feature}"`)
+      cache.delete(tenantId)
+      const s = await state(tenantId)
+      if (on && !records.every(r => licensed(s, r))) throw new ApiError('not_licensed', `The tenant's license does not include "${feature}"`)
+      await deps.owner.transaction(async trx => {
+        await trx('tenant_features').where({ tenant: tenantId, feature }).del()
+        await trx('tenant_features').insert({ tenant: tenantId, feature, enabled: on, updated_at: new Date() })
+      })
+      cache.delete(tenantId)
+      await deps.audit.record({ action: on ? 'feature.enabled' : 'feature.disabled', actor: who.actor, tenantId, target: `feature:${feature}`, ...(who.requestId ? { requestId: who.requestId } : {}) })
+      return { feature, enabled: on }
+    },
+
+    forget (tenantId: string): void {
+      cache.delete(tenantId)
+    }
+  }
+}
+
+export type Features = ReturnType<typeof createFeatures>

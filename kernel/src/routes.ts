@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify'
+import type { KernelConfig } from './config/config.ts'
+import type { Connections } from './db/connections.ts'
+import { registerAdminRoutes } from './admin/routes.ts'
+import { installGuard } from './auth/guard.ts'
+import { registerLogin } from './auth/login.ts'
+import { allowedOrigins } from './auth/origin.ts'
+import { registerSessionRoutes } from './auth/session-routes.ts'
+import { registerSystemRoutes } from './http/system-routes.ts'
+import { registerInternalRoutes } from './internal/routes.ts'
+import { registerMeFeatures } from './licensing/me-features.ts'
+import type { PluginRegistry } from './plugins/registry.ts'
+import { registerTenancyRoutes } from './tenancy/routes.ts'
+import type { Services } from './services.ts'
+
+/** Everything the kernel itself serves; plugins mount theirs afterwards. */
+export function registerKernelRoutes (app: FastifyInstance, s: Services, config: KernelConfig, registry: PluginRegistry, conn: Connections): void {
+  installGuard(app, { tokens: s.tokens, principals: s.principals, db: s.db, features: s.features, registry })
+  registerSystemRoutes(app, { registry, conn, tokens: s.tokens })
+  registerLogin(app, s)
+  registerSessionRoutes(app, { ...s, origins: allowedOrigins(config) })
+  registerTenancyRoutes(app, s)
+  registerMeFeatures(app, { features: s.features, uiBaseUrl: config.uiBaseUrl })
+  if (config.adminPanelEnabled) registerAdminRoutes(app, s)
+  registerInternalRoutes(app, { ...s, internalTokens: config.internalTokens, webhookSecrets: config.licenseWebhookSecrets })
+}

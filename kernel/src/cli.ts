@@ -8,6 +8,7 @@ import { readManifest } from './plugins/manifest.ts'
 import { checkKernelRange } from './plugins/order.ts'
 import { isDefinedPlugin } from './plugins/define.ts'
 import { DEMO_ACCOUNTS, DEMO_OPERATOR } from './tenancy/seed.ts'
+import { issueLicense } from './licensing/license.ts'
 import { slugPattern } from './tenancy/tenants.ts'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -16,6 +17,8 @@ const usage = `Usage: monozu <command>
   start [--profile all|cloud|ingest] [--port N]   run the platform
   migrate                                         apply kernel and plugin migrations, then exit
   tenant create --name N --slug S --admin-email E [--admin-password P]
+  license issue --tenant S --features a,b [--days N] [--seats N]
+                                                  sign a dev license and install it for tenant S
   plugin validate <dir>                           check a plugin folder's manifest and entry`
 
 function fail (message: string, code = 2): never {
@@ -69,6 +72,23 @@ async function tenantCreate (args: string[]): Promise<void> {
   })
 }
 
+async function licenseIssue (args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, features: { type: 'string' }, days: { type: 'string', default: '365' }, seats: { type: 'string', default: '100' } } })
+  if (!values.tenant || values.features === undefined) fail('license issue needs --tenant <slug> and --features a,b,c')
+  const features = values.features.split(',').map(f => f.trim()).filter(Boolean)
+  if (!features.every(f => /^[a-z][a-z0-9-.]{1,63}$/.test(f))) fail(`--features must be feature keys like cmdb,itsm, not "${values.features}"`)
+  if (!/^\d{1,4}$/.test(values.days as string) || Number(values.days) < 1) fail('--days must be a whole number from 1 to 9999')
+  if (!/^\d{1,7}$/.test(values.seats as string)) fail('--seats must be a whole number')
+  await withKernel(async kernel => {
+    const key = kernel.services.licenseKeys.devSign
+    if (!key) fail('LICENSE_PUBLIC_KEY is set: licenses come from the management side, which holds the private key', 1)
+    const tenant = await kernel.tenancy.tenantBySlug(values.tenant as string) ?? fail(`no tenant with slug "${values.tenant}"`, 1)
+    const license = await issueLicense(key, { tid: tenant.id, features, seats: Number(values.seats), days: Number(values.days) })
+    const installed = await kernel.services.features.installLicense(tenant.id, license, { actor: 'cli' })
+    console.log(JSON.stringify({ tenant: tenant.slug, ...installed, license }, null, 2))
+  })
+}
+
 async function pluginValidate (args: string[]): Promise<void> {
   const dir = resolve(args[0] ?? fail('plugin validate needs a folder'))
   const manifest = readManifest(dir)
@@ -85,6 +105,7 @@ async function main (): Promise<void> {
   if (command === 'migrate') return withKernel(async () => { console.log('migrations applied') })
   if (command === 'tenant' && sub === 'create') return tenantCreate(rest)
   if (command === 'plugin' && sub === 'validate') return pluginValidate(rest)
+  if (command === 'license' && sub === 'issue') return licenseIssue(rest)
   fail(usage, command === undefined || command === 'help' || command === '--help' ? 0 : 2)
 }
 

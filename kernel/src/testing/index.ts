@@ -41,6 +41,8 @@ export interface TestKernel {
   login (email: string, password: string, tenant?: string): Promise<string>
   /** A new user with `roles` in `tenant`, signed in. */
   signIn (tenant: Tenant, roles?: TenantRole[]): Promise<{ token: string, user: User }>
+  /** A new platform operator, signed in. */
+  signInOperator (): Promise<{ token: string, id: string }>
   request (method: InjectOptions['method'], url: string, options?: { token?: string, body?: unknown, headers?: Record<string, string> }): Promise<Response>
   close (): Promise<void>
 }
@@ -117,6 +119,12 @@ export async function startTestKernel (options: TestKernelOptions = {}): Promise
     async signIn (tenant, roles = ['member']) {
       const { user, password } = await createUser(tenant, { roles })
       return { token: await login(user.email, password, tenant.slug), user }
+    },
+    async signInOperator () {
+      const email = `op-${unique()}@monozu.example`
+      const password = `pw-${unique()}-operator`
+      const op = await kernel.tenancy.createOperator({ email, name: 'Test Operator', password })
+      return { token: await login(email, password), id: op.id }
     },
     request,
     async close () {

@@ -5,20 +5,22 @@
  *    PGlite (in memory).
  * 2. An authenticated, tenant-scoped plugin route returning 50 rows (fixtures/bench-rows) against
  * 3. a bare Fastify route running the same query through plain knex on the same database,
- * 4. both driven by autocannon (in a worker thread) after a warm-up.
+ * 4. both driven by autocannon (in a worker thread) after a warm-up, in alternating slices.
  * 5. Ends with one JSON line; the figure is PostgreSQL's when reachable, else PGlite's.
  *
  * Environment: DATABASE_URL (admin URL of a PostgreSQL server; default
  * postgres://postgres@127.0.0.1:5432/postgres), BENCH_DURATION (s, default 10), BENCH_WARMUP
- * (s, default 2), BENCH_CONNECTIONS (default 10), BENCH_PGLITE_LOAD=0 to time PGlite's start only.
+ * (s, default 2), BENCH_SLICES (default 5: the duration is split into alternating slices),
+ * BENCH_CONNECTIONS (default 10), BENCH_PGLITE_LOAD=0 to time PGlite's start only.
  */
-import { load, type LoadResult } from './load.ts'
+import { loadRaw, summarize, type LoadResult, type RawResult } from './load.ts'
 import { ADMIN_URL, label, postgresUnreachable, redact, ROUTE, runBench, setUp, type Db, type Setup } from './setup.ts'
 import { ROWS } from './rows.ts'
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const SLICES = Math.max(1, Number(process.env.BENCH_SLICES ?? 5))
 const PGLITE_LOAD = process.env.BENCH_PGLITE_LOAD !== '0'
 
 interface Pair { figure: LoadResult, baseline: LoadResult, ratio: number }
@@ -34,14 +36,23 @@ function show (db: Db, name: string, r: LoadResult): void {
 async function drive (s: Setup): Promise<Pair> {
   const kernel = { url: s.kernelUrl + ROUTE, connections: CONNECTIONS, headers: { authorization: `Bearer ${s.token}` } }
   const bare = { url: s.baselineUrl + '/rows', connections: CONNECTIONS }
-  console.log(`${label(s.db)}: GET ${ROUTE} (${ROWS} rows, signed in, withTenant) vs bare GET /rows; warm-up ${WARMUP} s each, then ${DURATION} s each, ${CONNECTIONS} connections`)
+  const slice = DURATION / SLICES
+  console.log(`${label(s.db)}: GET ${ROUTE} (${ROWS} rows, signed in, withTenant) vs bare GET /rows, ${CONNECTIONS} connections; ` +
+    `warm-up ${WARMUP} s each, then ${DURATION} s each in ${SLICES} alternating slices of ${slice} s`)
   if (WARMUP > 0) {
-    await load({ ...bare, duration: WARMUP })
-    await load({ ...kernel, duration: WARMUP })
+    await loadRaw({ ...bare, duration: WARMUP })
+    await loadRaw({ ...kernel, duration: WARMUP })
   }
-  const baseline = await load({ ...bare, duration: DURATION })
+  // Alternating slices (bare, kernel, kernel, bare, ...) so that load from elsewhere on a shared
+  // machine falls on both sides rather than on whichever ran second.
+  const runs: { bare: RawResult[], kernel: RawResult[] } = { bare: [], kernel: [] }
+  for (let i = 0; i < SLICES; i++) {
+    const order = i % 2 === 0 ? ['bare', 'kernel'] as const : ['kernel', 'bare'] as const
+    for (const which of order) runs[which].push(await loadRaw({ ...(which === 'bare' ? bare : kernel), duration: slice }))
+  }
+  const baseline = summarize(runs.bare, bare)
   show(s.db, 'bare', baseline)
-  const figure = await load({ ...kernel, duration: DURATION })
+  const figure = summarize(runs.kernel, kernel)
   show(s.db, 'kernel', figure)
   const ratio = round2(Math.round(figure.rps) / Math.round(baseline.rps))
   console.log(`${label(s.db).padEnd(10)} ratio   ${ratio} (kernel / bare, target >= 0.6)`)
@@ -78,7 +89,8 @@ async function main (): Promise<void> {
     baselineP99Ms: h.baseline.p99,
     readyMs,
     connections: CONNECTIONS,
-    durationS: DURATION
+    durationS: DURATION,
+    slices: SLICES
   }
   const p = results.pglite
   if (p && headline !== 'pglite') {

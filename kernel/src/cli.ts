@@ -7,6 +7,7 @@ import { ApiError, StartupError } from './errors/errors.ts'
 import { readManifest } from './plugins/manifest.ts'
 import { checkKernelRange } from './plugins/order.ts'
 import { isDefinedPlugin } from './plugins/define.ts'
+import { shareKernelWithPlugins } from './plugins/share-kernel.ts'
 import { DEMO_ACCOUNTS, DEMO_OPERATOR } from './tenancy/seed.ts'
 import { issueLicense } from './licensing/license.ts'
 import { slugPattern } from './tenancy/tenants.ts'
@@ -22,7 +23,8 @@ const usage = `Usage: monozu <command>
   plugin validate <dir>                           check a plugin folder's manifest and entry`
 
 function fail (message: string, code = 2): never {
-  console.error(message)
+  if (code === 0) console.log(message)
+  else console.error(message)
   process.exit(code)
 }
 
@@ -50,7 +52,9 @@ async function start (args: string[]): Promise<void> {
 }
 
 async function withKernel (fn: (kernel: Kernel) => Promise<void>): Promise<void> {
-  const kernel = await createKernel({ seedDemo: false, logger: createLogger({ logLevel: loadConfig().logLevel === 'info' ? 'warn' : loadConfig().logLevel }) })
+  // One-shot commands: quieter than a server unless LOG_LEVEL asks for more.
+  const { logLevel } = loadConfig()
+  const kernel = await createKernel({ seedDemo: false, logger: createLogger({ logLevel: logLevel === 'info' ? 'warn' : logLevel }) })
   try { await fn(kernel) } finally { await kernel.stop() }
 }
 
@@ -91,6 +95,7 @@ async function licenseIssue (args: string[]): Promise<void> {
 
 async function pluginValidate (args: string[]): Promise<void> {
   const dir = resolve(args[0] ?? fail('plugin validate needs a folder'))
+  shareKernelWithPlugins()
   const manifest = readManifest(dir)
   checkKernelRange(manifest)
   const entry = join(dir, manifest.entry ?? 'src/index.ts')

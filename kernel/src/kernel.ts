@@ -81,14 +81,14 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
   try {
     const applied = await migrate(conn.owner, 'kernel', kernelMigrations)
     if (applied.length > 0) logger.info({ migrations: applied }, 'kernel migrations applied')
+    await assertTenantTablesProtected(conn, 'the kernel')
     await conn.checkRuntimeRole()
     const services = await createServices(config, conn, registry, logger)
     const { db, tenancy, tokens, audit } = services
     const app = await createServer(logger)
     registerKernelRoutes(app, services, config, registry, conn)
 
-    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
-    await assertTenantTablesProtected(conn)
+    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, onFailure: config.pluginStartFailure, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
     const demo = options.seedDemo === false ? null : await seedDemo(services, registry, config.dataDir, config.demoPassword)
     await app.ready()
 

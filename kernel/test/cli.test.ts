@@ -48,6 +48,9 @@ t.test('plugin validate', async t => {
   const ok = run(['plugin', 'validate', fixture('fx-notes')])
   t.equal(ok.status, 0, ok.stderr)
   t.match(ok.stdout, /fx-notes@1\.2\.0: plugin\.json and .* are valid/)
+  const [partner] = tempPlugins([{ id: 'partner-ok' }])
+  const external = run(['plugin', 'validate', partner as string])
+  t.equal(external.status, 0, `a partner plugin outside the repo resolves @monozu/kernel: ${external.stderr}`)
   const [bad] = tempPlugins([{ id: 'nope', manifest: { kernel: '^9.0.0' } }])
   const res = run(['plugin', 'validate', bad as string])
   t.equal(res.status, 1)
@@ -67,6 +70,15 @@ t.test('tenant create', async t => {
   t.equal(again.status, 1)
   t.match(again.stderr, /A tenant with slug "initech" exists/)
   t.match(run(['tenant', 'create', '--name', 'X', '--slug', 'Bad Slug', '--admin-email', 'a@b.example']).stderr, /--slug must match/)
+
+  const license = run(['license', 'issue', '--tenant', 'initech', '--features', 'cmdb,itsm', '--days', '90'], { DATA_DIR: dataDir })
+  t.equal(license.status, 0, license.stderr)
+  const issued = JSON.parse(license.stdout)
+  t.match(issued, { tenant: 'initech', features: ['cmdb', 'itsm'], seats: 100 })
+  t.match(issued.license, /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/, 'prints the compact JWS')
+  const days = (new Date(issued.expiresAt).getTime() - Date.now()) / 86400_000
+  t.ok(days > 89 && days <= 90, `expires in 90 days (${days.toFixed(2)})`)
+  t.match(run(['license', 'issue', '--tenant', 'nobody', '--features', 'cmdb'], { DATA_DIR: dataDir }).stderr, /no tenant with slug "nobody"/)
 })
 
 t.test('SIGTERM during a slow request: the request completes, then the process exits 0', async t => {

@@ -66,7 +66,22 @@ t.test('a tenant table without forced RLS is refused', async t => {
     migrations: { '001-leaky.ts': "export async function up (knex) { await knex.schema.createTable('leaky_rows', t => { t.uuid('tenant_id').notNullable(); t.string('v') }) }\n" }
   }])
   t.equal(err.code, 'rls_missing')
-  t.match(err.message, /leaky_rows/)
+  t.match(err.message, /plugin "leaky": table\(s\) leaky_rows have a tenant_id column/)
+  const partner = await refusal([{
+    id: 'leaky-partner',
+    manifest: { thirdParty: true },
+    migrations: { '001-leaky.ts': "export async function up (knex) { await knex.schema.createTable('partner_rows', t => { t.uuid('tenant_id').notNullable() }) }\n" }
+  }])
+  t.equal(partner.code, 'rls_missing', 'even a third-party plugin cannot leave an unprotected tenant table behind')
+})
+
+t.test('PLUGIN_START_FAILURE=disable keeps serving without a failing first-party plugin', async t => {
+  const k = await startTestKernel({
+    config: { pluginStartFailure: 'disable' },
+    plugins: tempPlugins([{ id: 'fragile', source: "import { definePlugin } from '@monozu/kernel'\nexport default definePlugin({ start () { throw new Error('nope') } })\n" }])
+  })
+  t.teardown(() => k.close())
+  t.match((await k.request('GET', '/api/v1/health')).body.plugins, [{ id: 'fragile', state: 'disabled', reason: 'failed to start' }])
 })
 
 t.test('plugin code errors stop the boot for first-party plugins', async t => {

@@ -24,6 +24,7 @@ export interface KernelConfig {
   licenseWebhookSecrets: string[]
   internalTokens: string[]
   uiBaseUrl: string | undefined
+  pluginStartFailure: 'auto' | 'stop' | 'disable'
 }
 
 interface Variable {
@@ -52,7 +53,7 @@ export const variables: Variable[] = [
   { key: 'adminPanelEnabled', env: 'ADMIN_PANEL_ENABLED', expects: 'true or false', parse: bool, fallback: false },
   { key: 'pluginsDirs', env: 'PLUGINS_DIRS', expects: 'a comma- or colon-separated list of plugin folders', parse: list, fallback: [] },
   { key: 'accessTokenTtlSeconds', env: 'ACCESS_TOKEN_TTL', expects: 'seconds, an integer 60-3600', parse: int, fallback: 600 },
-  { key: 'demoPassword', env: 'MONOZU_DEMO_PASSWORD', expects: 'a password of at least 8 characters', parse: s => s, fallback: undefined },
+  { key: 'demoPassword', env: 'MONOZU_DEMO_PASSWORD', expects: 'a password of at least 10 characters', parse: s => s, fallback: undefined },
   { key: 'nodeEnv', env: 'NODE_ENV', expects: 'development, production or test', parse: s => s, fallback: 'development' },
   { key: 'allowedOrigins', env: 'ALLOWED_ORIGINS', expects: 'a comma-separated list of origins (https://app.example) allowed to refresh sessions, besides PUBLIC_URL', parse: s => s.split(',').map(x => x.trim()).filter(Boolean), fallback: [] },
   { key: 'refreshIdleSeconds', env: 'REFRESH_IDLE_SECONDS', expects: 'seconds a session may stay unused, an integer 300-31536000', parse: int, fallback: 7 * 24 * 3600 },
@@ -61,6 +62,7 @@ export const variables: Variable[] = [
   { key: 'licensePublicKey', env: 'LICENSE_PUBLIC_KEY', expects: 'the management side\'s ES256 public key as PEM (SPKI) or JWK JSON (unset: a dev key in DATA_DIR)', parse: s => s, fallback: undefined },
   { key: 'licenseWebhookSecrets', env: 'LICENSE_WEBHOOK_SECRET', expects: 'one or more whsec_<base64> secrets separated by spaces or commas', parse: s => s.split(/[\s,]+/).filter(Boolean), fallback: [] },
   { key: 'internalTokens', env: 'INTERNAL_TOKENS', expects: 'one or two secrets (at least 32 characters) separated by commas, accepted in X-Internal-Token', parse: s => s.split(',').map(x => x.trim()).filter(Boolean), fallback: [] },
+  { key: 'pluginStartFailure', env: 'PLUGIN_START_FAILURE', expects: 'auto (third-party plugins are disabled, ours stop the boot), stop or disable', parse: s => s, fallback: 'auto' },
   { key: 'uiBaseUrl', env: 'UI_BASE_URL', expects: 'an absolute URL or path under which UI modules are served (default: /ui on this origin)', parse: s => s, fallback: undefined }
 ]
 
@@ -79,7 +81,7 @@ const schema = {
     adminPanelEnabled: { type: 'boolean' },
     pluginsDirs: { type: 'array', items: { type: 'string' } },
     accessTokenTtlSeconds: { type: 'integer', minimum: 60, maximum: 3600 },
-    demoPassword: { type: 'string', minLength: 8 },
+    demoPassword: { type: 'string', minLength: 10 },
     nodeEnv: { enum: ['development', 'production', 'test'] },
     allowedOrigins: { type: 'array', items: { type: 'string', pattern: '^https?://[^/\\s]+$' } },
     refreshIdleSeconds: { type: 'integer', minimum: 300, maximum: 31536000 },
@@ -88,7 +90,8 @@ const schema = {
     licensePublicKey: { type: 'string', minLength: 40 },
     licenseWebhookSecrets: { type: 'array', maxItems: 4, items: { type: 'string', pattern: '^whsec_[A-Za-z0-9+/=]{24,}$' } },
     internalTokens: { type: 'array', maxItems: 2, items: { type: 'string', minLength: 32 } },
-    uiBaseUrl: { type: 'string', pattern: '^(https?://|/)' }
+    uiBaseUrl: { type: 'string', pattern: '^(https?://|/)' },
+    pluginStartFailure: { enum: ['auto', 'stop', 'disable'] }
   }
 } as const
 

@@ -54,11 +54,11 @@ export function createDatabase (conn: Connections, auditPlatform: PlatformAudito
 }
 
 /** Refuses to start when a table with a tenant_id column lacks forced RLS and a policy. */
-export async function assertTenantTablesProtected (conn: Connections): Promise<void> {
+export async function assertTenantTablesProtected (conn: Connections, createdBy = 'a migration'): Promise<void> {
   const sql = conn.dialect === 'mssql' ? mssqlSql.unprotectedTables : postgresSql.unprotectedTables
   const result = await conn.owner.raw(sql)
   const rows: Array<{ name: string }> = Array.isArray(result) ? result : result.rows
   if (rows.length > 0) {
-    throw new StartupError('rls_missing', `table(s) ${rows.map(r => r.name).join(', ')} have a tenant_id column but no forced row-level security; create them with tenantTable()`)
+    throw new StartupError('rls_missing', `${createdBy}: table(s) ${rows.map(r => r.name).join(', ')} have a tenant_id column but no forced row-level security; create them with tenantTable()`)
   }
 }

@@ -6,7 +6,7 @@ import { asValue, createContainer, InjectionMode, type AwilixContainer } from 'a
 import { ApiError, StartupError } from '../errors/errors.ts'
 import { migrate } from '../db/migrate.ts'
 import type { Connections } from '../db/connections.ts'
-import type { Database } from '../db/database.ts'
+import { assertTenantTablesProtected, type Database } from '../db/database.ts'
 import type { AuditService } from '../audit/audit.ts'
 import type { Candidate } from './discover.ts'
 import { ajv, prefixesOf, readManifest, type PluginManifest } from './manifest.ts'
@@ -25,6 +25,8 @@ export interface LoadOptions {
   registry: PluginRegistry
   env: Record<string, string | undefined>
   pluginConfig?: Record<string, unknown>
+  /** auto: third-party plugins that fail are disabled, first-party ones stop the boot. */
+  onFailure?: 'auto' | 'stop' | 'disable'
 }
 
 /** Stage 2, validate every manifest and the set as a whole before any plugin code runs. */
@@ -112,6 +114,8 @@ async function startPlugin (record: PluginRecord, container: AwilixContainer, op
   record.definition = definition
   const applied = await migrate(options.conn.owner, m.id, join(record.dir, 'migrations'))
   if (applied.length > 0) options.log.info({ plugin: m.id, migrations: applied }, 'plugin migrations applied')
+  // Checked per plugin so the refusal names the plugin that created the unprotected table.
+  await assertTenantTablesProtected(options.conn, `plugin "${m.id}"`)
   const ctx = contextFor(record, container, options, config)
   // The failure is carried out of register() so Fastify's boot sequence itself stays healthy.
   let failure: unknown
@@ -136,7 +140,9 @@ export async function loadPlugins (ordered: Validated, options: LoadOptions): Pr
       options.log.info({ plugin: manifest.id, version: manifest.version }, 'plugin started')
     } catch (err) {
       const error = err instanceof StartupError ? err : new StartupError('plugin_start_failed', `plugin "${manifest.id}": ${(err as Error).message}`, { pluginId: manifest.id, cause: err })
-      if (!record.thirdParty) throw error
+      const policy = options.onFailure ?? 'auto'
+      // An unprotected tenant table stays in the database whatever the plugin's state: never boot with one.
+      if (error.code === 'rls_missing' || policy === 'stop' || (policy === 'auto' && !record.thirdParty)) throw error
       record.state = 'disabled'
       record.reason = error.code === 'plugin_start_failed' ? 'failed to start' : error.code
       options.log.error({ plugin: manifest.id, err: error }, 'third-party plugin disabled: it failed to start')

@@ -12,6 +12,7 @@ import type { Tenant, User } from '../tenancy/tenants.ts'
 import type { TenantRole } from '../tenancy/roles.ts'
 import type { KernelConfig } from '../config/config.ts'
 import { freshDatabase } from './postgres.ts'
+import { issueLicense } from '../licensing/license.ts'
 
 export interface TestKernelOptions {
   /** Plugin folders to load (none by default). */
@@ -41,6 +42,8 @@ export interface TestKernel {
   login (email: string, password: string, tenant?: string): Promise<string>
   /** A new user with `roles` in `tenant`, signed in. */
   signIn (tenant: Tenant, roles?: TenantRole[]): Promise<{ token: string, user: User }>
+  /** Signs a dev license for `features` and installs it, as the management side would. */
+  grantLicense (tenant: Tenant, features: string[], options?: { days?: number, seats?: number }): Promise<void>
   /** A new platform operator, signed in. */
   signInOperator (): Promise<{ token: string, id: string }>
   request (method: InjectOptions['method'], url: string, options?: { token?: string, body?: unknown, headers?: Record<string, string> }): Promise<Response>
@@ -119,6 +122,12 @@ export async function startTestKernel (options: TestKernelOptions = {}): Promise
     async signIn (tenant, roles = ['member']) {
       const { user, password } = await createUser(tenant, { roles })
       return { token: await login(user.email, password, tenant.slug), user }
+    },
+    async grantLicense (tenant, features, opts = {}) {
+      const key = kernel.services.licenseKeys.devSign
+      if (!key) throw new Error('grantLicense needs the generated dev license key (LICENSE_PUBLIC_KEY is set)')
+      const license = await issueLicense(key, { tid: tenant.id, features, seats: opts.seats ?? 100, days: opts.days ?? 30 })
+      await kernel.services.features.installLicense(tenant.id, license, { actor: 'test' })
     },
     async signInOperator () {
       const email = `op-${unique()}@monozu.example`

@@ -36,9 +36,9 @@ function show (db: Db, name: string, r: LoadResult): void {
 async function drive (s: Setup): Promise<Pair> {
   const kernel = { url: s.kernelUrl + ROUTE, connections: CONNECTIONS, headers: { authorization: `Bearer ${s.token}` } }
   const bare = { url: s.baselineUrl + '/rows', connections: CONNECTIONS }
-  const slice = DURATION / SLICES
+  const slice = Math.max(1, Math.round(DURATION / SLICES)) // autocannon stops on whole seconds
   console.log(`${label(s.db)}: GET ${ROUTE} (${ROWS} rows, signed in, withTenant) vs bare GET /rows, ${CONNECTIONS} connections; ` +
-    `warm-up ${WARMUP} s each, then ${DURATION} s each in ${SLICES} alternating slices of ${slice} s`)
+    `warm-up ${WARMUP} s each, then ${slice * SLICES} s each in ${SLICES} alternating slices of ${slice} s`)
   if (WARMUP > 0) {
     await loadRaw({ ...bare, duration: WARMUP })
     await loadRaw({ ...kernel, duration: WARMUP })
@@ -89,7 +89,7 @@ async function main (): Promise<void> {
     baselineP99Ms: h.baseline.p99,
     readyMs,
     connections: CONNECTIONS,
-    durationS: DURATION,
+    durationS: Math.max(1, Math.round(DURATION / SLICES)) * SLICES,
     slices: SLICES
   }
   const p = results.pglite

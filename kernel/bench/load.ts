@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import autocannon from 'autocannon'
 
+/** duration: whole seconds (autocannon ends runs on its one-second ticks). */
 export interface LoadOptions { url: string, connections: number, duration: number, headers?: Record<string, string> }
 
 /** autocannon's raw result of one run (histograms encoded), as it reports from a worker thread. */
@@ -32,8 +33,8 @@ export function loadRaw (options: LoadOptions): Promise<RawResult> {
 }
 
 /** Merges runs against the same URL (latency histograms added, requests and time summed). */
-export function summarize (runs: RawResult[], options: LoadOptions): LoadResult {
-  const merged = autocannon.aggregateResult(runs, options)
+export function summarize (runs: RawResult[], options: Omit<LoadOptions, 'duration'>): LoadResult {
+  const merged = autocannon.aggregateResult(runs, { ...options, duration: 1 })
   const total = runs.reduce((n, r) => n + r.totalCompletedRequests, 0)
   const duration = runs.reduce((n, r) => n + r.duration, 0)
   return {

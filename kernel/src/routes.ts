@@ -8,6 +8,8 @@ import { allowedOrigins } from './auth/origin.ts'
 import { registerSessionRoutes } from './auth/session-routes.ts'
 import { registerSystemRoutes } from './http/system-routes.ts'
 import { registerInternalRoutes } from './internal/routes.ts'
+import { registerIdentityProviderRoutes } from './auth/oidc/config-routes.ts'
+import { registerOidcRoutes } from './auth/oidc/flow-routes.ts'
 import { registerMeFeatures } from './licensing/me-features.ts'
 import type { PluginRegistry } from './plugins/registry.ts'
 import { registerTenancyRoutes } from './tenancy/routes.ts'
@@ -20,6 +22,10 @@ export function registerKernelRoutes (app: FastifyInstance, s: Services, config:
   registerLogin(app, s)
   registerSessionRoutes(app, { ...s, origins: allowedOrigins(config) })
   registerTenancyRoutes(app, s)
+  const publicBase = (config.publicUrl ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, '')
+  const redirectUri = `${publicBase}/api/v1/auth/oidc/callback`
+  registerIdentityProviderRoutes(app, { ...s, redirectUri })
+  registerOidcRoutes(app, { ...s, redirectUri, uiOrigin: config.publicUrl ? new URL(config.publicUrl).origin : '' })
   registerMeFeatures(app, { features: s.features, uiBaseUrl: config.uiBaseUrl })
   if (config.adminPanelEnabled) registerAdminRoutes(app, s)
   registerInternalRoutes(app, { ...s, internalTokens: config.internalTokens, webhookSecrets: config.licenseWebhookSecrets })

@@ -11,6 +11,8 @@ import { createFeatures } from './licensing/features.ts'
 import { loadLicenseKeys } from './licensing/license.ts'
 import type { PluginRegistry } from './plugins/registry.ts'
 import { createInvitations } from './tenancy/invitations.ts'
+import { createIdentityProviders } from './auth/oidc/providers.ts'
+import { createSecretBox } from './auth/oidc/secret-box.ts'
 import { createTenancy } from './tenancy/tenants.ts'
 
 /** The kernel's services, built once per kernel instance (nothing module-global). */
@@ -34,7 +36,8 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     principals: createPrincipalResolver(conn.owner),
     sessions: createSessions(conn.owner, audit, { idleSeconds: config.refreshIdleSeconds, absoluteSeconds: config.refreshAbsoluteSeconds, raceGraceSeconds: config.refreshRaceGraceSeconds }),
     features: createFeatures({ owner: conn.owner, registry, keys: licenseKeys, audit }),
-    invitations: createInvitations(conn.owner, db, tenancy, config.publicUrl)
+    invitations: createInvitations(conn.owner, db, tenancy, config.publicUrl),
+    providers: createIdentityProviders(conn.owner, createSecretBox(config.dataDir))
   }
 }
 

@@ -46,6 +46,7 @@ export async function up (knex: Knex): Promise<void> {
     t.uuid('tenant').notNullable()
     t.text('code_verifier').notNullable()
     t.string('nonce', 100).notNullable()
+    t.string('return_to', 500).notNullable().defaultTo('/')
     ts(t, 'expires_at').notNullable()
   })
   await tenantTable(knex, 'identity_providers', t => {

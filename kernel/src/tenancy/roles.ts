@@ -1,6 +1,7 @@
 /** Permissions the kernel itself guards (tenant-admin only). */
 export const KERNEL_PERMISSIONS = [
-  { id: 'users.manage', description: 'Manage the tenant\'s users and their roles' }
+  { id: 'users.manage', description: 'Manage the tenant\'s users and their roles' },
+  { id: 'identity.manage', description: 'Configure the tenant\'s sign-in with an identity provider' }
 ] as const
 
 export const TENANT_ROLES = ['tenant-admin', 'member'] as const

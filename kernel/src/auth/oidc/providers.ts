@@ -1,0 +1,74 @@
+import * as oidc from 'openid-client'
+import type { Knex } from 'knex'
+import { ApiError } from '../../errors/errors.ts'
+import type { SecretBox } from './secret-box.ts'
+
+export interface IdentityProvider {
+  tenantId: string
+  issuer: string
+  clientId: string
+  allowedTenantId: string
+  jitProvisioning: boolean
+  defaultRole: 'tenant-admin' | 'member'
+  updatedAt: string
+}
+
+const loopback = new Set(['127.0.0.1', 'localhost', '[::1]'])
+const DISCOVERY_TTL_MS = 60 * 60 * 1000
+
+/** openid-client configuration for an issuer; plain http only for a loopback issuer (local stand-ins). */
+export async function discover (issuer: string, clientId: string, clientSecret: string): Promise<oidc.Configuration> {
+  const url = new URL(issuer)
+  const insecure = url.protocol === 'http:' && loopback.has(url.hostname)
+  const config = await oidc.discovery(url, clientId, clientSecret, undefined, {
+    timeout: 10,
+    ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {})
+  })
+  config.timeout = 10
+  return config
+}
+
+/** Each tenant's identity provider: stored with its secret sealed, discovered lazily and cached. */
+export function createIdentityProviders (owner: Knex, box: SecretBox) {
+  const cache = new Map<string, { at: number, key: string, config: oidc.Configuration }>()
+
+  const fromRow = (row: Record<string, any>): IdentityProvider => ({
+    tenantId: row.tenant_id,
+    issuer: row.issuer,
+    clientId: row.client_id,
+    allowedTenantId: row.allowed_tenant_id,
+    jitProvisioning: Boolean(row.jit_provisioning),
+    defaultRole: row.default_role,
+    updatedAt: new Date(row.updated_at).toISOString()
+  })
+
+  return {
+    async get (tenantId: string): Promise<IdentityProvider | undefined> {
+      const row = await owner('identity_providers').where({ tenant_id: tenantId }).first()
+      return row ? fromRow(row) : undefined
+    },
+
+    /** The provider with a discovered openid-client configuration, for sign-in. */
+    async client (tenantId: string): Promise<{ provider: IdentityProvider, config: oidc.Configuration }> {
+      const row = await owner('identity_providers').where({ tenant_id: tenantId }).first()
+      if (!row) throw new ApiError('not_found', 'This tenant has no identity provider configured')
+      const provider = fromRow(row)
+      const key = `${provider.issuer}|${provider.clientId}|${provider.updatedAt}`
+      const hit = cache.get(tenantId)
+      if (hit && hit.key === key && Date.now() - hit.at < DISCOVERY_TTL_MS) return { provider, config: hit.config }
+      const config = await discover(provider.issuer, provider.clientId, box.open(row.client_secret_sealed))
+      cache.set(tenantId, { at: Date.now(), key, config })
+      return { provider, config }
+    },
+
+    sealed (secret: string): string {
+      return box.seal(secret)
+    },
+
+    forget (tenantId: string): void {
+      cache.delete(tenantId)
+    }
+  }
+}
+
+export type IdentityProviders = ReturnType<typeof createIdentityProviders>

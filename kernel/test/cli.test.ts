@@ -102,6 +102,8 @@ t.test('SIGTERM during a slow request: the request completes, then the process e
   const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@acme.example', password: 'demo-password-123' }) })
   t.equal(login.status, 200, 'the seeded demo admin signs in')
   const { accessToken } = await login.json() as { accessToken: string }
+  const features = await (await fetch(`${base}/api/v1/me/features`, { headers: { authorization: `Bearer ${accessToken}` } })).json() as { features: Array<{ id: string }> }
+  t.ok(features.features.some(f => f.id === 'fx-gated'), 'the demo tenant holds a dev license for every installed feature')
   const slow = fetch(`${base}/api/v1/fx-notes/slow?ms=1500`, { headers: { authorization: `Bearer ${accessToken}` } })
   await new Promise(r => setTimeout(r, 400))
   child.kill('SIGTERM')

@@ -30,12 +30,14 @@ export async function cleanUp (): Promise<void> {
 }
 
 let interrupted = false
-process.once('SIGINT', () => {
-  if (interrupted) return
-  interrupted = true
-  console.error('bench: interrupted, cleaning up')
-  cleanUp().finally(() => process.exit(130))
-})
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    if (interrupted) return
+    interrupted = true
+    console.error(`bench: ${signal}, cleaning up`)
+    cleanUp().finally(() => process.exit(130))
+  })
+}
 
 /** Null when a client can connect and query, else why not (3 s connect timeout). */
 export async function postgresUnreachable (url: string): Promise<string | null> {

@@ -12,7 +12,8 @@ export interface Principal {
   /** Null for platform operators, who act across tenants through admin routes only. */
   tenant: { id: string, slug: string, name: string } | null
   roles: string[]
-  permissions: Set<string>
+  /** Shared between requests: read it, never change it. */
+  permissions: ReadonlySet<string>
 }
 
 declare module 'fastify' {
@@ -43,6 +44,7 @@ interface Cached { at: number, principal?: Identity, error?: ApiError }
 /** Turns verified token claims into the caller's identity from current database state, briefly cached. */
 export function createPrincipalResolver (owner: Knex) {
   const cache = new Map<string, Cached>()
+  const loading = new Map<string, Promise<Identity>>()
 
   async function load (claims: AccessClaims): Promise<Identity> {
     if (claims.tid === undefined) {
@@ -76,14 +78,16 @@ export function createPrincipalResolver (owner: Knex) {
         return hit.principal as Identity
       }
       if (cache.size >= LIMIT) cache.clear()
-      try {
-        const principal = await load(claims)
-        cache.set(key, { at: now, principal })
-        return principal
-      } catch (err) {
-        if (err instanceof ApiError) cache.set(key, { at: now, error: err })
-        throw err
+      // Requests arriving while the identity reloads share one lookup.
+      let pending = loading.get(key)
+      if (!pending) {
+        pending = load(claims).then(
+          principal => { cache.set(key, { at: now, principal }); return principal },
+          err => { if (err instanceof ApiError) cache.set(key, { at: now, error: err }); throw err }
+        ).finally(() => loading.delete(key))
+        loading.set(key, pending)
       }
+      return pending
     },
     /** Drops cached state after a change made on this instance (others catch up within TTL_MS). */
     forget (tenantId: string | null, userId?: string): void {

@@ -4,6 +4,7 @@ import type { Knex } from 'knex'
 import { ApiError } from '../errors/errors.ts'
 import type { AuditService } from '../audit/audit.ts'
 import type {} from '@fastify/cookie'
+import { readCookie } from './cookies.ts'
 
 export const REFRESH_COOKIE = '__Host-monozu_rt'
 
@@ -49,7 +50,7 @@ export function createSessions (owner: Knex, audit: AuditService, policy: Sessio
   }
 
   function parse (request: FastifyRequest): { id: string, secret: string } {
-    const raw = request.cookies[REFRESH_COOKIE]
+    const raw = readCookie(request, REFRESH_COOKIE)
     const match = raw ? cookieValue.exec(raw) : null
     if (!match) throw new ApiError('refresh_token_invalid', 'No valid session cookie; sign in again')
     return { id: match[1] as string, secret: match[2] as string }
@@ -104,7 +105,7 @@ export function createSessions (owner: Knex, audit: AuditService, policy: Sessio
     /** Ends the session of the presented cookie (its whole family) and clears the cookie. */
     async end (request: FastifyRequest, reply: FastifyReply): Promise<void> {
       clearCookie(reply)
-      const raw = request.cookies[REFRESH_COOKIE]
+      const raw = readCookie(request, REFRESH_COOKIE)
       const match = raw ? cookieValue.exec(raw) : null
       if (!match) return
       const row = await owner('refresh_tokens').where({ id: match[1] }).first()

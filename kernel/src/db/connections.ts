@@ -10,6 +10,8 @@ export interface Connections {
   dialect: Dialect
   owner: Knex
   app: Knex
+  /** The app client opens tenant transactions with BEGIN and the scope in one round trip. */
+  scopedBegin?: boolean
   /** Throws unless the app login cannot bypass RLS. */
   checkRuntimeRole (): Promise<void>
   dump? (): Promise<Blob>

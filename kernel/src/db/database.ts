@@ -36,6 +36,7 @@ export function createDatabase (conn: Connections, auditPlatform: PlatformAudito
     dialect: conn.dialect,
     withTenant (tenantId, fn) {
       if (!isUuid(tenantId)) return Promise.reject(new TypeError(`withTenant needs a tenant uuid, got ${JSON.stringify(tenantId)}`))
+      if (conn.scopedBegin) return conn.app.transaction(fn, { monozuTenant: tenantId } as Knex.TransactionConfig)
       return conn.app.transaction(async trx => {
         if (conn.dialect !== 'mssql') {
           await trx.raw(postgresSql.scope, [tenantId])

@@ -36,9 +36,9 @@ export async function createServer (logger: FastifyServerOptions['loggerInstance
     const schema = route.schema as Record<string, unknown> | undefined
     if (schema) for (const part of ['body', 'querystring', 'params']) closeObjects(schema[part])
   })
-  app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
+  app.addHook('onRequest', (request, reply, done) => { reply.header('x-request-id', request.id); done() })
   installProblemHandlers(app)
-  await app.register(cookie)
+  await app.register(cookie, { hook: false })
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -3,6 +3,7 @@ import { ApiError } from '../errors/errors.ts'
 import type { AuditService } from '../audit/audit.ts'
 import type { PluginRecord, PluginRegistry } from '../plugins/registry.ts'
 import { verifyLicense, type LicenseKeys } from './license.ts'
+import { permissionsFor } from '../tenancy/roles.ts'
 
 interface TenantState {
   at: number
@@ -10,6 +11,9 @@ interface TenantState {
   /** Milliseconds since the epoch; 0 without a license. */
   expiresAt: number
   toggles: Map<string, boolean>
+  /** Derived once per state (and again once the license expires): the hot path reads these. */
+  enabled?: { list: PluginRecord[], licenseLive: boolean }
+  permissions: Map<string, Set<string>>
 }
 
 // Licence installs and operator toggles reach every instance within this window; on the
@@ -25,10 +29,21 @@ export const featureKey = (record: PluginRecord) => record.manifest.license?.fea
  */
 export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, keys: LicenseKeys, audit: AuditService }) {
   const cache = new Map<string, TenantState>()
+  const loading = new Map<string, Promise<TenantState>>()
 
-  async function state (tenantId: string): Promise<TenantState> {
+  function state (tenantId: string): Promise<TenantState> {
     const hit = cache.get(tenantId)
-    if (hit && Date.now() - hit.at < TTL_MS) return hit
+    if (hit && Date.now() - hit.at < TTL_MS) return Promise.resolve(hit)
+    // Requests arriving while the state reloads share one load.
+    let pending = loading.get(tenantId)
+    if (!pending) {
+      pending = load(tenantId).finally(() => loading.delete(tenantId))
+      loading.set(tenantId, pending)
+    }
+    return pending
+  }
+
+  async function load (tenantId: string): Promise<TenantState> {
     const [license, toggles] = await Promise.all([
       deps.owner('licenses').where({ tenant: tenantId }).first(),
       deps.owner('tenant_features').where({ tenant: tenantId }).select('feature', 'enabled')
@@ -37,7 +52,8 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
       at: Date.now(),
       licensed: new Set(license ? JSON.parse(license.features) : []),
       expiresAt: license ? new Date(license.expires_at).getTime() : 0,
-      toggles: new Map(toggles.map((r: { feature: string, enabled: boolean }) => [r.feature, Boolean(r.enabled)]))
+      toggles: new Map(toggles.map((r: { feature: string, enabled: boolean }) => [r.feature, Boolean(r.enabled)])),
+      permissions: new Map()
     }
     if (cache.size > 10_000) cache.clear()
     cache.set(tenantId, fresh)
@@ -51,10 +67,31 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
   const enabled = (s: TenantState, record: PluginRecord) =>
     record.state === 'running' && licensed(s, record) && s.toggles.get(featureKey(record)) !== false
 
+  function enabledList (s: TenantState): PluginRecord[] {
+    const licenseLive = s.expiresAt > Date.now()
+    if (!s.enabled || s.enabled.licenseLive !== licenseLive) {
+      s.enabled = { list: deps.registry.running().filter(r => enabled(s, r)), licenseLive }
+      s.permissions.clear()
+    }
+    return s.enabled.list
+  }
+
   return {
     async enabledPlugins (tenantId: string): Promise<PluginRecord[]> {
+      return enabledList(await state(tenantId))
+    },
+
+    /** The permissions `roles` hold in this tenant, and the tenant's enabled plugins. */
+    async grants (tenantId: string, roles: string[]): Promise<{ enabled: PluginRecord[], permissions: Set<string> }> {
       const s = await state(tenantId)
-      return deps.registry.running().filter(r => enabled(s, r))
+      const list = enabledList(s)
+      const key = roles.join(',')
+      let permissions = s.permissions.get(key)
+      if (!permissions) {
+        permissions = permissionsFor(roles, list.flatMap(r => (r.manifest.permissions ?? []).map(p => p.id)))
+        s.permissions.set(key, permissions)
+      }
+      return { enabled: list, permissions }
     },
 
     async isEnabled (tenantId: string, pluginId: string): Promise<boolean> {

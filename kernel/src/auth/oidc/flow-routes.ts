@@ -8,6 +8,7 @@ import type { Tenancy } from '../../tenancy/tenants.ts'
 import { slugPattern } from '../../tenancy/tenants.ts'
 import type { Sessions } from '../sessions.ts'
 import type { IdentityProviders } from './providers.ts'
+import { readCookie } from '../cookies.ts'
 
 export const OIDC_COOKIE = '__Host-monozu_oidc'
 const STATE_TTL_MS = 10 * 60 * 1000
@@ -92,7 +93,7 @@ export function registerOidcRoutes (app: FastifyInstance, deps: OidcDeps): void 
     try {
       if (query.error) throw new SignInFailure('provider_error', `${query.error}: ${query.error_description ?? ''}`)
       const state = query.state
-      if (!state || state !== request.cookies[OIDC_COOKIE]) throw new SignInFailure('invalid_state', 'the state does not belong to this browser')
+      if (!state || state !== readCookie(request, OIDC_COOKIE)) throw new SignInFailure('invalid_state', 'the state does not belong to this browser')
       const stored = await deps.owner('oidc_states').where({ state_hash: sha256(state) }).first()
       const claimed = stored ? await deps.owner('oidc_states').where({ state_hash: sha256(state) }).del() : 0
       if (!stored || claimed !== 1) throw new SignInFailure('invalid_state', 'the state is unknown or was already used')

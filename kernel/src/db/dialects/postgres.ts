@@ -6,6 +6,7 @@ import pg from 'pg'
 import { StartupError } from '../../errors/errors.ts'
 import type { Connections } from '../connections.ts'
 import { APP_ROLE, postgresSql } from './sql.ts'
+import { ScopedPgClient } from './pg-client.ts'
 
 // bigint (count(*)) as a number, as PGlite gives it: counts stay far below 2^53.
 pg.types.setTypeParser(20, (v: string) => Number.parseInt(v, 10))
@@ -55,11 +56,12 @@ export async function connectPostgres (options: { url: string, appUrl?: string |
   const owner = knex({ client: 'pg', connection: options.url, pool: pool(2), log: options.log })
   await owner.raw('select 1')
   const appUrl = options.appUrl ?? await provisionRuntimeLogin(owner, new URL(options.url), options.dataDir)
-  const app = knex({ client: 'pg', connection: appUrl, pool: pool(options.poolMax), log: options.log })
+  const app = knex({ client: ScopedPgClient as unknown as typeof knex.Client, connection: appUrl, pool: pool(options.poolMax), log: options.log })
   return {
     dialect: 'postgres',
     owner,
     app,
+    scopedBegin: true,
     async checkRuntimeRole () {
       const unsafe = (await app.raw(postgresSql.unsafeRoles)).rows.map((r: { name: string }) => r.name)
       if (unsafe.length > 0) {

@@ -5,6 +5,7 @@ import type { AuditService } from './audit/audit.ts'
 import type { TokenService } from './auth/tokens.ts'
 import { assertTenantTablesProtected, type Database } from './db/database.ts'
 import { registerKernelRoutes } from './routes.ts'
+import { defineAuditRetention } from './audit/retention.ts'
 import { createServices, type Services } from './services.ts'
 import type { Tenancy } from './tenancy/tenants.ts'
 import { loadConfig, type KernelConfig } from './config/config.ts'
@@ -78,38 +79,48 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
   const plugins = validateCandidates(candidates, options.profile)
   const conn = await connect(config, logger, options.pglite)
   const registry = new PluginRegistry()
+  let services: Services | undefined
   try {
     const applied = await migrate(conn.owner, 'kernel', kernelMigrations)
     if (applied.length > 0) logger.info({ migrations: applied }, 'kernel migrations applied')
     await assertTenantTablesProtected(conn, 'the kernel')
     await conn.checkRuntimeRole()
-    const services = await createServices(config, conn, registry, logger)
+    services = await createServices(config, conn, registry, logger)
     const { db, tenancy, tokens, audit } = services
+    defineAuditRetention(services.jobs, conn.owner, config.auditRetentionDays, logger)
     const app = await createServer(logger)
     registerKernelRoutes(app, services, config, registry, conn)
 
-    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, onFailure: config.pluginStartFailure, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
+    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, jobs: services.jobs, bus: services.bus, onFailure: config.pluginStartFailure, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
     const demo = options.seedDemo === false ? null : await seedDemo(services, registry, config.dataDir, config.demoPassword)
     await app.ready()
+    services.jobs.start()
 
+    const ready = services
     let stopping: Promise<void> | undefined
     return {
-      app, config, db, conn, tenancy, tokens, audit, registry, demo, services,
+      app, config, db, conn, tenancy, tokens, audit, registry, demo, services: ready,
       async start () {
         return app.listen({ port: config.port, host: config.host })
       },
       stop () {
         stopping ??= (async () => {
+          await ready.hub.stop()
           await app.close()
+          await ready.jobs.stop()
           for (const record of [...registry.running()].reverse()) {
             try { await record.definition?.stop?.() } catch (err) { logger.error({ plugin: record.manifest.id, err }, 'plugin failed to stop') }
           }
+          await ready.bus.close()
           await conn.close()
         })()
         return stopping
       }
     }
   } catch (err) {
+    await services?.jobs.stop().catch(() => {})
+    await services?.hub.stop().catch(() => {})
+    await services?.bus.close().catch(() => {})
     await conn.close().catch(() => {})
     throw err
   }

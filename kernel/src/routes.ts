@@ -14,6 +14,15 @@ import { registerMeFeatures } from './licensing/me-features.ts'
 import type { PluginRegistry } from './plugins/registry.ts'
 import { registerTenancyRoutes } from './tenancy/routes.ts'
 import type { Services } from './services.ts'
+import { registerJobRoutes } from './jobs/routes.ts'
+import { registerAuditRoutes } from './audit/routes.ts'
+import { registerChannelRoute } from './channels/route.ts'
+import type { ChannelInfo } from './channels/hub.ts'
+
+/** Channels of running plugins, by id (checked unique at load). */
+function channelMap (registry: PluginRegistry): Map<string, ChannelInfo> {
+  return new Map(registry.running().flatMap(r => (r.manifest.channels ?? []).map(c => [c.id, { id: c.id, plugin: r.manifest.id, permission: c.permission }] as const)))
+}
 
 /** Everything the kernel itself serves; plugins mount theirs afterwards. */
 export function registerKernelRoutes (app: FastifyInstance, s: Services, config: KernelConfig, registry: PluginRegistry, conn: Connections): void {
@@ -28,5 +37,8 @@ export function registerKernelRoutes (app: FastifyInstance, s: Services, config:
   registerOidcRoutes(app, { ...s, redirectUri, uiOrigin: config.publicUrl ? new URL(config.publicUrl).origin : '' })
   registerMeFeatures(app, { features: s.features, uiBaseUrl: config.uiBaseUrl })
   if (config.adminPanelEnabled) registerAdminRoutes(app, s)
+  registerJobRoutes(app, { queue: s.jobs.queue, owner: s.owner, audit: s.audit, admin: config.adminPanelEnabled })
+  registerAuditRoutes(app, { owner: s.owner, audit: s.audit, admin: config.adminPanelEnabled })
+  registerChannelRoute(app, { ...s, origins: allowedOrigins(config), channels: () => channelMap(registry) })
   registerInternalRoutes(app, { ...s, internalTokens: config.internalTokens, webhookSecrets: config.licenseWebhookSecrets })
 }

@@ -14,6 +14,16 @@ import { createInvitations } from './tenancy/invitations.ts'
 import { createIdentityProviders } from './auth/oidc/providers.ts'
 import { createSecretBox } from './auth/oidc/secret-box.ts'
 import { createTenancy } from './tenancy/tenants.ts'
+import { resolve } from 'node:path'
+import { createMemoryBus } from './bus/bus.ts'
+import { createRedisBus } from './bus/redis.ts'
+import { createHub } from './channels/hub.ts'
+import { createJobs } from './jobs/service.ts'
+
+/** Keeps deployments (and parallel test databases) that share one Redis apart. */
+function busTopic (config: KernelConfig): string {
+  return `monozu:bus:${config.databaseUrl ? new URL(config.databaseUrl).pathname.slice(1) : resolve(config.dataDir)}`
+}
 
 /** The kernel's services, built once per kernel instance (nothing module-global). */
 export async function createServices (config: KernelConfig, conn: Connections, registry: PluginRegistry, logger: FastifyBaseLogger) {
@@ -26,6 +36,14 @@ export async function createServices (config: KernelConfig, conn: Connections, r
   })
   const tenancy = createTenancy(conn.owner, db)
   const licenseKeys = await loadLicenseKeys(config.licensePublicKey, config.dataDir)
+  const features = createFeatures({ owner: conn.owner, registry, keys: licenseKeys, audit })
+  const principals = createPrincipalResolver(conn.owner)
+  const bus = config.redisUrl ? await createRedisBus(config.redisUrl, busTopic(config), logger) : createMemoryBus()
+  const jobs = createJobs({
+    owner: conn.owner, db, features, log: logger,
+    config: { leaseMs: config.jobLeaseSeconds * 1000, pollMs: config.jobPollMs, concurrency: config.jobConcurrency, shutdownMs: config.jobShutdownSeconds * 1000, worker: config.jobWorker }
+  })
+  const hub = createHub({ bus, tokens, principals, features, log: logger, options: { maxBufferedBytes: 1024 * 1024, heartbeatMs: config.wsHeartbeatSeconds * 1000, recheckMs: 5000 } })
   return {
     owner: conn.owner,
     audit,
@@ -33,9 +51,12 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     tokens,
     tenancy,
     licenseKeys,
-    principals: createPrincipalResolver(conn.owner),
+    principals,
+    bus,
+    jobs,
+    hub,
     sessions: createSessions(conn.owner, audit, { idleSeconds: config.refreshIdleSeconds, absoluteSeconds: config.refreshAbsoluteSeconds, raceGraceSeconds: config.refreshRaceGraceSeconds }),
-    features: createFeatures({ owner: conn.owner, registry, keys: licenseKeys, audit }),
+    features,
     invitations: createInvitations(conn.owner, db, tenancy, config.publicUrl),
     providers: createIdentityProviders(conn.owner, createSecretBox(config.dataDir))
   }

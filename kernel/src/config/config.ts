@@ -25,6 +25,13 @@ export interface KernelConfig {
   internalTokens: string[]
   uiBaseUrl: string | undefined
   pluginStartFailure: 'auto' | 'stop' | 'disable'
+  jobWorker: boolean
+  jobConcurrency: number
+  jobLeaseSeconds: number
+  jobPollMs: number
+  jobShutdownSeconds: number
+  auditRetentionDays: number
+  wsHeartbeatSeconds: number
 }
 
 interface Variable {
@@ -63,6 +70,13 @@ export const variables: Variable[] = [
   { key: 'licenseWebhookSecrets', env: 'LICENSE_WEBHOOK_SECRET', expects: 'one or more whsec_<base64> secrets separated by spaces or commas', parse: s => s.split(/[\s,]+/).filter(Boolean), fallback: [] },
   { key: 'internalTokens', env: 'INTERNAL_TOKENS', expects: 'one or two secrets (at least 32 characters) separated by commas, accepted in X-Internal-Token', parse: s => s.split(',').map(x => x.trim()).filter(Boolean), fallback: [] },
   { key: 'pluginStartFailure', env: 'PLUGIN_START_FAILURE', expects: 'auto (third-party plugins are disabled, ours stop the boot), stop or disable', parse: s => s, fallback: 'auto' },
+  { key: 'jobWorker', env: 'JOB_WORKER', expects: 'true or false: run the job worker and scheduler in this instance', parse: bool, fallback: true },
+  { key: 'jobConcurrency', env: 'JOB_CONCURRENCY', expects: 'jobs running at once per instance, an integer 1-1000', parse: int, fallback: 16 },
+  { key: 'jobLeaseSeconds', env: 'JOB_LEASE_SECONDS', expects: 'seconds a claimed job stays locked without a heartbeat, an integer 1-3600', parse: int, fallback: 30 },
+  { key: 'jobPollMs', env: 'JOB_POLL_MS', expects: 'milliseconds between looks for due jobs when idle, an integer 10-60000', parse: int, fallback: 500 },
+  { key: 'jobShutdownSeconds', env: 'JOB_SHUTDOWN_SECONDS', expects: 'seconds shutdown waits for running jobs, an integer 0-600', parse: int, fallback: 10 },
+  { key: 'auditRetentionDays', env: 'AUDIT_RETENTION_DAYS', expects: 'days audit entries are kept, an integer 1-36500', parse: int, fallback: 365 },
+  { key: 'wsHeartbeatSeconds', env: 'WS_HEARTBEAT_SECONDS', expects: 'seconds between WebSocket pings, an integer 1-300', parse: int, fallback: 30 },
   { key: 'uiBaseUrl', env: 'UI_BASE_URL', expects: 'an absolute URL or path under which UI modules are served (default: /ui on this origin)', parse: s => s, fallback: undefined }
 ]
 
@@ -91,7 +105,14 @@ const schema = {
     licenseWebhookSecrets: { type: 'array', maxItems: 4, items: { type: 'string', pattern: '^whsec_[A-Za-z0-9+/=]{24,}$' } },
     internalTokens: { type: 'array', maxItems: 2, items: { type: 'string', minLength: 32 } },
     uiBaseUrl: { type: 'string', pattern: '^(https?://|/)' },
-    pluginStartFailure: { enum: ['auto', 'stop', 'disable'] }
+    pluginStartFailure: { enum: ['auto', 'stop', 'disable'] },
+    jobWorker: { type: 'boolean' },
+    jobConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
+    jobLeaseSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
+    jobPollMs: { type: 'integer', minimum: 10, maximum: 60000 },
+    jobShutdownSeconds: { type: 'integer', minimum: 0, maximum: 600 },
+    auditRetentionDays: { type: 'integer', minimum: 1, maximum: 36500 },
+    wsHeartbeatSeconds: { type: 'integer', minimum: 1, maximum: 300 }
   }
 } as const
 

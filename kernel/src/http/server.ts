@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import swagger from '@fastify/swagger'
 import cookie from '@fastify/cookie'
+import websocket from '@fastify/websocket'
 import { KERNEL_API_VERSION } from '../version.ts'
 import { installProblemHandlers } from './problem.ts'
 
@@ -39,6 +40,13 @@ export async function createServer (logger: FastifyServerOptions['loggerInstance
   app.addHook('onRequest', (request, reply, done) => { reply.header('x-request-id', request.id); done() })
   installProblemHandlers(app)
   await app.register(cookie, { hook: false })
+  await app.register(websocket, {
+    options: {
+      maxPayload: 64 * 1024,
+      // Accept the `bearer` subprotocol so the token (the second entry) is never echoed back.
+      handleProtocols: (protocols: Set<string>) => (protocols.has('bearer') ? 'bearer' : false)
+    }
+  })
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

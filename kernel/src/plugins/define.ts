@@ -2,6 +2,8 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { AuditService } from '../audit/audit.ts'
 import type { Database } from '../db/database.ts'
 import type { PluginManifest } from './manifest.ts'
+import type { PluginJobs } from '../jobs/types.ts'
+import type { PluginChannels } from '../channels/plugin-channels.ts'
 
 /** What the kernel hands a plugin when it starts. */
 export interface PluginContext<Config = Record<string, unknown>> {
@@ -14,6 +16,10 @@ export interface PluginContext<Config = Record<string, unknown>> {
   /** Tenant-scoped data access; see `Database.withTenant`. */
   readonly db: Database
   readonly audit: AuditService
+  /** Background jobs declared in plugin.json `jobs`: define handlers, enqueue work. */
+  readonly jobs: PluginJobs
+  /** Live events on the channels declared in plugin.json `channels`. */
+  readonly channels: PluginChannels
   /** The services a declared dependency returned from its `start`; throws for undeclared ids. */
   use<T = unknown> (pluginId: string): T
 }

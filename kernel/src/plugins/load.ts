@@ -8,9 +8,12 @@ import { migrate } from '../db/migrate.ts'
 import type { Connections } from '../db/connections.ts'
 import { assertTenantTablesProtected, type Database } from '../db/database.ts'
 import type { AuditService } from '../audit/audit.ts'
+import type { Bus } from '../bus/bus.ts'
+import { pluginChannels } from '../channels/plugin-channels.ts'
+import type { Jobs } from '../jobs/service.ts'
 import type { Candidate } from './discover.ts'
 import { ajv, prefixesOf, readManifest, type PluginManifest } from './manifest.ts'
-import { checkKernelRange, checkPrefixes, checkUnique, orderByDependencies, selectProfile, type Profile } from './order.ts'
+import { checkChannels, checkKernelRange, checkPrefixes, checkUnique, orderByDependencies, selectProfile, type Profile } from './order.ts'
 import { isDefinedPlugin, type PluginContext } from './define.ts'
 import type { PluginRecord, PluginRegistry } from './registry.ts'
 
@@ -19,6 +22,8 @@ export type Validated = Array<{ manifest: PluginManifest, candidate: Candidate }
 export interface LoadOptions {
   app: FastifyInstance
   conn: Connections
+  jobs: Jobs
+  bus: Bus
   db: Database
   audit: AuditService
   log: FastifyBaseLogger
@@ -37,6 +42,7 @@ export function validateCandidates (candidates: Candidate[], profile: Profile = 
   checkUnique(manifests)
   manifests.forEach(m => checkKernelRange(m))
   checkPrefixes(manifests)
+  checkChannels(manifests)
   const order = orderByDependencies(manifests)
   return order.map(m => loaded.find(l => l.manifest === m) as { manifest: PluginManifest, candidate: Candidate })
 }
@@ -100,6 +106,8 @@ function contextFor (record: PluginRecord, container: AwilixContainer, options: 
     log: options.log.child({ plugin: m.id }),
     db: options.db,
     audit: options.audit,
+    jobs: options.jobs.forPlugin(m.id),
+    channels: pluginChannels(m, options.bus, id => options.registry.get(id)?.manifest),
     use<T> (pluginId: string): T {
       if (!(pluginId in (m.dependencies ?? {}))) throw new Error(`plugin "${m.id}" cannot use "${pluginId}": declare it in plugin.json dependencies`)
       return scope.resolve<T>(pluginId)
@@ -110,6 +118,7 @@ function contextFor (record: PluginRecord, container: AwilixContainer, options: 
 async function startPlugin (record: PluginRecord, container: AwilixContainer, options: LoadOptions): Promise<void> {
   const m = record.manifest
   const config = pluginConfig(m, options)
+  options.jobs.declare(m)
   const definition = await importEntry(record)
   record.definition = definition
   const applied = await migrate(options.conn.owner, m.id, join(record.dir, 'migrations'))

@@ -76,3 +76,17 @@ export function selectProfile (manifests: PluginManifest[], profile: Profile): P
   if (manifests.some(m => m.id === INGEST_PLUGIN)) add(INGEST_PLUGIN)
   return manifests.filter(m => keep.has(m.id))
 }
+
+/** Channel ids are global (they are URLs): unique, and guarded by one of the plugin's own permissions. */
+export function checkChannels (manifests: PluginManifest[]): void {
+  const owner = new Map<string, string>()
+  for (const m of manifests) {
+    const permissions = new Set((m.permissions ?? []).map(p => p.id))
+    for (const c of m.channels ?? []) {
+      const clash = owner.get(c.id)
+      if (clash) throw new StartupError('manifest_invalid', `plugin "${m.id}": /channels "${c.id}" is already declared by plugin "${clash}" (rule: channel ids are unique)`, { pluginId: m.id })
+      if (!permissions.has(c.permission)) throw new StartupError('manifest_invalid', `plugin "${m.id}": /channels "${c.id}" names permission "${c.permission}", which the plugin does not declare (rule: a channel is guarded by one of its own permissions)`, { pluginId: m.id })
+      owner.set(c.id, m.id)
+    }
+  }
+}

@@ -1,7 +1,9 @@
 /** Permissions the kernel itself guards (tenant-admin only). */
 export const KERNEL_PERMISSIONS = [
   { id: 'users.manage', description: 'Manage the tenant\'s users and their roles' },
-  { id: 'identity.manage', description: 'Configure the tenant\'s sign-in with an identity provider' }
+  { id: 'identity.manage', description: 'Configure the tenant\'s sign-in with an identity provider' },
+  { id: 'jobs.read', description: 'See the tenant\'s background jobs' },
+  { id: 'audit.read', description: 'Read the tenant\'s audit log' }
 ] as const
 
 export const TENANT_ROLES = ['tenant-admin', 'member'] as const

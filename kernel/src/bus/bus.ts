@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'eventemitter3'
+
+/** One event for one tenant on one channel, as every instance and socket sees it. */
+export interface BusMessage {
+  tenantId: string
+  channel: string
+  event: string
+  data: unknown
+  id: string
+  ts: string
+}
+
+export interface Bus {
+  publish (tenantId: string, channel: string, event: string, data: unknown): Promise<BusMessage>
+  /** Every message published on any instance, this one included. */
+  subscribe (handler: (message: BusMessage) => void): () => void
+  close (): Promise<void>
+}
+
+export function message (tenantId: string, channel: string, event: string, data: unknown): BusMessage {
+  return { tenantId, channel, event, data, id: randomUUID(), ts: new Date().toISOString() }
+}
+
+/** The single-process bus: enough for one instance (the embedded default). */
+export function createMemoryBus (): Bus {
+  const emitter = new EventEmitter()
+  return {
+    async publish (tenantId, channel, event, data) {
+      const m = message(tenantId, channel, event, data)
+      emitter.emit('message', m)
+      return m
+    },
+    subscribe (handler) {
+      emitter.on('message', handler)
+      return () => { emitter.off('message', handler) }
+    },
+    async close () { emitter.removeAllListeners() }
+  }
+}

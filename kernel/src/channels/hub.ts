@@ -1,0 +1,157 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { WebSocket } from 'ws'
+import type { Bus, BusMessage } from '../bus/bus.ts'
+import { ApiError } from '../errors/errors.ts'
+import type { Features } from '../licensing/features.ts'
+import type { PrincipalResolver } from '../auth/principal.ts'
+import type { TokenService } from '../auth/tokens.ts'
+
+export const CLOSE = { expired: 4001, forbidden: 4003, slowConsumer: 1013, goingAway: 1001 } as const
+
+export interface ChannelInfo { id: string, plugin: string, permission: string }
+
+interface Conn {
+  socket: WebSocket
+  tenantId: string
+  userId: string
+  channel: ChannelInfo
+  exp: number
+  expiry: NodeJS.Timeout
+  alive: boolean
+}
+
+export interface HubOptions {
+  /** A socket whose unsent data passes this many bytes is closed (1013) instead of growing memory. */
+  maxBufferedBytes: number
+  heartbeatMs: number
+  /** How often every socket's permission and feature are checked again. */
+  recheckMs: number
+}
+
+/**
+ * The sockets of this instance, by tenant. Bus messages reach only sockets of the message's
+ * tenant on its channel; each socket's right to the channel is re-checked on a timer and on
+ * re-authentication, and it closes when its token expires.
+ */
+export function createHub (deps: { bus: Bus, tokens: TokenService, principals: PrincipalResolver, features: Features, log: FastifyBaseLogger, options: HubOptions }) {
+  const byTenant = new Map<string, Set<Conn>>()
+  const log = deps.log.child({ component: 'channels' })
+
+  const close = (conn: Conn, code: number, reason: string) => {
+    if (conn.socket.readyState === conn.socket.OPEN || conn.socket.readyState === conn.socket.CONNECTING) conn.socket.close(code, reason)
+  }
+
+  function scheduleExpiry (conn: Conn): void {
+    clearTimeout(conn.expiry)
+    conn.expiry = setTimeout(() => close(conn, CLOSE.expired, 'token expired'), Math.max(0, conn.exp * 1000 - Date.now()))
+  }
+
+  /** Whether the socket's user may still read its channel: identity, feature and permission. */
+  async function stillAllowed (conn: Conn, roles?: string[]): Promise<number | null> {
+    try {
+      const identity = await deps.principals.resolve({ sub: conn.userId, tid: conn.tenantId, roles: [], email: '', name: '', exp: conn.exp, jti: '' })
+      const grants = await deps.features.grants(conn.tenantId, roles ?? identity.roles)
+      const enabled = grants.enabled.some(r => r.manifest.id === conn.channel.plugin)
+      return enabled && grants.permissions.has(conn.channel.permission) ? null : CLOSE.forbidden
+    } catch (err) {
+      return err instanceof ApiError && err.status === 401 ? CLOSE.expired : CLOSE.forbidden
+    }
+  }
+
+  function send (conn: Conn, payload: string): void {
+    if (conn.socket.readyState !== conn.socket.OPEN) return
+    if (conn.socket.bufferedAmount + payload.length > deps.options.maxBufferedBytes) {
+      log.warn({ tenantId: conn.tenantId, userId: conn.userId, channel: conn.channel.id, buffered: conn.socket.bufferedAmount }, 'closing a slow consumer')
+      // terminate, not close: a client that reads nothing would never take the close frame either.
+      conn.socket.terminate()
+      return
+    }
+    conn.socket.send(payload)
+  }
+
+  const unsubscribe = deps.bus.subscribe((m: BusMessage) => {
+    const conns = byTenant.get(m.tenantId)
+    if (!conns) return
+    let payload: string | undefined
+    for (const conn of conns) {
+      if (conn.channel.id !== m.channel) continue
+      payload ??= JSON.stringify({ type: 'event', channel: m.channel, event: m.event, data: m.data, id: m.id, ts: m.ts })
+      send(conn, payload)
+    }
+  })
+
+  async function reauthenticate (conn: Conn, token: unknown): Promise<void> {
+    try {
+      if (typeof token !== 'string') throw new ApiError('invalid_token')
+      const claims = await deps.tokens.verify(token)
+      if (claims.sub !== conn.userId || claims.tid !== conn.tenantId) return close(conn, CLOSE.forbidden, 'token of another user')
+      conn.exp = claims.exp
+      const denied = await stillAllowed(conn, claims.roles)
+      if (denied) return close(conn, denied, 'permission withdrawn')
+      scheduleExpiry(conn)
+      conn.socket.send(JSON.stringify({ type: 'auth', ok: true, exp: conn.exp }))
+    } catch {
+      close(conn, CLOSE.expired, 'invalid token')
+    }
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const conns of byTenant.values()) {
+      for (const conn of conns) {
+        if (!conn.alive) { conn.socket.terminate(); continue }
+        conn.alive = false
+        conn.socket.ping()
+      }
+    }
+  }, deps.options.heartbeatMs)
+  heartbeat.unref()
+
+  const recheck = setInterval(() => {
+    for (const conns of byTenant.values()) {
+      for (const conn of conns) {
+        void stillAllowed(conn).then(denied => { if (denied) close(conn, denied, 'permission or feature withdrawn') })
+      }
+    }
+  }, deps.options.recheckMs)
+  recheck.unref()
+
+  return {
+    attach (socket: WebSocket, who: { tenantId: string, userId: string, exp: number, channel: ChannelInfo }): void {
+      const conn: Conn = { socket, ...who, expiry: setTimeout(() => {}, 0), alive: true }
+      scheduleExpiry(conn)
+      let conns = byTenant.get(who.tenantId)
+      if (!conns) byTenant.set(who.tenantId, conns = new Set())
+      conns.add(conn)
+      socket.on('pong', () => { conn.alive = true })
+      socket.on('message', (raw: Buffer) => {
+        let msg: { type?: unknown, token?: unknown }
+        try { msg = JSON.parse(raw.toString('utf8')) } catch { return socket.send(JSON.stringify({ type: 'error', code: 'bad_message', detail: 'messages are JSON' })) }
+        if (msg.type === 'auth') void reauthenticate(conn, msg.token)
+        else if (msg.type === 'ping') socket.send(JSON.stringify({ type: 'pong' }))
+        else socket.send(JSON.stringify({ type: 'error', code: 'bad_message', detail: 'expected { type: "auth", token }' }))
+      })
+      socket.on('close', () => {
+        clearTimeout(conn.expiry)
+        conns.delete(conn)
+        if (conns.size === 0) byTenant.delete(who.tenantId)
+      })
+      socket.on('error', err => log.debug({ err }, 'socket error'))
+    },
+
+    count (): number {
+      let n = 0
+      for (const conns of byTenant.values()) n += conns.size
+      return n
+    },
+
+    /** Closes every socket with 1001 and stops listening to the bus. */
+    async stop (): Promise<void> {
+      unsubscribe()
+      clearInterval(heartbeat)
+      clearInterval(recheck)
+      for (const conns of byTenant.values()) for (const conn of conns) close(conn, CLOSE.goingAway, 'server shutting down')
+    }
+  }
+}
+
+export type Hub = ReturnType<typeof createHub>

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto'
+import type { Knex } from 'knex'
+
+export type JobState = 'pending' | 'running' | 'succeeded' | 'dead' | 'cancelled'
+
+export interface JobRow {
+  id: string
+  plugin: string
+  name: string
+  tenant: string | null
+  payload: string
+  state: JobState
+  attempts: number
+  max_attempts: number
+  run_at: Date
+  lease_until: Date | null
+  locked_by: string | null
+  last_error: string | null
+  dedupe_key: string | null
+  created_at: Date
+  finished_at: Date | null
+}
+
+export interface NewJob {
+  plugin: string
+  name: string
+  tenant: string | null
+  payload: unknown
+  maxAttempts: number
+  runAt?: Date
+  dedupeKey?: string
+}
+
+const NIL = '00000000-0000-0000-0000-000000000000'
+
+/** The claim, PostgreSQL form: concurrent workers skip each other's locked rows. */
+export const claimSql = `
+  with picked as (
+    select id from jobs
+     where ((state = 'pending' and run_at <= now()) or (state = 'running' and lease_until < now()))
+       and (plugin || ':' || name) = any(?::text[])
+     order by run_at
+     limit ?
+     for update skip locked
+  )
+  update jobs j
+     set state = 'running', attempts = j.attempts + 1, locked_by = ?,
+         lease_until = now() + (? * interval '1 millisecond')
+    from picked where j.id = picked.id
+  returning j.*`
+
+/** The same claim on SQL Server: UPDLOCK + READPAST is its SKIP LOCKED (knex named bindings). */
+export const claimSqlMssql = `
+  with picked as (
+    select top (:limit) * from jobs with (updlock, readpast, rowlock)
+     where ((state = 'pending' and run_at <= sysdatetimeoffset()) or (state = 'running' and lease_until < sysdatetimeoffset()))
+       and concat(plugin, ':', name) in (select value from string_split(:names, ','))
+     order by run_at
+  )
+  update picked set state = 'running', attempts = attempts + 1, locked_by = :worker,
+         lease_until = dateadd(millisecond, :leaseMs, sysdatetimeoffset())
+  output inserted.*`
+
+/** The durable queue: every state change is one guarded UPDATE on the owner connection. */
+export function createJobQueue (owner: Knex) {
+  const rows = (result: { rows?: JobRow[] } | JobRow[]) => (Array.isArray(result) ? result : result.rows ?? [])
+  const mssql = owner.client.dialect === 'mssql'
+  const isUnique = (err: unknown) => [2601, 2627].includes((err as { number?: number }).number ?? 0)
+
+  return {
+    async enqueue (job: NewJob, trx: Knex | Knex.Transaction = owner): Promise<{ id: string, deduplicated: boolean }> {
+      const row = {
+        id: randomUUID(), plugin: job.plugin, name: job.name, tenant: job.tenant, payload: JSON.stringify(job.payload ?? null),
+        state: 'pending', attempts: 0, max_attempts: job.maxAttempts, run_at: job.runAt ?? new Date(), dedupe_key: job.dedupeKey ?? null
+      }
+      if (!job.dedupeKey || mssql) {
+        try {
+          await trx('jobs').insert(row)
+          return { id: row.id, deduplicated: false }
+        } catch (err) {
+          if (!job.dedupeKey || !isUnique(err)) throw err
+        }
+      }
+      const inserted = mssql ? [] : rows(await trx.raw(
+        `insert into jobs (id, plugin, name, tenant, payload, state, attempts, max_attempts, run_at, dedupe_key)
+         values (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
+         on conflict (plugin, name, coalesce(tenant, '${NIL}'::uuid), dedupe_key) where state = 'pending' and dedupe_key is not null
+         do nothing returning id`,
+        [row.id, row.plugin, row.name, row.tenant, row.payload, row.max_attempts, row.run_at, row.dedupe_key]))
+      if (inserted.length > 0) return { id: row.id, deduplicated: false }
+      const existing = await trx('jobs').where({ plugin: job.plugin, name: job.name, dedupe_key: job.dedupeKey, state: 'pending' })
+        .modify(q => (job.tenant ? q.where({ tenant: job.tenant }) : q.whereNull('tenant'))).first('id')
+      return { id: existing?.id ?? row.id, deduplicated: true }
+    },
+
+    async claim (worker: string, names: string[], limit: number, leaseMs: number): Promise<JobRow[]> {
+      if (names.length === 0 || limit <= 0) return []
+      if (mssql) return rows(await owner.raw(claimSqlMssql, { limit, names: names.join(','), worker, leaseMs }))
+      return rows(await owner.raw(claimSql, [names, limit, worker, leaseMs]))
+    },
+
+    async extend (worker: string, ids: string[], leaseMs: number): Promise<void> {
+      if (ids.length === 0) return
+      await owner('jobs').whereIn('id', ids).where({ locked_by: worker, state: 'running' })
+        .update({ lease_until: new Date(Date.now() + leaseMs) })
+    },
+
+    /** Marks finished jobs done in one statement; a job whose lease another worker took is left alone. */
+    async complete (worker: string, ids: string[]): Promise<void> {
+      if (ids.length === 0) return
+      await owner('jobs').whereIn('id', ids).where({ locked_by: worker, state: 'running' })
+        .update({ state: 'succeeded', lease_until: null, finished_at: owner.fn.now(), last_error: null })
+    },
+
+    /** A failed attempt: retry at `retryAt`, or dead (with its last error) when null. */
+    async fail (worker: string, id: string, error: string, retryAt: Date | null): Promise<void> {
+      await owner('jobs').where({ id, locked_by: worker, state: 'running' }).update(retryAt
+        ? { state: 'pending', run_at: retryAt, lease_until: null, locked_by: null, last_error: error }
+        : { state: 'dead', lease_until: null, finished_at: owner.fn.now(), last_error: error })
+    },
+
+    /** Back to pending without counting the attempt (shutdown, or the tenant's feature is off). */
+    async release (worker: string, ids: string[], runAt: Date = new Date()): Promise<void> {
+      if (ids.length === 0) return
+      await owner('jobs').whereIn('id', ids).where({ locked_by: worker, state: 'running' })
+        .update({ state: 'pending', run_at: runAt, lease_until: null, locked_by: null, attempts: owner.raw('attempts - 1') })
+    },
+
+    async retry (id: string): Promise<boolean> {
+      return (await owner('jobs').where({ id }).whereIn('state', ['dead', 'cancelled'])
+        .update({ state: 'pending', attempts: 0, run_at: owner.fn.now(), finished_at: null, locked_by: null })) === 1
+    },
+
+    async cancel (id: string): Promise<boolean> {
+      return (await owner('jobs').where({ id, state: 'pending' }).update({ state: 'cancelled', finished_at: owner.fn.now() })) === 1
+    }
+  }
+}
+
+export type JobQueue = ReturnType<typeof createJobQueue>

@@ -1,0 +1,148 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Database } from '../db/database.ts'
+import type { JobQueue, JobRow } from './queue.ts'
+import type { JobDefinition } from './types.ts'
+
+export interface WorkerOptions {
+  id: string
+  leaseMs: number
+  pollMs: number
+  concurrency: number
+  shutdownMs: number
+}
+
+interface Active { row: JobRow, abort: AbortController, done: Promise<void> }
+
+export function backoffMs (def: Pick<JobDefinition, 'backoff'>, attempt: number): number {
+  const raw = Math.min(def.backoff.maxMs, def.backoff.baseMs * 2 ** Math.max(0, attempt - 1))
+  return Math.round(raw * (0.9 + Math.random() * 0.2))
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2000)
+
+/**
+ * Claims due jobs in batches, runs them under a lease it keeps extending, and records the
+ * outcome. Completions are batched into one UPDATE; a lost lease means another worker owns the
+ * job, and the guarded UPDATEs then change nothing.
+ */
+export function createWorker (deps: {
+  queue: JobQueue
+  db: Database
+  definitions: Map<string, JobDefinition>
+  /** False when the job's plugin is switched off for its tenant: the job waits instead of running. */
+  allowed: (row: JobRow) => Promise<boolean>
+  log: FastifyBaseLogger
+  options: WorkerOptions
+}) {
+  const { queue, definitions, options, log } = deps
+  const active = new Map<string, Active>()
+  let running = false
+  let wakeUp: (() => void) | null = null
+  let loopDone: Promise<void> = Promise.resolve()
+  let completed: string[] = []
+  let flushing: Promise<void> | null = null
+  let heartbeat: NodeJS.Timeout | undefined
+
+  const notify = () => { wakeUp?.(); wakeUp = null }
+  const sleep = (ms: number) => new Promise<void>(resolve => {
+    const timer = setTimeout(() => { wakeUp = null; resolve() }, ms)
+    wakeUp = () => { clearTimeout(timer); resolve() }
+  })
+
+  function flush (): Promise<void> {
+    if (flushing || completed.length === 0) return flushing ?? Promise.resolve()
+    const ids = completed
+    completed = []
+    flushing = queue.complete(options.id, ids)
+      .catch(err => log.error({ err, jobs: ids.length }, 'could not record finished jobs; their leases will expire and they will run again'))
+      .finally(() => { flushing = null; if (completed.length > 0) void flush() })
+    return flushing
+  }
+
+  async function run (row: JobRow, abort: AbortController): Promise<void> {
+    const def = definitions.get(`${row.plugin}:${row.name}`)
+    const jobLog = log.child({ job: row.id, jobName: `${row.plugin}:${row.name}`, tenantId: row.tenant, attempt: row.attempts })
+    if (!def) return queue.release(options.id, [row.id])
+    if (row.attempts > row.max_attempts) return queue.fail(options.id, row.id, row.last_error ?? 'the lease of its last attempt expired', null)
+    if (!(await deps.allowed(row))) return queue.release(options.id, [row.id], new Date(Date.now() + 60_000))
+    const timer = setTimeout(() => abort.abort(new Error(`timed out after ${def.timeoutMs} ms`)), def.timeoutMs)
+    const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }))
+    aborted.catch(() => {})
+    try {
+      const base = { id: row.id, name: row.name, payload: JSON.parse(row.payload), tenantId: row.tenant, attempt: row.attempts, signal: abort.signal, log: jobLog }
+      const work = row.tenant
+        ? deps.db.withTenant(row.tenant, trx => Promise.resolve(def.handler({ ...base, trx })))
+        : Promise.resolve(def.handler({ ...base, trx: null }))
+      await Promise.race([work, aborted])
+      completed.push(row.id)
+      if (completed.length >= 200) void flush()
+      else setImmediate(() => { void flush() })
+    } catch (err) {
+      if (!running && abort.signal.aborted) return // shutdown: released below
+      const retryAt = row.attempts < row.max_attempts ? new Date(Date.now() + backoffMs(def, row.attempts)) : null
+      jobLog.warn({ err: errorText(err), retryAt }, retryAt ? 'job failed; will retry' : 'job failed for the last time: dead')
+      await queue.fail(options.id, row.id, errorText(err), retryAt)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  function start (row: JobRow): void {
+    const abort = new AbortController()
+    const entry: Active = { row, abort, done: Promise.resolve() }
+    entry.done = run(row, abort).catch(err => log.error({ err, job: row.id }, 'job bookkeeping failed')).finally(() => { active.delete(row.id); notify() })
+    active.set(row.id, entry)
+  }
+
+  async function loop (): Promise<void> {
+    while (running) {
+      const perName = new Map<string, number>()
+      for (const a of active.values()) perName.set(`${a.row.plugin}:${a.row.name}`, (perName.get(`${a.row.plugin}:${a.row.name}`) ?? 0) + 1)
+      const names = [...definitions.values()].filter(d => (perName.get(`${d.plugin}:${d.name}`) ?? 0) < d.concurrency).map(d => `${d.plugin}:${d.name}`)
+      const free = options.concurrency - active.size
+      if (free <= 0 || names.length === 0) { await sleep(options.pollMs); continue }
+      let claimed: JobRow[] = []
+      try {
+        claimed = await queue.claim(options.id, names, Math.min(free, 100), options.leaseMs)
+      } catch (err) {
+        log.error({ err }, 'claiming jobs failed; retrying')
+        await sleep(options.pollMs * 4)
+        continue
+      }
+      for (const row of claimed) start(row)
+      if (claimed.length === 0) await sleep(options.pollMs)
+    }
+  }
+
+  return {
+    start (): void {
+      if (running || definitions.size === 0) return
+      running = true
+      heartbeat = setInterval(() => {
+        queue.extend(options.id, [...active.keys()], options.leaseMs).catch(err => log.warn({ err }, 'could not extend job leases'))
+      }, Math.max(250, Math.floor(options.leaseMs / 3)))
+      heartbeat.unref()
+      loopDone = loop()
+    },
+    /** Something was enqueued here: look for work now instead of at the next poll. */
+    notify,
+    /** Stops claiming, waits for running jobs up to shutdownMs, then releases what is left. */
+    async stop (): Promise<void> {
+      if (!running) return
+      running = false
+      notify()
+      await loopDone
+      const waiting = [...active.values()]
+      const deadline = new Promise<void>(resolve => setTimeout(resolve, options.shutdownMs).unref())
+      await Promise.race([Promise.all(waiting.map(a => a.done)), deadline])
+      const left = [...active.values()]
+      for (const a of left) a.abort.abort(new Error('instance shutting down'))
+      clearInterval(heartbeat)
+      await flush()
+      if (left.length > 0) {
+        await queue.release(options.id, left.map(a => a.row.id))
+        log.warn({ jobs: left.length }, 'released running jobs at shutdown; another instance will run them')
+      }
+    }
+  }
+}

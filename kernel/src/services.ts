@@ -43,7 +43,7 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     owner: conn.owner, db, features, log: logger,
     config: { leaseMs: config.jobLeaseSeconds * 1000, pollMs: config.jobPollMs, concurrency: config.jobConcurrency, shutdownMs: config.jobShutdownSeconds * 1000, worker: config.jobWorker }
   })
-  const hub = createHub({ bus, tokens, principals, features, log: logger, options: { maxBufferedBytes: 1024 * 1024, heartbeatMs: config.wsHeartbeatSeconds * 1000, recheckMs: 5000 } })
+  const hub = createHub({ bus, tokens, principals, features, log: logger, options: { maxBufferedBytes: 1024 * 1024, heartbeatMs: config.wsHeartbeatSeconds * 1000, recheckMs: config.wsRecheckSeconds * 1000 } })
   return {
     owner: conn.owner,
     audit,

@@ -32,6 +32,7 @@ export interface KernelConfig {
   jobShutdownSeconds: number
   auditRetentionDays: number
   wsHeartbeatSeconds: number
+  wsRecheckSeconds: number
 }
 
 interface Variable {
@@ -77,6 +78,7 @@ export const variables: Variable[] = [
   { key: 'jobShutdownSeconds', env: 'JOB_SHUTDOWN_SECONDS', expects: 'seconds shutdown waits for running jobs, an integer 0-600', parse: int, fallback: 10 },
   { key: 'auditRetentionDays', env: 'AUDIT_RETENTION_DAYS', expects: 'days audit entries are kept, an integer 1-36500', parse: int, fallback: 365 },
   { key: 'wsHeartbeatSeconds', env: 'WS_HEARTBEAT_SECONDS', expects: 'seconds between WebSocket pings, an integer 1-300', parse: int, fallback: 30 },
+  { key: 'wsRecheckSeconds', env: 'WS_RECHECK_SECONDS', expects: 'seconds between re-checks of each socket\'s permission and feature, an integer 1-300', parse: int, fallback: 5 },
   { key: 'uiBaseUrl', env: 'UI_BASE_URL', expects: 'an absolute URL or path under which UI modules are served (default: /ui on this origin)', parse: s => s, fallback: undefined }
 ]
 
@@ -112,7 +114,8 @@ const schema = {
     jobPollMs: { type: 'integer', minimum: 10, maximum: 60000 },
     jobShutdownSeconds: { type: 'integer', minimum: 0, maximum: 600 },
     auditRetentionDays: { type: 'integer', minimum: 1, maximum: 36500 },
-    wsHeartbeatSeconds: { type: 'integer', minimum: 1, maximum: 300 }
+    wsHeartbeatSeconds: { type: 'integer', minimum: 1, maximum: 300 },
+    wsRecheckSeconds: { type: 'integer', minimum: 1, maximum: 300 }
   }
 } as const
 

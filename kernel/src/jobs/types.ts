@@ -13,8 +13,11 @@ export interface JobRun<Payload = unknown> {
   /** Aborted when the job exceeds `timeoutMs` or the instance shuts down. */
   signal: AbortSignal
   log: FastifyBaseLogger
-  /** For tenant jobs, the withTenant transaction the whole handler runs in; null for platform jobs. */
-  trx: Transaction | null
+  /**
+   * `db.withTenant` bound to the job's tenant: a tenant job reaches data only inside its tenant.
+   * Keep each transaction short; the handler itself may run long. Throws for platform jobs.
+   */
+  withTenant<T> (fn: (trx: Transaction) => Promise<T>): Promise<T>
 }
 
 export type JobHandler<Payload = unknown> = (job: JobRun<Payload>) => Promise<void> | void

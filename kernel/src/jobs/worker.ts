@@ -64,15 +64,16 @@ export function createWorker (deps: {
     const jobLog = log.child({ job: row.id, jobName: `${row.plugin}:${row.name}`, tenantId: row.tenant, attempt: row.attempts })
     if (!def) return queue.release(options.id, [row.id])
     if (row.attempts > row.max_attempts) return queue.fail(options.id, row.id, row.last_error ?? 'the lease of its last attempt expired', null)
-    if (!(await deps.allowed(row))) return queue.release(options.id, [row.id], new Date(Date.now() + 60_000))
+    if (!(await deps.allowed(row))) return queue.release(options.id, [row.id], new Date(Date.now() + options.pollMs * 10))
     const timer = setTimeout(() => abort.abort(new Error(`timed out after ${def.timeoutMs} ms`)), def.timeoutMs)
     const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }))
     aborted.catch(() => {})
     try {
-      const base = { id: row.id, name: row.name, payload: JSON.parse(row.payload), tenantId: row.tenant, attempt: row.attempts, signal: abort.signal, log: jobLog }
-      const work = row.tenant
-        ? deps.db.withTenant(row.tenant, trx => Promise.resolve(def.handler({ ...base, trx })))
-        : Promise.resolve(def.handler({ ...base, trx: null }))
+      const tenant = row.tenant
+      const work = Promise.resolve(def.handler({
+        id: row.id, name: row.name, payload: JSON.parse(row.payload), tenantId: tenant, attempt: row.attempts, signal: abort.signal, log: jobLog,
+        withTenant: fn => tenant ? deps.db.withTenant(tenant, fn) : Promise.reject(new Error(`${row.plugin}:${row.name} is a platform job; use ctx.db.withTenant(tenantId, ...)`))
+      }))
       await Promise.race([work, aborted])
       completed.push(row.id)
       if (completed.length >= 200) void flush()

@@ -67,7 +67,9 @@ export async function startTestKernel (options: TestKernelOptions = {}): Promise
     if (!adminUrl) throw new Error('startTestKernel({ database: "postgres" }) needs DATABASE_URL')
     pg = await freshDatabase(adminUrl)
   }
-  const config: Partial<KernelConfig> = { dataDir, port: 0, ...options.config, ...(pg ? { databaseUrl: pg.url } : {}) }
+  // Tests run the Redis bus whenever REDIS_URL is set (as .ci/run does), the in-process one otherwise.
+  const redis = process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}
+  const config: Partial<KernelConfig> = { dataDir, port: 0, jobPollMs: 50, ...redis, ...options.config, ...(pg ? { databaseUrl: pg.url } : {}) }
   const kernelOptions: KernelOptions = {
     env: { ...options.env, DATABASE_URL: undefined },
     config,

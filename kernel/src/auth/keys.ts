@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { readOrCreate } from '../data-dir.ts'
 import { join } from 'node:path'
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose'
 
@@ -12,8 +13,8 @@ export interface SigningKeys {
 interface StoredKey { kid: string, createdAt: string, privateJwk: JWK, publicJwk: JWK }
 
 /**
- * ES256 signing keys in `<dataDir>/keys`, generated on first start. Rotation: add a newer key
- * file; the newest signs and older ones stay published until removed.
+ * ES256 signing keys in `<dataDir>/keys`, generated on first start. Rotation: add a key file
+ * with a later `createdAt`; the newest signs and older ones stay published until removed.
  */
 export async function loadSigningKeys (dataDir: string): Promise<SigningKeys> {
   const dir = join(dataDir, 'keys')
@@ -22,12 +23,12 @@ export async function loadSigningKeys (dataDir: string): Promise<SigningKeys> {
     .map(f => JSON.parse(readFileSync(join(dir, f), 'utf8')) as StoredKey)
   let stored = read()
   if (stored.length === 0) {
+    // The first key has a fixed name: instances starting together on a shared data dir agree on it.
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true })
     const createdAt = new Date().toISOString()
     const kid = `k-${createdAt.slice(0, 10)}-${crypto.randomUUID().slice(0, 8)}`
     const key: StoredKey = { kid, createdAt, privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) }
-    const file = join(dir, `${createdAt.replace(/[:.]/g, '-')}.jwk.json`)
-    if (!existsSync(file)) writeFileSync(file, JSON.stringify(key, null, 2), { mode: 0o600 })
+    readOrCreate(join(dir, '0000-initial.jwk.json'), () => JSON.stringify(key, null, 2))
     stored = read()
   }
   stored.sort((a, b) => a.createdAt.localeCompare(b.createdAt))

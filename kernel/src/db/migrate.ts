@@ -28,10 +28,19 @@ export async function migrate (owner: Knex, ownerId: string, dir: string): Promi
       return { up: mod.up, down: mod.down ?? (async () => { throw new Error(`${f} has no down(); it cannot be undone`) }) }
     }
   }
-  try {
-    const [, applied] = await owner.migrate.latest({ migrationSource: source, tableName: migrationTable(ownerId) }) as [number, string[]]
-    return applied
-  } catch (err) {
-    throw new StartupError('migration_failed', `${ownerId}: ${(err as Error).message}`, { pluginId: ownerId, cause: err })
+  // Instances starting together queue behind knex's migration lock instead of failing.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const [, applied] = await owner.migrate.latest({ migrationSource: source, tableName: migrationTable(ownerId) }) as [number, string[]]
+      return applied
+    } catch (err) {
+      // 23505/42P07: another instance created knex's bookkeeping tables a moment before us.
+      const raced = ['23505', '42P07'].includes(String((err as { code?: string }).code))
+      if ((raced || /already locked/i.test((err as Error).message)) && attempt < 120) {
+        await new Promise(resolve => setTimeout(resolve, 500))
+        continue
+      }
+      throw new StartupError('migration_failed', `${ownerId}: ${(err as Error).message}`, { pluginId: ownerId, cause: err })
+    }
   }
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { readOrCreate } from '../data-dir.ts'
 import { join } from 'node:path'
 import { errors, exportJWK, generateKeyPair, importJWK, importSPKI, jwtVerify, SignJWT, type JWK } from 'jose'
 import { ApiError } from '../errors/errors.ts'
@@ -34,12 +35,9 @@ export async function loadLicenseKeys (publicKey: string | undefined, dataDir: s
     return { verify: verify as VerifyKey, devSign: null }
   }
   const file = join(dataDir, 'license-dev-key.json')
-  if (!existsSync(file)) {
-    const pair = await generateKeyPair('ES256', { extractable: true })
-    mkdirSync(dataDir, { recursive: true })
-    writeFileSync(file, JSON.stringify({ privateJwk: await exportJWK(pair.privateKey), publicJwk: await exportJWK(pair.publicKey) }, null, 2), { mode: 0o600 })
-  }
-  const stored = JSON.parse(readFileSync(file, 'utf8')) as { privateJwk: JWK, publicJwk: JWK }
+  const pair = existsSync(file) ? null : await generateKeyPair('ES256', { extractable: true })
+  const fresh = pair ? JSON.stringify({ privateJwk: await exportJWK(pair.privateKey), publicJwk: await exportJWK(pair.publicKey) }, null, 2) : ''
+  const stored = JSON.parse(readOrCreate(file, () => fresh)) as { privateJwk: JWK, publicJwk: JWK }
   return {
     verify: await importJWK({ ...stored.publicJwk, alg: 'ES256' }, 'ES256') as VerifyKey,
     devSign: await importJWK({ ...stored.privateJwk, alg: 'ES256' }, 'ES256') as SignKey

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readOrCreate } from '../data-dir.ts'
 import { join } from 'node:path'
 import { issueLicense } from '../licensing/license.ts'
 import type { PluginRegistry } from '../plugins/registry.ts'
@@ -16,11 +16,7 @@ export const DEMO_OPERATOR = 'operator@monozu.example'
 function demoPassword (dataDir: string, given: string | undefined): { password: string, file: string | null } {
   if (given) return { password: given, file: null }
   const file = join(dataDir, 'demo-password')
-  if (existsSync(file)) return { password: readFileSync(file, 'utf8').trim(), file }
-  mkdirSync(dataDir, { recursive: true })
-  const password = randomBytes(12).toString('base64url')
-  writeFileSync(file, password + '\n', { mode: 0o600 })
-  return { password, file }
+  return { password: readOrCreate(file, () => randomBytes(12).toString('base64url') + '\n').trim(), file }
 }
 
 /** The product features a dev license grants, besides whatever installed plugins declare. */
@@ -33,7 +29,21 @@ export const PRODUCT_FEATURES = ['backup', 'cmdb', 'devices', 'ingest', 'itsm', 
 export async function seedDemo (services: Services, registry: PluginRegistry, dataDir: string, given: string | undefined): Promise<DemoSeed> {
   const { owner, tenancy } = services
   const { password, file } = demoPassword(dataDir, given)
-  if (await owner('kernel_meta').where({ key: 'demo_seeded' }).first()) return { password, created: false, passwordFile: file }
+  // The first instance to claim the key seeds; others starting at the same moment skip.
+  const claimed = await owner('kernel_meta').insert({ key: 'demo_seeded', value: 'seeding' }).onConflict('key').ignore().returning('key')
+  if (claimed.length === 0) return { password, created: false, passwordFile: file }
+  try {
+    await seed(services, registry, password)
+  } catch (err) {
+    await owner('kernel_meta').where({ key: 'demo_seeded' }).del()
+    throw err
+  }
+  await owner('kernel_meta').where({ key: 'demo_seeded' }).update({ value: new Date().toISOString() })
+  return { password, created: true, passwordFile: file }
+}
+
+async function seed (services: Services, registry: PluginRegistry, password: string): Promise<void> {
+  const { tenancy } = services
   const features = [...new Set([...PRODUCT_FEATURES, ...registry.records.flatMap(r => r.manifest.license?.feature ?? [])])]
   for (const account of DEMO_ACCOUNTS) {
     const tenant = await tenancy.tenantBySlug(account.tenant.slug) ?? await tenancy.createTenant(account.tenant)
@@ -42,6 +52,4 @@ export async function seedDemo (services: Services, registry: PluginRegistry, da
     if (key) await services.features.installLicense(tenant.id, await issueLicense(key, { tid: tenant.id, features, seats: 100, days: 365 }), { actor: 'seed' })
   }
   await tenancy.createOperator({ email: DEMO_OPERATOR, name: 'Platform Operator', password })
-  await owner('kernel_meta').insert({ key: 'demo_seeded', value: new Date().toISOString() })
-  return { password, created: true, passwordFile: file }
 }

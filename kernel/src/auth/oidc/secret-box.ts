@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readOrCreate } from '../../data-dir.ts'
 import { join } from 'node:path'
 
 /**
@@ -7,12 +7,7 @@ import { join } from 'node:path'
  * sit in the database in clear. The key is generated once into the data dir.
  */
 export function createSecretBox (dataDir: string) {
-  const file = join(dataDir, 'secret-box.key')
-  if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true })
-    writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' })
-  }
-  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64')
+  const key = Buffer.from(readOrCreate(join(dataDir, 'secret-box.key'), () => randomBytes(32).toString('base64') + '\n').trim(), 'base64')
   return {
     seal (plain: string): string {
       const iv = randomBytes(12)

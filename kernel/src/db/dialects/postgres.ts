@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readOrCreate } from '../../data-dir.ts'
 import { join } from 'node:path'
 import knex, { type Knex } from 'knex'
 import pg from 'pg'
@@ -18,19 +18,22 @@ export function runtimeRoleName (database: string): string {
 }
 
 function runtimePassword (dataDir: string): string {
-  const file = join(dataDir, 'db-runtime-password')
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
-  mkdirSync(dataDir, { recursive: true })
-  const password = randomBytes(24).toString('base64url')
-  writeFileSync(file, password + '\n', { mode: 0o600 })
-  return password
+  return readOrCreate(join(dataDir, 'db-runtime-password'), () => randomBytes(24).toString('base64url') + '\n').trim()
 }
 
-async function ignoreDuplicate (work: Promise<unknown>): Promise<void> {
-  // Roles are cluster-wide: parallel kernels on one cluster may race to create the same one.
-  try { await work } catch (err) {
-    const code = (err as { code?: string }).code
-    if (code !== '42710' && code !== '23505' && code !== 'XX000') throw err
+/**
+ * Roles and grants are cluster-wide catalog rows: kernels starting together on one cluster
+ * race on them ("already exists", "tuple concurrently updated"). Such a statement is retried,
+ * and an object that now exists counts as done.
+ */
+async function settle (work: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try { await work(); return } catch (err) {
+      const code = (err as { code?: string }).code
+      if (code === '42710' || code === '23505') return
+      if (code !== 'XX000' || attempt >= 5) throw err
+      await new Promise(resolve => setTimeout(resolve, 50 * attempt))
+    }
   }
 }
 
@@ -40,12 +43,12 @@ async function provisionRuntimeLogin (owner: Knex, url: URL, dataDir: string): P
   const login = runtimeRoleName(database)
   const password = runtimePassword(dataDir)
   const exists = async (name: string) => (await owner.raw('select 1 from pg_roles where rolname = ?', [name])).rows.length > 0
-  if (!(await exists(APP_ROLE))) await ignoreDuplicate(owner.raw(`create role ${APP_ROLE} nologin nosuperuser nobypassrls`))
-  if (!(await exists(login))) await ignoreDuplicate(owner.raw(`create role ${login} login nosuperuser nobypassrls noinherit nocreatedb nocreaterole`))
-  await owner.raw(`alter role ${login} with login password ${pg.escapeLiteral(password)}`)
-  await ignoreDuplicate(owner.raw(`grant ${APP_ROLE} to ${login}`))
-  await owner.raw(`grant connect on database "${database.replace(/"/g, '""')}" to ${login}`)
-  await owner.raw(`grant usage on schema public to ${APP_ROLE}`)
+  if (!(await exists(APP_ROLE))) await settle(() => owner.raw(`create role ${APP_ROLE} nologin nosuperuser nobypassrls`))
+  if (!(await exists(login))) await settle(() => owner.raw(`create role ${login} login nosuperuser nobypassrls noinherit nocreatedb nocreaterole`))
+  await settle(() => owner.raw(`alter role ${login} with login password ${pg.escapeLiteral(password)}`))
+  await settle(() => owner.raw(`grant ${APP_ROLE} to ${login}`))
+  await settle(() => owner.raw(`grant connect on database "${database.replace(/"/g, '""')}" to ${login}`))
+  await settle(() => owner.raw(`grant usage on schema public to ${APP_ROLE}`))
   const app = new URL(url.href)
   app.username = login
   app.password = password

@@ -140,6 +140,16 @@ export function postgresCpuMs (): number {
   return total
 }
 
+/** CPU milliseconds all CPUs of the machine spent busy so far (everything but idle and iowait). */
+export function machineBusyMs (): number {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] as string
+    const v = line.trim().split(/\s+/).slice(1).map(Number)
+    const total = v.slice(0, 8).reduce((a, b) => a + b, 0)
+    return (total - (v[3] ?? 0) - (v[4] ?? 0)) * TICK_MS
+  } catch { return 0 }
+}
+
 /** Nearest-rank percentile of an ascending array. */
 export function percentile (sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN

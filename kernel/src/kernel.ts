@@ -106,6 +106,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
       stop () {
         stopping ??= (async () => {
           await ready.hub.stop()
+          app.drain()
           await app.close()
           await ready.jobs.stop()
           for (const record of [...registry.running()].reverse()) {

@@ -6,6 +6,13 @@ import websocket from '@fastify/websocket'
 import { KERNEL_API_VERSION } from '../version.ts'
 import { installProblemHandlers } from './problem.ts'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Marks the server as shutting down: every further response closes its connection. */
+    drain (): void
+  }
+}
+
 const requestId = /^[\w.:-]{8,100}$/
 
 /** Unknown fields are rejected: object schemas that say nothing get additionalProperties false. */
@@ -38,6 +45,14 @@ export async function createServer (logger: FastifyServerOptions['loggerInstance
     if (schema) for (const part of ['body', 'querystring', 'params']) closeObjects(schema[part])
   })
   app.addHook('onRequest', (request, reply, done) => { reply.header('x-request-id', request.id); done() })
+  // While shutting down, responses close their keep-alive connection: otherwise a connection
+  // busy when close() began would hold the process open until the client's keep-alive expires.
+  const draining = { on: false }
+  app.decorate('drain', () => { draining.on = true })
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (draining.on) reply.header('connection', 'close')
+    done(null, payload)
+  })
   installProblemHandlers(app)
   await app.register(cookie, { hook: false })
   await app.register(websocket, {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import { ApiError } from '../errors/errors.ts'
 import type { Transaction } from '../db/database.ts'
-import { OPERATOR_ROLE } from '../tenancy/roles.ts'
+import { loadAccount, type Identity } from './account.ts'
 import type { AccessClaims } from './tokens.ts'
 
 /** The signed-in caller of a request, as route handlers see it in `request.auth`. */
@@ -36,8 +36,6 @@ declare module 'fastify' {
 const TTL_MS = 2000
 const LIMIT = 10_000
 
-/** Who the caller is; permissions are derived per request from the roles and the tenant's features. */
-export type Identity = Omit<Principal, 'permissions'>
 
 interface Cached { at: number, principal?: Identity, error?: ApiError }
 
@@ -46,27 +44,7 @@ export function createPrincipalResolver (owner: Knex) {
   const cache = new Map<string, Cached>()
   const loading = new Map<string, Promise<Identity>>()
 
-  async function load (claims: AccessClaims): Promise<Identity> {
-    if (claims.tid === undefined) {
-      const op = await owner('operators').where({ id: claims.sub }).first()
-      if (!op) throw new ApiError('invalid_token', 'The account behind this token no longer exists')
-      if (op.disabled) throw new ApiError('account_disabled')
-      return { userId: op.id, email: op.email, name: op.name, tenant: null, roles: [OPERATOR_ROLE] }
-    }
-    const row = await owner('users').join('tenants', 'tenants.id', 'users.tenant_id')
-      .where({ 'users.tenant_id': claims.tid, 'users.id': claims.sub })
-      .first('users.id', 'users.email', 'users.name', 'users.roles', 'users.disabled', 'tenants.slug', 'tenants.name as tenant_name', 'tenants.status')
-    if (!row) throw new ApiError('invalid_token', 'The account behind this token no longer exists')
-    if (row.status !== 'active') throw new ApiError('tenant_suspended', 'The tenant is suspended; contact your provider')
-    if (row.disabled) throw new ApiError('account_disabled')
-    return {
-      userId: row.id,
-      email: row.email,
-      name: row.name,
-      tenant: { id: claims.tid, slug: row.slug, name: row.tenant_name },
-      roles: JSON.parse(row.roles)
-    }
-  }
+  const load = (claims: AccessClaims) => loadAccount(owner, { tenantId: claims.tid ?? null, userId: claims.sub }, 'invalid_token')
 
   return {
     async resolve (claims: AccessClaims): Promise<Identity> {

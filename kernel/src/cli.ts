@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
-import { createKernel, createLogger, type Kernel } from './kernel.ts'
+import { createKernel, createLogger, repoRoot, type Kernel } from './kernel.ts'
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { loadConfig } from './config/config.ts'
 import { ApiError, StartupError } from './errors/errors.ts'
 import { readManifest } from './plugins/manifest.ts'
@@ -33,6 +35,7 @@ async function start (args: string[]): Promise<void> {
   const profile = values.profile as string
   if (!['all', 'cloud', 'ingest'].includes(profile)) fail(`--profile must be all, cloud or ingest, not "${profile}"`)
   if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) fail(`--port must be an integer 0-65535, not "${values.port}"`)
+  buildUiIfMissing()
   const kernel = await createKernel({ ...(values.port ? { config: { port: Number(values.port) } } : {}), profile: profile as 'all' })
   const url = await kernel.start()
   const log = kernel.app.log
@@ -49,6 +52,14 @@ async function start (args: string[]): Promise<void> {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+/** `npm install` builds the UI; a checkout that skipped it gets the build on first start. */
+function buildUiIfMissing (): void {
+  if (!existsSync(join(repoRoot, 'ui-shell', 'package.json')) || existsSync(join(repoRoot, 'ui-shell', 'dist', 'index.html'))) return
+  console.log('Building the UI for the first start (npm run build:ui)...')
+  const result = spawnSync('npm', ['run', '-s', 'build:ui'], { cwd: repoRoot, stdio: 'inherit' })
+  if (result.status !== 0) console.error('The UI build failed; the API starts without the UI. Run npm run build:ui to see why.')
 }
 
 async function withKernel (fn: (kernel: Kernel) => Promise<void>): Promise<void> {

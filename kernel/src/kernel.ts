@@ -5,6 +5,8 @@ import type { AuditService } from './audit/audit.ts'
 import type { TokenService } from './auth/tokens.ts'
 import { assertTenantTablesProtected, type Database } from './db/database.ts'
 import { registerKernelRoutes } from './routes.ts'
+import { registerUi } from './http/ui.ts'
+import { createTenantDirectory } from './tenancy/directory.ts'
 import { defineAuditRetention } from './audit/retention.ts'
 import { createServices, type Services } from './services.ts'
 import type { Tenancy } from './tenancy/tenants.ts'
@@ -37,6 +39,8 @@ export interface KernelOptions {
   logger?: pino.Logger
   /** Embedded database in memory, optionally restored from a dump (the test kit uses this). */
   pglite?: { memory?: boolean, snapshot?: Blob }
+  /** The built UI shell to serve at `/` (default ui-shell/dist in the repo). */
+  shellDir?: string
   /** Which plugins run: all (default), cloud (all but edge-ingest) or ingest (edge-ingest only). */
   profile?: Profile
 }
@@ -91,7 +95,9 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     const app = await createServer(logger)
     registerKernelRoutes(app, services, config, registry, conn)
 
-    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, jobs: services.jobs, bus: services.bus, onFailure: config.pluginStartFailure, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
+    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, jobs: services.jobs, bus: services.bus, tenants: createTenantDirectory(conn.owner, db), onFailure: config.pluginStartFailure, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
+    const ui = await registerUi(app, { repoRoot, registry, shellDir: options.shellDir })
+    if (!ui.shell) logger.warn('the UI shell is not built (ui-shell/dist): run npm run build:ui; the API works without it')
     const demo = options.seedDemo === false ? null : await seedDemo(services, registry, config.dataDir, config.demoPassword)
     await app.ready()
     services.jobs.start()

@@ -30,7 +30,8 @@ function ownerOf (registry: PluginRegistry): (url: string) => PluginRecord | und
 }
 
 /**
- * Every route needs a valid access token unless it is marked `public`. Then, in this order:
+ * Every API route (and every route naming a permission) needs a valid access token unless it
+ * is marked `public`. Then, in this order:
  * the plugin owning the URL prefix must be enabled for the caller's tenant (403
  * feature_disabled, before any plugin code runs), and the route's `permission` or `operator`
  * rule must hold. Runs on onRequest, before any body is parsed.
@@ -46,7 +47,9 @@ export function installGuard (app: FastifyInstance, deps: GuardDeps): void {
   app.addHook('onRequest', async request => {
     const config = request.routeOptions.config ?? {}
     const plugin = owner(request.url)
-    if (config.public || (request.is404 && !plugin)) return
+    // The API needs a token; the UI's static files and machine routes with their own auth do not.
+    const guarded = request.url.startsWith('/api/') || plugin !== undefined || config.permission !== undefined || config.operator === true
+    if (config.public || !guarded || (request.is404 && !plugin)) return
     const header = request.headers.authorization
     if (!header) throw new ApiError('unauthorized', 'Send an access token: Authorization: Bearer <token>', { headers: { 'www-authenticate': 'Bearer' } })
     const match = bearer.exec(header)

@@ -2,6 +2,12 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { httpErrors, type HttpErrorCode } from '../errors/catalogue.ts'
 import { ApiError } from '../errors/errors.ts'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    spaFallback: { handler: ((request: FastifyRequest, reply: FastifyReply) => boolean) | undefined }
+  }
+}
+
 export const PROBLEM_BASE = 'https://docs.monozu.cloud/problems/'
 
 export interface Problem {
@@ -57,6 +63,10 @@ export function installProblemHandlers (app: FastifyInstance): void {
     request.log.error({ err: error }, 'unhandled error')
     return sendProblem(reply, problem(request, 'internal_error', `Something went wrong on our side; quote request id ${request.id} to support.`))
   })
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem(request, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`)))
+  app.decorate('spaFallback', { handler: undefined })
+  app.setNotFoundHandler((request, reply) => {
+    // The UI shell routes its own paths: an unknown page a browser asks for gets index.html.
+    if (app.spaFallback.handler?.(request, reply)) return reply
+    return sendProblem(reply, problem(request, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`))
+  })
 }

@@ -4,6 +4,7 @@ import type { Database } from '../db/database.ts'
 import type { PluginManifest } from './manifest.ts'
 import type { PluginJobs } from '../jobs/types.ts'
 import type { PluginChannels } from '../channels/plugin-channels.ts'
+import type { TenantDirectory } from '../tenancy/directory.ts'
 
 /** What the kernel hands a plugin when it starts. */
 export interface PluginContext<Config = Record<string, unknown>> {
@@ -20,6 +21,8 @@ export interface PluginContext<Config = Record<string, unknown>> {
   readonly jobs: PluginJobs
   /** Live events on the channels declared in plugin.json `channels`. */
   readonly channels: PluginChannels
+  /** Read-only facts about tenants (name, status, user and job counts, recent activity). */
+  readonly tenants: TenantDirectory
   /** The services a declared dependency returned from its `start`; throws for undeclared ids. */
   use<T = unknown> (pluginId: string): T
 }

@@ -11,6 +11,7 @@ import type { AuditService } from '../audit/audit.ts'
 import type { Bus } from '../bus/bus.ts'
 import { pluginChannels } from '../channels/plugin-channels.ts'
 import type { Jobs } from '../jobs/service.ts'
+import type { TenantDirectory } from '../tenancy/directory.ts'
 import type { Candidate } from './discover.ts'
 import { ajv, prefixesOf, readManifest, type PluginManifest } from './manifest.ts'
 import { checkChannels, checkKernelRange, checkPrefixes, checkUnique, orderByDependencies, selectProfile, type Profile } from './order.ts'
@@ -24,6 +25,7 @@ export interface LoadOptions {
   conn: Connections
   jobs: Jobs
   bus: Bus
+  tenants: TenantDirectory
   db: Database
   audit: AuditService
   log: FastifyBaseLogger
@@ -108,6 +110,7 @@ function contextFor (record: PluginRecord, container: AwilixContainer, options: 
     audit: options.audit,
     jobs: options.jobs.forPlugin(m.id),
     channels: pluginChannels(m, options.bus, id => options.registry.get(id)?.manifest),
+    tenants: options.tenants,
     use<T> (pluginId: string): T {
       if (!(pluginId in (m.dependencies ?? {}))) throw new Error(`plugin "${m.id}" cannot use "${pluginId}": declare it in plugin.json dependencies`)
       return scope.resolve<T>(pluginId)

@@ -24,6 +24,8 @@ export interface TestKernelOptions {
   /** 'auto' (default): PostgreSQL when DATABASE_URL is set, else in-memory PGlite. */
   database?: 'auto' | 'pglite' | 'postgres'
   seedDemo?: boolean
+  /** A built UI shell folder to serve at `/`. */
+  shellDir?: string
 }
 
 export interface Response {
@@ -75,6 +77,7 @@ export async function startTestKernel (options: TestKernelOptions = {}): Promise
     config,
     plugins: options.plugins ?? [],
     seedDemo: options.seedDemo ?? false,
+    ...(options.shellDir ? { shellDir: options.shellDir } : {}),
     logger: createLogger({ logLevel: (process.env.TEST_LOG_LEVEL as KernelConfig['logLevel']) ?? 'silent' }),
     ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}),
     ...(which === 'pglite' ? { pglite: { memory: true } } : {})

@@ -48,6 +48,20 @@ export function registerOidcRoutes (app: FastifyInstance, deps: OidcDeps): void 
     return reply.redirect(`${deps.uiOrigin}/sign-in?error=${encodeURIComponent(err.code)}`, 302)
   }
 
+  app.get('/api/v1/auth/methods', {
+    config: { public: true },
+    schema: {
+      tags: ['auth'], security: [], summary: 'How users of a tenant can sign in (for the sign-in page)',
+      querystring: { type: 'object', properties: { tenant: { type: 'string', pattern: slugPattern } } },
+      response: { 200: { type: 'object', properties: { password: { type: 'boolean' }, oidc: { type: 'boolean' }, oidcLoginUrl: { type: ['string', 'null'] } } } }
+    }
+  }, async request => {
+    const { tenant: slug } = request.query as { tenant?: string }
+    const tenant = slug ? await deps.tenancy.tenantBySlug(slug) : undefined
+    const provider = tenant && tenant.status === 'active' ? await deps.providers.get(tenant.id) : undefined
+    return { password: true, oidc: provider !== undefined, oidcLoginUrl: provider ? `/api/v1/auth/oidc/${slug}/login` : null }
+  })
+
   app.get('/api/v1/auth/oidc/:tenantSlug/login', {
     config: { public: true },
     schema: {

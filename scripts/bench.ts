@@ -6,8 +6,10 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 const benches: Record<string, string> = {
-  kernel: 'kernel/bench/kernel.ts'
-  // later: 'ingest-1', jobs, ws, ui
+  kernel: 'kernel/bench/kernel.ts',
+  jobs: 'kernel/bench/jobs.ts',
+  ws: 'kernel/bench/ws.ts'
+  // later: 'ingest-1', ui
 }
 
 const [name, ...args] = process.argv.slice(2)

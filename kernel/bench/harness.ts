@@ -28,11 +28,18 @@ export function defer (fn: Cleanup): () => Promise<void> {
   return once
 }
 
-export async function cleanUp (): Promise<void> {
-  while (cleanups.length > 0) await (cleanups[cleanups.length - 1] as Cleanup)()
+let cleaning: Promise<void> | undefined
+/** Runs every registered cleanup once, newest first; concurrent callers share the one run. */
+export function cleanUp (): Promise<void> {
+  cleaning ??= (async () => {
+    while (cleanups.length > 0) await (cleanups[cleanups.length - 1] as Cleanup)()
+  })()
+  return cleaning
 }
 
 let interrupted = false
+/** True once SIGINT, SIGTERM or SIGHUP arrived: the bench is tearing down, start nothing new. */
+export const isInterrupted = () => interrupted
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (interrupted) return
@@ -49,8 +56,8 @@ export async function runBench (main: () => Promise<void>): Promise<void> {
   try {
     await main()
   } catch (err) {
-    console.error('bench: failed:', err)
-    process.exitCode = 1
+    if (!interrupted) console.error('bench: failed:', err)
+    process.exitCode = interrupted ? 130 : 1
   } finally {
     await cleanUp()
   }
@@ -83,6 +90,8 @@ export async function startChild (script: string | URL, options: { env?: Record<
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc']
   })
+  // An IPC write to a child that is gone must not crash the bench (it would skip the cleanup).
+  child.on('error', err => { if (!interrupted) console.error(`bench: ${options.name}:`, err.message) })
   const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
   const stop = defer(async () => {
     if (child.exitCode !== null || child.signalCode !== null) return
@@ -111,7 +120,10 @@ export function ask<T> (child: ChildProcess, type: string, body: Record<string, 
       resolve(m as T)
     }
     child.on('message', onMessage)
-    child.send({ type, ...body })
+    const fail = (err: Error) => { clearTimeout(timer); child.off('message', onMessage); reject(err) }
+    if (interrupted) return fail(new Error('interrupted'))
+    if (!child.connected) return fail(new Error(`cannot ask "${type}": the child process is gone`))
+    child.send({ type, ...body }, err => { if (err) fail(err) })
   })
 }
 

@@ -9,7 +9,8 @@
  *   WS_HEARTBEAT_SECONDS 30, in-process bus);
  * - ws-bare.ts: the baseline, a bare `ws` WebSocketServer broadcasting the same JSON message;
  * - ws-clients.ts: the clients, in worker threads, connected to both servers at once: sockets of
- *   one tenant, members spread over BENCH_WS_USERS users, `Sec-WebSocket-Protocol: bearer, <token>`.
+ *   one tenant, one member user per socket unless BENCH_WS_USERS says fewer (sockets then share
+ *   users round-robin), `Sec-WebSocket-Protocol: bearer, <token>`.
  * Each measurement: the client process takes t0, POSTs one publish (the kernel: the plugin's
  * route, signed in as a tenant admin, which calls ctx.channels.publish; the bare server: POST
  * /publish) and timestamps the message's arrival on every socket. Latency = arrival - t0, on one
@@ -18,20 +19,22 @@
  * delivery of every repeat; ratio = kernel p99 / bare p99; target: ratio <= 2 and p99 < 250 ms.
  *
  * Environment: DATABASE_URL (admin URL; default postgres://postgres@127.0.0.1:5432/postgres),
- * BENCH_WS_CLIENTS (default 5000), BENCH_WS_USERS (default 500), BENCH_WS_REPEATS (default 7),
- * BENCH_WS_CLIENT_THREADS (default 2), BENCH_WS_DB (postgres | pglite).
+ * BENCH_WS_CLIENTS (default 5000), BENCH_WS_USERS (default: one per client), BENCH_WS_REPEATS (default 7),
+ * BENCH_WS_CLIENT_THREADS (default 2), BENCH_WS_DB (postgres | pglite), BENCH_WS_RECHECK_SECONDS
+ * (the kernel's WS_RECHECK_SECONDS, default 5: to tell the re-check's cost from the fan-out's).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ChildProcess } from 'node:child_process'
-import { createKernel, type KernelConfig } from '@monozu/kernel'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { createKernel, type Kernel, type KernelConfig } from '@monozu/kernel'
 import { freshDatabase } from '../src/testing/postgres.ts'
 import { ADMIN_URL, ask, defer, percentile, postgresUnreachable, redact, round, runBench, startChild } from './harness.ts'
 
 const REQUESTED = Number(process.env.BENCH_WS_CLIENTS ?? 5000)
-const USERS = Math.max(1, Number(process.env.BENCH_WS_USERS ?? 500))
+const USERS_ENV = process.env.BENCH_WS_USERS
 const REPEATS = Math.max(1, Number(process.env.BENCH_WS_REPEATS ?? 7))
 const ORIGIN = 'https://app.bench.example'
 const CHANNEL = 'bench-ws.events'
@@ -66,11 +69,45 @@ function summarize (runs: Measure[]): Summary {
   }
 }
 
+/**
+ * The kernel holding its sockets with nothing published, for `ms` (longer than one permission
+ * re-check period): its process CPU, its event-loop delay, and how long a trivial query waits
+ * for the owner pool (the pool the re-checks' identity lookups, job claims and feature loads share).
+ */
+async function idleProbe (kernel: Kernel, ms: number) {
+  const eld = monitorEventLoopDelay({ resolution: 10 })
+  eld.enable()
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  const waits: number[] = []
+  while (performance.now() - t0 < ms) {
+    const t = performance.now()
+    await kernel.conn.owner.raw('select 1')
+    waits.push(performance.now() - t)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  eld.disable()
+  const wall = performance.now() - t0
+  const cpu = process.cpuUsage(cpu0)
+  waits.sort((a, b) => a - b)
+  return {
+    seconds: round(wall / 1000, 1),
+    cpuPercent: round((cpu.user + cpu.system) / 1000 / wall * 100),
+    loopDelayP99Ms: round(eld.percentile(99) / 1e6, 1),
+    loopDelayMaxMs: round(eld.max / 1e6, 1),
+    ownerQueryP50Ms: round(percentile(waits, 50), 1),
+    ownerQueryMaxMs: round(waits[waits.length - 1] ?? Number.NaN, 1),
+    ownerQueries: waits.length
+  }
+}
+
 async function main (): Promise<void> {
   const limit = openFilesLimit()
   // The client process holds a socket to each server per client; each server holds one per client.
   const fit = Math.floor((limit - 300) / 2)
   const clients = Math.min(REQUESTED, fit)
+  // One user per socket by default (5,000 people of one tenant); fewer users share tokens.
+  const USERS = Math.max(1, Math.min(clients, Number(USERS_ENV ?? clients)))
   console.log(`open-files limit (ulimit -n, soft) of this process: ${limit}; the client process needs about 2 x clients + 300 descriptors`)
   if (clients < REQUESTED) console.log(`WARNING: ${REQUESTED} clients do not fit under the open-files limit ${limit}: using ${clients} (raise \`ulimit -n\` in the shell that runs the bench)`)
 
@@ -89,7 +126,8 @@ async function main (): Promise<void> {
 
   const kernel = await createKernel({
     env: {},
-    config: { dataDir, host: '127.0.0.1', port: 0, logLevel: (process.env.BENCH_LOG_LEVEL ?? 'silent') as KernelConfig['logLevel'], accessTokenTtlSeconds: 3600, allowedOrigins: [ORIGIN], ...(databaseUrl ? { databaseUrl } : {}) },
+    config: { dataDir, host: '127.0.0.1', port: 0, logLevel: (process.env.BENCH_LOG_LEVEL ?? 'silent') as KernelConfig['logLevel'], accessTokenTtlSeconds: 3600, allowedOrigins: [ORIGIN], ...(databaseUrl ? { databaseUrl } : {}),
+      ...(process.env.BENCH_WS_RECHECK_SECONDS ? { wsRecheckSeconds: Number(process.env.BENCH_WS_RECHECK_SECONDS) } : {}) },
     plugins: [pluginDir],
     seedDemo: false,
     ...(db === 'pglite' ? { pglite: { memory: true } } : {})
@@ -124,6 +162,11 @@ async function main (): Promise<void> {
   await connect('bare', `${bareUrl.replace(/^http/, 'ws')}/`, tokens)
   const bareCount = (await ask<{ sockets: number }>(bare.child, 'count')).sockets
   console.log(`server side: kernel hub holds ${kernel.services.hub.count()} sockets, bare server ${bareCount}`)
+
+  const idleMs = Math.min(12_000, Math.max(6000, kernel.config.wsRecheckSeconds * 1000 + 1000))
+  const idle = await idleProbe(kernel, idleMs)
+  console.log(`kernel idle with ${clients} sockets for ${idle.seconds} s: process CPU ${idle.cpuPercent}% of one core, event-loop delay p99 ${idle.loopDelayP99Ms} ms / max ${idle.loopDelayMaxMs} ms, ` +
+    `\`select 1\` on the owner pool p50 ${idle.ownerQueryP50Ms} ms / max ${idle.ownerQueryMaxMs} ms (${idle.ownerQueries} probes)`)
 
   let seq = 0
   const measure = async (target: 'kernel' | 'bare', child: ChildProcess): Promise<Measure> => {
@@ -181,6 +224,7 @@ async function main (): Promise<void> {
     database: db,
     kernel: { p50: k.p50, p99: k.p99, max: k.max, missing: k.missing, perPublishP99: k.perRepeat.map(r => r.p99), sendLoopMs: k.perRepeat.map(r => r.loopMs) },
     bare: { p50: b.p50, p99: b.p99, max: b.max, missing: b.missing, perPublishP99: b.perRepeat.map(r => r.p99), sendLoopMs: b.perRepeat.map(r => r.loopMs) },
+    kernelIdle: idle,
     clientThreads: client.ready.threads
   }))
 }

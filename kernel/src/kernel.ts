@@ -8,6 +8,7 @@ import { registerKernelRoutes } from './routes.ts'
 import { registerUi } from './http/ui.ts'
 import { createTenantDirectory } from './tenancy/directory.ts'
 import { defineAuditRetention } from './audit/retention.ts'
+import { defineJobRetention } from './jobs/retention.ts'
 import { createServices, type Services } from './services.ts'
 import type { Tenancy } from './tenancy/tenants.ts'
 import { loadConfig, type KernelConfig } from './config/config.ts'
@@ -92,6 +93,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     services = await createServices(config, conn, registry, logger)
     const { db, tenancy, tokens, audit } = services
     defineAuditRetention(services.jobs, conn.owner, config.auditRetentionDays, logger)
+    defineJobRetention(services.jobs, conn.owner, logger)
     const app = await createServer(logger)
     registerKernelRoutes(app, services, config, registry, conn)
 

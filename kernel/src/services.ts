@@ -18,6 +18,7 @@ import { resolve } from 'node:path'
 import { createMemoryBus } from './bus/bus.ts'
 import { createRedisBus } from './bus/redis.ts'
 import { createHub } from './channels/hub.ts'
+import { activeAccounts } from './auth/account.ts'
 import { createJobs } from './jobs/service.ts'
 
 /** Keeps deployments (and parallel test databases) that share one Redis apart. */
@@ -43,7 +44,7 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     owner: conn.owner, db, features, log: logger,
     config: { leaseMs: config.jobLeaseSeconds * 1000, pollMs: config.jobPollMs, concurrency: config.jobConcurrency, shutdownMs: config.jobShutdownSeconds * 1000, worker: config.jobWorker }
   })
-  const hub = createHub({ bus, tokens, principals, features, log: logger, options: { maxBufferedBytes: 1024 * 1024, heartbeatMs: config.wsHeartbeatSeconds * 1000, recheckMs: config.wsRecheckSeconds * 1000 } })
+  const hub = createHub({ bus, tokens, principals, features, accounts: (tenantId, ids) => activeAccounts(conn.owner, tenantId, ids), log: logger, options: { maxBufferedBytes: 1024 * 1024, heartbeatMs: config.wsHeartbeatSeconds * 1000, recheckMs: config.wsRecheckSeconds * 1000 } })
   return {
     owner: conn.owner,
     audit,

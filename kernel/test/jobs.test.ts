@@ -103,6 +103,14 @@ t.test('a schedule ticks once per tick per tenant', async t => {
   t.equal(ticks.length, new Set(ticks.map(x => new Date(x.tick_at).toISOString())).size)
 })
 
+t.test('a job name never runs more at once than its concurrency', async t => {
+  const jobs = await enqueue(acmeAdmin.token, { name: 'slow', count: 10, payload: { ms: 300 } })
+  await settled(jobs.map(j => j.id))
+  const { most } = (await k.request('GET', '/api/v1/fx-jobs/slow-concurrency', { token: acmeAdmin.token })).body
+  t.ok(most >= 2, `jobs did run side by side (${most})`)
+  t.ok(most <= 4, `at most 4 'slow' jobs (its default concurrency) ran at once: ${most}`)
+})
+
 t.test('undeclared jobs are refused', async t => {
   const jobs = k.kernel.services.jobs.forPlugin('fx-jobs')
   await t.rejects(jobs.enqueue('nope', {}, { tenantId: acme.id }), /no job "nope" declared/)

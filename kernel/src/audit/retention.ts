@@ -23,3 +23,4 @@ export function defineAuditRetention (jobs: Jobs, owner: Knex, days: number, log
     log.info({ total, cutoff, days }, 'audit retention finished')
   }, { concurrency: 1, maxAttempts: 3, timeoutMs: 3_600_000 })
 }
+

@@ -33,7 +33,7 @@ export interface HubOptions {
  * tenant on its channel; each socket's right to the channel is re-checked on a timer and on
  * re-authentication, and it closes when its token expires.
  */
-export function createHub (deps: { bus: Bus, tokens: TokenService, principals: PrincipalResolver, features: Features, log: FastifyBaseLogger, options: HubOptions }) {
+export function createHub (deps: { bus: Bus, tokens: TokenService, principals: PrincipalResolver, features: Features, accounts: (tenantId: string, userIds: string[]) => Promise<Map<string, string[]>>, log: FastifyBaseLogger, options: HubOptions }) {
   const byTenant = new Map<string, Set<Conn>>()
   const log = deps.log.child({ component: 'channels' })
 
@@ -46,15 +46,23 @@ export function createHub (deps: { bus: Bus, tokens: TokenService, principals: P
     conn.expiry = setTimeout(() => close(conn, CLOSE.expired, 'token expired'), Math.max(0, conn.exp * 1000 - Date.now()))
   }
 
-  /** Whether the socket's user may still read its channel: identity, feature and permission. */
-  async function stillAllowed (conn: Conn, roles?: string[]): Promise<number | null> {
-    try {
-      const identity = await deps.principals.resolve({ sub: conn.userId, tid: conn.tenantId, roles: [], email: '', name: '', exp: conn.exp, jti: '' })
-      const grants = await deps.features.grants(conn.tenantId, roles ?? identity.roles)
-      const enabled = grants.enabled.some(r => r.manifest.id === conn.channel.plugin)
-      return enabled && grants.permissions.has(conn.channel.permission) ? null : CLOSE.forbidden
-    } catch (err) {
-      return err instanceof ApiError && err.status === 401 ? CLOSE.expired : CLOSE.forbidden
+  /** Whether a user with `roles` may read the socket's channel now (feature and permission). */
+  async function allowedFor (conn: Conn, roles: string[]): Promise<number | null> {
+    const grants = await deps.features.grants(conn.tenantId, roles)
+    const enabled = grants.enabled.some(r => r.manifest.id === conn.channel.plugin)
+    return enabled && grants.permissions.has(conn.channel.permission) ? null : CLOSE.forbidden
+  }
+
+  /**
+   * Re-checks every socket of a tenant with one query for all its users (not one per socket):
+   * a user disabled, a tenant suspended, a role, permission or feature gone closes with 4003.
+   */
+  async function recheckTenant (tenantId: string, conns: Set<Conn>): Promise<void> {
+    const accounts = await deps.accounts(tenantId, [...new Set([...conns].map(c => c.userId))])
+    for (const conn of conns) {
+      const roles = accounts.get(conn.userId)
+      const denied = roles ? await allowedFor(conn, roles) : CLOSE.forbidden
+      if (denied) close(conn, denied, 'permission or feature withdrawn')
     }
   }
 
@@ -86,7 +94,8 @@ export function createHub (deps: { bus: Bus, tokens: TokenService, principals: P
       const claims = await deps.tokens.verify(token)
       if (claims.sub !== conn.userId || claims.tid !== conn.tenantId) return close(conn, CLOSE.forbidden, 'token of another user')
       conn.exp = claims.exp
-      const denied = await stillAllowed(conn, claims.roles)
+      const identity = await deps.principals.resolve(claims)
+      const denied = await allowedFor(conn, identity.roles)
       if (denied) return close(conn, denied, 'permission withdrawn')
       scheduleExpiry(conn)
       conn.socket.send(JSON.stringify({ type: 'auth', ok: true, exp: conn.exp }))
@@ -106,12 +115,15 @@ export function createHub (deps: { bus: Bus, tokens: TokenService, principals: P
   }, deps.options.heartbeatMs)
   heartbeat.unref()
 
+  let rechecking = false
   const recheck = setInterval(() => {
-    for (const conns of byTenant.values()) {
-      for (const conn of conns) {
-        void stillAllowed(conn).then(denied => { if (denied) close(conn, denied, 'permission or feature withdrawn') })
+    if (rechecking) return
+    rechecking = true
+    void (async () => {
+      for (const [tenantId, conns] of [...byTenant]) {
+        await recheckTenant(tenantId, conns).catch(err => log.warn({ err, tenantId }, 'socket re-check failed; will retry'))
       }
-    }
+    })().finally(() => { rechecking = false })
   }, deps.options.recheckMs)
   recheck.unref()
 

@@ -33,16 +33,33 @@ export interface NewJob {
 
 const NIL = '00000000-0000-0000-0000-000000000000'
 
-/** The claim, PostgreSQL form: concurrent workers skip each other's locked rows. */
+/**
+ * The claim, PostgreSQL form. Due jobs are picked per job name with that name's free slots
+ * (so per-name concurrency holds), each pick walking the pending index in run_at order; jobs
+ * whose lease expired are picked separately. Concurrent workers skip each other's locked rows.
+ */
 export const claimSql = `
-  with picked as (
+  with wanted as (
+    select split_part(w.job, ':', 1) as plugin, split_part(w.job, ':', 2) as name, w.slots
+      from unnest(?::text[], ?::int[]) as w(job, slots)
+  ),
+  due as (
+    select d.id from wanted w cross join lateral (
+      select id from jobs
+       where state = 'pending' and plugin = w.plugin and name = w.name and run_at <= now()
+       order by run_at
+       limit w.slots
+       for update skip locked
+    ) d
+  ),
+  expired as (
     select id from jobs
-     where ((state = 'pending' and run_at <= now()) or (state = 'running' and lease_until < now()))
-       and (plugin || ':' || name) = any(?::text[])
-     order by run_at
+     where state = 'running' and lease_until < now() and (plugin || ':' || name) = any(?::text[])
+     order by lease_until
      limit ?
      for update skip locked
-  )
+  ),
+  picked as (select id from due union select id from expired)
   update jobs j
      set state = 'running', attempts = j.attempts + 1, locked_by = ?,
          lease_until = now() + (? * interval '1 millisecond')
@@ -93,10 +110,13 @@ export function createJobQueue (owner: Knex) {
       return { id: existing?.id ?? row.id, deduplicated: true }
     },
 
-    async claim (worker: string, names: string[], limit: number, leaseMs: number): Promise<JobRow[]> {
+    /** Claims up to `slots[name]` due jobs of each name (and expired leases, up to the total). */
+    async claim (worker: string, slots: Map<string, number>, leaseMs: number): Promise<JobRow[]> {
+      const names = [...slots.keys()]
+      const limit = [...slots.values()].reduce((a, b) => a + b, 0)
       if (names.length === 0 || limit <= 0) return []
       if (mssql) return rows(await owner.raw(claimSqlMssql, { limit, names: names.join(','), worker, leaseMs }))
-      return rows(await owner.raw(claimSql, [names, limit, worker, leaseMs]))
+      return rows(await owner.raw(claimSql, [names, [...slots.values()], names, limit, worker, leaseMs]))
     },
 
     async extend (worker: string, ids: string[], leaseMs: number): Promise<void> {

@@ -42,6 +42,9 @@ export function createWorker (deps: {
   let completed: string[] = []
   let flushing: Promise<void> | null = null
   let heartbeat: NodeJS.Timeout | undefined
+  let flushTimer: NodeJS.Timeout | undefined
+  let lastPoll = 0
+  const pollDue = () => Date.now() - lastPoll >= options.pollMs
 
   const notify = () => { wakeUp?.(); wakeUp = null }
   const sleep = (ms: number) => new Promise<void>(resolve => {
@@ -76,8 +79,9 @@ export function createWorker (deps: {
       }))
       await Promise.race([work, aborted])
       completed.push(row.id)
-      if (completed.length >= 200) void flush()
-      else setImmediate(() => { void flush() })
+      // Completions are written together: at 100 ids, or 5 ms after the first.
+      if (completed.length >= 100) void flush()
+      else flushTimer ??= setTimeout(() => { flushTimer = undefined; void flush() }, 5)
     } catch (err) {
       if (!running && abort.signal.aborted) return // shutdown: released below
       const retryAt = row.attempts < row.max_attempts ? new Date(Date.now() + backoffMs(def, row.attempts)) : null
@@ -95,16 +99,31 @@ export function createWorker (deps: {
     active.set(row.id, entry)
   }
 
+  /** Free slots per job name: its own concurrency left, within the instance's. */
+  function freeSlots (): Map<string, number> {
+    const running = new Map<string, number>()
+    for (const a of active.values()) running.set(`${a.row.plugin}:${a.row.name}`, (running.get(`${a.row.plugin}:${a.row.name}`) ?? 0) + 1)
+    const free = Math.min(options.concurrency - active.size, 100)
+    const slots = new Map<string, number>()
+    if (free <= 0) return slots
+    for (const d of definitions.values()) {
+      const key = `${d.plugin}:${d.name}`
+      const n = Math.min(free, d.concurrency - (running.get(key) ?? 0))
+      if (n > 0) slots.set(key, n)
+    }
+    return slots
+  }
+
   async function loop (): Promise<void> {
     while (running) {
-      const perName = new Map<string, number>()
-      for (const a of active.values()) perName.set(`${a.row.plugin}:${a.row.name}`, (perName.get(`${a.row.plugin}:${a.row.name}`) ?? 0) + 1)
-      const names = [...definitions.values()].filter(d => (perName.get(`${d.plugin}:${d.name}`) ?? 0) < d.concurrency).map(d => `${d.plugin}:${d.name}`)
+      const slots = freeSlots()
+      // Claim in batches: wait until a quarter of the capacity is free (or the poll passes).
       const free = options.concurrency - active.size
-      if (free <= 0 || names.length === 0) { await sleep(options.pollMs); continue }
+      if (slots.size === 0 || (free < Math.max(1, options.concurrency / 4) && active.size > 0 && !pollDue())) { await sleep(options.pollMs); continue }
+      lastPoll = Date.now()
       let claimed: JobRow[] = []
       try {
-        claimed = await queue.claim(options.id, names, Math.min(free, 100), options.leaseMs)
+        claimed = await queue.claim(options.id, slots, options.leaseMs)
       } catch (err) {
         log.error({ err }, 'claiming jobs failed; retrying')
         await sleep(options.pollMs * 4)
@@ -139,6 +158,7 @@ export function createWorker (deps: {
       const left = [...active.values()]
       for (const a of left) a.abort.abort(new Error('instance shutting down'))
       clearInterval(heartbeat)
+      clearTimeout(flushTimer)
       await flush()
       if (left.length > 0) {
         await queue.release(options.id, left.map(a => a.row.id))

@@ -56,7 +56,8 @@ async function provisionRuntimeLogin (owner: Knex, url: URL, dataDir: string): P
 }
 
 export async function connectPostgres (options: { url: string, appUrl?: string | undefined, dataDir: string, poolMax: number, log: Knex.Config['log'] }): Promise<Connections> {
-  const owner = knex({ client: 'pg', connection: options.url, pool: pool(2), log: options.log })
+  // Kernel bookkeeping (job claims, sign-in lookups, feature loads) runs here too: not just migrations.
+  const owner = knex({ client: 'pg', connection: options.url, pool: pool(Math.max(4, Math.ceil(options.poolMax / 2))), log: options.log })
   await owner.raw('select 1')
   const appUrl = options.appUrl ?? await provisionRuntimeLogin(owner, new URL(options.url), options.dataDir)
   const app = knex({ client: ScopedPgClient as unknown as typeof knex.Client, connection: appUrl, pool: pool(options.poolMax), log: options.log })

@@ -1,0 +1,44 @@
+import { lazy, Suspense, type ComponentType } from 'react'
+import type { DataTableProps } from './DataTable.tsx'
+import type { DialogProps } from './Dialog.tsx'
+import type { TimeSeriesChartProps } from './TimeSeriesChart.tsx'
+import { DelayedSpinner } from './States.tsx'
+
+/*
+ * The larger components load on first use, so the shell's start-up JS stays small (it renders
+ * none of them). The shell calls preloadComponents() while a module loads, so by the time a
+ * module renders them they are usually there already.
+ */
+const loaders = {
+  table: () => import('./DataTable.tsx'),
+  dialog: () => import('./Dialog.tsx'),
+  chart: () => import('./TimeSeriesChart.tsx')
+}
+
+let preloaded: Promise<unknown> | undefined
+/** Starts loading the lazily loaded components (DataTable, Dialog, TimeSeriesChart). */
+export function preloadComponents (): Promise<unknown> {
+  preloaded ??= Promise.all([loaders.table(), loaders.dialog(), loaders.chart()]).catch(() => { preloaded = undefined })
+  return preloaded
+}
+
+const LazyTable = lazy(() => loaders.table().then(m => ({ default: m.DataTable as ComponentType<DataTableProps<unknown>> })))
+const LazyDialog = lazy(() => loaders.dialog().then(m => ({ default: m.Dialog })))
+const LazyChart = lazy(() => loaders.chart().then(m => ({ default: m.TimeSeriesChart })))
+
+/** A table with a text filter, sortable columns (aria-sort) and paging, all on the client. */
+export function DataTable<T> (props: DataTableProps<T>) {
+  return <Suspense fallback={<DelayedSpinner />}><LazyTable {...(props as DataTableProps<unknown>)} /></Suspense>
+}
+
+/** A modal dialog: the page behind is inert, Tab cycles inside, Esc closes, focus returns. */
+export function Dialog (props: DialogProps) {
+  if (!props.open) return null
+  return <Suspense fallback={null}><LazyDialog {...props} /></Suspense>
+}
+
+/** Line chart of values over time in plain SVG: no chart library. */
+export function TimeSeriesChart (props: TimeSeriesChartProps) {
+  const height = props.height ?? (props.variant === 'sparkline' ? 48 : 220)
+  return <Suspense fallback={<div className='mz-chart' style={{ minHeight: height }} aria-busy='true' />}><LazyChart {...props} /></Suspense>
+}

@@ -1,0 +1,28 @@
+/**
+ * @monozu/ui-sdk: everything a Monozu UI module uses from the platform. The shell and every
+ * module share one instance (module federation singleton), so hooks read the shell's session.
+ */
+export type { Feature, Lang, Localized, Me, MeFeatures, ModuleProps, NavItem, Session, Tenant } from './types.ts'
+export { LANGS } from './types.ts'
+export { MonozuProvider, useMonozu, useMe, useFeatures, useHasPermission, useSession } from './context.tsx'
+export type { MonozuProviderProps, MonozuContextValue } from './context.tsx'
+export { ApiError, createApiClient, toApiError, useApi, useApiData, withQuery } from './api.ts'
+export type { ApiClient, ApiData, ProblemFieldError, Query, RequestOptions } from './api.ts'
+export { describeError } from './errors.ts'
+export { useChannel, channelUrl, backoffDelay, CLOSE_FORBIDDEN, CLOSE_TOKEN_EXPIRED } from './channel.ts'
+export type { ChannelEvent, ChannelOptions, ChannelStatus } from './channel.ts'
+export { baseMessages, defineMessages, format, translate, useFormat, useLang, useT } from './i18n.ts'
+export type { Dictionary, Messages, T, Vars } from './i18n.ts'
+export { Link, NavLink, Routes, joinPath, matchPath, navigate, useLocation } from './router.tsx'
+export type { LinkProps, Location, Route } from './router.tsx'
+export { DataTable, Dialog, TimeSeriesChart, preloadComponents } from './components/lazy.tsx'
+export type { Column, DataTableProps } from './components/DataTable.tsx'
+export { Field } from './components/Field.tsx'
+export type { FieldProps } from './components/Field.tsx'
+export type { DialogProps } from './components/Dialog.tsx'
+export { ToastProvider, useToast } from './components/Toast.tsx'
+export type { ToastInput, ToastKind } from './components/Toast.tsx'
+export { StatusBadge } from './components/StatusBadge.tsx'
+export type { Tone } from './components/StatusBadge.tsx'
+export { DelayedSpinner, EmptyState, ErrorState, Spinner } from './components/States.tsx'
+export type { Point, Series, TimeSeriesChartProps } from './components/TimeSeriesChart.tsx'

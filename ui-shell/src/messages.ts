@@ -1,0 +1,50 @@
+import { defineMessages } from '@monozu/ui-sdk'
+
+export const messages = defineMessages({
+  en: {
+    'app.name': 'Monozu Cloud',
+    'app.skip': 'Skip to content',
+    'app.loading': 'Loading Monozu Cloud…',
+    'app.loadFailed': 'Your modules could not be loaded',
+    'header.language': 'Language',
+    'header.signOut': 'Sign out',
+    'header.menu': 'Menu',
+    'header.user': 'Signed in as {name}',
+    'nav.label': 'Modules',
+    'nav.home': 'Start',
+    'lang.en': 'English',
+    'lang.pl': 'Polski',
+    'home.title': 'Welcome, {name}',
+    'home.modules': 'Your modules',
+    'home.none': 'No modules are available to you yet.',
+    'home.noneHint': 'Your organization’s license and your role decide which modules you see. Ask your administrator.',
+    'notFound.title': 'Page not found',
+    'notFound.body': 'There is nothing at {path}.',
+    'notFound.home': 'Go to the start page',
+    'module.failed': 'The module “{name}” could not be loaded',
+    'module.loading': 'Loading {name}…'
+  },
+  pl: {
+    'app.name': 'Monozu Cloud',
+    'app.skip': 'Przejdź do treści',
+    'app.loading': 'Ładowanie Monozu Cloud…',
+    'app.loadFailed': 'Nie udało się wczytać Twoich modułów',
+    'header.language': 'Język',
+    'header.signOut': 'Wyloguj',
+    'header.menu': 'Menu',
+    'header.user': 'Zalogowano jako {name}',
+    'nav.label': 'Moduły',
+    'nav.home': 'Start',
+    'lang.en': 'English',
+    'lang.pl': 'Polski',
+    'home.title': 'Witaj, {name}',
+    'home.modules': 'Twoje moduły',
+    'home.none': 'Nie masz jeszcze dostępu do żadnego modułu.',
+    'home.noneHint': 'O widocznych modułach decydują licencja organizacji i Twoja rola. Zapytaj administratora.',
+    'notFound.title': 'Nie znaleziono strony',
+    'notFound.body': 'Pod adresem {path} nic nie ma.',
+    'notFound.home': 'Przejdź do strony startowej',
+    'module.failed': 'Nie udało się wczytać modułu „{name}”',
+    'module.loading': 'Ładowanie modułu {name}…'
+  }
+})

@@ -1,0 +1,99 @@
+import t from 'tap'
+import { existsSync, mkdirSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+
+const CHROMIUM = '/usr/bin/chromium'
+const shellDir = fileURLToPath(new URL('../dist', import.meta.url))
+const overview = fileURLToPath(new URL('../../plugins/overview', import.meta.url))
+const gated = fileURLToPath(new URL('../../kernel/test/fixtures/plugins/fx-gated', import.meta.url))
+const shots = fileURLToPath(new URL('../../.tap/screenshots/', import.meta.url))
+const skip = !existsSync(CHROMIUM) ? `needs Debian's Chromium at ${CHROMIUM} (.ci/run installs it)`
+  : !existsSync(`${shellDir}/index.html`) ? 'needs the built shell (npm run build:ui)' : false
+
+const freePort = () => new Promise<number>(resolve => {
+  const s = createServer().listen(0, '127.0.0.1', () => { const port = (s.address() as { port: number }).port; s.close(() => resolve(port)) })
+})
+
+t.test('the shell in a real browser', { skip }, async t => {
+  const { chromium } = await import('playwright-core')
+  mkdirSync(shots, { recursive: true })
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const k: TestKernel = await startTestKernel({ plugins: [overview, gated], shellDir, config: { port, host: '127.0.0.1', publicUrl: base } })
+  await k.kernel.start()
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] })
+  t.teardown(async () => { await browser.close(); await k.close() })
+
+  const licensed = await k.createTenant({ slug: 'browser-acme', name: 'Acme Browser' })
+  const unlicensed = await k.createTenant({ slug: 'browser-globex', name: 'Globex Browser' })
+  await k.grantLicense(licensed, ['gated'])
+  const alice = await k.createUser(licensed, { roles: ['tenant-admin'], email: 'alice@acme.example', password: 'alice-password-1' })
+  const bob = await k.createUser(unlicensed, { roles: ['tenant-admin'], email: 'bob@globex.example', password: 'bob-password-12' })
+
+  async function signedIn (email: string, password: string) {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const requested: string[] = []
+    const errors: string[] = []
+    page.on('request', r => requested.push(new URL(r.url()).pathname))
+    page.on('pageerror', e => errors.push(e.message))
+    await page.goto(base + '/')
+    await page.getByLabel(/^e-?mail$/i).fill(email)
+    await page.getByLabel(/password|hasło/i).fill(password)
+    await page.getByRole('button', { name: /^(sign in|zaloguj się)$/i }).click()
+    await page.getByRole('link', { name: 'Overview' }).waitFor()
+    return { context, page, requested, errors }
+  }
+
+  await t.test('navigation matches the features; the module shows its data', async t => {
+    const { page, context } = await signedIn(alice.user.email, alice.password)
+    const nav = await page.getByRole('navigation', { name: 'Modules' }).getByRole('link').allTextContents()
+    t.ok(nav.some(l => /Overview/.test(l)) && nav.some(l => /Gated/.test(l)), `nav: ${nav.join(', ')}`)
+    await page.getByRole('link', { name: 'Overview' }).click()
+    await page.getByTestId('module-overview').waitFor()
+    await page.getByText('Acme Browser').first().waitFor()
+    t.pass('the overview module rendered the tenant\'s data')
+    await page.screenshot({ path: `${shots}overview-en.png`, fullPage: true })
+
+    // Runs in the page: the browser's storage, as a script on the page could read it.
+    const storage = await page.evaluate('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie') as string
+    t.notMatch(storage, /eyJ[\w-]+\.[\w-]+\./, 'no token in localStorage, sessionStorage or a readable cookie')
+
+    await page.reload()
+    await page.getByRole('link', { name: 'Overview' }).waitFor()
+    t.pass('a reload keeps the session through the refresh cookie')
+
+    await page.getByRole('link', { name: 'Gated' }).click()
+    await page.getByTestId('module-error').waitFor()
+    t.pass('a broken module shows its error card')
+    await page.getByRole('link', { name: 'Overview' }).click()
+    await page.getByTestId('module-overview').waitFor()
+    t.pass('and the other module still works')
+
+    await page.getByLabel('Language').selectOption('pl')
+    await page.getByRole('button', { name: 'Wyloguj' }).waitFor()
+    await page.getByRole('navigation', { name: 'Moduły' }).waitFor()
+    t.pass('switching to Polish translates the shell')
+    await page.screenshot({ path: `${shots}overview-pl.png`, fullPage: true })
+
+    await page.getByRole('button', { name: 'Wyloguj' }).click()
+    await page.getByLabel(/^e-?mail$/i).waitFor()
+    await page.reload()
+    await page.getByLabel(/^e-?mail$/i).waitFor()
+    t.pass('after sign-out a reload lands on sign-in')
+    await context.close()
+  })
+
+  await t.test('an unlicensed module is absent and its code is never requested', async t => {
+    const { page, requested, context } = await signedIn(bob.user.email, bob.password)
+    const nav = await page.getByRole('navigation', { name: 'Modules' }).getByRole('link').allTextContents()
+    t.notOk(nav.some(l => /Gated/.test(l)), `nav: ${nav.join(', ')}`)
+    await page.getByRole('link', { name: 'Overview' }).click()
+    await page.getByTestId('module-overview').waitFor()
+    t.notOk(requested.some(p => p.startsWith('/ui/fx-gated/')), 'no request for /ui/fx-gated/')
+    t.ok(requested.some(p => p.startsWith('/ui/overview/')), 'the licensed module was loaded')
+    await context.close()
+  })
+})

@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url'
 const benches: Record<string, string> = {
   kernel: 'kernel/bench/kernel.ts',
   jobs: 'kernel/bench/jobs.ts',
-  ws: 'kernel/bench/ws.ts'
-  // later: 'ingest-1', ui
+  ws: 'kernel/bench/ws.ts',
+  ui: 'ui-shell/bench/ui.ts'
+  // later: ingest
 }
 
 const [name, ...args] = process.argv.slice(2)

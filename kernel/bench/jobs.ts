@@ -125,7 +125,7 @@ async function baseline (db: Knex, tenant: string): Promise<{ insertRowsPerS: nu
     return performance.now() - t0
   }
   const names = [`${PLUGIN}:noop`]
-  const claimMs = await claimComplete(claimSql.replace(/\bjobs\b/g, 'bench_raw_jobs'), [names, CLAIM_BATCH, 'baseline', 30_000])
+  const claimMs = await claimComplete(claimSql.replace(/\bjobs\b/g, 'bench_raw_jobs'), [names, [CLAIM_BATCH], names, CLAIM_BATCH, 'baseline', 30_000])
   const proposedMs = await claimComplete(proposedClaimSql.replace(/\bjobs\b/g, 'bench_raw_jobs'), [names, CLAIM_BATCH, names, CLAIM_BATCH, CLAIM_BATCH, 'baseline', 30_000])
   await table()
 

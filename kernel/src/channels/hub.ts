@@ -57,8 +57,11 @@ export function createHub (deps: { bus: Bus, tokens: TokenService, principals: P
    * Re-checks every socket of a tenant with one query for all its users (not one per socket):
    * a user disabled, a tenant suspended, a role, permission or feature gone closes with 4003.
    */
-  async function recheckTenant (tenantId: string, conns: Set<Conn>): Promise<void> {
-    const accounts = await deps.accounts(tenantId, [...new Set([...conns].map(c => c.userId))])
+  async function recheckTenant (tenantId: string, live: Set<Conn>): Promise<void> {
+    // A snapshot: sockets opened while this check runs were authorised just now, and their
+    // users are not in the account list loaded below.
+    const conns = [...live]
+    const accounts = await deps.accounts(tenantId, [...new Set(conns.map(c => c.userId))])
     for (const conn of conns) {
       const roles = accounts.get(conn.userId)
       const denied = roles ? await allowedFor(conn, roles) : CLOSE.forbidden

@@ -111,6 +111,19 @@ t.test('a job name never runs more at once than its concurrency', async t => {
   t.ok(most <= 4, `at most 4 'slow' jobs (its default concurrency) ran at once: ${most}`)
 })
 
+t.test('finished jobs are deleted after 14 days; pending and recent ones stay', async t => {
+  const { randomUUID } = await import('node:crypto')
+  const old = new Date(Date.now() - 15 * 86400_000)
+  const row = (state: string, finished: Date | null) => ({ id: randomUUID(), plugin: 'fx-jobs', name: 'record', tenant: acme.id, payload: '{}', state, attempts: 1, max_attempts: 5, run_at: old, finished_at: finished, created_at: old })
+  const stale = [row('succeeded', old), row('dead', old), row('cancelled', old)]
+  const kept = [row('succeeded', new Date()), row('pending', null)]
+  await owner()('jobs').insert([...stale, ...kept].map(r => r.state === 'pending' ? { ...r, run_at: new Date(Date.now() + 3600_000) } : r))
+  const { id } = await k.kernel.services.jobs.forPlugin('kernel').enqueue('jobs.retention')
+  await settled([id])
+  t.equal(Number((await owner()('jobs').whereIn('id', stale.map(r => r.id)).count('* as n').first())?.n), 0, 'old finished jobs are gone')
+  t.equal(Number((await owner()('jobs').whereIn('id', kept.map(r => r.id)).count('* as n').first())?.n), 2, 'recent and pending jobs stay')
+})
+
 t.test('undeclared jobs are refused', async t => {
   const jobs = k.kernel.services.jobs.forPlugin('fx-jobs')
   await t.rejects(jobs.enqueue('nope', {}, { tenantId: acme.id }), /no job "nope" declared/)

@@ -86,7 +86,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
   const registry = new PluginRegistry()
   let services: Services | undefined
   try {
-    const applied = await migrate(conn.owner, 'kernel', kernelMigrations)
+    const applied = await migrate(conn, 'kernel', kernelMigrations)
     if (applied.length > 0) logger.info({ migrations: applied }, 'kernel migrations applied')
     await assertTenantTablesProtected(conn, 'the kernel')
     await conn.checkRuntimeRole()

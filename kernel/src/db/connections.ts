@@ -12,6 +12,8 @@ export interface Connections {
   app: Knex
   /** The app client opens tenant transactions with BEGIN and the scope in one round trip. */
   scopedBegin?: boolean
+  /** Runs `fn` while holding the database-wide migration lock (several instances starting together). */
+  migrationLock?<T> (fn: () => Promise<T>): Promise<T>
   /** Throws unless the app login cannot bypass RLS. */
   checkRuntimeRole (): Promise<void>
   dump? (): Promise<Blob>

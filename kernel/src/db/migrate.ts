@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Knex } from 'knex'
 import { StartupError } from '../errors/errors.ts'
+import type { Connections } from './connections.ts'
 
 const migrationFile = /^\d{3,}[-_][\w-]+\.(ts|js|mjs)$/
 
@@ -14,10 +15,12 @@ export function migrationTable (owner: string): string {
 /**
  * Applies the migrations in `dir` (files `NNN-name.ts` exporting `up(knex)` and optionally
  * `down(knex)`) on the owner connection, each in its own transaction, using knex's migrator
- * and its lock so that several instances starting together apply each migration once.
+ * under a database-wide lock (PostgreSQL: an advisory lock), so that several instances starting
+ * together apply each migration once.
  */
-export async function migrate (owner: Knex, ownerId: string, dir: string): Promise<string[]> {
+export async function migrate (conn: Connections, ownerId: string, dir: string): Promise<string[]> {
   if (!existsSync(dir)) return []
+  const owner = conn.owner
   const files = readdirSync(dir).filter(f => migrationFile.test(f)).sort()
   const source: Knex.MigrationSource<string> = {
     getMigrations: async () => files,
@@ -28,7 +31,11 @@ export async function migrate (owner: Knex, ownerId: string, dir: string): Promi
       return { up: mod.up, down: mod.down ?? (async () => { throw new Error(`${f} has no down(); it cannot be undone`) }) }
     }
   }
-  // Instances starting together queue behind knex's migration lock instead of failing.
+  return conn.migrationLock ? conn.migrationLock(() => latest(owner, ownerId, source)) : latest(owner, ownerId, source)
+}
+
+async function latest (owner: Knex, ownerId: string, source: Knex.MigrationSource<string>): Promise<string[]> {
+  // Another tool holding knex's lock, or a racing first run on a dialect without migrationLock: wait.
   for (let attempt = 1; ; attempt++) {
     try {
       const [, applied] = await owner.migrate.latest({ migrationSource: source, tableName: migrationTable(ownerId) }) as [number, string[]]

@@ -124,7 +124,7 @@ async function startPlugin (record: PluginRecord, container: AwilixContainer, op
   options.jobs.declare(m)
   const definition = await importEntry(record)
   record.definition = definition
-  const applied = await migrate(options.conn.owner, m.id, join(record.dir, 'migrations'))
+  const applied = await migrate(options.conn, m.id, join(record.dir, 'migrations'))
   if (applied.length > 0) options.log.info({ plugin: m.id, migrations: applied }, 'plugin migrations applied')
   // Checked per plugin so the refusal names the plugin that created the unprotected table.
   await assertTenantTablesProtected(options.conn, `plugin "${m.id}"`)

@@ -11,6 +11,8 @@ import { ScopedPgClient } from './pg-client.ts'
 // bigint (count(*)) as a number, as PGlite gives it: counts stay far below 2^53.
 pg.types.setTypeParser(20, (v: string) => Number.parseInt(v, 10))
 
+const MIGRATION_LOCK = 7_349_202_611
+
 const pool = (max: number) => ({ min: 0, max, idleTimeoutMillis: 10_000 })
 
 export function runtimeRoleName (database: string): string {
@@ -66,6 +68,18 @@ export async function connectPostgres (options: { url: string, appUrl?: string |
     owner,
     app,
     scopedBegin: true,
+    // knex's own migration lock table is created and seeded racily by instances starting
+    // together (two lock rows lock everyone out for good); a session advisory lock on one
+    // dedicated connection serialises the whole migration phase instead.
+    async migrationLock (fn) {
+      const connection = await owner.client.acquireConnection()
+      try {
+        await owner.raw('select pg_advisory_lock(?)', [MIGRATION_LOCK]).connection(connection)
+        try { return await fn() } finally { await owner.raw('select pg_advisory_unlock(?)', [MIGRATION_LOCK]).connection(connection) }
+      } finally {
+        await owner.client.releaseConnection(connection)
+      }
+    },
     async checkRuntimeRole () {
       const unsafe = (await app.raw(postgresSql.unsafeRoles)).rows.map((r: { name: string }) => r.name)
       if (unsafe.length > 0) {

@@ -38,8 +38,8 @@ export interface KernelOptions {
   /** Seed the Acme/Globex demo tenants on first start (default true). */
   seedDemo?: boolean
   logger?: pino.Logger
-  /** Embedded database in memory, optionally restored from a dump (the test kit uses this). */
-  pglite?: { memory?: boolean, snapshot?: Blob }
+  /** Embedded database in memory instead of DATA_DIR (the test kit uses this). */
+  pglite?: { memory?: boolean }
   /** The built UI shell to serve at `/` (default ui-shell/dist in the repo). */
   shellDir?: string
   /** Which plugins run: all (default), cloud (all but edge-ingest) or ingest (edge-ingest only). */

@@ -16,7 +16,6 @@ export interface Connections {
   migrationLock?<T> (fn: () => Promise<T>): Promise<T>
   /** Throws unless the app login cannot bypass RLS. */
   checkRuntimeRole (): Promise<void>
-  dump? (): Promise<Blob>
   close (): Promise<void>
 }
 

@@ -16,10 +16,10 @@ class PgliteClient extends (ClientPgLite as unknown as new (config: unknown) => 
 }
 
 /** The embedded default: one PGlite folder, one connection, shared by migrations and requests. */
-export async function connectPglite (options: { dataDir: string, memory?: boolean, loadDataDir?: Blob, log: Knex.Config['log'] }): Promise<Connections> {
+export async function connectPglite (options: { dataDir: string, memory?: boolean, log: Knex.Config['log'] }): Promise<Connections> {
   let pglite: PGlite
   if (options.memory) {
-    pglite = new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {})
+    pglite = new PGlite()
   } else {
     const dir = join(options.dataDir, 'pglite')
     mkdirSync(dir, { recursive: true })
@@ -34,7 +34,6 @@ export async function connectPglite (options: { dataDir: string, memory?: boolea
     owner: db,
     app: db,
     async checkRuntimeRole () { /* one superuser connection: the role is switched per transaction */ },
-    dump: () => pglite.dumpDataDir('none') as Promise<Blob>,
     async close () { await db.destroy() }
   }
 }

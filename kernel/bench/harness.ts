@@ -1,8 +1,7 @@
 /**
- * Shared plumbing of the jobs and ws benches: one cleanup stack (run in reverse on success,
- * failure, SIGINT, SIGTERM and SIGHUP), child processes that are always killed, CPU readings
- * from /proc, percentiles. Kept apart from setup.ts on purpose: importing setup.ts installs its
- * own signal handlers, which exit the process before these cleanups have run.
+ * Shared plumbing of every bench: one cleanup stack (run in reverse on success, failure,
+ * SIGINT, SIGTERM and SIGHUP), child processes that are always killed, CPU readings from
+ * /proc, percentiles. setup.ts (the kernel bench's fixture) registers its cleanups here too.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'

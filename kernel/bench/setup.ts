@@ -5,55 +5,22 @@ import { fileURLToPath } from 'node:url'
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import knex, { type Knex } from 'knex'
-import pg from 'pg'
 import { createKernel, type Kernel, type KernelConfig } from '@monozu/kernel'
 import { freshDatabase } from '../src/testing/postgres.ts'
 import { benchRowsQuery, ROWS } from './rows.ts'
+import { ADMIN_URL, defer } from './harness.ts'
+
+// One cleanup stack and one set of signal handlers for every bench: the harness's.
+export { ADMIN_URL, postgresUnreachable, redact, runBench } from './harness.ts'
 
 export type Db = 'pglite' | 'postgres'
 export const label = (db: Db) => (db === 'pglite' ? 'PGlite' : 'PostgreSQL')
 
-export const ADMIN_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
 export const ROUTE = '/api/v1/bench-rows/rows'
 export const OTHER_TENANT_ROWS = 30
 const pluginDir = fileURLToPath(new URL('./fixtures/bench-rows/', import.meta.url))
 
 type Cleanup = () => Promise<unknown> | unknown
-
-// Everything acquired is released in reverse order, also on failure and Ctrl-C.
-const cleanups: Cleanup[] = []
-export async function cleanUp (): Promise<void> {
-  while (cleanups.length > 0) {
-    const fn = cleanups.pop() as Cleanup
-    try { await fn() } catch (err) { console.error('bench: cleanup step failed:', err) }
-  }
-}
-
-let interrupted = false
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
-    if (interrupted) return
-    interrupted = true
-    console.error(`bench: ${signal}, cleaning up`)
-    cleanUp().finally(() => process.exit(130))
-  })
-}
-
-/** Null when a client can connect and query, else why not (3 s connect timeout). */
-export async function postgresUnreachable (url: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
-  try {
-    await client.connect()
-    await client.query('select 1')
-    return null
-  } catch (err) {
-    return (err as Error).message || String(err)
-  } finally {
-    await client.end().catch(() => {})
-  }
-}
-
-export const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')
 
 export interface Setup {
   db: Db
@@ -84,18 +51,12 @@ export interface SetupOptions {
  */
 export async function setUp (db: Db, options: SetupOptions = {}): Promise<Setup> {
   const local: Cleanup[] = []
-  let released = false
-  const release = async () => {
-    if (released) return
-    released = true
-    const i = cleanups.indexOf(release)
-    if (i >= 0) cleanups.splice(i, 1)
+  const release = defer(async () => {
     while (local.length > 0) {
       const fn = local.pop() as Cleanup
       try { await fn() } catch (err) { console.error(`bench: ${label(db)} cleanup step failed:`, err) }
     }
-  }
-  cleanups.push(release)
+  })
   try {
     const dataDir = mkdtempSync(join(tmpdir(), 'monozu-bench-'))
     local.push(() => rmSync(dataDir, { recursive: true, force: true }))
@@ -165,21 +126,4 @@ export async function setUp (db: Db, options: SetupOptions = {}): Promise<Setup>
     await release()
     throw err
   }
-}
-
-/** Runs `main`, always cleans up, and makes sure the process ends by itself. */
-export async function runBench (main: () => Promise<void>): Promise<void> {
-  try {
-    await main()
-  } catch (err) {
-    console.error('bench: failed:', err)
-    process.exitCode = 1
-  } finally {
-    await cleanUp()
-  }
-  // Everything is closed; if something still holds the process open, say so instead of hanging.
-  setTimeout(() => {
-    console.error('bench: the process did not exit 5 s after cleanup; something was left open')
-    process.exit(process.exitCode || 1)
-  }, 5000).unref()
 }

@@ -3,6 +3,7 @@ import knex from 'knex'
 import { tenantTableSql } from '../src/db/tenant-table.ts'
 import { mssqlSql, postgresSql } from '../src/db/dialects/sql.ts'
 import { mssqlConnection } from '../src/db/dialects/mssql.ts'
+import { claimSqlMssql } from '../src/jobs/queue.ts'
 
 // No SQL Server runs here: these assert the generated SQL, compiled by knex's mssql client offline.
 const mssql = knex({ client: 'mssql' })
@@ -63,4 +64,12 @@ t.test('mssql:// URLs become tedious connection settings', async t => {
     server: 'db.example', port: 14330, userName: 'app@corp', password: 'p#ss', database: 'monozu',
     options: { encrypt: true, trustServerCertificate: true }
   })
+})
+
+t.test('the job claim on SQL Server: UPDLOCK + READPAST, parameters bound, output of the claimed rows', async t => {
+  const native = mssql.raw(claimSqlMssql, { limit: 50, names: 'fx-jobs:record,fx-jobs:slow', worker: 'w1', leaseMs: 30000 }).toSQL().toNative()
+  t.match(native.sql, /select top \(@p0\) \* from jobs with \(updlock, readpast, rowlock\)/)
+  t.match(native.sql, /string_split\(@p1, ','\)/)
+  t.match(native.sql, /locked_by = @p2,\s+lease_until = dateadd\(millisecond, @p3, sysdatetimeoffset\(\)\)\s+output inserted\.\*/)
+  t.same(native.bindings, [50, 'fx-jobs:record,fx-jobs:slow', 'w1', 30000])
 })

@@ -9,6 +9,8 @@ import { registerUi } from './http/ui.ts'
 import { createTenantDirectory } from './tenancy/directory.ts'
 import { defineAuditRetention } from './audit/retention.ts'
 import { defineJobRetention } from './jobs/retention.ts'
+import { defineIngestRetention } from './ingest/retention.ts'
+import { createIngest } from './ingest/service.ts'
 import { createServices, type Services } from './services.ts'
 import type { Tenancy } from './tenancy/tenants.ts'
 import { loadConfig, type KernelConfig } from './config/config.ts'
@@ -85,6 +87,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
   const conn = await connect(config, logger, options.pglite)
   const registry = new PluginRegistry()
   let services: Services | undefined
+  let ingestStop: (() => Promise<void>) | undefined
   try {
     const applied = await migrate(conn, 'kernel', kernelMigrations)
     if (applied.length > 0) logger.info({ migrations: applied }, 'kernel migrations applied')
@@ -94,15 +97,19 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     const { db, tenancy, tokens, audit } = services
     defineAuditRetention(services.jobs, conn.owner, config.auditRetentionDays, logger)
     defineJobRetention(services.jobs, conn.owner, logger)
+    defineIngestRetention(services.jobs, conn.owner, logger)
+    const ingest = createIngest({ owner: conn.owner, db, features: services.features, declared: plugins.declared ?? [], log: logger, pollMs: Math.min(config.jobPollMs, 250), worker: config.jobWorker })
+    ingestStop = ingest.stop
     const app = await createServer(logger)
     registerKernelRoutes(app, services, config, registry, conn)
 
-    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, jobs: services.jobs, bus: services.bus, tenants: createTenantDirectory(conn.owner, db), onFailure: config.pluginStartFailure, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
+    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, jobs: services.jobs, ingest, features: services.features, bus: services.bus, tenants: createTenantDirectory(conn.owner, db), onFailure: config.pluginStartFailure, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
     const ui = await registerUi(app, { repoRoot, registry, shellDir: options.shellDir })
     if (!ui.shell) logger.warn('the UI shell is not built (ui-shell/dist): run npm run build:ui; the API works without it')
     const demo = options.seedDemo === false ? null : await seedDemo(services, registry, config.dataDir, config.demoPassword)
     await app.ready()
     services.jobs.start()
+    ingest.start()
 
     const ready = services
     let stopping: Promise<void> | undefined
@@ -117,6 +124,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
           app.drain()
           await app.close()
           await ready.jobs.stop()
+          await ingest.stop()
           for (const record of [...registry.running()].reverse()) {
             try { await record.definition?.stop?.() } catch (err) { logger.error({ plugin: record.manifest.id, err }, 'plugin failed to stop') }
           }
@@ -128,6 +136,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     }
   } catch (err) {
     await services?.jobs.stop().catch(() => {})
+    await ingestStop?.().catch(() => {})
     await services?.hub.stop().catch(() => {})
     await services?.bus.close().catch(() => {})
     await conn.close().catch(() => {})

@@ -1,3 +1,4 @@
+import type { PluginManifest } from '../plugins/manifest.ts'
 import type { Knex } from 'knex'
 import { ApiError } from '../errors/errors.ts'
 import type { AuditService } from '../audit/audit.ts'
@@ -92,6 +93,19 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
         s.permissions.set(key, permissions)
       }
       return { enabled: list, permissions }
+    },
+
+    /**
+     * Like isEnabled, for a plugin that may not run in this instance (an ingest-only instance
+     * accepts kinds that plugins elsewhere consume): then license and toggles decide.
+     */
+    async manifestEnabled (tenantId: string, manifest: PluginManifest): Promise<boolean> {
+      const s = await state(tenantId)
+      const record = deps.registry.get(manifest.id)
+      if (record) return enabled(s, record)
+      const feature = manifest.license?.feature
+      const isLicensed = feature === undefined || (s.licensed.has(feature) && s.expiresAt > Date.now())
+      return isLicensed && s.toggles.get(feature ?? manifest.id) !== false
     },
 
     async isEnabled (tenantId: string, pluginId: string): Promise<boolean> {

@@ -5,6 +5,7 @@ import type { PluginManifest } from './manifest.ts'
 import type { PluginJobs } from '../jobs/types.ts'
 import type { PluginChannels } from '../channels/plugin-channels.ts'
 import type { TenantDirectory } from '../tenancy/directory.ts'
+import type { PluginIngest } from '../ingest/types.ts'
 
 /** What the kernel hands a plugin when it starts. */
 export interface PluginContext<Config = Record<string, unknown>> {
@@ -23,6 +24,14 @@ export interface PluginContext<Config = Record<string, unknown>> {
   readonly channels: PluginChannels
   /** Read-only facts about tenants (name, status, user and job counts, recent activity). */
   readonly tenants: TenantDirectory
+  /** The durable ingest inbox: consume the kinds declared in plugin.json `ingest` (edge-ingest stores). */
+  readonly ingest: PluginIngest
+  /**
+   * Whether this plugin is enabled for the tenant (licensed, not switched off). The kernel checks
+   * this for token-authenticated requests; routes with their own auth (`public`, e.g. a device
+   * key) call it themselves once they know the tenant.
+   */
+  enabledFor (tenantId: string): Promise<boolean>
   /** The services a declared dependency returned from its `start`; throws for undeclared ids. */
   use<T = unknown> (pluginId: string): T
 }
@@ -36,7 +45,14 @@ export interface PluginDefinition<Services = unknown, Config = Record<string, un
   start (ctx: PluginContext<Config>, app: FastifyInstance): Promise<Services | void> | Services | void
   /** Releases what `start` acquired; called on shutdown in reverse start order. */
   stop? (): Promise<void> | void
+  /**
+   * Fills a freshly seeded demo tenant (Acme, Globex) with example data; runs once, on the
+   * first start of a new installation, after the tenant's license is installed.
+   */
+  seedDemo? (ctx: PluginContext<Config>, tenant: DemoTenant): Promise<void> | void
 }
+
+export interface DemoTenant { id: string, slug: string, name: string }
 
 const marker = Symbol.for('monozu.plugin')
 
@@ -46,8 +62,9 @@ export type DefinedPlugin<S = unknown, C = Record<string, unknown>> = PluginDefi
 export function definePlugin<Services = unknown, Config = Record<string, unknown>> (definition: PluginDefinition<Services, Config>): DefinedPlugin<Services, Config> {
   if (!definition || typeof definition.start !== 'function') throw new TypeError('definePlugin needs { start(ctx, app) { ... } }')
   if (definition.stop !== undefined && typeof definition.stop !== 'function') throw new TypeError('definePlugin: stop must be a function')
-  const unknown = Object.keys(definition).filter(k => k !== 'start' && k !== 'stop')
-  if (unknown.length > 0) throw new TypeError(`definePlugin: unknown option(s) ${unknown.join(', ')}; expected start and stop`)
+  if (definition.seedDemo !== undefined && typeof definition.seedDemo !== 'function') throw new TypeError('definePlugin: seedDemo must be a function')
+  const unknown = Object.keys(definition).filter(k => k !== 'start' && k !== 'stop' && k !== 'seedDemo')
+  if (unknown.length > 0) throw new TypeError(`definePlugin: unknown option(s) ${unknown.join(', ')}; expected start, stop and seedDemo`)
   return Object.freeze({ ...definition, [marker]: true as const })
 }
 

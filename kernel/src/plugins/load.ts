@@ -11,19 +11,26 @@ import type { AuditService } from '../audit/audit.ts'
 import type { Bus } from '../bus/bus.ts'
 import { pluginChannels } from '../channels/plugin-channels.ts'
 import type { Jobs } from '../jobs/service.ts'
+import type { Ingest } from '../ingest/service.ts'
+import type { Features } from '../licensing/features.ts'
 import type { TenantDirectory } from '../tenancy/directory.ts'
 import type { Candidate } from './discover.ts'
 import { ajv, prefixesOf, readManifest, type PluginManifest } from './manifest.ts'
-import { checkChannels, checkKernelRange, checkPrefixes, checkUnique, orderByDependencies, selectProfile, type Profile } from './order.ts'
+import { checkChannels, checkIngestKinds, checkKernelRange, checkPrefixes, checkUnique, orderByDependencies, selectProfile, type Profile } from './order.ts'
 import { isDefinedPlugin, type PluginContext } from './define.ts'
 import type { PluginRecord, PluginRegistry } from './registry.ts'
 
-export type Validated = Array<{ manifest: PluginManifest, candidate: Candidate }>
+export type Validated = Array<{ manifest: PluginManifest, candidate: Candidate }> & {
+  /** Every installed plugin's manifest, also those the profile does not run here (for ingest kinds). */
+  declared?: PluginManifest[]
+}
 
 export interface LoadOptions {
   app: FastifyInstance
   conn: Connections
   jobs: Jobs
+  ingest: Ingest
+  features: Features
   bus: Bus
   tenants: TenantDirectory
   db: Database
@@ -45,8 +52,11 @@ export function validateCandidates (candidates: Candidate[], profile: Profile = 
   manifests.forEach(m => checkKernelRange(m))
   checkPrefixes(manifests)
   checkChannels(manifests)
+  checkIngestKinds(all.map(l => l.manifest), schema => ajv.compile(schema))
   const order = orderByDependencies(manifests)
-  return order.map(m => loaded.find(l => l.manifest === m) as { manifest: PluginManifest, candidate: Candidate })
+  const result: Validated = order.map(m => loaded.find(l => l.manifest === m) as { manifest: PluginManifest, candidate: Candidate })
+  result.declared = all.map(l => l.manifest)
+  return result
 }
 
 function pluginConfig (m: PluginManifest, options: LoadOptions): Record<string, unknown> {
@@ -111,6 +121,8 @@ function contextFor (record: PluginRecord, container: AwilixContainer, options: 
     jobs: options.jobs.forPlugin(m.id),
     channels: pluginChannels(m, options.bus, id => options.registry.get(id)?.manifest),
     tenants: options.tenants,
+    ingest: options.ingest.forPlugin(m),
+    enabledFor: tenantId => options.features.isEnabled(tenantId, m.id),
     use<T> (pluginId: string): T {
       if (!(pluginId in (m.dependencies ?? {}))) throw new Error(`plugin "${m.id}" cannot use "${pluginId}": declare it in plugin.json dependencies`)
       return scope.resolve<T>(pluginId)
@@ -129,6 +141,7 @@ async function startPlugin (record: PluginRecord, container: AwilixContainer, op
   // Checked per plugin so the refusal names the plugin that created the unprotected table.
   await assertTenantTablesProtected(options.conn, `plugin "${m.id}"`)
   const ctx = contextFor(record, container, options, config)
+  record.context = ctx
   // The failure is carried out of register() so Fastify's boot sequence itself stays healthy.
   let failure: unknown
   await options.app.register(async child => {

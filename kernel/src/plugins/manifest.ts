@@ -20,7 +20,7 @@ export interface PluginManifest {
   routes?: { prefixes?: string[] }
   channels?: Array<{ id: string, permission: string, description?: string }>
   jobs?: Array<{ name: string, schedule?: string, scope?: 'tenant' | 'platform', description?: string }>
-  ingest?: Array<{ kind: string, description?: string }>
+  ingest?: Array<{ kind: string, description?: string, schema?: Record<string, unknown> }>
   ui?: { remote: string, exposes: string, nav?: Array<{ path: string, label: LocalText, icon?: string }> }
   config?: Record<string, unknown>
 }

@@ -90,3 +90,24 @@ export function checkChannels (manifests: PluginManifest[]): void {
     }
   }
 }
+
+/**
+ * Ingest kinds are global (an appliance names one in every event): one plugin per kind, and
+ * each event schema must compile. Checked over every installed plugin, whatever the profile,
+ * because an ingest-only instance accepts kinds that plugins in other instances consume.
+ */
+export function checkIngestKinds (manifests: PluginManifest[], compile: (schema: object) => unknown): void {
+  const owner = new Map<string, string>()
+  for (const m of manifests) {
+    for (const k of m.ingest ?? []) {
+      const clash = owner.get(k.kind)
+      if (clash) throw new StartupError('manifest_invalid', `plugin "${m.id}": /ingest kind "${k.kind}" is already declared by plugin "${clash}" (rule: ingest kinds are unique)`, { pluginId: m.id })
+      if (k.schema) {
+        try { compile(k.schema) } catch (err) {
+          throw new StartupError('manifest_invalid', `plugin "${m.id}": /ingest kind "${k.kind}" has an invalid event schema: ${(err as Error).message} (rule: schema must compile)`, { pluginId: m.id })
+        }
+      }
+      owner.set(k.kind, m.id)
+    }
+  }
+}

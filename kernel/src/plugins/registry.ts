@@ -1,5 +1,5 @@
 import type { PluginManifest } from './manifest.ts'
-import type { DefinedPlugin } from './define.ts'
+import type { DefinedPlugin, PluginContext } from './define.ts'
 
 export type PluginState = 'running' | 'disabled'
 
@@ -11,6 +11,7 @@ export interface PluginRecord {
   /** Why a plugin is disabled; shown in health without internals. */
   reason?: string
   definition?: DefinedPlugin
+  context?: PluginContext
   services?: unknown
 }
 

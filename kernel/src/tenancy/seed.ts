@@ -50,6 +50,10 @@ async function seed (services: Services, registry: PluginRegistry, password: str
     await tenancy.createUser(tenant.id, { email: account.email, name: account.name, password, roles: ['tenant-admin'] })
     const key = services.licenseKeys.devSign
     if (key) await services.features.installLicense(tenant.id, await issueLicense(key, { tid: tenant.id, features, seats: 100, days: 365 }), { actor: 'seed' })
+    for (const record of registry.running()) {
+      if (!record.definition?.seedDemo || !record.context) continue
+      await record.definition.seedDemo(record.context, { id: tenant.id, slug: tenant.slug, name: tenant.name })
+    }
   }
   await tenancy.createOperator({ email: DEMO_OPERATOR, name: 'Platform Operator', password })
 }

@@ -25,7 +25,11 @@ export const postgresSql = {
       `alter table "${t}" enable row level security`,
       `alter table "${t}" force row level security`,
       `create policy "${t}_tenant_isolation" on "${t}" using (tenant_id = ${pgTenantExpr}) with check (tenant_id = ${pgTenantExpr})`,
-      `grant select, insert, update, delete on "${t}" to ${APP_ROLE}`
+      `grant select, insert, update, delete on "${t}" to ${APP_ROLE}`,
+      // Serial columns (bigIncrements) draw from a sequence the request role must be able to use.
+      `do $$ declare s record; begin for s in select c.oid::regclass as seq from pg_depend d join pg_class c on c.oid = d.objid ` +
+        `where d.refobjid = '"${t}"'::regclass and d.deptype in ('a', 'i') and c.relkind = 'S' loop ` +
+        `execute format('grant usage, select on sequence %s to ${APP_ROLE}', s.seq); end loop; end $$`
     ]
   },
   /** Tables with a tenant_id column that lack enabled + forced RLS or a policy. */

@@ -1,0 +1,69 @@
+import { gunzip } from 'node:zlib'
+import { promisify } from 'node:util'
+import { ApiError } from '@monozu/kernel'
+
+const gunzipAsync = promisify(gunzip)
+const JSON_TYPES = new Set(['application/json'])
+const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl'])
+
+export interface ParsedBody {
+  /** Events in request order; a line that is not JSON is a string with the parse error. */
+  events: Array<Record<string, unknown> | { invalid: string }>
+}
+
+const mediaType = (header: string | undefined) => (header ?? '').split(';')[0]!.trim().toLowerCase()
+
+/** Decompresses a gzip body without ever producing more than `maxBytes` (decompression bombs stop there). */
+export async function decode (raw: Buffer, encoding: string | undefined, maxBytes: number): Promise<Buffer> {
+  const coding = (encoding ?? 'identity').trim().toLowerCase()
+  if (coding === 'identity' || coding === '') return raw
+  if (coding !== 'gzip' && coding !== 'x-gzip') throw new ApiError('unsupported_media_type', `Content-Encoding "${encoding}" is not supported; send gzip or no encoding`)
+  try {
+    return await gunzipAsync(raw, { maxOutputLength: maxBytes })
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new ApiError('payload_too_large', `The body is larger than ${maxBytes} bytes once decompressed`)
+    throw new ApiError('bad_request', 'The body is not valid gzip')
+  }
+}
+
+function tooMany (count: number, max: number): ApiError {
+  return new ApiError('payload_too_large', `At most ${max} events per request; this one has ${count}`)
+}
+
+/** `{ kind, events: [...] }` as JSON, or NDJSON with one `{ kind, ... }` per line. */
+export function parse (body: Buffer, contentType: string | undefined, maxEvents: number): ParsedBody {
+  const type = mediaType(contentType)
+  if (JSON_TYPES.has(type)) {
+    let doc: unknown
+    try { doc = JSON.parse(body.toString('utf8')) } catch (err) { throw new ApiError('bad_request', `The body is not valid JSON: ${(err as Error).message}`) }
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ApiError('validation_failed', 'body: must be an object { kind, events: [...] }')
+    const { kind, events, ...rest } = doc as { kind?: unknown, events?: unknown }
+    const unknown = Object.keys(rest)
+    if (unknown.length > 0) throw new ApiError('validation_failed', `body/${unknown[0]}: unknown field "${unknown[0]}"`)
+    if (typeof kind !== 'string' || kind.length === 0) throw new ApiError('validation_failed', 'body/kind: must be a non-empty string')
+    if (!Array.isArray(events) || events.length === 0) throw new ApiError('validation_failed', 'body/events: must be a non-empty array')
+    if (events.length > maxEvents) throw tooMany(events.length, maxEvents)
+    return {
+      events: events.map(e => {
+        if (typeof e !== 'object' || e === null || Array.isArray(e)) return { invalid: 'an event must be a JSON object' }
+        const event = e as Record<string, unknown>
+        if (event.kind !== undefined && event.kind !== kind) return { invalid: `the event's kind "${String(event.kind)}" differs from the request's kind "${kind}"` }
+        return { ...event, kind }
+      })
+    }
+  }
+  if (NDJSON_TYPES.has(type)) {
+    const lines = body.toString('utf8').split('\n').filter(line => line.trim() !== '')
+    if (lines.length === 0) throw new ApiError('validation_failed', 'body: no events (NDJSON needs one JSON object per line)')
+    if (lines.length > maxEvents) throw tooMany(lines.length, maxEvents)
+    return {
+      events: lines.map(line => {
+        try {
+          const event = JSON.parse(line)
+          return typeof event === 'object' && event !== null && !Array.isArray(event) ? event : { invalid: 'a line must be a JSON object' }
+        } catch (err) { return { invalid: `not valid JSON: ${(err as Error).message}` } }
+      })
+    }
+  }
+  throw new ApiError('unsupported_media_type', `Content-Type "${contentType ?? ''}" is not supported; send application/json or application/x-ndjson`)
+}

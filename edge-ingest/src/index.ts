@@ -1,0 +1,112 @@
+import { ApiError, definePlugin } from '@monozu/kernel'
+import type { FastifyRequest } from 'fastify'
+import { decode, parse } from './body.ts'
+import { createBuckets } from './buckets.ts'
+import { createContacts } from './contacts.ts'
+import type { DevicesService } from './devices.ts'
+import { checkEvent, type Rejection } from './envelope.ts'
+import { createGroupCommit } from './group-commit.ts'
+
+export interface IngestConfig {
+  maxBodyBytes: number
+  maxEvents: number
+  batchWindowMs: number
+  maxBatchEvents: number
+  maxQueuedEvents: number
+  deviceRate: number
+  deviceBurst: number
+  tenantRate: number
+  tenantBurst: number
+}
+
+declare module 'fastify' {
+  interface FastifyRequest { ingestDevice?: { tenantId: string, deviceId: string } }
+}
+
+const responseSchema = {
+  type: 'object',
+  properties: {
+    accepted: { type: 'integer' },
+    duplicates: { type: 'integer' },
+    rejected: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, code: { type: 'string' }, detail: { type: 'string' } } } }
+  }
+} as const
+
+export default definePlugin<void, IngestConfig>({
+  start (ctx, app) {
+    const config = ctx.config
+    for (const [burst, name] of [[config.deviceBurst, 'deviceBurst'], [config.tenantBurst, 'tenantBurst']] as const) {
+      if (burst < config.maxEvents) throw new Error(`${name} (${burst}) must be at least maxEvents (${config.maxEvents}), or a full request could never pass`)
+    }
+    const devices = ctx.use<DevicesService>('devices')
+    const groupCommit = createGroupCommit(ctx.db, ctx.ingest, ctx.log, {
+      windowMs: config.batchWindowMs,
+      maxBatchEvents: config.maxBatchEvents,
+      maxQueuedEvents: config.maxQueuedEvents,
+      concurrency: ctx.db.dialect === 'pglite' ? 1 : 4
+    })
+    const contacts = createContacts(ctx.db, devices, ctx.log)
+    const deviceBuckets = createBuckets(config.deviceRate, config.deviceBurst)
+    const tenantBuckets = createBuckets(config.tenantRate, config.tenantBurst)
+    app.addHook('onClose', async () => {
+      await groupCommit.close()
+      await contacts.stop()
+    })
+
+    // The body is read raw and decoded here: gzip needs a decompressed-size cap, and NDJSON
+    // lines that are not JSON are rejected one by one instead of failing the whole request.
+    app.removeAllContentTypeParsers()
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.maxBodyBytes }, (_request, body, done) => done(null, body))
+
+    const rejectRate = (retryAfter: number, who: string) => new ApiError('too_many_requests', `The ${who} sends more events than its rate limit allows; retry after ${retryAfter} s`, { headers: { 'retry-after': String(retryAfter) } })
+
+    app.post('/v1/ingest', {
+      config: { public: true },
+      bodyLimit: config.maxBodyBytes,
+      schema: {
+        tags: ['edge-ingest'],
+        summary: 'Events from an appliance (X-Device-Key): JSON { kind, events } or NDJSON, optionally gzip; 202 once stored',
+        response: { 202: responseSchema }
+      },
+      // Before the body is read: an unauthenticated sender never gets to upload.
+      onRequest: async (request: FastifyRequest) => {
+        const identity = await devices.authenticate(request.headers['x-device-key'])
+        if (!identity) throw new ApiError('invalid_device_key', 'Send a valid device key in the X-Device-Key header', { headers: { 'www-authenticate': 'DeviceKey' } })
+        if (!await ctx.enabledFor(identity.tenantId)) throw new ApiError('feature_disabled', 'Ingest is not enabled for this tenant')
+        request.ingestDevice = identity
+      }
+    }, async (request, reply) => {
+      const { tenantId, deviceId } = request.ingestDevice as { tenantId: string, deviceId: string }
+      if (!Buffer.isBuffer(request.body)) throw new ApiError('validation_failed', 'body: send { kind, events } as JSON or NDJSON lines')
+      const body = await decode(request.body, request.headers['content-encoding'] as string | undefined, config.maxBodyBytes)
+      const { events } = parse(body, request.headers['content-type'], config.maxEvents)
+
+      const deviceTake = deviceBuckets.take(deviceId, events.length)
+      if (!deviceTake.ok) throw rejectRate(deviceTake.retryAfter, 'device')
+      const tenantTake = tenantBuckets.take(tenantId, events.length)
+      if (!tenantTake.ok) {
+        deviceBuckets.refund(deviceId, events.length)
+        throw rejectRate(tenantTake.retryAfter, 'tenant')
+      }
+
+      const kinds = ctx.ingest.kinds()
+      const named = new Set(events.map(e => (e as { kind?: unknown }).kind).filter((k): k is string => typeof k === 'string' && kinds.has(k)))
+      const enabled = new Set<string>()
+      for (const kind of named) if (await ctx.ingest.enabled(tenantId, kind)) enabled.add(kind)
+
+      const receivedAt = new Date().toISOString()
+      const rejected: Rejection[] = []
+      const valid = []
+      for (const [index, raw] of events.entries()) {
+        const checked = checkEvent(raw, index, deviceId, receivedAt, kinds, enabled)
+        if ('rejection' in checked) rejected.push(checked.rejection)
+        else valid.push(checked.event)
+      }
+      const stored = await groupCommit.submit(tenantId, valid)
+      contacts.seen(tenantId, deviceId)
+      const accepted = stored.filter(Boolean).length
+      if (rejected.length > 0) request.log.info({ rejected: rejected.length, codes: [...new Set(rejected.map(r => r.code))] }, 'ingest events rejected')
+      return reply.code(202).send({ accepted, duplicates: stored.length - accepted, rejected })
+    })
+  }
+})

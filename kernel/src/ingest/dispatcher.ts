@@ -1,0 +1,76 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Knex } from 'knex'
+import type { Database } from '../db/database.ts'
+import { claimEvents, deferEvents, dueWork } from './inbox.ts'
+import type { IngestConsumer } from './types.ts'
+
+export interface Consumer { pluginId: string, handler: IngestConsumer, batchSize: number }
+
+const MAX_ATTEMPTS = 10
+const backoffMs = (attempt: number) => Math.min(300_000, 1000 * 2 ** (attempt - 1))
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err))
+
+/**
+ * Moves events from the inbox to their consumers: per tenant and kind, a batch is claimed,
+ * handed over and deleted in one tenant transaction. A failed batch is retried with backoff,
+ * one event at a time, and parked after 10 attempts (kept with its error for an operator).
+ */
+export function createDispatcher (deps: { owner: Knex, db: Database, consumers: Map<string, Consumer>, log: FastifyBaseLogger, pollMs: number }) {
+  const { owner, db, consumers, log } = deps
+  let running = false
+  let loop: Promise<void> = Promise.resolve()
+  let wake: (() => void) | null = null
+  const sleep = (ms: number) => new Promise<void>(resolve => {
+    const timer = setTimeout(() => { wake = null; resolve() }, ms)
+    wake = () => { clearTimeout(timer); wake = null; resolve() }
+  })
+
+  async function deliver (tenantId: string, kind: string, retries: boolean): Promise<number> {
+    const consumer = consumers.get(kind) as Consumer
+    let seqs: string[] = []
+    try {
+      return await db.withTenant(tenantId, async trx => {
+        const events = await claimEvents(trx, tenantId, kind, retries ? 1 : consumer.batchSize, retries)
+        seqs = events.map(e => e.seq)
+        if (events.length > 0) await consumer.handler(events, trx)
+        return events.length
+      })
+    } catch (err) {
+      if (seqs.length === 0) throw err
+      const parked = await deferEvents(owner, seqs, errorText(err), MAX_ATTEMPTS, backoffMs)
+      log.error({ err, plugin: consumer.pluginId, kind, tenantId, events: seqs.length, parked }, parked > 0 ? 'ingest consumer failed; events parked after repeated failures' : 'ingest consumer failed; events will be retried')
+      return 0
+    }
+  }
+
+  async function round (): Promise<number> {
+    const work = await dueWork(owner, [...consumers.keys()], 100)
+    let moved = 0
+    for (const { tenantId, kind, retries } of work) {
+      if (!running) break
+      moved += await deliver(tenantId, kind, retries)
+    }
+    return moved
+  }
+
+  return {
+    start (): void {
+      if (running || consumers.size === 0) return
+      running = true
+      loop = (async () => {
+        while (running) {
+          let moved = 0
+          try { moved = await round() } catch (err) { log.error({ err }, 'ingest dispatch round failed') }
+          if (moved === 0 && running) await sleep(deps.pollMs)
+        }
+      })()
+    },
+    /** Another round right away (the local edge-ingest just committed events). */
+    poke (): void { wake?.() },
+    async stop (): Promise<void> {
+      running = false
+      wake?.()
+      await loop
+    }
+  }
+}

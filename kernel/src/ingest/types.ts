@@ -1,0 +1,59 @@
+import type { Transaction } from '../db/database.ts'
+
+/** One validated event to store; `data` is the event without its envelope (kind, id, ts). */
+export interface IngestEventInput {
+  deviceId: string
+  kind: string
+  /** The sender's event id: a second event with the same id from the same device is a duplicate. */
+  eventId: string | null
+  /** When it happened (ISO 8601); the receive time when the sender gave none. */
+  ts: string
+  data: Record<string, unknown>
+}
+
+/** An event as its consumer receives it. */
+export interface IngestedEvent {
+  seq: string
+  tenantId: string
+  deviceId: string
+  kind: string
+  eventId: string | null
+  ts: string
+  receivedAt: string
+  /** Earlier deliveries that failed (0 on the first). */
+  attempts: number
+  data: Record<string, unknown>
+}
+
+/**
+ * Handles a batch of one tenant's events of one kind inside that tenant's transaction. The
+ * events leave the inbox only if it resolves; if it throws, the batch is retried later (then
+ * one event at a time, so one bad event cannot hold up the others).
+ */
+export type IngestConsumer = (events: IngestedEvent[], trx: Transaction) => Promise<void>
+
+export type EventCheck = { ok: true } | { ok: false, detail: string }
+
+export interface IngestKind {
+  kind: string
+  pluginId: string
+  description?: string
+  /** Validates an event's own fields against the declaring plugin's schema. */
+  check (data: unknown): EventCheck
+}
+
+/** `ctx.ingest`: the durable ingest inbox. */
+export interface PluginIngest {
+  /** Every kind an installed plugin declares (also plugins running in other instances). */
+  kinds (): ReadonlyMap<string, IngestKind>
+  /** Whether events of `kind` are accepted for the tenant: its plugin is installed, running and enabled. */
+  enabled (tenantId: string, kind: string): Promise<boolean>
+  /**
+   * Stores validated events in `trx` (a `withTenant(tenantId)` transaction the caller commits).
+   * Returns, per event, true when stored and false when it is a duplicate (same device, same id
+   * within the de-duplication window, or earlier in the same call).
+   */
+  store (trx: Transaction, tenantId: string, events: IngestEventInput[]): Promise<boolean[]>
+  /** Registers the consumer of a kind this plugin declares in plugin.json `ingest`. */
+  consume (kind: string, handler: IngestConsumer, options?: { batchSize?: number }): void
+}

@@ -1,0 +1,60 @@
+import { definePlugin } from '@monozu/kernel'
+import type { DevicesConfig } from './context.ts'
+import { createDeviceSockets } from './commands/socket.ts'
+import { registerCommandRoutes } from './commands/routes.ts'
+import { enforceDeadlines } from './commands/service.ts'
+import { deviceAuth } from './device-auth.ts'
+import { registerDeviceRoutes } from './devices.ts'
+import { registerEnrollmentRoutes } from './enrollment.ts'
+import { createDeviceKeys, type DeviceIdentity } from './keys.ts'
+import type { Command, Device } from './model.ts'
+import { publishStatusChanges, sweepStatuses, touch } from './status.ts'
+import { applyRetention, registerTelemetryRoutes, storeLogs, storeTelemetry } from './telemetry.ts'
+
+
+/** What plugins that declare `devices` as a dependency (edge-ingest) may use. */
+export interface DevicesService {
+  /** The device a key belongs to, or null (unknown, revoked, rotated out, tenant suspended). */
+  authenticate (key: unknown): Promise<DeviceIdentity | null>
+  /** Records the last contact of the tenant's devices inside the caller's tenant transaction. */
+  touch: typeof touch
+}
+
+export default definePlugin<DevicesService, DevicesConfig>({
+  start (ctx, app) {
+    const config = ctx.config
+    const keys = createDeviceKeys(ctx, { cacheSeconds: config.keyCacheSeconds, overlapSeconds: config.keyOverlapSeconds })
+    const publish = async (tenantId: string, commands: Command[]) => {
+      for (const command of commands) await ctx.channels.publish(tenantId, 'devices', 'command.state', { command })
+    }
+    const updated = (tenantId: string, device: Device) => ctx.channels.publish(tenantId, 'devices', 'device.updated', { device })
+    const devicePreHandler = deviceAuth(ctx, keys)
+    const sockets = createDeviceSockets(ctx, publish)
+    // Per kernel instance (a test process may run several): closed with this plugin's context.
+    app.addHook('onClose', async () => sockets.stop())
+
+    sockets.register(app, devicePreHandler)
+    registerEnrollmentRoutes(app, ctx, { keys, enrolled: (tenantId, device) => ctx.channels.publish(tenantId, 'devices', 'device.enrolled', { device }) })
+    registerDeviceRoutes(app, ctx, { keys, devicePreHandler, updated, revoked: id => sockets.disconnect(id) })
+    registerCommandRoutes(app, ctx, { sockets, publish, devicePreHandler })
+    registerTelemetryRoutes(app)
+
+    ctx.ingest.consume('telemetry', storeTelemetry, { batchSize: 2000 })
+    ctx.ingest.consume('log', storeLogs, { batchSize: 1000 })
+
+    ctx.jobs.define('sweep', async job => {
+      const tenantId = job.tenantId as string
+      const { changes, commands } = await job.withTenant(async trx => ({ changes: await sweepStatuses(trx, tenantId), commands: await enforceDeadlines(trx) }))
+      await publishStatusChanges(ctx, tenantId, changes)
+      await publish(tenantId, commands)
+      for (const c of commands) sockets.poke(c.deviceId)
+    }, { concurrency: 2, maxAttempts: 1, timeoutMs: 60_000 })
+
+    ctx.jobs.define('retention', async job => {
+      const deleted = await applyRetention(ctx, job.tenantId as string, { metrics: config.metricsRetentionDays, logs: config.logsRetentionDays, history: config.historyRetentionDays }, job.signal)
+      ctx.log.info({ tenantId: job.tenantId, deleted }, 'devices retention finished')
+    }, { concurrency: 1, maxAttempts: 3, timeoutMs: 3_600_000 })
+
+    return { authenticate: key => keys.authenticate(key), touch }
+  }
+})

@@ -1,0 +1,45 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'astro/config'
+import starlight from '@astrojs/starlight'
+import type { Manifest } from './src/generate/plugins.ts'
+
+const generated = (name: string) => fileURLToPath(new URL(`./src/generated/${name}`, import.meta.url))
+if (!existsSync(generated('plugins.json'))) {
+  throw new Error('src/generated/plugins.json is missing: run `npm run generate` (npm run build and npm run dev do it first)')
+}
+const plugins = JSON.parse(readFileSync(generated('plugins.json'), 'utf8')) as Manifest[]
+
+// Internal: served behind the company's sign-in, never indexed.
+export default defineConfig({
+  integrations: [
+    starlight({
+      title: 'Monozu Cloud internal',
+      description: 'How Monozu Cloud is put together and operated: service map, runbooks, plugin reference.',
+      head: [{ tag: 'meta', attrs: { name: 'robots', content: 'noindex, nofollow' } }],
+      pagefind: true,
+      customCss: ['./src/styles/reference.css'],
+      sidebar: [
+        { label: 'Start here', link: '/' },
+        { label: 'Service map', link: '/service-map/' },
+        {
+          label: 'Runbooks',
+          items: [
+            { label: 'Rotate JWT signing keys', link: '/runbooks/rotate-jwt-signing-keys/' },
+            { label: 'Rotate internal tokens and webhook secrets', link: '/runbooks/rotate-internal-secrets/' },
+            { label: 'Rotate or revoke a device key', link: '/runbooks/rotate-device-key/' },
+            { label: 'Back up and restore the database', link: '/runbooks/backup-and-restore/' },
+            { label: 'Scale out', link: '/runbooks/scale-out/' }
+          ]
+        },
+        {
+          label: 'Plugin reference',
+          items: [
+            { label: 'All plugins', link: '/reference/plugins/' },
+            ...[...plugins].sort((a, b) => a.id.localeCompare(b.id)).map(p => ({ label: p.id, link: `/reference/plugins/${p.id}/` }))
+          ]
+        }
+      ]
+    })
+  ]
+})

@@ -9,8 +9,9 @@ const benches: Record<string, string> = {
   kernel: 'kernel/bench/kernel.ts',
   jobs: 'kernel/bench/jobs.ts',
   ws: 'kernel/bench/ws.ts',
-  ui: 'ui-shell/bench/ui.ts'
-  // later: ingest
+  ui: 'ui-shell/bench/ui.ts',
+  ingest: 'edge-ingest/bench/ingest.ts',
+  cmdb: 'plugins/cmdb/bench/cmdb.ts'
 }
 
 const [name, ...args] = process.argv.slice(2)

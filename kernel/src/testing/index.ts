@@ -60,6 +60,8 @@ export function testDatabase (): 'pglite' | 'postgres' {
   return process.env.DATABASE_URL ? 'postgres' : 'pglite'
 }
 
+export { freshDatabase }
+
 export async function startTestKernel (options: TestKernelOptions = {}): Promise<TestKernel> {
   const which = options.database === undefined || options.database === 'auto' ? testDatabase() : options.database
   const dataDir = mkdtempSync(join(tmpdir(), 'monozu-test-'))

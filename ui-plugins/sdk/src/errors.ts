@@ -11,3 +11,19 @@ export function describeError (error: unknown, t: T): { message: string, code: s
   if (error instanceof Error) return { message: error.message || t('error.title'), code: undefined, requestId: undefined }
   return { message: t('error.title'), code: undefined, requestId: undefined }
 }
+
+/**
+ * The field errors of a problem+json answer (`errors[]`), keyed by the first segment of each
+ * pointer (`/payload/x` → `payload`), so a form can show each one next to its field.
+ * Only errors `in` the given part of the request (default `body`) count; the first per field wins.
+ */
+export function fieldErrors (error: unknown, where = 'body'): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (!(error instanceof ApiError)) return out
+  for (const e of error.errors) {
+    if (e.in && e.in !== where) continue
+    const name = (e.pointer ?? '').split('/')[1]
+    if (name && !(name in out)) out[name] = e.message
+  }
+  return out
+}

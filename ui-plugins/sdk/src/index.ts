@@ -8,7 +8,7 @@ export { MonozuProvider, useMonozu, useMe, useFeatures, useHasPermission, useSes
 export type { MonozuProviderProps, MonozuContextValue } from './context.tsx'
 export { ApiError, createApiClient, toApiError, useApi, useApiData, withQuery } from './api.ts'
 export type { ApiClient, ApiData, ProblemFieldError, Query, RequestOptions } from './api.ts'
-export { describeError } from './errors.ts'
+export { describeError, fieldErrors } from './errors.ts'
 export { useChannel, channelUrl, backoffDelay, CLOSE_FORBIDDEN, CLOSE_TOKEN_EXPIRED } from './channel.ts'
 export type { ChannelEvent, ChannelOptions, ChannelStatus } from './channel.ts'
 export { baseMessages, defineMessages, format, translate, useFormat, useLang, useT } from './i18n.ts'

@@ -81,7 +81,8 @@ export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, comma
       }
       await publish(tenantId, result.changed)
       send(c, { type: 'updated', command: result.command })
-      if (message.type === 'result') await deliver(c)
+      // Not awaited: this runs inside c.busy, and deliver() queues behind it.
+      if (message.type === 'result') void deliver(c)
     } catch (err) {
       const e = err as { code?: string, message: string }
       send(c, { type: 'error', code: e.code ?? 'internal_error', detail: e.code ? e.message : 'the message could not be processed' })

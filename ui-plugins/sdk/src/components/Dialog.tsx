@@ -30,7 +30,8 @@ export function Dialog ({ open, onClose, title, children, footer, role = 'dialog
     if (!open || !dialog) return
     const previous = document.activeElement as HTMLElement | null
     if (!dialog.open) dialog.showModal()
-    const first = dialog.querySelector<HTMLElement>('[autofocus]') ?? dialog.querySelector('.mz-dialog__body')?.querySelector<HTMLElement>(focusable) ?? dialog.querySelector<HTMLElement>(focusable)
+    // React never renders `autoFocus` as an attribute, so `data-autofocus` marks the control to start on.
+    const first = dialog.querySelector<HTMLElement>('[autofocus], [data-autofocus]') ?? dialog.querySelector('.mz-dialog__body')?.querySelector<HTMLElement>(focusable) ?? dialog.querySelector<HTMLElement>(focusable)
     first?.focus()
     return () => {
       if (dialog.open) dialog.close()

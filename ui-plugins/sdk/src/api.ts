@@ -2,7 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { useMonozu } from './context.tsx'
 import type { Session } from './types.ts'
 
-export interface ProblemFieldError { in?: string, pointer?: string, message: string }
+/** One entry of problem+json `errors`; `rule` names the broken rule where the API says (e.g. `required`). */
+export interface ProblemFieldError { in?: string, pointer?: string, message: string, rule?: string }
 
 /**
  * An API failure. The server sends RFC 9457 problem+json with a stable `code`
@@ -50,6 +51,7 @@ export type Query = Record<string, string | number | boolean | null | undefined>
 export interface RequestOptions {
   method?: string
   query?: Query
+  /** JSON-encoded, except FormData, a Blob (File) or an ArrayBuffer, which are sent as they are. */
   body?: unknown
   headers?: Record<string, string>
   signal?: AbortSignal
@@ -85,6 +87,9 @@ async function readBody (res: Response): Promise<unknown> {
   return text
 }
 
+const isRaw = (body: unknown): body is Blob | ArrayBuffer =>
+  (typeof Blob !== 'undefined' && body instanceof Blob) || body instanceof ArrayBuffer
+
 /**
  * fetch with the in-memory bearer token. A 401 triggers one refresh (shared by concurrent
  * callers, see Session.refresh) and one retry; errors become ApiError.
@@ -96,7 +101,11 @@ export function createApiClient (session: Pick<Session, 'getToken' | 'refresh'>,
     let body: BodyInit | undefined
     if (options.body !== undefined) {
       if (typeof FormData !== 'undefined' && options.body instanceof FormData) body = options.body
-      else { body = JSON.stringify(options.body); headers['content-type'] = 'application/json' }
+      else if (isRaw(options.body)) {
+        // A file or bytes go as they are (e.g. a CSV upload), typed by the caller's header or the file.
+        body = options.body
+        if (!Object.keys(headers).some(h => h.toLowerCase() === 'content-type') && options.body instanceof Blob && options.body.type) headers['content-type'] = options.body.type
+      } else { body = JSON.stringify(options.body); headers['content-type'] = 'application/json' }
     }
     try {
       return await fetch(base + withQuery(path, options.query), { method: options.method ?? 'GET', headers, body, credentials: 'same-origin', signal: options.signal })

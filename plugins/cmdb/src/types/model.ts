@@ -1,0 +1,44 @@
+/** The kinds a type field can have; the value each takes in JSON is in README.md. */
+export const FIELD_KINDS = ['text', 'integer', 'boolean', 'date', 'url', 'select', 'reference'] as const
+export type FieldKind = typeof FIELD_KINDS[number]
+
+export interface FieldDef {
+  key: string
+  label: string
+  kind: FieldKind
+  description?: string
+  /** User writes (API, CSV import) must give a value; discovery may create CIs without one. */
+  required?: boolean
+  /** text, url: the whole value must match (anchored by us). */
+  regex?: string
+  /** integer: the value; text, url: the length. */
+  min?: number
+  max?: number
+  /** select: the allowed values. */
+  choices?: string[]
+  /** reference: the type the referenced CI must have (any type when absent). */
+  refType?: string
+  /** Built-in fields come with the type and cannot be changed or removed. */
+  builtin?: boolean
+}
+
+export interface TypeDef {
+  key: string
+  label: string
+  description: string | null
+  builtin: boolean
+  fields: FieldDef[]
+}
+
+/** Fields every CI has, stored in columns. Type fields may not reuse these keys. */
+export const CORE_FIELDS = ['name', 'status', 'site', 'description', 'hostname', 'serial', 'hardwareUuid', 'macs'] as const
+export type CoreField = typeof CORE_FIELDS[number]
+
+/** Keys with a meaning of their own in a CI's JSON: never usable as field keys either. */
+export const RESERVED_KEYS = new Set<string>([...CORE_FIELDS, 'id', 'type', 'locked', 'sources', 'provenance', 'version', 'createdAt', 'updatedAt', 'message', 'fields'])
+
+export const STATUSES = ['planned', 'active', 'maintenance', 'retired'] as const
+export type Status = typeof STATUSES[number]
+
+export const TYPE_KEY = '^[a-z][a-z0-9-]{1,39}$'
+export const FIELD_KEY = '^[a-z][a-zA-Z0-9_]{0,39}$'

@@ -1,0 +1,164 @@
+/** Shapes of the CMDB API (plugins/cmdb/src: cis, types, relations, history, csv, review). */
+
+export const STATUSES = ['planned', 'active', 'maintenance', 'retired'] as const
+export type Status = typeof STATUSES[number]
+
+/** Fields every CI has, whatever its type (stored in their own columns by the server). */
+export const CORE_FIELDS = ['name', 'status', 'site', 'description', 'hostname', 'serial', 'hardwareUuid', 'macs'] as const
+export type CoreField = typeof CORE_FIELDS[number]
+
+export const FIELD_KINDS = ['text', 'integer', 'boolean', 'date', 'url', 'select', 'reference'] as const
+export type FieldKind = typeof FIELD_KINDS[number]
+
+export const TYPE_KEY = /^[a-z][a-z0-9-]{1,39}$/
+export const FIELD_KEY = /^[a-z][a-zA-Z0-9_]{0,39}$/
+/** Keys the server keeps for itself: a custom field may not use them. */
+export const RESERVED_KEYS: readonly string[] = [...CORE_FIELDS, 'id', 'type', 'locked', 'sources', 'provenance', 'version', 'createdAt', 'updatedAt', 'message', 'fields']
+
+export interface FieldDef {
+  key: string
+  label: string
+  kind: FieldKind
+  description?: string
+  required?: boolean
+  regex?: string
+  min?: number
+  max?: number
+  choices?: string[]
+  refType?: string
+  builtin?: boolean
+}
+
+export interface CiType {
+  key: string
+  label: string
+  description: string | null
+  builtin: boolean
+  fields: FieldDef[]
+}
+
+/** Where a field's value came from. */
+export interface Provenance {
+  by: 'user' | 'import' | 'discovery' | 'review'
+  userId?: string
+  deviceId?: string
+  source?: string
+  eventId?: string
+  at: string
+}
+
+/** A CI: core fields and its type's fields flat beside its metadata. */
+export interface Ci {
+  id: string
+  type: string
+  name: string
+  status: string
+  site: string | null
+  description: string | null
+  hostname: string | null
+  serial: string | null
+  hardwareUuid: string | null
+  macs: string[]
+  locked: string[]
+  version: number
+  createdAt: string
+  updatedAt: string
+  /** Only on single reads. */
+  provenance?: Record<string, Provenance>
+  [field: string]: unknown
+}
+
+export const RELATION_TYPES = ['depends_on', 'runs_on', 'hosts', 'connected_to'] as const
+export type RelationType = typeof RELATION_TYPES[number]
+
+export interface CiRef { id: string, type: string, name: string }
+
+/** A relation reads "the source depends on the target". */
+export interface Relation {
+  id: string
+  sourceId: string
+  targetId: string
+  type: RelationType
+  createdAt: string
+  source?: CiRef
+  target?: CiRef
+}
+
+export interface Impact {
+  ci: CiRef & { status: string }
+  direction: 'up' | 'down'
+  depth: number
+  items: Array<CiRef & { status: string, distance: number }>
+  edges: Array<{ relationId: string, sourceId: string, targetId: string, type: RelationType }>
+  truncated: boolean
+}
+
+export interface Change {
+  seq: string
+  entity: 'ci' | 'relation'
+  action: 'create' | 'update' | 'delete'
+  ciId: string
+  otherCiId: string | null
+  relationId: string | null
+  before: Record<string, unknown> | null
+  after: Record<string, unknown> | null
+  actor: { kind: 'user' | 'import' | 'discovery' | 'review', id: string, name: string | null }
+  requestId: string
+  message: string | null
+  at: string
+}
+
+export interface ProblemRow { in: string, pointer: string, message: string, rule?: string }
+
+export interface RowPlan {
+  row: number
+  action: 'create' | 'update' | 'unchanged'
+  id: string
+  type: string
+  name: string
+  changes?: Record<string, { from: unknown, to: unknown }>
+}
+
+export interface ImportReport {
+  importId: string
+  dryRun: boolean
+  applied: boolean
+  rows: number
+  created: number
+  updated: number
+  unchanged: number
+  errorCount: number
+  errors: ProblemRow[]
+  changes: RowPlan[]
+  truncated: boolean
+}
+
+export const REVIEW_STATES = ['open', 'accepted', 'merged', 'rejected'] as const
+export type ReviewState = typeof REVIEW_STATES[number]
+
+export interface ReviewItem {
+  id: string
+  state: ReviewState
+  reason: string
+  deviceId: string
+  source: string
+  eventId: string | null
+  event: Record<string, unknown>
+  candidates: Array<{ id: string, matchedBy: string, type?: string, name?: string, serial?: string | null, hardwareUuid?: string | null, hostname?: string | null, deleted?: boolean }>
+  seen: number
+  firstSeen: string
+  lastSeen: string
+  resolvedAt: string | null
+  resolvedBy: string | null
+  ciId: string | null
+}
+
+/** Events on the channel `cmdb` (small: ids and what changed; pages read again what they show). */
+export type CmdbEvent =
+  | { event: 'ci.created' | 'ci.deleted', data: { id: string, type: string, name: string } }
+  | { event: 'ci.updated', data: { id: string, type: string, name: string, version: number } }
+  | { event: 'cis.changed', data: { requestId: string, ids: string[], created?: number, updated?: number } }
+  | { event: 'relation.created' | 'relation.deleted', data: { id: string, sourceId: string, targetId: string, type: RelationType } }
+  | { event: 'type.changed', data: { key: string, deleted?: boolean } }
+  | { event: 'review.changed', data: { ids: string[] } }
+  | { event: 'import.progress', data: { importId: string, phase: string, rows: number, errors: number, dryRun: boolean } }

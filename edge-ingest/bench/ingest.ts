@@ -2,19 +2,24 @@
  * `npm run bench -- ingest`: durable ingest throughput against a bare route, in one run.
  *
  * For PostgreSQL (a fresh database, dropped afterwards) and PGlite (in memory):
- * 1. a kernel with the devices and edge-ingest plugins, one enrolled device;
+ * 1. a kernel with the devices and edge-ingest plugins and one enrolled device. On PostgreSQL it
+ *    is an ingest tier without the dispatcher (consumers run in a second kernel on the same
+ *    database, started after the measurement to drain the inbox); PGlite is one process, so there
+ *    the consumers share the measured kernel;
  * 2. a bare Fastify route beside it that parses the same JSON body and answers 202;
- * 3. autocannon (in a worker thread) at 64 connections posting telemetry with unique event ids
- *    (`[<id>]` replaced per request), 1 event per request and 100 events per request, after a
- *    warm-up, in alternating slices (bare, ingest, ingest, bare, ...);
- * 4. every 202 from ingest means the events were committed; the bench checks at the end that the
- *    inbox and the consumer hold exactly the events acknowledged.
+ * 3. autocannon (in a worker thread) at 64 connections posting telemetry with event ids unique per
+ *    request, 1 event per request and 100 events per request, after a warm-up, in alternating
+ *    slices (bare, ingest, ingest, bare, ...), with the CPU the server thread, PostgreSQL and the
+ *    machine spent per 1000 requests;
+ * 4. every 202 from ingest means the events were committed; at the end the bench waits until the
+ *    consumers drained the inbox and compares what was stored with what was acknowledged.
  * Ends with two JSON lines: ingest-1 (single-event req/s vs the bare route, target >= 0.5x) and
  * ingest-100 (batched events/s on PostgreSQL, target >= 100,000).
  *
- * Rate limits are switched off for the bench (one device sends everything). Environment:
- * DATABASE_URL, BENCH_DURATION (s per side and mode, default 10), BENCH_WARMUP (s, default 2),
- * BENCH_SLICES (default 2), BENCH_CONNECTIONS (default 64).
+ * Rate limits are switched off (one device sends everything). Environment: DATABASE_URL,
+ * BENCH_DURATION (s per side and mode, default 10), BENCH_WARMUP (s, default 2), BENCH_SLICES
+ * (default 2), BENCH_CONNECTIONS (default 64), BENCH_DB (postgres or pglite only), BENCH_ONLY
+ * (1 or 100: one mode only), BENCH_INGEST_CONFIG (JSON merged into edge-ingest's config).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -23,7 +28,7 @@ import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'
 import { createKernel, type KernelConfig } from '@monozu/kernel'
 import { freshDatabase } from '../../kernel/src/testing/postgres.ts'
-import { ADMIN_URL, defer, postgresUnreachable, redact, round, runBench } from '../../kernel/bench/harness.ts'
+import { ADMIN_URL, defer, machineBusyMs, postgresCpuMs, postgresUnreachable, redact, round, runBench } from '../../kernel/bench/harness.ts'
 import { Worker } from 'node:worker_threads'
 import { summarize, type LoadResult, type RawResult } from '../../kernel/bench/load.ts'
 
@@ -48,7 +53,7 @@ function loadRaw (options: Load & { duration: number }): Promise<RawResult> {
   })
 }
 
-interface Side { result: LoadResult, events: number }
+interface Side { result: LoadResult, events: number, cpu: { serverMs: number, postgresMs: number, machineMs: number } }
 interface Mode { bare: Side, ingest: Side }
 
 async function setUp (db: Db) {
@@ -63,9 +68,9 @@ async function setUp (db: Db) {
   }
   const kernel = await createKernel({
     env: {},
-    config: { dataDir, host: '127.0.0.1', port: 0, logLevel: (process.env.BENCH_LOG_LEVEL ?? 'silent') as KernelConfig['logLevel'], ...(databaseUrl ? { databaseUrl } : {}) },
+    config: { dataDir, host: '127.0.0.1', port: 0, ...(db === 'postgres' ? { jobWorker: false } : {}), logLevel: (process.env.BENCH_LOG_LEVEL ?? 'silent') as KernelConfig['logLevel'], ...(databaseUrl ? { databaseUrl } : {}) },
     plugins,
-    pluginConfig: { 'edge-ingest': { deviceRate: 0, tenantRate: 0 } },
+    pluginConfig: { 'edge-ingest': { deviceRate: 0, tenantRate: 0, ...JSON.parse(process.env.BENCH_INGEST_CONFIG ?? '{}') } },
     seedDemo: false,
     ...(db === 'pglite' ? { pglite: { memory: true } } : {})
   })
@@ -99,7 +104,17 @@ async function setUp (db: Db) {
       kernel.conn.owner(table).count({ n: '*' }).first().then(r => Number((r as { n: number | string }).n))))
     return { inbox: inbox as number, seen: seen as number, metrics: metrics as number }
   }
-  return { db, kernelUrl, bareUrl, key: device.deviceKey as string, counts, release: releaseAll }
+  // On PostgreSQL the measured kernel is an ingest tier (no dispatcher), as in a scale-out with
+  // `--profile ingest`; consumers run in a second kernel on the same database, started after the
+  // measurement to drain the inbox. PGlite is one process: there they share the kernel.
+  const startConsumers = async () => {
+    if (!databaseUrl) return
+    const cloudDir = mkdtempSync(join(tmpdir(), 'monozu-bench-cloud-'))
+    release.push(() => rmSync(cloudDir, { recursive: true, force: true }))
+    const cloud = await createKernel({ env: {}, config: { dataDir: cloudDir, port: 0, logLevel: 'silent', databaseUrl, jobPollMs: 100 }, plugins, seedDemo: false })
+    release.push(() => cloud.stop())
+  }
+  return { db, kernelUrl, bareUrl, key: device.deviceKey as string, counts, startConsumers, release: releaseAll }
 }
 
 function show (db: Db, name: string, side: Side, per: number): void {
@@ -107,6 +122,8 @@ function show (db: Db, name: string, side: Side, per: number): void {
   const bad = r.non2xx + r.errors + r.timeouts
   console.log(`${label(db).padEnd(10)} ${name.padEnd(14)} ${r.rps.toFixed(0).padStart(6)} req/s ${(r.rps * per).toFixed(0).padStart(8)} events/s  p50 ${r.p50} ms  p99 ${r.p99} ms  (${r.total} requests in ${r.duration.toFixed(1)} s${bad ? `; ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts` : ''})`)
   if (bad) console.log(`WARNING: ${label(db)} ${name} had failed requests; its figure is not trustworthy`)
+  const per1k = (ms: number) => (ms / Math.max(1, r.total) * 1000).toFixed(1)
+  console.log(`${''.padEnd(10)} ${''.padEnd(14)} CPU per 1000 requests: server thread ${per1k(side.cpu.serverMs)} ms, PostgreSQL ${per1k(side.cpu.postgresMs)} ms, machine ${per1k(side.cpu.machineMs)} ms`)
 }
 
 async function drive (s: Awaited<ReturnType<typeof setUp>>, per: number): Promise<Mode> {
@@ -120,11 +137,20 @@ async function drive (s: Awaited<ReturnType<typeof setUp>>, per: number): Promis
     await loadRaw({ ...ingest, duration: WARMUP })
   }
   const runs: { bare: RawResult[], ingest: RawResult[] } = { bare: [], ingest: [] }
+  // CPU the server thread (this one), PostgreSQL and the whole machine spent per side.
+  const cpu = { bare: { serverMs: 0, postgresMs: 0, machineMs: 0 }, ingest: { serverMs: 0, postgresMs: 0, machineMs: 0 } }
   for (let i = 0; i < SLICES; i++) {
     const order = i % 2 === 0 ? ['bare', 'ingest'] as const : ['ingest', 'bare'] as const
-    for (const which of order) runs[which].push(await loadRaw({ ...(which === 'bare' ? bare : ingest), duration: slice }))
+    for (const which of order) {
+      const before = { thread: process.threadCpuUsage(), pg: postgresCpuMs(), machine: machineBusyMs() }
+      runs[which].push(await loadRaw({ ...(which === 'bare' ? bare : ingest), duration: slice }))
+      const thread = process.threadCpuUsage(before.thread)
+      cpu[which].serverMs += (thread.user + thread.system) / 1000
+      cpu[which].postgresMs += postgresCpuMs() - before.pg
+      cpu[which].machineMs += machineBusyMs() - before.machine
+    }
   }
-  const mode = { bare: { result: summarize(runs.bare, bare), events: per }, ingest: { result: summarize(runs.ingest, ingest), events: per } }
+  const mode = { bare: { result: summarize(runs.bare, bare), events: per, cpu: cpu.bare }, ingest: { result: summarize(runs.ingest, ingest), events: per, cpu: cpu.ingest } }
   show(s.db, `bare x${per}`, mode.bare, per)
   show(s.db, `ingest x${per}`, mode.ingest, per)
   return mode
@@ -133,21 +159,23 @@ async function drive (s: Awaited<ReturnType<typeof setUp>>, per: number): Promis
 async function main (): Promise<void> {
   const unreachable = await postgresUnreachable(ADMIN_URL)
   if (unreachable) console.log(`PostgreSQL at ${redact(ADMIN_URL)} is unreachable (${unreachable}): the PostgreSQL part is skipped`)
-  const order: Db[] = unreachable ? ['pglite'] : ['postgres', 'pglite']
+  const order: Db[] = (unreachable ? ['pglite'] as Db[] : ['postgres', 'pglite'] as Db[]).filter(db => !process.env.BENCH_DB || process.env.BENCH_DB === db)
   const results: Partial<Record<Db, { single: Mode, batched: Mode }>> = {}
   for (const db of order) {
     const s = await setUp(db)
     console.log(`${label(db)}: kernel and bare route listening${db === 'postgres' ? ` (fresh database on ${redact(ADMIN_URL)})` : ' (in memory)'}`)
     const before = await s.counts()
-    const single = await drive(s, 1)
-    const batched = await drive(s, 100)
+    const skip = process.env.BENCH_ONLY
+    const single = skip === '100' ? undefined : await drive(s, 1)
+    const batched = skip === '1' ? undefined : await drive(s, 100)
     // Every acknowledged event is in the inbox or already with its consumer, once.
-    const until = Date.now() + 120_000
+    await s.startConsumers()
+    const until = Date.now() + 180_000
     let after = await s.counts()
     while (after.inbox > 0 && Date.now() < until) { await new Promise(resolve => setTimeout(resolve, 500)); after = await s.counts() }
-    const acknowledged = (single.ingest.result.total - single.ingest.result.non2xx) + (batched.ingest.result.total - batched.ingest.result.non2xx) * 100
-    console.log(`${label(db)}: consumers drained the inbox (${after.inbox} left); ${after.seen - before.seen} event ids stored, ${(after.metrics - before.metrics) / 4} telemetry events stored, plus warm-up`)
-    results[db] = { single, batched }
+    const acknowledged = (single ? single.ingest.result.total - single.ingest.result.non2xx : 0) + (batched ? (batched.ingest.result.total - batched.ingest.result.non2xx) * 100 : 0)
+    console.log(`${label(db)}: consumers drained the inbox (${after.inbox} rows left); ${after.seen - before.seen} event ids stored, ${(after.metrics - before.metrics) / 4} telemetry events with the consumer (measured slices plus warm-ups)`)
+    results[db] = { single: (single ?? batched) as Mode, batched: (batched ?? single) as Mode }
     if (after.seen - before.seen < acknowledged) console.log(`WARNING: ${label(db)}: fewer ids stored (${after.seen - before.seen}) than events acknowledged in the measured slices (${acknowledged})`)
     await s.release()
   }

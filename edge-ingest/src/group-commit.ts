@@ -69,7 +69,8 @@ export function createGroupCommit (db: Database, ingest: PluginIngest, log: Fast
       queued -= count
       running--
       if (queue.waiting.length > 0) markReady(tenantId, queue)
-      else if (queue.timer === null) queues.delete(tenantId)
+      // Only this queue: a newer one for the tenant may already hold waiting requests.
+      else if (queue.timer === null && queues.get(tenantId) === queue) queues.delete(tenantId)
       schedule()
     }
   }

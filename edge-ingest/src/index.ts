@@ -11,6 +11,7 @@ export interface IngestConfig {
   maxBodyBytes: number
   maxEvents: number
   batchWindowMs: number
+  commitConcurrency: number
   maxBatchEvents: number
   maxQueuedEvents: number
   deviceRate: number
@@ -43,7 +44,7 @@ export default definePlugin<void, IngestConfig>({
       windowMs: config.batchWindowMs,
       maxBatchEvents: config.maxBatchEvents,
       maxQueuedEvents: config.maxQueuedEvents,
-      concurrency: ctx.db.dialect === 'pglite' ? 1 : 4
+      concurrency: ctx.db.dialect === 'pglite' ? 1 : config.commitConcurrency
     })
     const contacts = createContacts(ctx.db, devices, ctx.log)
     const deviceBuckets = createBuckets(config.deviceRate, config.deviceBurst)

@@ -164,3 +164,31 @@ t.test('a queue beyond its bound refuses with 503', async t => {
   t.equal(res.body.code, 'service_unavailable')
   t.equal(res.headers['retry-after'], '1')
 })
+
+t.test('hundreds of concurrent requests share commits and every one is answered', async t => {
+  const busy = await startDevicesKernel({ pluginConfig: { 'edge-ingest': { commitConcurrency: 4, deviceRate: 0, tenantRate: 0 } } })
+  t.teardown(() => busy.close())
+  const d = await enrolledDevice(busy)
+  const started = Date.now()
+  // 30 clients, each sending its next request when the last one is answered: commits finish
+  // while others run and new requests arrive in between.
+  const answers: Array<{ status: number, body: { accepted: number } }> = []
+  await Promise.all(Array.from({ length: 30 }, async (_, c) => {
+    for (let i = 0; i < 10; i++) {
+      const res = await Promise.race([
+        busy.request('POST', '/v1/ingest', {
+          headers: { 'content-type': 'application/json', 'x-device-key': d.deviceKey },
+          body: JSON.stringify({ kind: 'telemetry', events: [{ id: `c-${c}-${i}`, metrics: { 'cpu.percent': i } }] })
+        }),
+        new Promise<{ status: number, body: { accepted: number } }>(resolve => setTimeout(() => resolve({ status: 0, body: { accepted: 0 } }), 20_000))
+      ])
+      answers.push(res)
+      if (res.status === 0) return
+    }
+  }))
+  t.same([...new Set(answers.map(a => a.status))], [202], 'every request is answered 202 within 20 s (none left waiting in a dropped queue)')
+  t.equal(answers.reduce((n, a) => n + a.body.accepted, 0), 300)
+  t.ok(Date.now() - started < 60_000)
+  const seen = await busy.kernel.conn.owner('ingest_seen').where({ device_id: d.deviceId }).count({ n: '*' }).first()
+  t.equal(Number(seen?.n), 300, 'each event id stored once')
+})

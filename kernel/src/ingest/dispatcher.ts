@@ -30,15 +30,15 @@ export function createDispatcher (deps: { owner: Knex, db: Database, consumers: 
     let seqs: string[] = []
     try {
       return await db.withTenant(tenantId, async trx => {
-        const events = await claimEvents(trx, tenantId, kind, retries ? 1 : consumer.batchSize, retries)
-        seqs = events.map(e => e.seq)
+        const { rows, events } = await claimEvents(trx, tenantId, kind, retries ? 1 : consumer.batchSize, retries)
+        seqs = rows.map(r => r.seq)
         if (events.length > 0) await consumer.handler(events, trx)
         return events.length
       })
     } catch (err) {
       if (seqs.length === 0) throw err
       const parked = await deferEvents(owner, seqs, errorText(err), MAX_ATTEMPTS, backoffMs)
-      log.error({ err, plugin: consumer.pluginId, kind, tenantId, events: seqs.length, parked }, parked > 0 ? 'ingest consumer failed; events parked after repeated failures' : 'ingest consumer failed; events will be retried')
+      log.error({ err, plugin: consumer.pluginId, kind, tenantId, rows: seqs.length, parked }, parked > 0 ? 'ingest consumer failed; events parked after repeated failures' : 'ingest consumer failed; events will be retried')
       return 0
     }
   }

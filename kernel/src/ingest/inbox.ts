@@ -4,12 +4,12 @@ import type { IngestedEvent, IngestEventInput } from './types.ts'
 
 const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows)
 
-// One statement per batch: the events travel as one JSON parameter (cheaper to encode and
-// parse than thousands of bind parameters); the ids seen for the first time decide which
-// events enter the inbox, and the statement answers which input rows those were.
+// One statement per group commit: the events travel as one JSON parameter (cheaper to encode and
+// parse than thousands of bind parameters); the ids seen for the first time decide which events
+// enter the inbox, one row per kind; the statement answers which input rows were stored.
 const storeSql = `
 with input as (
-  select * from jsonb_to_recordset(?::jsonb) as x(i int, device_id uuid, kind text, event_id text, ts timestamptz, data jsonb)
+  select * from json_to_recordset(?::json) as x(i int, device_id uuid, kind text, event_id text, ts text, data json)
 ), seen as (
   insert into ingest_seen (tenant_id, device_id, event_id)
   select ?::uuid, device_id, event_id from input where event_id is not null
@@ -19,8 +19,9 @@ with input as (
   select i.* from input i
   where i.event_id is null or exists (select 1 from seen s where s.device_id = i.device_id and s.event_id = i.event_id)
 ), stored as (
-  insert into ingest_inbox (tenant_id, device_id, kind, event_id, ts, data)
-  select ?::uuid, device_id, kind, event_id, ts, data from fresh
+  insert into ingest_inbox (tenant_id, kind, events, count)
+  select ?::uuid, kind, json_agg(json_build_object('d', device_id, 'e', event_id, 't', ts, 'x', data) order by i), count(*)
+  from fresh group by kind
 )
 select i from fresh`
 
@@ -43,56 +44,93 @@ export async function storeEvents (trx: Transaction, tenantId: string, events: I
   return stored
 }
 
-const claimSql = `
-delete from ingest_inbox where seq in (
+// Fresh rows and retried rows are claimed apart; the condition is spelled out rather than bound
+// as a boolean parameter, which the embedded driver does not compare reliably.
+// The claimed rows are materialized first: as a plain IN subquery the planner may run the LIMIT
+// more than once and take more rows than asked.
+const claimSql = (retries: boolean) => `
+with claimed as materialized (
   select seq from ingest_inbox
-  where tenant_id = ?::uuid and kind = ? and failed_at is null and available_at <= now() and (attempts = 0) = ?
+  where tenant_id = ?::uuid and kind = ? and failed_at is null and available_at <= now() and attempts ${retries ? '> 0' : '= 0'}
   order by seq limit ? for update skip locked)
-returning seq, tenant_id, device_id, kind, event_id, ts, received_at, attempts, data`
+delete from ingest_inbox i using claimed c where i.seq = c.seq
+returning i.seq, i.tenant_id, i.kind, i.events, i.count, i.received_at, i.attempts`
 
-interface InboxRow { seq: string | number, tenant_id: string, device_id: string, kind: string, event_id: string | null, ts: Date | string, received_at: Date | string, attempts: number, data: unknown }
+interface InboxRow { seq: string | number, tenant_id: string, kind: string, events: unknown, count: number, received_at: Date | string, attempts: number }
+interface Stored { d: string, e: string | null, t: string, x: Record<string, unknown> }
 
 const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString()
 
-/** Takes a tenant's due events of one kind out of the inbox; they stay out only if `trx` commits. */
-export async function claimEvents (trx: Transaction, tenantId: string, kind: string, limit: number, retries: boolean): Promise<IngestedEvent[]> {
-  const rows = rowsOf<InboxRow>(await trx.raw(claimSql, [tenantId, kind, !retries, limit]))
-  return rows.map(r => ({
-    seq: String(r.seq),
-    tenantId: r.tenant_id,
-    deviceId: r.device_id,
-    kind: r.kind,
-    eventId: r.event_id,
-    ts: iso(r.ts),
-    receivedAt: iso(r.received_at),
-    attempts: r.attempts,
-    data: (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>
-  })).sort((a, b) => Number(a.seq) - Number(b.seq))
+export interface Claimed { rows: Array<{ seq: string, count: number }>, events: IngestedEvent[] }
+
+/**
+ * Takes inbox rows of a tenant and kind, oldest first, until about `limit` events (at least one
+ * row); they stay out of the inbox only if `trx` commits. Retries (`retries`) take one row,
+ * which holds one event (a failed batch is split, see deferEvents).
+ */
+export async function claimEvents (trx: Transaction, tenantId: string, kind: string, limit: number, retries: boolean): Promise<Claimed> {
+  const rows: InboxRow[] = []
+  let count = 0
+  while (count < limit) {
+    const got = rowsOf<InboxRow>(await trx.raw(claimSql(retries), [tenantId, kind, 1]))
+    if (got.length === 0) break
+    rows.push(...got)
+    count += got.reduce((n, r) => n + r.count, 0)
+    if (retries) break
+  }
+  const events: IngestedEvent[] = []
+  for (const r of rows.sort((a, b) => Number(a.seq) - Number(b.seq))) {
+    const list = (typeof r.events === 'string' ? JSON.parse(r.events) : r.events) as Stored[]
+    list.forEach((e, n) => events.push({
+      seq: `${r.seq}.${n}`,
+      tenantId: r.tenant_id,
+      deviceId: e.d,
+      kind: r.kind,
+      eventId: e.e,
+      ts: iso(e.t),
+      receivedAt: iso(r.received_at),
+      attempts: r.attempts,
+      data: e.x
+    }))
+  }
+  return { rows: rows.map(r => ({ seq: String(r.seq), count: r.count })), events }
 }
 
 /** Tenants and kinds with due events (kernel bookkeeping on the owner connection). */
 export async function dueWork (owner: Knex, kinds: string[], limit: number): Promise<Array<{ tenantId: string, kind: string, retries: boolean }>> {
   if (kinds.length === 0) return []
-  const rows = rowsOf<{ tenant_id: string, kind: string, retries: boolean }>(await owner.raw(
-    `select distinct tenant_id, kind, attempts > 0 as retries from ingest_inbox
+  const rows = rowsOf<{ tenant_id: string, kind: string, retries: number }>(await owner.raw(
+    `select distinct tenant_id, kind, case when attempts > 0 then 1 else 0 end as retries from ingest_inbox
      where kind in (${kinds.map(() => '?').join(', ')}) and failed_at is null and available_at <= now() limit ?`, [...kinds, limit]))
-  return rows.map(r => ({ tenantId: r.tenant_id, kind: r.kind, retries: Boolean(r.retries) }))
+  return rows.map(r => ({ tenantId: r.tenant_id, kind: r.kind, retries: Number(r.retries) === 1 }))
 }
 
-/** A batch whose consumer failed: back off, and after `maxAttempts` park it for an operator. */
+/**
+ * A batch whose consumer failed: each event gets a row of its own (so one bad event cannot hold
+ * up the others), backs off, and after `maxAttempts` is parked with its error for an operator.
+ */
 export async function deferEvents (owner: Knex, seqs: string[], error: string, maxAttempts: number, backoffMs: (attempt: number) => number): Promise<number> {
-  const rows = await owner('ingest_inbox').whereIn('seq', seqs).select('seq', 'attempts')
   let parked = 0
-  for (const row of rows as Array<{ seq: string, attempts: number }>) {
-    const attempts = row.attempts + 1
-    const park = attempts >= maxAttempts
-    if (park) parked++
-    await owner('ingest_inbox').where({ seq: row.seq }).update({
-      attempts,
-      last_error: error.slice(0, 2000),
-      available_at: new Date(Date.now() + backoffMs(attempts)),
-      failed_at: park ? new Date() : null
-    })
-  }
+  await owner.transaction(async trx => {
+    const rows: Array<InboxRow & { tenant_id: string }> = await trx('ingest_inbox').whereIn('seq', seqs).forUpdate().select('*')
+    for (const row of rows) {
+      const attempts = row.attempts + 1
+      const park = attempts >= maxAttempts
+      const patch = { attempts, last_error: error.slice(0, 2000), available_at: new Date(Date.now() + backoffMs(attempts)), failed_at: park ? new Date() : null }
+      if (row.count <= 1) {
+        if (park) parked++
+        await trx('ingest_inbox').where({ seq: row.seq }).update(patch)
+        continue
+      }
+      const list = (typeof row.events === 'string' ? JSON.parse(row.events) : row.events) as Stored[]
+      await trx('ingest_inbox').where({ seq: row.seq }).del()
+      for (let i = 0; i < list.length; i += 1000) {
+        await trx('ingest_inbox').insert(list.slice(i, i + 1000).map(e => ({
+          tenant_id: row.tenant_id, kind: row.kind, events: JSON.stringify([e]), count: 1, received_at: row.received_at, ...patch
+        })))
+      }
+      if (park) parked += list.length
+    }
+  })
   return parked
 }

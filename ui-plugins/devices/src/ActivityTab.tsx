@@ -5,7 +5,7 @@ import { When } from './display.tsx'
 import { useLive } from './live.tsx'
 import { messages } from './messages.ts'
 import type { Device, DevicesEvent, LogEntry, StatusChange } from './types.ts'
-import { useCursorList, type CursorList } from './useCursorList.ts'
+import { useCursorList, type CursorList } from '@monozu/ui-sdk'
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const
 const levelTones: Record<string, Tone> = { debug: 'neutral', info: 'info', warn: 'warning', error: 'danger' }

@@ -5,7 +5,7 @@ import { useDuration, When } from './display.tsx'
 import { messages } from './messages.ts'
 import { OutputDialog } from './OutputDialog.tsx'
 import { CANCELLABLE, COMMAND_STATES, type Command } from './types.ts'
-import type { CursorList } from './useCursorList.ts'
+import type { CursorList } from '@monozu/ui-sdk'
 
 interface Props {
   list: CursorList<Command>

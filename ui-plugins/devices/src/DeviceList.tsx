@@ -9,7 +9,7 @@ import { useCatchUp, useLive, useNow, useRefresh } from './live.tsx'
 import { messages } from './messages.ts'
 import { SectionNav } from './SectionNav.tsx'
 import { DEVICE_STATUSES, type Device, type DevicesEvent } from './types.ts'
-import { useCursorList } from './useCursorList.ts'
+import { useCursorList } from '@monozu/ui-sdk'
 
 interface Filters { status: string, site: string, q: string }
 const PAGE = 50

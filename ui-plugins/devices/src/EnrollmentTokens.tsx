@@ -9,7 +9,7 @@ import { Tags, When } from './display.tsx'
 import { messages } from './messages.ts'
 import { SectionNav } from './SectionNav.tsx'
 import type { EnrollmentToken } from './types.ts'
-import { useCursorList } from './useCursorList.ts'
+import { useCursorList } from '@monozu/ui-sdk'
 
 /** Enrollment tokens (devices.admin): list, create (shown once), revoke. */
 export function EnrollmentTokens ({ basePath }: ModuleProps) {

@@ -34,6 +34,15 @@ function forward (signal: NodeJS.Signals): void {
 process.on('SIGINT', () => forward('SIGINT'))
 process.on('SIGTERM', () => forward('SIGTERM'))
 process.on('SIGHUP', () => forward('SIGTERM'))
+// `npm start` runs this under `sh -c`: a SIGTERM to npm ends the shell without passing it on, and
+// the platform would keep running as an orphan. A new parent means ours is gone: shut down.
+const parent = process.ppid
+const orphanWatch = setInterval(() => {
+  if (process.ppid === parent) return
+  clearInterval(orphanWatch)
+  forward('SIGTERM')
+}, 1000)
+orphanWatch.unref()
 
 const note = (message: string) => console.log(`${prefix} ${message}`)
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))

@@ -92,7 +92,6 @@ export function createGroupCommit (db: Database, ingest: PluginIngest, log: Fast
         else if (q.timer === null && !ready.includes(tenantId)) q.timer = setTimeout(() => { q.timer = null; markReady(tenantId, q) }, options.windowMs)
       })
     },
-    stats: () => ({ queued, running }),
     /** Refuses new work and waits until everything accepted so far is committed (or failed). */
     async close (): Promise<void> {
       closed = true

@@ -80,7 +80,6 @@ export function toToken (row: Record<string, unknown>) {
 export const COMMAND_STATES = ['queued', 'sent', 'acked', 'running', 'succeeded', 'failed', 'timed_out', 'expired', 'cancelled'] as const
 export type CommandState = typeof COMMAND_STATES[number]
 export const IN_FLIGHT: CommandState[] = ['sent', 'acked', 'running']
-export const FINAL: CommandState[] = ['succeeded', 'failed', 'timed_out', 'expired', 'cancelled']
 
 export const commandSchema = {
   type: 'object',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { ApiError, type Transaction } from '@monozu/kernel'
-import { FINAL, IN_FLIGHT, toCommand, type Command, type CommandState } from '../model.ts'
+import { IN_FLIGHT, toCommand, type Command, type CommandState } from '../model.ts'
 
 export const OUTPUT_LIMIT = 64 * 1024
 
@@ -148,4 +148,3 @@ export async function cancelCommand (trx: Transaction, id: string): Promise<Comm
   return toCommand(updated)
 }
 
-export const isFinal = (state: CommandState) => FINAL.includes(state)

@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { ApiError, type Database, type IngestEventInput, type PluginIngest } from '@monozu/kernel'
+import { ApiError, type IngestEventInput, type PluginIngest } from '@monozu/kernel'
 
 interface Waiting { events: IngestEventInput[], resolve: (stored: boolean[]) => void, reject: (err: unknown) => void }
-interface TenantQueue { waiting: Waiting[], events: number, timer: NodeJS.Timeout | null }
+interface TenantQueue { waiting: Waiting[], events: number, timer: NodeJS.Timeout | null, running: number }
 
 export interface GroupCommitOptions {
   /** How long the first request of a batch waits for others to join it. */
@@ -10,7 +10,10 @@ export interface GroupCommitOptions {
   maxBatchEvents: number
   /** Events waiting for a commit beyond which new requests are refused (503). */
   maxQueuedEvents: number
-  /** Commits running at once (PostgreSQL pool); further batches grow while they wait. */
+  /**
+   * Commits running at once (PostgreSQL pool). A tenant's first commit starts at once; another of
+   * the same tenant alongside it only once its batch stopped growing (or is full).
+   */
   concurrency: number
 }
 
@@ -18,23 +21,44 @@ export const overloaded = (detail: string, retryAfter = 1) => new ApiError('serv
 
 /**
  * Group commit: concurrent requests of a tenant share one transaction. A request is answered
- * only after the transaction holding its events has committed, so a 202 means stored. While all
- * commit slots are busy, new requests join the next batch instead of queueing one by one.
+ * only after the transaction holding its events has committed, so a 202 means stored.
+ *
+ * While a tenant's commit runs, its new requests gather into the next batch. That batch waits
+ * for a free slot, and, while another commit of the tenant runs, until it stops growing: until an
+ * event-loop turn brought no new request. Batches then stay as large as the load offers (each
+ * commit has a fixed cost), yet the database never sits idle while the server has nothing left
+ * to add: that is when the second commit starts.
  */
-export function createGroupCommit (db: Database, ingest: PluginIngest, log: FastifyBaseLogger, options: GroupCommitOptions) {
+export function createGroupCommit (ingest: PluginIngest, log: FastifyBaseLogger, options: GroupCommitOptions) {
   const queues = new Map<string, TenantQueue>()
   const ready: string[] = []
   let queued = 0
   let running = 0
   let closed = false
+  let arrivals = 0
+  let probe: { arrivals: number } | null = null
 
-  function schedule (): void {
-    while (running < options.concurrency && ready.length > 0) {
-      const tenantId = ready.shift() as string
+  /** Starts what may start; `settled`: no request arrived during the last event-loop turn. */
+  function schedule (settled = false): void {
+    for (let i = 0; i < ready.length && running < options.concurrency;) {
+      const tenantId = ready[i] as string
       const queue = queues.get(tenantId)
-      if (!queue || queue.waiting.length === 0) continue
+      if (!queue || queue.waiting.length === 0) { ready.splice(i, 1); continue }
+      if (queue.running > 0 && !settled && !closed && queue.events < options.maxBatchEvents) { i++; continue }
+      ready.splice(i, 1)
       void commit(tenantId, queue)
     }
+    if (ready.length > 0 && running < options.concurrency && probe === null) armProbe()
+  }
+
+  // setImmediate runs after the turn's I/O: when a whole turn added no request, the batch is settled.
+  function armProbe (): void {
+    probe = { arrivals }
+    setImmediate(() => {
+      const settled = probe !== null && probe.arrivals === arrivals
+      probe = null
+      schedule(settled)
+    })
   }
 
   function markReady (tenantId: string, queue: TenantQueue): void {
@@ -52,12 +76,13 @@ export function createGroupCommit (db: Database, ingest: PluginIngest, log: Fast
       count += w.events.length
     }
     queue.events -= count
+    queue.running++
     running++
     try {
-      const stored = await db.withTenant(tenantId, trx => ingest.store(trx, tenantId, batch.flatMap(w => w.events)))
+      const stored = await ingest.commit(tenantId, batch.length === 1 ? (batch[0] as Waiting).events : batch.flatMap(w => w.events))
       let offset = 0
       for (const w of batch) {
-        w.resolve(stored.slice(offset, offset + w.events.length))
+        w.resolve(batch.length === 1 ? stored : stored.slice(offset, offset + w.events.length))
         offset += w.events.length
       }
     } catch (err) {
@@ -67,10 +92,11 @@ export function createGroupCommit (db: Database, ingest: PluginIngest, log: Fast
       for (const w of batch) w.reject(error)
     } finally {
       queued -= count
+      queue.running--
       running--
       if (queue.waiting.length > 0) markReady(tenantId, queue)
       // Only this queue: a newer one for the tenant may already hold waiting requests.
-      else if (queue.timer === null && queues.get(tenantId) === queue) queues.delete(tenantId)
+      else if (queue.timer === null && queue.running === 0 && queues.get(tenantId) === queue) queues.delete(tenantId)
       schedule()
     }
   }
@@ -82,9 +108,10 @@ export function createGroupCommit (db: Database, ingest: PluginIngest, log: Fast
       if (events.length === 0) return Promise.resolve([])
       if (queued + events.length > options.maxQueuedEvents) return Promise.reject(overloaded('Too many events are waiting to be stored; retry shortly'))
       queued += events.length
+      arrivals++
       return new Promise((resolve, reject) => {
         let queue = queues.get(tenantId)
-        if (!queue) queues.set(tenantId, queue = { waiting: [], events: 0, timer: null })
+        if (!queue) queues.set(tenantId, queue = { waiting: [], events: 0, timer: null, running: 0 })
         queue.waiting.push({ events, resolve, reject })
         queue.events += events.length
         const q = queue

@@ -98,7 +98,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     defineAuditRetention(services.jobs, conn.owner, config.auditRetentionDays, logger)
     defineJobRetention(services.jobs, conn.owner, logger)
     defineIngestRetention(services.jobs, conn.owner, logger)
-    const ingest = createIngest({ owner: conn.owner, db, features: services.features, declared: plugins.declared ?? [], log: logger, pollMs: Math.min(config.jobPollMs, 250), worker: config.jobWorker })
+    const ingest = createIngest({ conn, db, features: services.features, declared: plugins.declared ?? [], log: logger, pollMs: Math.min(config.jobPollMs, 250), worker: config.jobWorker })
     ingestStop = ingest.stop
     const app = await createServer(logger)
     registerKernelRoutes(app, services, config, registry, conn)

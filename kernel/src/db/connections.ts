@@ -12,6 +12,11 @@ export interface Connections {
   app: Knex
   /** The app client opens tenant transactions with BEGIN and the scope in one round trip. */
   scopedBegin?: boolean
+  /**
+   * A whole tenant transaction in one round trip (PostgreSQL): runs `statement`, whose values
+   * are all inlined by the caller, scoped to the tenant, and resolves with its rows once committed.
+   */
+  scopedScript?(tenantId: string, statement: string): Promise<unknown[]>
   /** Runs `fn` while holding the database-wide migration lock (several instances starting together). */
   migrationLock?<T> (fn: () => Promise<T>): Promise<T>
   /** Throws unless the app login cannot bypass RLS. */

@@ -1,47 +1,120 @@
+import { randomBytes } from 'node:crypto'
 import type { Knex } from 'knex'
-import type { Transaction } from '../db/database.ts'
+import type { Connections } from '../db/connections.ts'
+import { isUuid, type Database, type Transaction } from '../db/database.ts'
 import type { IngestedEvent, IngestEventInput } from './types.ts'
 
 const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows)
 
-// One statement per group commit: the events travel as one JSON parameter (cheaper to encode and
-// parse than thousands of bind parameters); the ids seen for the first time decide which events
-// enter the inbox, one row per kind; the statement answers which input rows were stored.
-const storeSql = `
-with input as (
-  select * from json_to_recordset(?::json) as x(i int, device_id uuid, kind text, event_id text, ts text, data json)
-), seen as (
-  insert into ingest_seen (tenant_id, device_id, event_id)
-  select ?::uuid, device_id, event_id from input where event_id is not null
-  on conflict do nothing
-  returning device_id, event_id
-), fresh as (
-  select i.* from input i
-  where i.event_id is null or exists (select 1 from seen s where s.device_id = i.device_id and s.event_id = i.event_id)
-), stored as (
-  insert into ingest_inbox (tenant_id, kind, events, count)
-  select ?::uuid, kind, json_agg(json_build_object('d', device_id, 'e', event_id, 't', ts, 'x', data) order by i), count(*)
-  from fresh group by kind
-)
-select i from fresh`
+interface Sent { event: IngestEventInput, index: number }
 
-/** Stores events in the caller's tenant transaction; true per event stored, false per duplicate. */
-export async function storeEvents (trx: Transaction, tenantId: string, events: IngestEventInput[]): Promise<boolean[]> {
-  const stored = new Array<boolean>(events.length).fill(false)
-  const input: Array<Record<string, unknown>> = []
+// The database answers device ids in lower case; a caller may send them in any case.
+const keyOf = (deviceId: string, eventId: string) => `${deviceId.toLowerCase()}\u0000${eventId}`
+
+/** The events to store: repeats within the call left out (they are duplicates). */
+function toSend (events: IngestEventInput[]): Sent[] {
+  const sent: Sent[] = []
   const inBatch = new Set<string>()
-  events.forEach((e, i) => {
-    if (e.eventId !== null) {
-      const key = `${e.deviceId}\u0000${e.eventId}`
+  events.forEach((event, index) => {
+    if (event.eventId !== null) {
+      const key = keyOf(event.deviceId, event.eventId)
       if (inBatch.has(key)) return
       inBatch.add(key)
     }
-    input.push({ i, device_id: e.deviceId, kind: e.kind, event_id: e.eventId, ts: e.ts, data: e.data })
+    sent.push({ event, index })
   })
-  if (input.length === 0) return stored
-  const result = await trx.raw(storeSql, [JSON.stringify(input), tenantId, tenantId])
-  for (const row of rowsOf<{ i: number }>(result)) stored[row.i] = true
-  return stored
+  return sent
+}
+
+/** One inbox row per kind: the JSON text of its events, as the dispatcher reads them back. */
+function inboxRows (sent: Sent[]): Array<{ kind: string, events: string, count: number }> {
+  const byKind = new Map<string, string[]>()
+  for (const { event: e } of sent) {
+    let list = byKind.get(e.kind)
+    if (!list) byKind.set(e.kind, list = [])
+    list.push(JSON.stringify({ d: e.deviceId, e: e.eventId, t: e.ts, x: e.data }))
+  }
+  return [...byKind].map(([kind, list]) => ({ kind, events: `[${list.join(',')}]`, count: list.length }))
+}
+
+function answer (length: number, stored: Sent[]): boolean[] {
+  const result = new Array<boolean>(length).fill(false)
+  for (const s of stored) result[s.index] = true
+  return result
+}
+
+const seenSql = `insert into ingest_seen (tenant_id, device_id, event_id)
+select ?::uuid, u.d, u.e from unnest(?::uuid[], ?::text[]) as u(d, e) where u.e is not null
+on conflict do nothing returning device_id, event_id`
+
+/**
+ * Stores events in the caller's tenant transaction; true per event stored, false per duplicate.
+ * Statement by statement: the ids seen for the first time decide which events enter the inbox.
+ */
+export async function storeEvents (trx: Transaction, tenantId: string, events: IngestEventInput[]): Promise<boolean[]> {
+  const sent = toSend(events)
+  if (sent.length === 0) return answer(events.length, [])
+  const withId = sent.filter(s => s.event.eventId !== null)
+  const seen = new Set<string>()
+  if (withId.length > 0) {
+    const result = await trx.raw(seenSql, [tenantId, withId.map(s => s.event.deviceId), withId.map(s => s.event.eventId as string)])
+    for (const r of rowsOf<{ device_id: string, event_id: string }>(result)) seen.add(keyOf(r.device_id, r.event_id))
+  }
+  const fresh = sent.filter(s => s.event.eventId === null || seen.has(keyOf(s.event.deviceId, s.event.eventId)))
+  if (fresh.length > 0) await trx('ingest_inbox').insert(inboxRows(fresh).map(row => ({ tenant_id: tenantId, ...row })))
+  return answer(events.length, fresh)
+}
+
+/**
+ * A dollar-quoted literal: its body is taken verbatim, with no escapes, so encoding costs one
+ * search for a tag that the text does not contain.
+ */
+export function dollarQuote (text: string): string {
+  let tag = '$mz$'
+  while (text.includes(tag)) tag = `$mz${randomBytes(6).toString('hex')}$`
+  return tag + text + tag
+}
+
+/** An array literal (`{"a","b",NULL}`) of strings or numbers, dollar-quoted. */
+function arrayLiteral (values: Array<string | number | null>): string {
+  return dollarQuote(`{${values.map(v => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `"${v.replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`)
+}
+
+/** `ingest_store` (migration 006) with every argument inlined: it stores only batches of new events. */
+function storeCall (tenantId: string, sent: Sent[]): string {
+  const rows = inboxRows(sent)
+  const devices = new Map<string, number>()
+  const positions = sent.map(s => {
+    let n = devices.get(s.event.deviceId)
+    if (n === undefined) devices.set(s.event.deviceId, n = devices.size + 1)
+    return n
+  })
+  return `select ingest_store('${tenantId}'::uuid, ${arrayLiteral([...devices.keys()])}::uuid[], ${arrayLiteral(positions)}::int[], ` +
+    `${arrayLiteral(sent.map(s => s.event.eventId))}::text[], ${arrayLiteral(rows.map(r => r.kind))}::text[], ` +
+    `array[${rows.map(r => dollarQuote(r.events)).join(', ')}]::text[], ${arrayLiteral(rows.map(r => r.count))}::int[])`
+}
+
+/**
+ * Stores events in a transaction of their own and resolves once it committed. Where the
+ * connection runs a whole tenant transaction in one round trip (PostgreSQL), a batch of new
+ * events is stored that way; a batch holding a duplicate (a retry: rare) is refused by the
+ * database and stored again statement by statement, as everywhere else.
+ */
+export async function commitEvents (conn: Pick<Connections, 'scopedScript'>, db: Database, tenantId: string, events: IngestEventInput[]): Promise<boolean[]> {
+  const stepwise = () => db.withTenant(tenantId, trx => storeEvents(trx, tenantId, events))
+  if (!conn.scopedScript) return stepwise()
+  if (!isUuid(tenantId)) throw new TypeError(`ingest: tenant must be a uuid, got ${JSON.stringify(tenantId)}`)
+  const sent = toSend(events)
+  if (sent.length === 0) return answer(events.length, [])
+  const device = sent.find(s => !isUuid(s.event.deviceId))
+  if (device) throw new TypeError(`ingest: device id must be a uuid, got ${JSON.stringify(device.event.deviceId)}`)
+  try {
+    await conn.scopedScript(tenantId, storeCall(tenantId, sent))
+    return answer(events.length, sent)
+  } catch (err) {
+    if ((err as { code?: string }).code === 'MZ409') return stepwise()
+    throw err
+  }
 }
 
 // Fresh rows and retried rows are claimed apart; the condition is spelled out rather than bound

@@ -1,20 +1,33 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { Knex } from 'knex'
+import type { Connections } from '../db/connections.ts'
 import type { Database } from '../db/database.ts'
 import type { Features } from '../licensing/features.ts'
 import type { PluginManifest } from '../plugins/manifest.ts'
 import { ingestCatalogue } from './catalogue.ts'
 import { createDispatcher, type Consumer } from './dispatcher.ts'
-import { storeEvents } from './inbox.ts'
-import type { PluginIngest } from './types.ts'
+import { commitEvents, storeEvents } from './inbox.ts'
+import type { IngestEventInput, PluginIngest } from './types.ts'
 
 const DEFAULT_BATCH = 500
 
 /** The kernel's ingest inbox: the kinds catalogue, durable storage and the dispatcher. */
-export function createIngest (deps: { owner: Knex, db: Database, features: Features, declared: PluginManifest[], log: FastifyBaseLogger, pollMs: number, worker: boolean }) {
+export function createIngest (deps: { conn: Connections, db: Database, features: Features, declared: PluginManifest[], log: FastifyBaseLogger, pollMs: number, worker: boolean }) {
   const catalogue = ingestCatalogue(deps.declared)
   const consumers = new Map<string, Consumer>()
-  const dispatcher = createDispatcher({ owner: deps.owner, db: deps.db, consumers, log: deps.log.child({ component: 'ingest' }), pollMs: deps.pollMs })
+  const dispatcher = createDispatcher({ owner: deps.conn.owner, db: deps.db, consumers, log: deps.log.child({ component: 'ingest' }), pollMs: deps.pollMs })
+
+  function assertStorable (events: IngestEventInput[]): void {
+    if (deps.db.dialect === 'mssql') throw new Error('ingest storage is implemented for PostgreSQL and PGlite only')
+    const unknown = events.find(e => !catalogue.has(e.kind))
+    if (unknown) throw new TypeError(`ingest: kind "${unknown.kind}" is not declared by any installed plugin`)
+    const badId = events.find(e => e.eventId !== null && (typeof e.eventId !== 'string' || e.eventId.length < 1 || e.eventId.length > 128))
+    if (badId) throw new TypeError(`ingest: an event id must be null or 1-128 characters, got ${JSON.stringify(badId.eventId)}`)
+  }
+  /** Wakes the dispatcher once something new is in the inbox. */
+  const announce = (result: boolean[]) => {
+    if (result.some(Boolean)) dispatcher.poke()
+    return result
+  }
 
   return {
     forPlugin (manifest: PluginManifest): PluginIngest {
@@ -26,12 +39,14 @@ export function createIngest (deps: { owner: Knex, db: Database, features: Featu
           return entry !== undefined && deps.features.manifestEnabled(tenantId, entry.manifest)
         },
         async store (trx, tenantId, events) {
-          if (deps.db.dialect === 'mssql') throw new Error('ingest storage is implemented for PostgreSQL and PGlite only')
-          const unknown = events.find(e => !catalogue.has(e.kind))
-          if (unknown) throw new TypeError(`ingest.store: kind "${unknown.kind}" is not declared by any installed plugin`)
-          const stored = await storeEvents(trx, tenantId, events)
-          if (stored.some(Boolean)) void Promise.resolve((trx as unknown as { executionPromise?: Promise<unknown> }).executionPromise).then(() => dispatcher.poke(), () => {})
-          return stored
+          assertStorable(events)
+          const result = await storeEvents(trx, tenantId, events)
+          if (result.some(Boolean)) void Promise.resolve((trx as unknown as { executionPromise?: Promise<unknown> }).executionPromise).then(() => dispatcher.poke(), () => {})
+          return result
+        },
+        async commit (tenantId, events) {
+          assertStorable(events)
+          return announce(await commitEvents(deps.conn, deps.db, tenantId, events))
         },
         consume (kind, handler, options = {}) {
           if (!own.has(kind)) throw new Error(`plugin "${manifest.id}" cannot consume ingest kind "${kind}": declare it in plugin.json ingest`)

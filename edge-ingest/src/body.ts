@@ -5,10 +5,21 @@ import { ApiError } from '@monozu/kernel'
 const gunzipAsync = promisify(gunzip)
 const JSON_TYPES = new Set(['application/json'])
 const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl'])
+export const MEDIA_TYPES: ReadonlySet<string> = new Set([...JSON_TYPES, ...NDJSON_TYPES])
+
+/** What stands in for an event that cannot be one (not JSON, not an object, another kind). */
+export class InvalidEvent {
+  readonly why: string
+  constructor (why: string) { this.why = why }
+}
+
+export type RawEvent = Record<string, unknown> | InvalidEvent
 
 export interface ParsedBody {
-  /** Events in request order; a line that is not JSON is a string with the parse error. */
-  events: Array<Record<string, unknown> | { invalid: string }>
+  /** The request's kind (JSON); each event names its own in NDJSON. */
+  kind: string | null
+  /** Events in request order. */
+  events: RawEvent[]
 }
 
 const mediaType = (header: string | undefined) => (header ?? '').split(';')[0]!.trim().toLowerCase()
@@ -37,31 +48,29 @@ export function parse (body: Buffer, contentType: string | undefined, maxEvents:
     let doc: unknown
     try { doc = JSON.parse(body.toString('utf8')) } catch (err) { throw new ApiError('bad_request', `The body is not valid JSON: ${(err as Error).message}`) }
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ApiError('validation_failed', 'body: must be an object { kind, events: [...] }')
-    const { kind, events, ...rest } = doc as { kind?: unknown, events?: unknown }
-    const unknown = Object.keys(rest)
-    if (unknown.length > 0) throw new ApiError('validation_failed', `body/${unknown[0]}: unknown field "${unknown[0]}"`)
+    const { kind, events } = doc as { kind?: unknown, events?: unknown }
+    for (const key in doc) if (key !== 'kind' && key !== 'events') throw new ApiError('validation_failed', `body/${key}: unknown field "${key}"`)
     if (typeof kind !== 'string' || kind.length === 0) throw new ApiError('validation_failed', 'body/kind: must be a non-empty string')
     if (!Array.isArray(events) || events.length === 0) throw new ApiError('validation_failed', 'body/events: must be a non-empty array')
     if (events.length > maxEvents) throw tooMany(events.length, maxEvents)
-    return {
-      events: events.map(e => {
-        if (typeof e !== 'object' || e === null || Array.isArray(e)) return { invalid: 'an event must be a JSON object' }
-        const event = e as Record<string, unknown>
-        if (event.kind !== undefined && event.kind !== kind) return { invalid: `the event's kind "${String(event.kind)}" differs from the request's kind "${kind}"` }
-        return { ...event, kind }
-      })
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i] as unknown
+      if (typeof e !== 'object' || e === null || Array.isArray(e)) events[i] = new InvalidEvent('an event must be a JSON object')
+      else if ((e as { kind?: unknown }).kind !== undefined && (e as { kind?: unknown }).kind !== kind) events[i] = new InvalidEvent(`the event's kind "${String((e as { kind?: unknown }).kind)}" differs from the request's kind "${kind}"`)
     }
+    return { kind, events: events as RawEvent[] }
   }
   if (NDJSON_TYPES.has(type)) {
     const lines = body.toString('utf8').split('\n').filter(line => line.trim() !== '')
     if (lines.length === 0) throw new ApiError('validation_failed', 'body: no events (NDJSON needs one JSON object per line)')
     if (lines.length > maxEvents) throw tooMany(lines.length, maxEvents)
     return {
+      kind: null,
       events: lines.map(line => {
         try {
           const event = JSON.parse(line)
-          return typeof event === 'object' && event !== null && !Array.isArray(event) ? event : { invalid: 'a line must be a JSON object' }
-        } catch (err) { return { invalid: `not valid JSON: ${(err as Error).message}` } }
+          return typeof event === 'object' && event !== null && !Array.isArray(event) ? event : new InvalidEvent('a line must be a JSON object')
+        } catch (err) { return new InvalidEvent(`not valid JSON: ${(err as Error).message}`) }
       })
     }
   }

@@ -1,4 +1,5 @@
 import type { IngestEventInput, IngestKind } from '@monozu/kernel'
+import { InvalidEvent, type RawEvent } from './body.ts'
 
 /** The kinds of the platform: one whose plugin is not installed is "not enabled", not "unknown". */
 export const PLATFORM_KINDS = new Set(['telemetry', 'log', 'security_alert', 'discovery', 'backup_event'])
@@ -12,10 +13,11 @@ export interface Rejection { index: number, code: string, detail: string }
  * Splits an event into its envelope (kind, id, ts) and its own fields, and checks both:
  * the envelope here, the fields against the declaring plugin's schema.
  */
-export function checkEvent (raw: Record<string, unknown> | { invalid: string }, index: number, deviceId: string, receivedAt: string,
+export function checkEvent (raw: RawEvent, requestKind: string | null, index: number, deviceId: string, receivedAt: string,
   kinds: ReadonlyMap<string, IngestKind>, enabled: ReadonlySet<string>): { event: IngestEventInput } | { rejection: Rejection } {
-  if ('invalid' in raw && typeof raw.invalid === 'string' && Object.keys(raw).length === 1) return { rejection: { index, code: 'invalid_event', detail: raw.invalid } }
-  const { kind, id, ts, ...data } = raw as Record<string, unknown>
+  if (raw instanceof InvalidEvent) return { rejection: { index, code: 'invalid_event', detail: raw.why } }
+  const { kind: own, id, ts, ...data } = raw
+  const kind = requestKind ?? own
   if (typeof kind !== 'string') return { rejection: { index, code: 'invalid_event', detail: 'kind: must be a string' } }
   const known = kinds.get(kind)
   if (!known) {

@@ -1,6 +1,6 @@
 import { ApiError, definePlugin } from '@monozu/kernel'
 import type { FastifyRequest } from 'fastify'
-import { decode, parse } from './body.ts'
+import { decode, InvalidEvent, MEDIA_TYPES, parse, type RawEvent } from './body.ts'
 import { createBuckets } from './buckets.ts'
 import { createContacts } from './contacts.ts'
 import type { DevicesService } from './devices.ts'
@@ -40,7 +40,7 @@ export default definePlugin<void, IngestConfig>({
       if (burst < config.maxEvents) throw new Error(`${name} (${burst}) must be at least maxEvents (${config.maxEvents}), or a full request could never pass`)
     }
     const devices = ctx.use<DevicesService>('devices')
-    const groupCommit = createGroupCommit(ctx.db, ctx.ingest, ctx.log, {
+    const groupCommit = createGroupCommit(ctx.ingest, ctx.log, {
       windowMs: config.batchWindowMs,
       maxBatchEvents: config.maxBatchEvents,
       maxQueuedEvents: config.maxQueuedEvents,
@@ -56,8 +56,22 @@ export default definePlugin<void, IngestConfig>({
 
     // The body is read raw and decoded here: gzip needs a decompressed-size cap, and NDJSON
     // lines that are not JSON are rejected one by one instead of failing the whole request.
+    // The media types are named so that Fastify caches their parser; '*' takes any other type
+    // for parse() to refuse with a 415 that names it.
     app.removeAllContentTypeParsers()
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.maxBodyBytes }, (_request, body, done) => done(null, body))
+    const raw = (_request: unknown, body: Buffer | string, done: (err: null, body: Buffer | string) => void) => done(null, body)
+    app.addContentTypeParser([...MEDIA_TYPES], { parseAs: 'buffer', bodyLimit: config.maxBodyBytes }, raw)
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.maxBodyBytes }, raw)
+
+    /** The kinds named in the request that the tenant may send (a JSON request names one). */
+    async function enabledKinds (tenantId: string, kind: string | null, events: RawEvent[], kinds: ReadonlyMap<string, unknown>): Promise<Set<string>> {
+      const named = new Set<string>()
+      if (kind !== null) named.add(kind)
+      else for (const e of events) if (!(e instanceof InvalidEvent) && typeof e.kind === 'string') named.add(e.kind)
+      const enabled = new Set<string>()
+      for (const k of named) if (kinds.has(k) && await ctx.ingest.enabled(tenantId, k)) enabled.add(k)
+      return enabled
+    }
 
     const rejectRate = (retryAfter: number, who: string) => new ApiError('too_many_requests', `The ${who} sends more events than its rate limit allows; retry after ${retryAfter} s`, { headers: { 'retry-after': String(retryAfter) } })
 
@@ -80,7 +94,7 @@ export default definePlugin<void, IngestConfig>({
       const { tenantId, deviceId } = request.ingestDevice as { tenantId: string, deviceId: string }
       if (!Buffer.isBuffer(request.body)) throw new ApiError('validation_failed', 'body: send { kind, events } as JSON or NDJSON lines')
       const body = await decode(request.body, request.headers['content-encoding'] as string | undefined, config.maxBodyBytes)
-      const { events } = parse(body, request.headers['content-type'], config.maxEvents)
+      const { kind, events } = parse(body, request.headers['content-type'], config.maxEvents)
 
       const deviceTake = deviceBuckets.take(deviceId, events.length)
       if (!deviceTake.ok) throw rejectRate(deviceTake.retryAfter, 'device')
@@ -91,21 +105,19 @@ export default definePlugin<void, IngestConfig>({
       }
 
       const kinds = ctx.ingest.kinds()
-      const named = new Set(events.map(e => (e as { kind?: unknown }).kind).filter((k): k is string => typeof k === 'string' && kinds.has(k)))
-      const enabled = new Set<string>()
-      for (const kind of named) if (await ctx.ingest.enabled(tenantId, kind)) enabled.add(kind)
-
+      const enabled = await enabledKinds(tenantId, kind, events, kinds)
       const receivedAt = new Date().toISOString()
       const rejected: Rejection[] = []
       const valid = []
-      for (const [index, raw] of events.entries()) {
-        const checked = checkEvent(raw, index, deviceId, receivedAt, kinds, enabled)
+      for (let index = 0; index < events.length; index++) {
+        const checked = checkEvent(events[index] as RawEvent, kind, index, deviceId, receivedAt, kinds, enabled)
         if ('rejection' in checked) rejected.push(checked.rejection)
         else valid.push(checked.event)
       }
       const stored = await groupCommit.submit(tenantId, valid)
       contacts.seen(tenantId, deviceId)
-      const accepted = stored.filter(Boolean).length
+      let accepted = 0
+      for (const s of stored) if (s) accepted++
       if (rejected.length > 0) request.log.info({ rejected: rejected.length, codes: [...new Set(rejected.map(r => r.code))] }, 'ingest events rejected')
       return reply.code(202).send({ accepted, duplicates: stored.length - accepted, rejected })
     })

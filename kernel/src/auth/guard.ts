@@ -46,10 +46,11 @@ export function installGuard (app: FastifyInstance, deps: GuardDeps): void {
   })
   app.addHook('onRequest', async request => {
     const config = request.routeOptions.config ?? {}
+    if (config.public) return
     const plugin = owner(request.url)
     // The API needs a token; the UI's static files and machine routes with their own auth do not.
     const guarded = request.url.startsWith('/api/') || plugin !== undefined || config.permission !== undefined || config.operator === true
-    if (config.public || !guarded || (request.is404 && !plugin)) return
+    if (!guarded || (request.is404 && !plugin)) return
     const header = request.headers.authorization
     if (!header) throw new ApiError('unauthorized', 'Send an access token: Authorization: Bearer <token>', { headers: { 'www-authenticate': 'Bearer' } })
     const match = bearer.exec(header)

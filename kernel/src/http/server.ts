@@ -44,12 +44,12 @@ export async function createServer (logger: FastifyServerOptions['loggerInstance
     const schema = route.schema as Record<string, unknown> | undefined
     if (schema) for (const part of ['body', 'querystring', 'params']) closeObjects(schema[part])
   })
-  app.addHook('onRequest', (request, reply, done) => { reply.header('x-request-id', request.id); done() })
   // While shutting down, responses close their keep-alive connection: otherwise a connection
   // busy when close() began would hold the process open until the client's keep-alive expires.
   const draining = { on: false }
   app.decorate('drain', () => { draining.on = true })
-  app.addHook('onSend', (_request, reply, payload, done) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('x-request-id', request.id)
     if (draining.on) reply.header('connection', 'close')
     done(null, payload)
   })

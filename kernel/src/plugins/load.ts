@@ -101,8 +101,8 @@ function guardRoutes (child: FastifyInstance, record: PluginRecord): void {
     route.schema = { tags: [m.id], ...(route.schema ?? {}) }
   })
   // A plugin disabled after it registered some routes must not serve them.
-  child.addHook('onRequest', async () => {
-    if (record.state !== 'running') throw new ApiError('service_unavailable', `The ${m.id} module is unavailable: it failed to start`)
+  child.addHook('onRequest', (_request, _reply, done) => {
+    done(record.state === 'running' ? undefined : new ApiError('service_unavailable', `The ${m.id} module is unavailable: it failed to start`))
   })
 }
 

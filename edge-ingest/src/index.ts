@@ -18,6 +18,7 @@ export interface IngestConfig {
   deviceBurst: number
   tenantRate: number
   tenantBurst: number
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'
 }
 
 declare module 'fastify' {
@@ -77,6 +78,9 @@ export default definePlugin<void, IngestConfig>({
 
     app.post('/v1/ingest', {
       config: { public: true },
+      // Appliances call this thousands of times a second: Fastify's two info lines per request
+      // would be most of the log. Failures (5xx) are still logged at warn and above.
+      logLevel: config.logLevel,
       bodyLimit: config.maxBodyBytes,
       schema: {
         tags: ['edge-ingest'],

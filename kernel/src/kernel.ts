@@ -66,11 +66,13 @@ export interface Kernel {
   stop (): Promise<void>
 }
 
-export function createLogger (config: Pick<KernelConfig, 'logLevel'>): pino.Logger {
-  return pino({
+/** The kernel's pino logger: JSON lines to stdout, or to `destination` (tests read their log). */
+export function createLogger (config: Pick<KernelConfig, 'logLevel'>, destination?: pino.DestinationStream): pino.Logger {
+  const options = {
     level: config.logLevel,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-device-key"]', 'req.headers["x-internal-token"]'], censor: '[redacted]' }
-  })
+  }
+  return destination ? pino(options, destination) : pino(options)
 }
 
 /** Builds a ready kernel: database migrated, plugins loaded, routes mounted; `start()` listens. */

@@ -26,6 +26,8 @@ export interface TestKernelOptions {
   seedDemo?: boolean
   /** A built UI shell folder to serve at `/`. */
   shellDir?: string
+  /** Where the kernel logs, and from which level (default: nowhere, or stdout at TEST_LOG_LEVEL): for tests that read the log. */
+  log?: { level: KernelConfig['logLevel'], stream: { write (line: string): unknown } }
 }
 
 export interface Response {
@@ -80,7 +82,7 @@ export async function startTestKernel (options: TestKernelOptions = {}): Promise
     plugins: options.plugins ?? [],
     seedDemo: options.seedDemo ?? false,
     ...(options.shellDir ? { shellDir: options.shellDir } : {}),
-    logger: createLogger({ logLevel: (process.env.TEST_LOG_LEVEL as KernelConfig['logLevel']) ?? 'silent' }),
+    logger: options.log ? createLogger({ logLevel: options.log.level }, options.log.stream) : createLogger({ logLevel: (process.env.TEST_LOG_LEVEL as KernelConfig['logLevel']) ?? 'silent' }),
     ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}),
     ...(which === 'pglite' ? { pglite: { memory: true } } : {})
   }

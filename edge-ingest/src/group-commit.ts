@@ -11,8 +11,8 @@ export interface GroupCommitOptions {
   /** Events waiting for a commit beyond which new requests are refused (503). */
   maxQueuedEvents: number
   /**
-   * Commits running at once (PostgreSQL pool). A tenant's first commit starts at once; another of
-   * the same tenant alongside it only once its batch stopped growing (or is full).
+   * Commits running at once (PostgreSQL pool). A tenant's batch goes at the end of the turn that
+   * brought it; one beside a running commit of the same tenant only once it stopped growing (or is full).
    */
   concurrency: number
 }
@@ -23,11 +23,12 @@ export const overloaded = (detail: string, retryAfter = 1) => new ApiError('serv
  * Group commit: concurrent requests of a tenant share one transaction. A request is answered
  * only after the transaction holding its events has committed, so a 202 means stored.
  *
- * While a tenant's commit runs, its new requests gather into the next batch. That batch waits
- * for a free slot, and, while another commit of the tenant runs, until it stops growing: until an
- * event-loop turn brought no new request. Batches then stay as large as the load offers (each
- * commit has a fixed cost), yet the database never sits idle while the server has nothing left
- * to add: that is when the second commit starts.
+ * A tenant's batch goes when the event-loop turn that brought it ends, so it holds every request
+ * that turn parsed (an embedded database runs on this thread: committing the first request at
+ * once would make every batch one request). While a commit of the tenant runs, the next batch
+ * also waits until it stops growing, until a turn brought no new request, and then starts beside
+ * it (up to `concurrency`). Batches stay as large as the load makes them (each commit has a fixed
+ * cost: its WAL flush), yet the database does not sit idle while the server has nothing to add.
  */
 export function createGroupCommit (ingest: PluginIngest, log: FastifyBaseLogger, options: GroupCommitOptions) {
   const queues = new Map<string, TenantQueue>()
@@ -38,26 +39,29 @@ export function createGroupCommit (ingest: PluginIngest, log: FastifyBaseLogger,
   let arrivals = 0
   let probe: { arrivals: number } | null = null
 
-  /** Starts what may start; `settled`: no request arrived during the last event-loop turn. */
-  function schedule (settled = false): void {
+  /**
+   * Starts what may start: `turnEnded` (called from setImmediate, after the turn's I/O), and
+   * `settled`: no request arrived during that turn.
+   */
+  function schedule (turnEnded = false, settled = false): void {
     for (let i = 0; i < ready.length && running < options.concurrency;) {
       const tenantId = ready[i] as string
       const queue = queues.get(tenantId)
       if (!queue || queue.waiting.length === 0) { ready.splice(i, 1); continue }
-      if (queue.running > 0 && !settled && !closed && queue.events < options.maxBatchEvents) { i++; continue }
+      const go = closed || queue.events >= options.maxBatchEvents || (queue.running === 0 ? turnEnded : settled)
+      if (!go) { i++; continue }
       ready.splice(i, 1)
       void commit(tenantId, queue)
     }
     if (ready.length > 0 && running < options.concurrency && probe === null) armProbe()
   }
 
-  // setImmediate runs after the turn's I/O: when a whole turn added no request, the batch is settled.
   function armProbe (): void {
     probe = { arrivals }
     setImmediate(() => {
       const settled = probe !== null && probe.arrivals === arrivals
       probe = null
-      schedule(settled)
+      schedule(true, settled)
     })
   }
 

@@ -9,6 +9,10 @@ export interface Consumer { pluginId: string, handler: IngestConsumer, batchSize
 const MAX_ATTEMPTS = 10
 const backoffMs = (attempt: number) => Math.min(300_000, 1000 * 2 ** (attempt - 1))
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err))
+// A commit pokes the dispatcher; pokes within this time of the last round wait for its end, so
+// events committed meanwhile travel together. Without it, an embedded database (one connection,
+// run on the server's own thread) spent most of its time on rounds of one event each.
+const GAP_MS = 20
 
 /**
  * Moves events from the inbox to their consumers: per tenant and kind, a batch is claimed,
@@ -20,9 +24,16 @@ export function createDispatcher (deps: { owner: Knex, db: Database, consumers: 
   let running = false
   let loop: Promise<void> = Promise.resolve()
   let wake: (() => void) | null = null
+  let lastRound = 0
   const sleep = (ms: number) => new Promise<void>(resolve => {
-    const timer = setTimeout(() => { wake = null; resolve() }, ms)
-    wake = () => { clearTimeout(timer); wake = null; resolve() }
+    let timer = setTimeout(() => { wake = null; resolve() }, ms)
+    wake = () => {
+      const wait = lastRound + GAP_MS - Date.now()
+      clearTimeout(timer)
+      if (wait > 0) { timer = setTimeout(() => { wake = null; resolve() }, wait); return }
+      wake = null
+      resolve()
+    }
   })
 
   async function deliver (tenantId: string, kind: string, retries: boolean): Promise<number> {
@@ -43,14 +54,18 @@ export function createDispatcher (deps: { owner: Knex, db: Database, consumers: 
     }
   }
 
-  async function round (): Promise<number> {
+  /** Delivers what is due; `backlog`: some batch was full, so more is probably waiting. */
+  async function round (): Promise<{ moved: number, backlog: boolean }> {
     const work = await dueWork(owner, [...consumers.keys()], 100)
     let moved = 0
+    let backlog = false
     for (const { tenantId, kind, retries } of work) {
       if (!running) break
-      moved += await deliver(tenantId, kind, retries)
+      const n = await deliver(tenantId, kind, retries)
+      moved += n
+      if (!retries && n >= (consumers.get(kind) as Consumer).batchSize) backlog = true
     }
-    return moved
+    return { moved, backlog }
   }
 
   return {
@@ -59,13 +74,15 @@ export function createDispatcher (deps: { owner: Knex, db: Database, consumers: 
       running = true
       loop = (async () => {
         while (running) {
-          let moved = 0
-          try { moved = await round() } catch (err) { log.error({ err }, 'ingest dispatch round failed') }
-          if (moved === 0 && running) await sleep(deps.pollMs)
+          let result = { moved: 0, backlog: false }
+          try { result = await round() } catch (err) { log.error({ err }, 'ingest dispatch round failed') }
+          lastRound = Date.now()
+          if (result.backlog || !running) continue
+          await sleep(result.moved > 0 ? GAP_MS : deps.pollMs)
         }
       })()
     },
-    /** Another round right away (the local edge-ingest just committed events). */
+    /** Another round soon (the local edge-ingest just committed events): at once, or GAP_MS after the last. */
     poke (): void { wake?.() },
     async stop (): Promise<void> {
       running = false

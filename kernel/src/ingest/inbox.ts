@@ -80,8 +80,8 @@ function arrayLiteral (values: Array<string | number | null>): string {
   return dollarQuote(`{${values.map(v => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `"${v.replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`)
 }
 
-/** `ingest_store` (migration 006) with every argument inlined: it stores only batches of new events. */
-function storeCall (tenantId: string, sent: Sent[]): string {
+/** The arguments of `ingest_store` (migration 006). */
+function storeArgs (tenantId: string, sent: Sent[]): [string, string[], number[], Array<string | null>, string[], string[], number[]] {
   const rows = inboxRows(sent)
   const devices = new Map<string, number>()
   const positions = sent.map(s => {
@@ -89,31 +89,38 @@ function storeCall (tenantId: string, sent: Sent[]): string {
     if (n === undefined) devices.set(s.event.deviceId, n = devices.size + 1)
     return n
   })
-  return `select ingest_store('${tenantId}'::uuid, ${arrayLiteral([...devices.keys()])}::uuid[], ${arrayLiteral(positions)}::int[], ` +
-    `${arrayLiteral(sent.map(s => s.event.eventId))}::text[], ${arrayLiteral(rows.map(r => r.kind))}::text[], ` +
-    `array[${rows.map(r => dollarQuote(r.events)).join(', ')}]::text[], ${arrayLiteral(rows.map(r => r.count))}::int[])`
+  return [tenantId, [...devices.keys()], positions, sent.map(s => s.event.eventId), rows.map(r => r.kind), rows.map(r => r.events), rows.map(r => r.count)]
+}
+
+const storeCall = (args: string[]) => `select ingest_store(${args.join(', ')})`
+const boundStoreCall = storeCall(['?::uuid', '?::uuid[]', '?::int[]', '?::text[]', '?::text[]', '?::text[]', '?::int[]'])
+
+/** The call with every argument inlined: uuids checked, text dollar-quoted, arrays escaped. */
+function inlineStoreCall ([tenantId, devices, positions, ids, kinds, payloads, counts]: ReturnType<typeof storeArgs>): string {
+  if (!isUuid(tenantId)) throw new TypeError(`ingest: tenant must be a uuid, got ${JSON.stringify(tenantId)}`)
+  const device = devices.find(d => !isUuid(d))
+  if (device !== undefined) throw new TypeError(`ingest: device id must be a uuid, got ${JSON.stringify(device)}`)
+  return storeCall([`'${tenantId}'::uuid`, `${arrayLiteral(devices)}::uuid[]`, `${arrayLiteral(positions)}::int[]`, `${arrayLiteral(ids)}::text[]`,
+    `${arrayLiteral(kinds)}::text[]`, `array[${payloads.map(dollarQuote).join(', ')}]::text[]`, `${arrayLiteral(counts)}::int[]`])
 }
 
 /**
- * Stores events in a transaction of their own and resolves once it committed. Where the
- * connection runs a whole tenant transaction in one round trip (PostgreSQL), a batch of new
- * events is stored that way; a batch holding a duplicate (a retry: rare) is refused by the
- * database and stored again statement by statement, as everywhere else.
+ * Stores events in a transaction of their own and resolves once it committed. A batch of new
+ * events is one call of `ingest_store`; where the connection runs a whole tenant transaction in
+ * one round trip (PostgreSQL) the call goes inline with it. A batch holding a duplicate (a retry:
+ * rare) is refused whole by the database and stored again statement by statement.
  */
 export async function commitEvents (conn: Pick<Connections, 'scopedScript'>, db: Database, tenantId: string, events: IngestEventInput[]): Promise<boolean[]> {
-  const stepwise = () => db.withTenant(tenantId, trx => storeEvents(trx, tenantId, events))
-  if (!conn.scopedScript) return stepwise()
-  if (!isUuid(tenantId)) throw new TypeError(`ingest: tenant must be a uuid, got ${JSON.stringify(tenantId)}`)
   const sent = toSend(events)
   if (sent.length === 0) return answer(events.length, [])
-  const device = sent.find(s => !isUuid(s.event.deviceId))
-  if (device) throw new TypeError(`ingest: device id must be a uuid, got ${JSON.stringify(device.event.deviceId)}`)
+  const args = storeArgs(tenantId, sent)
   try {
-    await conn.scopedScript(tenantId, storeCall(tenantId, sent))
+    if (conn.scopedScript) await conn.scopedScript(tenantId, inlineStoreCall(args))
+    else await db.withTenant(tenantId, trx => trx.raw(boundStoreCall, args as unknown as Knex.RawBinding[]))
     return answer(events.length, sent)
   } catch (err) {
-    if ((err as { code?: string }).code === 'MZ409') return stepwise()
-    throw err
+    if ((err as { code?: string }).code !== 'MZ409') throw err
+    return db.withTenant(tenantId, trx => storeEvents(trx, tenantId, events))
   }
 }
 

@@ -7,7 +7,7 @@ export { definePlugin, type PluginContext, type PluginDefinition, type DefinedPl
 export type { PluginIngest, IngestConsumer, IngestedEvent, IngestEventInput, IngestKind, EventCheck } from './ingest/types.ts'
 export type { PluginManifest, LocalText } from './plugins/manifest.ts'
 export { tenantTable } from './db/tenant-table.ts'
-export { isUuid, type Database, type Transaction, type PlatformPurpose } from './db/database.ts'
+export { isUuid, rowsOf, type Database, type Transaction, type PlatformPurpose } from './db/database.ts'
 export type { Principal } from './auth/principal.ts'
 export type { AuditService, AuditEntry } from './audit/audit.ts'
 export type { JobRun, JobHandler, JobOptions, EnqueueOptions, PluginJobs } from './jobs/types.ts'

@@ -9,6 +9,11 @@ export function isUuid (value: unknown): value is string {
   return typeof value === 'string' && uuid.test(value)
 }
 
+/** The rows of a `raw()` result, whichever driver answered (pg: `{ rows }`, others: an array). */
+export function rowsOf<T> (result: unknown): T[] {
+  return Array.isArray(result) ? result : (result as { rows?: T[] }).rows ?? []
+}
+
 /** Why cross-tenant work is happening; recorded in the audit log. */
 export interface PlatformPurpose {
   actor: string

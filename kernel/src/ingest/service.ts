@@ -5,7 +5,7 @@ import type { Features } from '../licensing/features.ts'
 import type { PluginManifest } from '../plugins/manifest.ts'
 import { ingestCatalogue } from './catalogue.ts'
 import { createDispatcher, type Consumer } from './dispatcher.ts'
-import { commitEvents, storeEvents } from './inbox.ts'
+import { commitEvents, storeEvents } from './store.ts'
 import type { IngestEventInput, PluginIngest } from './types.ts'
 
 const DEFAULT_BATCH = 500

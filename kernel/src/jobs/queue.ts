@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
+import { rowsOf } from '../db/database.ts'
 
 export type JobState = 'pending' | 'running' | 'succeeded' | 'dead' | 'cancelled'
 
@@ -80,7 +81,7 @@ export const claimSqlMssql = `
 
 /** The durable queue: every state change is one guarded UPDATE on the owner connection. */
 export function createJobQueue (owner: Knex) {
-  const rows = (result: { rows?: JobRow[] } | JobRow[]) => (Array.isArray(result) ? result : result.rows ?? [])
+  const rows = (result: unknown) => rowsOf<JobRow>(result)
   const mssql = owner.client.dialect === 'mssql'
   const isUnique = (err: unknown) => [2601, 2627].includes((err as { number?: number }).number ?? 0)
 

@@ -10,7 +10,7 @@ import type { Knex } from 'knex'
 // `kind_names[k]`, `payloads[k]` (the JSON array of its events) and `counts[k]`. This is the
 // path for events that are all new: if any id was seen before, it raises MZ409 and the caller's
 // transaction stores nothing, so the caller stores the batch again without the duplicates
-// (kernel/src/ingest/inbox.ts). SECURITY INVOKER (the default): row-level security applies to
+// (kernel/src/ingest/store.ts). SECURITY INVOKER (the default): row-level security applies to
 // the caller's tenant scope as to any statement.
 const storeFunction = `
 create or replace function ingest_store(tenant uuid, device_list uuid[], devices int[], ids text[], kind_names text[], payloads text[], counts int[])

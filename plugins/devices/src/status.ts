@@ -1,8 +1,6 @@
-import type { Transaction } from '@monozu/kernel'
+import { rowsOf, type Transaction } from '@monozu/kernel'
 import type { Ctx } from './context.ts'
 import { DEFAULT_THRESHOLDS, type Thresholds } from './model.ts'
-
-const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows)
 
 export async function thresholds (trx: Transaction): Promise<Thresholds> {
   const row = await trx('device_settings').first('overdue_after_seconds', 'offline_after_seconds')

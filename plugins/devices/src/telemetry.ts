@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Ctx } from './context.ts'
-import { ApiError, decodeCursor, page, pageOf, type IngestedEvent, type Transaction } from '@monozu/kernel'
+import { ApiError, decodeCursor, page, pageOf, rowsOf, type IngestedEvent, type Transaction } from '@monozu/kernel'
 
-const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows)
 const idParams = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string', format: 'uuid' } } } as const
 const MAX_BUCKETS = 1000
 

@@ -34,7 +34,6 @@ const CHUNK = 1000
 const json = <T>(v: T | string): T => (typeof v === 'string' ? JSON.parse(v) as T : v)
 const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString()
 const pgArray = (v: string[] | string): string[] => (Array.isArray(v) ? v : v === '{}' ? [] : v.slice(1, -1).split(',').map(s => s.replace(/^"|"$/g, '')))
-export const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows)
 
 export const CI_COLUMNS = ['id', 'type', 'name', 'status', 'site', 'description', 'hostname', 'serial', 'hardware_uuid', 'macs', 'attributes', 'locked', 'sources', 'version', 'created_at', 'updated_at']
 

@@ -1,0 +1,111 @@
+import type { Knex } from 'knex'
+import type { Connections } from '../db/connections.ts'
+import { isUuid, rowsOf, type Database, type Transaction } from '../db/database.ts'
+import { arrayLiteral, dollarQuote } from '../db/dialects/pg-literals.ts'
+import type { IngestEventInput } from './types.ts'
+
+// Storing events in the inbox: the ids seen for the first time (per tenant and device) decide
+// which events enter it, one row per kind holding their JSON text.
+
+interface Sent { event: IngestEventInput, index: number }
+
+// The database answers device ids in lower case; a caller may send them in any case.
+const keyOf = (deviceId: string, eventId: string) => `${deviceId.toLowerCase()}\u0000${eventId}`
+
+/** The events to store: repeats within the call left out (they are duplicates). */
+function toSend (events: IngestEventInput[]): Sent[] {
+  const sent: Sent[] = []
+  const inBatch = new Set<string>()
+  events.forEach((event, index) => {
+    if (event.eventId !== null) {
+      const key = keyOf(event.deviceId, event.eventId)
+      if (inBatch.has(key)) return
+      inBatch.add(key)
+    }
+    sent.push({ event, index })
+  })
+  return sent
+}
+
+/** One inbox row per kind: the JSON text of its events, as the dispatcher reads them back. */
+function inboxRows (sent: Sent[]): Array<{ kind: string, events: string, count: number }> {
+  const byKind = new Map<string, string[]>()
+  for (const { event: e } of sent) {
+    let list = byKind.get(e.kind)
+    if (!list) byKind.set(e.kind, list = [])
+    list.push(JSON.stringify({ d: e.deviceId, e: e.eventId, t: e.ts, x: e.data }))
+  }
+  return [...byKind].map(([kind, list]) => ({ kind, events: `[${list.join(',')}]`, count: list.length }))
+}
+
+function answer (length: number, stored: Sent[]): boolean[] {
+  const result = new Array<boolean>(length).fill(false)
+  for (const s of stored) result[s.index] = true
+  return result
+}
+
+const seenSql = `insert into ingest_seen (tenant_id, device_id, event_id)
+select ?::uuid, u.d, u.e from unnest(?::uuid[], ?::text[]) as u(d, e) where u.e is not null
+on conflict do nothing returning device_id, event_id`
+
+/**
+ * Stores events in the caller's tenant transaction; true per event stored, false per duplicate.
+ * Statement by statement: the ids seen for the first time decide which events enter the inbox.
+ */
+export async function storeEvents (trx: Transaction, tenantId: string, events: IngestEventInput[]): Promise<boolean[]> {
+  const sent = toSend(events)
+  if (sent.length === 0) return answer(events.length, [])
+  const withId = sent.filter(s => s.event.eventId !== null)
+  const seen = new Set<string>()
+  if (withId.length > 0) {
+    const result = await trx.raw(seenSql, [tenantId, withId.map(s => s.event.deviceId), withId.map(s => s.event.eventId as string)])
+    for (const r of rowsOf<{ device_id: string, event_id: string }>(result)) seen.add(keyOf(r.device_id, r.event_id))
+  }
+  const fresh = sent.filter(s => s.event.eventId === null || seen.has(keyOf(s.event.deviceId, s.event.eventId)))
+  if (fresh.length > 0) await trx('ingest_inbox').insert(inboxRows(fresh).map(row => ({ tenant_id: tenantId, ...row })))
+  return answer(events.length, fresh)
+}
+
+/** The arguments of `ingest_store` (migration 006). */
+function storeArgs (tenantId: string, sent: Sent[]): [string, string[], number[], Array<string | null>, string[], string[], number[]] {
+  const rows = inboxRows(sent)
+  const devices = new Map<string, number>()
+  const positions = sent.map(s => {
+    let n = devices.get(s.event.deviceId)
+    if (n === undefined) devices.set(s.event.deviceId, n = devices.size + 1)
+    return n
+  })
+  return [tenantId, [...devices.keys()], positions, sent.map(s => s.event.eventId), rows.map(r => r.kind), rows.map(r => r.events), rows.map(r => r.count)]
+}
+
+const storeCall = (args: string[]) => `select ingest_store(${args.join(', ')})`
+const boundStoreCall = storeCall(['?::uuid', '?::uuid[]', '?::int[]', '?::text[]', '?::text[]', '?::text[]', '?::int[]'])
+
+/** The call with every argument inlined: uuids checked, text dollar-quoted, arrays escaped. */
+function inlineStoreCall ([tenantId, devices, positions, ids, kinds, payloads, counts]: ReturnType<typeof storeArgs>): string {
+  if (!isUuid(tenantId)) throw new TypeError(`ingest: tenant must be a uuid, got ${JSON.stringify(tenantId)}`)
+  const device = devices.find(d => !isUuid(d))
+  if (device !== undefined) throw new TypeError(`ingest: device id must be a uuid, got ${JSON.stringify(device)}`)
+  return storeCall([`'${tenantId}'::uuid`, `${arrayLiteral(devices)}::uuid[]`, `${arrayLiteral(positions)}::int[]`, `${arrayLiteral(ids)}::text[]`,
+    `${arrayLiteral(kinds)}::text[]`, `array[${payloads.map(dollarQuote).join(', ')}]::text[]`, `${arrayLiteral(counts)}::int[]`])
+}
+
+/**
+ * Stores events in a transaction of their own and resolves once it committed. A batch of new
+ * events is one call of `ingest_store`; where the connection runs a whole tenant transaction in
+ * one round trip (PostgreSQL) the call goes inline with it. A batch holding a duplicate (a retry:
+ * rare) is refused whole by the database and stored again statement by statement.
+ */
+export async function commitEvents (conn: Pick<Connections, 'scopedScript'>, db: Database, tenantId: string, events: IngestEventInput[]): Promise<boolean[]> {
+  const sent = toSend(events)
+  if (sent.length === 0) return answer(events.length, [])
+  const args = storeArgs(tenantId, sent)
+  try {
+    if (conn.scopedScript) await conn.scopedScript(tenantId, inlineStoreCall(args))
+    else await db.withTenant(tenantId, trx => trx.raw(boundStoreCall, args as unknown as Knex.RawBinding[]))
+    return answer(events.length, sent)
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'MZ409') throw err
+    return db.withTenant(tenantId, trx => storeEvents(trx, tenantId, events))
+  }
+}

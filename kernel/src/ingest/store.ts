@@ -15,25 +15,35 @@ const keyOf = (deviceId: string, eventId: string) => `${deviceId.toLowerCase()}\
 /** The events to store: repeats within the call left out (they are duplicates). */
 function toSend (events: IngestEventInput[]): Sent[] {
   const sent: Sent[] = []
-  const inBatch = new Set<string>()
-  events.forEach((event, index) => {
+  // Per device (as the caller spelled it) the ids of this call; devices spelled apart but equal share one set.
+  const byDevice = new Map<string, Set<string>>()
+  const byLowered = new Map<string, Set<string>>()
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index] as IngestEventInput
     if (event.eventId !== null) {
-      const key = keyOf(event.deviceId, event.eventId)
-      if (inBatch.has(key)) return
-      inBatch.add(key)
+      let ids = byDevice.get(event.deviceId)
+      if (!ids) {
+        const lowered = event.deviceId.toLowerCase()
+        ids = byLowered.get(lowered) ?? new Set()
+        byLowered.set(lowered, ids)
+        byDevice.set(event.deviceId, ids)
+      }
+      if (ids.has(event.eventId)) continue
+      ids.add(event.eventId)
     }
     sent.push({ event, index })
-  })
+  }
   return sent
 }
 
-/** One inbox row per kind: the JSON text of its events, as the dispatcher reads them back. */
+/** One inbox row per kind: the JSON text of its events (`{ d, e, t, x }`), as the dispatcher reads them back. */
 function inboxRows (sent: Sent[]): Array<{ kind: string, events: string, count: number }> {
   const byKind = new Map<string, string[]>()
   for (const { event: e } of sent) {
     let list = byKind.get(e.kind)
     if (!list) byKind.set(e.kind, list = [])
-    list.push(JSON.stringify({ d: e.deviceId, e: e.eventId, t: e.ts, x: e.data }))
+    // Spelled out: no object per event just to serialise it.
+    list.push(`{"d":${JSON.stringify(e.deviceId)},"e":${JSON.stringify(e.eventId)},"t":${JSON.stringify(e.ts)},"x":${JSON.stringify(e.data)}}`)
   }
   return [...byKind].map(([kind, list]) => ({ kind, events: `[${list.join(',')}]`, count: list.length }))
 }

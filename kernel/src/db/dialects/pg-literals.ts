@@ -13,7 +13,9 @@ export function dollarQuote (text: string): string {
   return tag + text + tag
 }
 
+const needsEscape = /[\\"]/
+
 /** An array literal (`{"a","b",NULL}`) of strings or numbers, dollar-quoted. */
 export function arrayLiteral (values: Array<string | number | null>): string {
-  return dollarQuote(`{${values.map(v => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `"${v.replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`)
+  return dollarQuote(`{${values.map(v => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `"${needsEscape.test(v) ? v.replace(/[\\"]/g, '\\$&') : v}"`)).join(',')}}`)
 }

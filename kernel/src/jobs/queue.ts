@@ -147,13 +147,15 @@ export function createJobQueue (owner: Knex) {
         .update({ state: 'pending', run_at: runAt, lease_until: null, locked_by: null, attempts: owner.raw('attempts - 1') })
     },
 
-    async retry (id: string): Promise<boolean> {
-      return (await owner('jobs').where({ id }).whereIn('state', ['dead', 'cancelled'])
-        .update({ state: 'pending', attempts: 0, run_at: owner.fn.now(), finished_at: null, locked_by: null })) === 1
+    /** The job as the retry left it (a worker may claim it a moment later), or undefined if it was not dead or cancelled. */
+    async retry (id: string): Promise<JobRow | undefined> {
+      return rows(await owner('jobs').where({ id }).whereIn('state', ['dead', 'cancelled'])
+        .update({ state: 'pending', attempts: 0, run_at: owner.fn.now(), finished_at: null, locked_by: null }, '*'))[0]
     },
 
-    async cancel (id: string): Promise<boolean> {
-      return (await owner('jobs').where({ id, state: 'pending' }).update({ state: 'cancelled', finished_at: owner.fn.now() })) === 1
+    /** The cancelled job, or undefined if it was not pending. */
+    async cancel (id: string): Promise<JobRow | undefined> {
+      return rows(await owner('jobs').where({ id, state: 'pending' }).update({ state: 'cancelled', finished_at: owner.fn.now() }, '*'))[0]
     }
   }
 }

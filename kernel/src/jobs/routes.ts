@@ -61,10 +61,11 @@ export function registerJobRoutes (app: FastifyInstance, deps: { queue: JobQueue
         const { id } = request.params as { id: string }
         const row: JobRow | undefined = await deps.owner('jobs').where({ id }).first()
         if (!row) throw new ApiError('not_found', `No job ${id}`)
+        // The answer is the state this action left, not a re-read: a worker may already have claimed a retried job.
         const done = action === 'retry' ? await deps.queue.retry(id) : await deps.queue.cancel(id)
         if (!done) throw new ApiError('conflict', action === 'retry' ? `Job ${id} is ${row.state}; only dead or cancelled jobs can be retried` : `Job ${id} is ${row.state}; only pending jobs can be cancelled`)
         await deps.audit.record({ action: `job.${action === 'retry' ? 'retried' : 'cancelled'}`, actor: `operator:${request.auth!.userId}`, tenantId: row.tenant, target: `job:${id}`, requestId: request.id })
-        return view((await deps.owner('jobs').where({ id }).first()) as JobRow)
+        return view(done)
       })
     }
   })

@@ -83,10 +83,10 @@ export function createGroupCommit (ingest: PluginIngest, log: FastifyBaseLogger,
     queue.running++
     running++
     try {
-      const stored = await ingest.commit(tenantId, batch.length === 1 ? (batch[0] as Waiting).events : batch.flatMap(w => w.events))
+      const stored = await ingest.commit(tenantId, batch.flatMap(w => w.events))
       let offset = 0
       for (const w of batch) {
-        w.resolve(batch.length === 1 ? stored : stored.slice(offset, offset + w.events.length))
+        w.resolve(stored.slice(offset, offset + w.events.length))
         offset += w.events.length
       }
     } catch (err) {

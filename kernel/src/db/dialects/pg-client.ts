@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import type { Knex } from 'knex'
+import { isUuid } from '../database.ts'
 import { APP_ROLE } from './sql.ts'
 
 const require = createRequire(import.meta.url)
@@ -10,15 +11,13 @@ const PgTransaction = require('knex/lib/dialects/postgres/execution/pg-transacti
   query (conn: unknown, sql: string): Promise<unknown>
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /**
  * `BEGIN` and the tenant scope as one simple-query text. The tenant id is inlined, which is safe
  * only because it must match the uuid pattern exactly (checked here, not just by the caller);
  * the role name is a constant.
  */
 function scopedBegin (tenant: string): string {
-  if (!uuid.test(tenant)) throw new TypeError('tenant scope must be a uuid')
+  if (!isUuid(tenant)) throw new TypeError('tenant scope must be a uuid')
   return `BEGIN; select set_config('role', '${APP_ROLE}', true), set_config('monozu.tenant_id', '${tenant}', true);`
 }
 
@@ -38,8 +37,9 @@ export async function scopedScript (app: Knex, tenant: string, statement: string
   const client = app.client as unknown as PoolClient
   const connection = await client.acquireConnection()
   try {
-    const results = await connection.query(text)
-    return (results as PgResult[])[2]?.rows ?? []
+    const results = await connection.query(text) as PgResult[]
+    // One result per statement: the caller's is the one before COMMIT.
+    return results[results.length - 2]?.rows ?? []
   } catch (err) {
     // A failed statement leaves the transaction open and aborted: end it before the pool reuses the connection.
     await connection.query('ROLLBACK').catch(() => {})

@@ -26,6 +26,9 @@ export interface SenderOptions {
 // The server caps a request at 5 MiB decompressed; stay well under it.
 const MAX_BODY = 4 * 1024 * 1024
 const MAX_BACKOFF = 30_000
+// After the stop deadline, how long a request already on the wire may still take to be answered:
+// cutting it at once would leave its events neither confirmed nor safely unsent.
+const IN_FLIGHT_GRACE = 3000
 
 /**
  * One device's ingest queue: one request in flight at a time, retried with the same events
@@ -35,7 +38,10 @@ export class IngestSender {
   private pending: IngestEvent[] = []
   private inFlight = 0
   private loop: Promise<void> | null = null
+  /** Stop: no new attempt, no more waiting between attempts. */
   private abort = new AbortController()
+  /** A request still in flight this long after the stop is given up: its outcome is unknown. */
+  private cut = new AbortController()
   private warnedKinds = new Set<string>()
   /** Why the device stopped sending (its key was refused), or null. */
   halted: string | null = null
@@ -74,8 +80,9 @@ export class IngestSender {
 
   /** Waits until everything queued is committed, or gives up at `deadline` (ms since epoch). */
   async flush (deadline: number): Promise<void> {
-    const timer = setTimeout(() => this.abort.abort(), Math.max(0, deadline - Date.now()))
-    try { while (this.loop) await this.loop } finally { clearTimeout(timer) }
+    const left = Math.max(0, deadline - Date.now())
+    const timers = [setTimeout(() => this.abort.abort(), left), setTimeout(() => this.cut.abort(), left + IN_FLIGHT_GRACE)]
+    try { while (this.loop) await this.loop } finally { for (const t of timers) clearTimeout(t) }
   }
 
   private async drain (): Promise<void> {
@@ -134,9 +141,10 @@ export class IngestSender {
           method: 'POST',
           headers: { ...headers, 'x-device-key': this.options.key() },
           body,
-          signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(30_000)])
+          signal: AbortSignal.any([this.cut.signal, AbortSignal.timeout(30_000)])
         })
       } catch (err) {
+        if (this.cut.signal.aborted) return this.unconfirmed(events)
         if (this.abort.signal.aborted) return events.length
         log.warnThrottled('ingest-network', `ingest: ${describe(err)}; retrying with backoff`)
         await sleep(jitter(backoff), this.abort.signal)
@@ -144,9 +152,10 @@ export class IngestSender {
         continue
       }
       stats.requests++
-      const text = await res.text().catch(() => '')
+      const text = await res.text().catch(() => null)
+      if (text === null && this.cut.signal.aborted) return this.unconfirmed(events)
       if (res.status === 202) {
-        this.count(events, parse(text))
+        this.count(events, parse(text ?? ''))
         return 0
       }
       if (res.status === 429 || res.status === 503) {
@@ -157,7 +166,7 @@ export class IngestSender {
         if (res.status === 429 && ++refused >= 3 && events.length > 1) return await this.halves(events, lines)
         continue
       }
-      const problem = parse(text)
+      const problem = parse(text ?? '')
       const what = `${res.status} ${problem?.code ?? ''} ${problem?.detail ?? ''}`.trim()
       if (res.status === 413 && events.length > 1) return await this.halves(events, lines)
       if (res.status === 401 || res.status === 403) {
@@ -176,6 +185,13 @@ export class IngestSender {
       await sleep(jitter(backoff), this.abort.signal)
       backoff = Math.min(backoff * 2, MAX_BACKOFF)
     }
+  }
+
+  /** Sent, but the answer was cut off by the stop: the server may or may not have stored them. */
+  private unconfirmed (events: IngestEvent[]): number {
+    this.options.stats.events.unconfirmed += events.length
+    this.options.log.warn(`${this.options.hostname}: stopped while ${events.length} events were on the wire; the server may or may not have stored them`)
+    return 0
   }
 
   /** Each half keeps its events' ids, so a half the server already took comes back as duplicates. */

@@ -12,6 +12,11 @@ export interface Stats {
     rejected: number
     /** Dropped after a 4xx that a retry cannot fix (400, 415, 401, 403). */
     dropped: number
+    /**
+     * Sent, but the stop cut the request off before its answer came (the server did not answer
+     * within a grace period): the server may or may not have stored them.
+     */
+    unconfirmed: number
     /** Not generated because a device's buffer was full (the server was not keeping up). */
     skipped: number
   }
@@ -25,7 +30,7 @@ export function newStats (): Stats {
   return {
     startedAt: Date.now(),
     devices: { total: 0, registered: 0, reused: 0, connected: 0 },
-    events: { queued: 0, sent: 0, accepted: 0, duplicates: 0, rejected: 0, dropped: 0, skipped: 0 },
+    events: { queued: 0, sent: 0, accepted: 0, duplicates: 0, rejected: 0, dropped: 0, skipped: 0, unconfirmed: 0 },
     rejectedByCode: {},
     requests: 0,
     retries: 0,

@@ -130,15 +130,22 @@ t.test('first run: enrolls the fleet, sends through rate limiting without loss, 
   t.equal(s.events.dropped, 0, 'nothing dropped')
   t.equal(s.events.skipped, 0, 'nothing skipped')
   t.equal(s.events.sent, s.events.accepted + s.events.duplicates + s.events.rejected, 'every sent event is accounted for in the answers')
-  t.equal(s.events.queued, s.events.sent + s.buffered, 'every generated event was sent or is still buffered')
+  t.equal(s.events.queued, s.events.sent + s.buffered + s.events.unconfirmed, 'every generated event was sent, is still buffered, or was cut off on the wire by the stop')
   t.same(s.rejectedByCode, { kind_not_enabled: discoveries }, 'discovery is rejected per event (no cmdb here) and tolerated')
 
-  // Each accepted event is stored once: retries with the same ids never doubled anything.
-  const total = await until('the consumers to store every accepted event', async () => {
+  // Each accepted event is stored once: retries with the same ids never doubled anything. A
+  // request the stop cut off on the wire (unconfirmed) may or may not have been stored.
+  let total = await until('the consumers to store every accepted event', async () => {
     const n = await stored()
     return n >= s.events.accepted ? n : null
   })
-  t.equal(total, s.events.accepted, 'stored exactly what the server accepted')
+  if (s.events.unconfirmed > 0) {
+    await sleep(2000)
+    total = await stored()
+    t.ok(total >= s.events.accepted && total <= s.events.accepted + s.events.unconfirmed, `stored what the server accepted (${s.events.accepted}), plus at most the ${s.events.unconfirmed} unconfirmed: ${total}`)
+  } else {
+    t.equal(total, s.events.accepted, 'stored exactly what the server accepted')
+  }
 
   const metrics = await api('GET', `/api/v1/devices/${target.id}/metrics`)
   const names = metrics.series.map((x: { name: string }) => x.name)

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { generateKeyPair, SignJWT } from 'jose'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, testDatabase, type TestKernel } from '@monozu/kernel/testing'
 import { issueLicense } from '../src/licensing/license.ts'
 import type { Tenant } from '../src/tenancy/tenants.ts'
 import { gated, notesAndTags } from './helpers/paths.ts'
@@ -92,6 +92,37 @@ t.test('expired, foreign-signed and misaddressed licenses are refused; expiry ne
   t.equal((await k.request('GET', '/api/v1/fx-gated/items', { token: admin.token })).status, 200)
   await sleep(2100)
   t.equal((await k.request('GET', '/api/v1/fx-gated/items', { token: admin.token })).body.code, 'feature_disabled', 'expired without restart')
+})
+
+// The race behind a flaky test: a read of the tenant's state that began before a license install
+// (a background job, another request) and finished after it was cached, and shared with the
+// requests after the install, so the new license was ignored for a whole cache lifetime. The read
+// is held half-way by a lock on tenant_features, which the install does not touch. PGlite has one
+// connection: there the held read would hold up the install itself.
+t.test('a state read in flight during a license install is not what the next request sees', { skip: testDatabase() !== 'postgres' && 'needs PostgreSQL (DATABASE_URL): PGlite runs one statement at a time, so the read cannot be held half-way' }, async t => {
+  const late = await k.createTenant()
+  const lateAdmin = await k.signIn(late, ['tenant-admin'])
+  const features = k.kernel.services.features
+  let release: () => void = () => {}
+  const held = new Promise<void>(resolve => { release = resolve })
+  let locked: () => void = () => {}
+  const isLocked = new Promise<void>(resolve => { locked = resolve })
+  const holder = k.kernel.conn.owner.transaction(async trx => {
+    await trx.raw('lock table tenant_features in access exclusive mode')
+    locked()
+    await held
+  })
+  await isLocked
+  const stale = features.isEnabled(late.id, 'fx-gated')
+  // Let the read reach the lock (its licenses half has then answered: no license).
+  await sleep(200)
+  await features.installLicense(late.id, await issueLicense(devKey(), { tid: late.id, features: ['gated'], seats: 1, days: 30 }), { actor: 'test' })
+  const after = features.isEnabled(late.id, 'fx-gated')
+  release()
+  await holder
+  t.equal(await stale, false, 'the read that began before the install answers the old state')
+  t.equal(await after, true, 'a read after the install does not share the stale one')
+  t.equal((await k.request('GET', '/api/v1/fx-gated/items', { token: lateAdmin.token })).status, 200, 'nor is the stale state cached')
 })
 
 t.test('operator endpoints: operators only, every call audited', async t => {

@@ -31,6 +31,10 @@ export const featureKey = (record: PluginRecord) => record.manifest.license?.fea
 export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, keys: LicenseKeys, audit: AuditService }) {
   const cache = new Map<string, TenantState>()
   const loading = new Map<string, Promise<TenantState>>()
+  // Bumped by every change: a load that began before a change must neither be cached nor shared
+  // with requests after it (a background job's read racing a license install cached the old
+  // state for a whole TTL).
+  let changes = 0
 
   function state (tenantId: string): Promise<TenantState> {
     const hit = cache.get(tenantId)
@@ -38,13 +42,21 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
     // Requests arriving while the state reloads share one load.
     let pending = loading.get(tenantId)
     if (!pending) {
-      pending = load(tenantId).finally(() => loading.delete(tenantId))
-      loading.set(tenantId, pending)
+      const mine: Promise<TenantState> = load(tenantId).finally(() => { if (loading.get(tenantId) === mine) loading.delete(tenantId) })
+      loading.set(tenantId, pending = mine)
     }
     return pending
   }
 
+  /** After a change to the tenant's license or toggles: the next request reads them afresh. */
+  function invalidate (tenantId: string): void {
+    changes++
+    cache.delete(tenantId)
+    loading.delete(tenantId)
+  }
+
   async function load (tenantId: string): Promise<TenantState> {
+    const began = changes
     const [license, toggles] = await Promise.all([
       deps.owner('licenses').where({ tenant: tenantId }).first(),
       deps.owner('tenant_features').where({ tenant: tenantId }).select('feature', 'enabled')
@@ -57,7 +69,7 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
       permissions: new Map()
     }
     if (cache.size > 10_000) cache.clear()
-    cache.set(tenantId, fresh)
+    if (changes === began) cache.set(tenantId, fresh)
     return fresh
   }
 
@@ -137,7 +149,7 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
         await trx('licenses').where({ tenant: tenantId }).del()
         await trx('licenses').insert(row)
       })
-      cache.delete(tenantId)
+      invalidate(tenantId)
       await deps.audit.record({ action: 'license.installed', actor: who.actor, tenantId, target: `tenant:${tenantId}`, details: { features: license.features, seats: license.seats, expiresAt: row.expires_at.toISOString() }, ...(who.requestId ? { requestId: who.requestId } : {}) })
       return { features: license.features, seats: license.seats, expiresAt: row.expires_at.toISOString() }
     },
@@ -145,20 +157,16 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
     async setFeature (tenantId: string, feature: string, on: boolean, who: { actor: string, requestId?: string }) {
       const records = deps.registry.records.filter(r => featureKey(r) === feature)
       if (records.length === 0) throw new ApiError('not_found', `No installed plugin has the feature "${feature}"`)
-      cache.delete(tenantId)
+      invalidate(tenantId)
       const s = await state(tenantId)
       if (on && !records.every(r => licensed(s, r))) throw new ApiError('not_licensed', `The tenant's license does not include "${feature}"`)
       await deps.owner.transaction(async trx => {
         await trx('tenant_features').where({ tenant: tenantId, feature }).del()
         await trx('tenant_features').insert({ tenant: tenantId, feature, enabled: on, updated_at: new Date() })
       })
-      cache.delete(tenantId)
+      invalidate(tenantId)
       await deps.audit.record({ action: on ? 'feature.enabled' : 'feature.disabled', actor: who.actor, tenantId, target: `feature:${feature}`, ...(who.requestId ? { requestId: who.requestId } : {}) })
       return { feature, enabled: on }
-    },
-
-    forget (tenantId: string): void {
-      cache.delete(tenantId)
     }
   }
 }

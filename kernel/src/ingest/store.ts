@@ -100,11 +100,17 @@ function inlineStoreCall ([tenantId, devices, positions, ids, kinds, payloads, c
     `${arrayLiteral(kinds)}::text[]`, `array[${payloads.map(dollarQuote).join(', ')}]::text[]`, `${arrayLiteral(counts)}::int[]`])
 }
 
+/** The fast path refused the batch: an id in it was stored before (ingest_seen's key, migration 007). */
+function seenBefore (err: unknown): boolean {
+  const e = err as { code?: string, constraint?: string }
+  return e.code === '23505' && e.constraint === 'ingest_seen_pkey'
+}
+
 /**
  * Stores events in a transaction of their own and resolves once it committed. A batch of new
  * events is one call of `ingest_store`; where the connection runs a whole tenant transaction in
- * one round trip (PostgreSQL) the call goes inline with it. A batch holding a duplicate (a retry:
- * rare) is refused whole by the database and stored again statement by statement.
+ * one round trip (PostgreSQL) the call goes inline with it. A batch holding an id seen before (a
+ * retry: rare) is refused whole by ingest_seen's key and stored again statement by statement.
  */
 export async function commitEvents (conn: Pick<Connections, 'scopedScript'>, db: Database, tenantId: string, events: IngestEventInput[]): Promise<boolean[]> {
   const sent = toSend(events)
@@ -115,7 +121,7 @@ export async function commitEvents (conn: Pick<Connections, 'scopedScript'>, db:
     else await db.withTenant(tenantId, trx => trx.raw(boundStoreCall, args as unknown as Knex.RawBinding[]))
     return answer(events.length, sent)
   } catch (err) {
-    if ((err as { code?: string }).code !== 'MZ409') throw err
+    if (!seenBefore(err)) throw err
     return db.withTenant(tenantId, trx => storeEvents(trx, tenantId, events))
   }
 }

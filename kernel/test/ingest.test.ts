@@ -105,19 +105,23 @@ t.test('commit stores in a transaction of its own: new ids once per device, kind
   if (k.dialect === 'postgres') await t.rejects(ingest.commit(tenant.id, [ev('fx.sample', 'y', { n: 1 }, "x'; drop table ingest_seen; --")]), /device id must be a uuid/, 'a device id that is not a uuid never reaches the SQL')
 })
 
-t.test('a one-round-trip transaction that fails leaves nothing and rolls back its connection', async t => {
-  const script = k.kernel.conn.scopedScript
-  if (!script) { t.pass('PGlite runs tenant transactions statement by statement: nothing to test here'); return }
+t.test('a one-round-trip commit that fails leaves nothing, and no scope stays on the pooled connection', async t => {
+  const autocommit = k.kernel.conn.autocommit
+  if (!autocommit) { t.pass('PGlite runs tenant transactions statement by statement: nothing to test here'); return }
   const tenant = await k.createTenant()
-  await t.rejects(script(tenant.id, "insert into ingest_inbox (tenant_id, kind, events, count) values (nullif(current_setting('monozu.tenant_id', true), '')::uuid, 'fx.sample', '[]', 0); select 1 / 0"), { code: '22012' })
-  for (let i = 0; i < 5; i++) t.same(await script(tenant.id, 'select 1 as one'), [{ one: 1 }], `the connection is usable again (${i + 1})`)
-  const inbox = await k.kernel.conn.owner('ingest_inbox').where({ tenant_id: tenant.id }).count({ n: '*' }).first()
-  t.equal(Number((inbox as { n: number | string }).n), 0, 'the statement before the failure was rolled back')
-  await t.rejects(script('not-a-uuid', 'select 1'), /uuid/, 'the scope must be a uuid, whatever the caller checked')
-  const other = await k.createTenant()
-  const seenCount = 'select count(*)::int as n from ingest_seen'
-  await script(other.id, `insert into ingest_seen (tenant_id, device_id, event_id) values ('${other.id}', '${device}', 'rls-probe')`)
-  t.same(await script(other.id, seenCount), [{ n: 1 }], 'the scope sees its own row')
-  t.same(await script(tenant.id, seenCount), [{ n: 0 }], 'another tenant\'s rows are invisible inside the scope')
-  await t.rejects(script(tenant.id, `insert into ingest_seen (tenant_id, device_id, event_id) values ('${other.id}', '${device}', 'forged')`), /row-level security/, 'and cannot be written')
+  const commit = (values: unknown[]) => autocommit({ name: 'test_ingest_commit', text: 'select ingest_commit($1, $2, $3, $4, $5, $6, $7)', values })
+  const bin = await import('../src/db/dialects/pg-binary.ts')
+  // The device spelled twice: the second row repeats the first one's key after it was written.
+  const twice = [tenant.id, bin.uuidArray([device, device.toUpperCase()]), bin.int4Array([1, 2]), bin.textArray(['r1', 'r1']), bin.textArray(['fx.sample']), bin.textArray(['[]']), bin.int4Array([0])]
+  await t.rejects(commit(twice), { code: '23505' })
+  const count = async (table: string) => Number(((await k.kernel.conn.owner(table).where({ tenant_id: tenant.id }).count({ n: '*' }).first()) as { n: number | string }).n)
+  t.equal(await count('ingest_seen'), 0, 'the id written before the failure was rolled back')
+  t.equal(await count('ingest_inbox'), 0)
+  const who = { name: 'test_whoami', text: "select current_user as role, coalesce(current_setting('monozu.tenant_id', true), '') as scope", values: [] }
+  const runtime = (await autocommit(who))[0] as { role: string, scope: string }
+  t.not(runtime.role, 'monozu_app', 'a plain statement runs as the runtime login')
+  await commit([tenant.id, bin.uuidArray([device]), bin.int4Array([1]), bin.textArray(['r2']), bin.textArray(['fx.sample']), bin.textArray(['[{"d":"' + device + '","e":"r2","t":"2026-01-01T00:00:00.000Z","x":{"n":1}}]']), bin.int4Array([1])])
+  t.equal(await count('ingest_seen'), 1, 'a good commit stores')
+  // The pool has few connections: every one of them is checked after the commits above.
+  for (let i = 0; i < 8; i++) t.same(await autocommit(who), [runtime], `no role or tenant scope left on the pooled connection (${i + 1})`)
 })

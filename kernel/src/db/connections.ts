@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { FastifyBaseLogger } from 'fastify'
+import type { PreparedStatement } from './dialects/pg-client.ts'
 import type { Dialect } from './dialects/sql.ts'
 
 /**
@@ -13,10 +14,10 @@ export interface Connections {
   /** The app client opens tenant transactions with BEGIN and the scope in one round trip. */
   scopedBegin?: boolean
   /**
-   * A whole tenant transaction in one round trip (PostgreSQL): runs `statement`, whose values
-   * are all inlined by the caller, scoped to the tenant, and resolves with its rows once committed.
+   * One prepared statement as a transaction of its own, in one round trip (PostgreSQL); Buffer
+   * values go as binary parameters. It sets no tenant scope: the statement must set its own.
    */
-  scopedScript?(tenantId: string, statement: string): Promise<unknown[]>
+  autocommit?(statement: PreparedStatement): Promise<unknown[]>
   /** Runs `fn` while holding the database-wide migration lock (several instances starting together). */
   migrationLock?<T> (fn: () => Promise<T>): Promise<T>
   /** Throws unless the app login cannot bypass RLS. */

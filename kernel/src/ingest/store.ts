@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import type { Connections } from '../db/connections.ts'
 import { isUuid, rowsOf, type Database, type Transaction } from '../db/database.ts'
-import { arrayLiteral, dollarQuote } from '../db/dialects/pg-literals.ts'
+import { int4Array, textArray, uuidArray } from '../db/dialects/pg-binary.ts'
 import type { IngestEventInput } from './types.ts'
 
 // Storing events in the inbox: the ids seen for the first time (per tenant and device) decide
@@ -76,7 +76,7 @@ export async function storeEvents (trx: Transaction, tenantId: string, events: I
   return answer(events.length, fresh)
 }
 
-/** The arguments of `ingest_store` (migration 006). */
+/** The arguments of `ingest_store` (migration 006) and `ingest_commit` (008). */
 function storeArgs (tenantId: string, sent: Sent[]): [string, string[], number[], Array<string | null>, string[], string[], number[]] {
   const rows = inboxRows(sent)
   const devices = new Map<string, number>()
@@ -88,16 +88,18 @@ function storeArgs (tenantId: string, sent: Sent[]): [string, string[], number[]
   return [tenantId, [...devices.keys()], positions, sent.map(s => s.event.eventId), rows.map(r => r.kind), rows.map(r => r.events), rows.map(r => r.count)]
 }
 
-const storeCall = (args: string[]) => `select ingest_store(${args.join(', ')})`
-const boundStoreCall = storeCall(['?::uuid', '?::uuid[]', '?::int[]', '?::text[]', '?::text[]', '?::text[]', '?::int[]'])
+const boundStoreCall = 'select ingest_store(?::uuid, ?::uuid[], ?::int[], ?::text[], ?::text[], ?::text[], ?::int[])'
 
-/** The call with every argument inlined: uuids checked, text dollar-quoted, arrays escaped. */
-function inlineStoreCall ([tenantId, devices, positions, ids, kinds, payloads, counts]: ReturnType<typeof storeArgs>): string {
+/** ingest_commit (migration 008) with its arrays in binary: nothing to escape, nothing for the server to lex. */
+function commitStatement ([tenantId, devices, positions, ids, kinds, payloads, counts]: ReturnType<typeof storeArgs>) {
   if (!isUuid(tenantId)) throw new TypeError(`ingest: tenant must be a uuid, got ${JSON.stringify(tenantId)}`)
   const device = devices.find(d => !isUuid(d))
   if (device !== undefined) throw new TypeError(`ingest: device id must be a uuid, got ${JSON.stringify(device)}`)
-  return storeCall([`'${tenantId}'::uuid`, `${arrayLiteral(devices)}::uuid[]`, `${arrayLiteral(positions)}::int[]`, `${arrayLiteral(ids)}::text[]`,
-    `${arrayLiteral(kinds)}::text[]`, `array[${payloads.map(dollarQuote).join(', ')}]::text[]`, `${arrayLiteral(counts)}::int[]`])
+  return {
+    name: 'monozu_ingest_commit',
+    text: 'select ingest_commit($1, $2, $3, $4, $5, $6, $7)',
+    values: [tenantId, uuidArray(devices), int4Array(positions), textArray(ids), textArray(kinds), textArray(payloads), int4Array(counts)]
+  }
 }
 
 /** The fast path refused the batch: an id in it was stored before (ingest_seen's key, migration 007). */
@@ -108,16 +110,17 @@ function seenBefore (err: unknown): boolean {
 
 /**
  * Stores events in a transaction of their own and resolves once it committed. A batch of new
- * events is one call of `ingest_store`; where the connection runs a whole tenant transaction in
- * one round trip (PostgreSQL) the call goes inline with it. A batch holding an id seen before (a
- * retry: rare) is refused whole by ingest_seen's key and stored again statement by statement.
+ * events is one call of `ingest_store`; on PostgreSQL, one prepared `ingest_commit` (which sets
+ * the tenant scope itself) as a transaction of its own, in one round trip. A batch holding an id
+ * seen before (a retry: rare) is refused whole by ingest_seen's key and stored again statement by
+ * statement.
  */
-export async function commitEvents (conn: Pick<Connections, 'scopedScript'>, db: Database, tenantId: string, events: IngestEventInput[]): Promise<boolean[]> {
+export async function commitEvents (conn: Pick<Connections, 'autocommit'>, db: Database, tenantId: string, events: IngestEventInput[]): Promise<boolean[]> {
   const sent = toSend(events)
   if (sent.length === 0) return answer(events.length, [])
   const args = storeArgs(tenantId, sent)
   try {
-    if (conn.scopedScript) await conn.scopedScript(tenantId, inlineStoreCall(args))
+    if (conn.autocommit) await conn.autocommit(commitStatement(args))
     else await db.withTenant(tenantId, trx => trx.raw(boundStoreCall, args as unknown as Knex.RawBinding[]))
     return answer(events.length, sent)
   } catch (err) {

@@ -22,28 +22,24 @@ function scopedBegin (tenant: string): string {
 }
 
 interface PgResult { rows: unknown[] }
-interface PgConnection { query (text: string): Promise<PgResult | PgResult[]> }
+interface PgConnection { query (statement: PreparedStatement): Promise<PgResult> }
 interface PoolClient { acquireConnection (): Promise<PgConnection>, releaseConnection (c: PgConnection): Promise<unknown> }
 
+/** A named statement: parsed once per connection, then only bound and executed. */
+export interface PreparedStatement { name: string, text: string, values: unknown[] }
+
 /**
- * One whole tenant transaction in one round trip: BEGIN, the scope, `statement` and COMMIT
- * travel as one simple query, so a hot path pays one network turn (and one wake-up of the
- * server) instead of three. `statement` carries no parameters: the caller inlines every value
- * safely. Resolves with the statement's rows once committed; on any error the transaction is
- * rolled back and nothing of it stays.
+ * One prepared statement as a transaction of its own, in one round trip: Parse (the first time
+ * on a connection), Bind, Execute and Sync travel together, the server commits at Sync, and an
+ * error rolls everything back there, so the connection returns to the pool clean either way.
+ * Buffer values go as binary parameters. Nothing sets a tenant scope here: a statement that needs
+ * one sets it itself, transaction-local (ingest_commit does).
  */
-export async function scopedScript (app: Knex, tenant: string, statement: string): Promise<unknown[]> {
-  const text = `${scopedBegin(tenant)} ${statement}; COMMIT`
+export async function autocommit (app: Knex, statement: PreparedStatement): Promise<unknown[]> {
   const client = app.client as unknown as PoolClient
   const connection = await client.acquireConnection()
   try {
-    const results = await connection.query(text) as PgResult[]
-    // One result per statement: the caller's is the one before COMMIT.
-    return results[results.length - 2]?.rows ?? []
-  } catch (err) {
-    // A failed statement leaves the transaction open and aborted: end it before the pool reuses the connection.
-    await connection.query('ROLLBACK').catch(() => {})
-    throw err
+    return (await connection.query(statement)).rows
   } finally {
     await client.releaseConnection(connection)
   }

@@ -6,7 +6,7 @@ import pg from 'pg'
 import { StartupError } from '../../errors/errors.ts'
 import type { Connections } from '../connections.ts'
 import { APP_ROLE, postgresSql } from './sql.ts'
-import { ScopedPgClient, scopedScript } from './pg-client.ts'
+import { autocommit, ScopedPgClient } from './pg-client.ts'
 
 // bigint (count(*)) as a number, as PGlite gives it: counts stay far below 2^53.
 pg.types.setTypeParser(20, (v: string) => Number.parseInt(v, 10))
@@ -68,7 +68,7 @@ export async function connectPostgres (options: { url: string, appUrl?: string |
     owner,
     app,
     scopedBegin: true,
-    scopedScript: (tenantId, statement) => scopedScript(app, tenantId, statement),
+    autocommit: statement => autocommit(app, statement),
     // knex's own migration lock table is created and seeded racily by instances starting
     // together (two lock rows lock everyone out for good); a session advisory lock on one
     // dedicated connection serialises the whole migration phase instead.

@@ -1,6 +1,7 @@
 import { gunzip } from 'node:zlib'
 import { promisify } from 'node:util'
 import { ApiError } from '@monozu/kernel'
+import { eventSources } from './sources.ts'
 
 const gunzipAsync = promisify(gunzip)
 const JSON_TYPES = new Set(['application/json'])
@@ -20,6 +21,18 @@ export interface ParsedBody {
   kind: string | null
   /** Events in request order. */
   events: RawEvent[]
+  /** Each event's JSON text as sent, in the same order (null: not found; the events are serialised instead). */
+  sources: string[] | null
+}
+
+/** The events' texts, or null should the scan ever disagree with JSON.parse on their number. */
+function sourcesOf (text: string, count: number): string[] | null {
+  try {
+    const sources = eventSources(text)
+    return sources !== null && sources.length === count ? sources : null
+  } catch {
+    return null
+  }
 }
 
 const mediaType = (header: string | undefined) => (header ?? '').split(';')[0]!.trim().toLowerCase()
@@ -45,8 +58,9 @@ function tooMany (count: number, max: number): ApiError {
 export function parse (body: Buffer, contentType: string | undefined, maxEvents: number): ParsedBody {
   const type = mediaType(contentType)
   if (JSON_TYPES.has(type)) {
+    const text = body.toString('utf8')
     let doc: unknown
-    try { doc = JSON.parse(body.toString('utf8')) } catch (err) { throw new ApiError('bad_request', `The body is not valid JSON: ${(err as Error).message}`) }
+    try { doc = JSON.parse(text) } catch (err) { throw new ApiError('bad_request', `The body is not valid JSON: ${(err as Error).message}`) }
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ApiError('validation_failed', 'body: must be an object { kind, events: [...] }')
     const { kind, events } = doc as { kind?: unknown, events?: unknown }
     for (const key in doc) if (key !== 'kind' && key !== 'events') throw new ApiError('validation_failed', `body/${key}: unknown field "${key}"`)
@@ -58,7 +72,7 @@ export function parse (body: Buffer, contentType: string | undefined, maxEvents:
       if (typeof e !== 'object' || e === null || Array.isArray(e)) events[i] = new InvalidEvent('an event must be a JSON object')
       else if ((e as { kind?: unknown }).kind !== undefined && (e as { kind?: unknown }).kind !== kind) events[i] = new InvalidEvent(`the event's kind "${String((e as { kind?: unknown }).kind)}" differs from the request's kind "${kind}"`)
     }
-    return { kind, events: events as RawEvent[] }
+    return { kind, events: events as RawEvent[], sources: sourcesOf(text, events.length) }
   }
   if (NDJSON_TYPES.has(type)) {
     const lines = body.toString('utf8').split('\n').filter(line => line.trim() !== '')
@@ -66,6 +80,7 @@ export function parse (body: Buffer, contentType: string | undefined, maxEvents:
     if (lines.length > maxEvents) throw tooMany(lines.length, maxEvents)
     return {
       kind: null,
+      sources: lines,
       events: lines.map(line => {
         try {
           const event = JSON.parse(line)

@@ -13,7 +13,7 @@ export interface Rejection { index: number, code: string, detail: string }
  * Splits an event into its envelope (kind, id, ts) and its own fields, and checks both:
  * the envelope here, the fields against the declaring plugin's schema.
  */
-export function checkEvent (raw: RawEvent, requestKind: string | null, index: number, deviceId: string, receivedAt: string,
+export function checkEvent (raw: RawEvent, source: string | undefined, requestKind: string | null, index: number, deviceId: string, receivedAt: string,
   kinds: ReadonlyMap<string, IngestKind>, enabled: ReadonlySet<string>): { event: IngestEventInput } | { rejection: Rejection } {
   if (raw instanceof InvalidEvent) return { rejection: { index, code: 'invalid_event', detail: raw.why } }
   const { kind: own, id, ts, ...data } = raw
@@ -36,5 +36,7 @@ export function checkEvent (raw: RawEvent, requestKind: string | null, index: nu
   }
   const check = known.check(data)
   if (!check.ok) return { rejection: { index, code: 'invalid_event', detail: check.detail } }
-  return { event: { deviceId, kind, eventId: (id as string | undefined) ?? null, ts: at, data } }
+  const event: IngestEventInput = { deviceId, kind, eventId: (id as string | undefined) ?? null, ts: at, data }
+  if (source !== undefined) event.source = source
+  return { event }
 }

@@ -98,7 +98,7 @@ export default definePlugin<void, IngestConfig>({
       const { tenantId, deviceId } = request.ingestDevice as { tenantId: string, deviceId: string }
       if (!Buffer.isBuffer(request.body)) throw new ApiError('validation_failed', 'body: send { kind, events } as JSON or NDJSON lines')
       const body = await decode(request.body, request.headers['content-encoding'] as string | undefined, config.maxBodyBytes)
-      const { kind, events } = parse(body, request.headers['content-type'], config.maxEvents)
+      const { kind, events, sources } = parse(body, request.headers['content-type'], config.maxEvents)
 
       const deviceTake = deviceBuckets.take(deviceId, events.length)
       if (!deviceTake.ok) throw rejectRate(deviceTake.retryAfter, 'device')
@@ -114,7 +114,7 @@ export default definePlugin<void, IngestConfig>({
       const rejected: Rejection[] = []
       const valid = []
       for (let index = 0; index < events.length; index++) {
-        const checked = checkEvent(events[index] as RawEvent, kind, index, deviceId, receivedAt, kinds, enabled)
+        const checked = checkEvent(events[index] as RawEvent, sources?.[index], kind, index, deviceId, receivedAt, kinds, enabled)
         if ('rejection' in checked) rejected.push(checked.rejection)
         else valid.push(checked.event)
       }

@@ -75,6 +75,22 @@ t.test('NDJSON and gzip; bad events are rejected one by one', async t => {
   t.match(logs, [{ level: 'info', message: 'backup finished' }])
 })
 
+t.test('the consumer gets each event\'s fields exactly as sent, however the body was formatted', async t => {
+  const d = await enrolledDevice(k)
+  const messages: string[] = ['quotes " and \\ backslashes \\"', 'brackets ]}[{ , : inside', 'ünïcødé ✓ 😀 \u0000 \t tab', '{"json":"in a string"}']
+  // Hand-written JSON: escapes JSON.stringify would not write, whitespace everywhere, the envelope in the middle.
+  const json = `{ "kind" : "log" ,\n "events" : [\n${messages.map((m, i) => `  { "level" : "info" , "id" : "m${i}" , "ts" : "2026-01-0${i + 1}T00:00:00Z" ,\t"message" : ${JSON.stringify(m).replace(/e/g, '\\u0065')} }`).join(' ,\n')}\n] }`
+  const res = await ingest(d.deviceKey, json)
+  t.same(res.body, { accepted: 4, duplicates: 0, rejected: [] })
+  const ndjson = `${JSON.stringify({ kind: 'log', id: 'n1', level: 'warn', message: messages[0], source: 'agent' })}\r\n  ${JSON.stringify({ level: 'error', kind: 'log', message: messages[2] })}  \n`
+  t.same((await ingest(d.deviceKey, ndjson, { 'content-type': 'application/x-ndjson' })).body, { accepted: 2, duplicates: 0, rejected: [] })
+  const logs = await waitFor(async () => (await k.request('GET', `/api/v1/devices/${d.deviceId}/logs?limit=50`, { token: d.member })).body.items as Array<{ message: string, level: string, source: string | null, ts: string }>, items => items.length === 6)
+  const stored = (m: string) => m.replaceAll('\u0000', '\ufffd')
+  t.same(logs.map(l => l.message).sort(), [...messages, messages[0] as string, messages[2] as string].map(stored).sort(), 'every message byte for byte (a NUL, which PostgreSQL text cannot hold, as U+FFFD)')
+  t.same(logs.filter(l => l.level === 'info').map(l => l.ts).sort(), [1, 2, 3, 4].map(n => `2026-01-0${n}T00:00:00.000Z`), 'the envelope\'s ts, not the event\'s fields')
+  t.same(logs.find(l => l.level === 'warn')?.source, 'agent')
+})
+
 t.test('bad requests are 4xx problems, never 500', async t => {
   const d = await enrolledDevice(k)
   const cases: Array<[string, () => Promise<{ status: number, body: any }>, number, string?]> = [

@@ -1,6 +1,13 @@
 import type { ValidateFunction } from 'ajv'
-import { ajv, type PluginManifest } from '../plugins/manifest.ts'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import addFormats from 'ajv-formats'
+import type { PluginManifest } from '../plugins/manifest.ts'
 import type { IngestKind } from './types.ts'
+
+// Event schemas validate; they never change an event (no defaults filled in): the inbox keeps
+// each event's text as the device sent it, and the consumer must see exactly that.
+const ajv = new Ajv2020({ allErrors: true, strict: false })
+addFormats.default(ajv)
 
 const anyObject = (data: unknown) => typeof data === 'object' && data !== null && !Array.isArray(data)
 

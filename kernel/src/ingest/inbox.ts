@@ -15,7 +15,14 @@ delete from ingest_inbox i using claimed c where i.seq = c.seq
 returning i.seq, i.tenant_id, i.kind, i.events, i.count, i.received_at, i.attempts`
 
 interface InboxRow { seq: string | number, tenant_id: string, kind: string, events: unknown, count: number, received_at: Date | string, attempts: number }
-interface Stored { d: string, e: string | null, t: string, x: Record<string, unknown> }
+/** `s`: the event as the device sent it (its envelope is dropped here); `x`: its data alone. */
+interface Stored { d: string, e: string | null, t: string, x?: Record<string, unknown>, s?: Record<string, unknown> }
+
+function dataOf (e: Stored): Record<string, unknown> {
+  if (e.x !== undefined) return e.x
+  const { kind: _kind, id: _id, ts: _ts, ...data } = e.s as Record<string, unknown>
+  return data
+}
 
 const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOString()
 
@@ -48,7 +55,7 @@ export async function claimEvents (trx: Transaction, tenantId: string, kind: str
       ts: iso(e.t),
       receivedAt: iso(r.received_at),
       attempts: r.attempts,
-      data: e.x
+      data: dataOf(e)
     }))
   }
   return { rows: rows.map(r => ({ seq: String(r.seq), count: r.count })), events }

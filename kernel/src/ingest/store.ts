@@ -36,14 +36,18 @@ function toSend (events: IngestEventInput[]): Sent[] {
   return sent
 }
 
-/** One inbox row per kind: the JSON text of its events (`{ d, e, t, x }`), as the dispatcher reads them back. */
+/**
+ * One inbox row per kind: the JSON text of its events, as the dispatcher reads them back:
+ * `{ d, e, t, s }` with the event's text as received, or `{ d, e, t, x }` with its data.
+ */
 function inboxRows (sent: Sent[]): Array<{ kind: string, events: string, count: number }> {
   const byKind = new Map<string, string[]>()
   for (const { event: e } of sent) {
     let list = byKind.get(e.kind)
     if (!list) byKind.set(e.kind, list = [])
     // Spelled out: no object per event just to serialise it.
-    list.push(`{"d":${JSON.stringify(e.deviceId)},"e":${JSON.stringify(e.eventId)},"t":${JSON.stringify(e.ts)},"x":${JSON.stringify(e.data)}}`)
+    const head = `{"d":${JSON.stringify(e.deviceId)},"e":${JSON.stringify(e.eventId)},"t":${JSON.stringify(e.ts)},`
+    list.push(e.source === undefined ? `${head}"x":${JSON.stringify(e.data)}}` : `${head}"s":${e.source}}`)
   }
   return [...byKind].map(([kind, list]) => ({ kind, events: `[${list.join(',')}]`, count: list.length }))
 }

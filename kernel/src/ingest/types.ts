@@ -9,6 +9,11 @@ export interface IngestEventInput {
   /** When it happened (ISO 8601); the receive time when the sender gave none. */
   ts: string
   data: Record<string, unknown>
+  /**
+   * The event's JSON text as received, when the caller has it: an object whose fields other than
+   * `kind`, `id` and `ts` are exactly `data`. It is stored instead of serialising `data` again.
+   */
+  source?: string
 }
 
 /** An event as its consumer receives it. */

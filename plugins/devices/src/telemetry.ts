@@ -18,14 +18,17 @@ export async function storeTelemetry (events: IngestedEvent[], trx: Transaction)
   await trx.raw(metricsSql, [tenantId, JSON.stringify(batch)])
 }
 
+// PostgreSQL text cannot hold NUL: stored as U+FFFD, or the line would fail its batch for ever.
+const storable = (s: string) => (s.includes('\u0000') ? s.replaceAll('\u0000', '\ufffd') : s)
+
 export async function storeLogs (events: IngestedEvent[], trx: Transaction): Promise<void> {
   const rows = events.map(e => ({
     tenant_id: e.tenantId,
     device_id: e.deviceId,
     ts: e.ts,
     level: e.data.level as string,
-    message: e.data.message as string,
-    source: (e.data.source as string | undefined) ?? null
+    message: storable(e.data.message as string),
+    source: e.data.source === undefined ? null : storable(e.data.source as string)
   }))
   for (let i = 0; i < rows.length; i += 1000) await trx('device_logs').insert(rows.slice(i, i + 1000))
 }

@@ -13,7 +13,7 @@ export interface Rejection { index: number, code: string, detail: string }
  * Splits an event into its envelope (kind, id, ts) and its own fields, and checks both:
  * the envelope here, the fields against the declaring plugin's schema.
  */
-export function checkEvent (raw: RawEvent, source: string | undefined, requestKind: string | null, index: number, deviceId: string, receivedAt: string,
+export function checkEvent (raw: RawEvent, source: string | undefined, requestKind: string | null, index: number, deviceId: string,
   kinds: ReadonlyMap<string, IngestKind>, enabled: ReadonlySet<string>): { event: IngestEventInput } | { rejection: Rejection } {
   if (raw instanceof InvalidEvent) return { rejection: { index, code: 'invalid_event', detail: raw.why } }
   const { kind: own, id, ts, ...data } = raw
@@ -27,7 +27,7 @@ export function checkEvent (raw: RawEvent, source: string | undefined, requestKi
   }
   if (!enabled.has(kind)) return { rejection: { index, code: 'kind_not_enabled', detail: `the module that takes "${kind}" events is not enabled for this tenant` } }
   if (id !== undefined && (typeof id !== 'string' || !idPattern.test(id))) return { rejection: { index, code: 'invalid_event', detail: 'id: must be 1-128 printable ASCII characters' } }
-  let at = receivedAt
+  let at: string | undefined
   if (ts !== undefined) {
     const time = typeof ts === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(ts) ? Date.parse(ts) : Number.NaN
     if (Number.isNaN(time)) return { rejection: { index, code: 'invalid_event', detail: 'ts: must be an ISO 8601 date-time' } }
@@ -36,7 +36,9 @@ export function checkEvent (raw: RawEvent, source: string | undefined, requestKi
   }
   const check = known.check(data)
   if (!check.ok) return { rejection: { index, code: 'invalid_event', detail: check.detail } }
-  const event: IngestEventInput = { deviceId, kind, eventId: (id as string | undefined) ?? null, ts: at, data }
+  // No ts: the kernel takes the time its inbox received the event.
+  const event: IngestEventInput = { deviceId, kind, eventId: (id as string | undefined) ?? null, data }
+  if (at !== undefined) event.ts = at
   if (source !== undefined) event.source = source
   return { event }
 }

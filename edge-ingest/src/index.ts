@@ -110,11 +110,10 @@ export default definePlugin<void, IngestConfig>({
 
       const kinds = ctx.ingest.kinds()
       const enabled = await enabledKinds(tenantId, kind, events, kinds)
-      const receivedAt = new Date().toISOString()
       const rejected: Rejection[] = []
       const valid = []
       for (let index = 0; index < events.length; index++) {
-        const checked = checkEvent(events[index] as RawEvent, sources?.[index], kind, index, deviceId, receivedAt, kinds, enabled)
+        const checked = checkEvent(events[index] as RawEvent, sources?.[index], kind, index, deviceId, kinds, enabled)
         if ('rejection' in checked) rejected.push(checked.rejection)
         else valid.push(checked.event)
       }

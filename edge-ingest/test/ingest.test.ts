@@ -89,6 +89,8 @@ t.test('the consumer gets each event\'s fields exactly as sent, however the body
   t.same(logs.map(l => l.message).sort(), [...messages, messages[0] as string, messages[2] as string].map(stored).sort(), 'every message byte for byte (a NUL, which PostgreSQL text cannot hold, as U+FFFD)')
   t.same(logs.filter(l => l.level === 'info').map(l => l.ts).sort(), [1, 2, 3, 4].map(n => `2026-01-0${n}T00:00:00.000Z`), 'the envelope\'s ts, not the event\'s fields')
   t.same(logs.find(l => l.level === 'warn')?.source, 'agent')
+  const sent = Date.now()
+  t.ok(logs.filter(l => l.level !== 'info').every(l => Math.abs(Date.parse(l.ts) - sent) < 60_000), 'an event without ts takes the time it was received')
 })
 
 t.test('bad requests are 4xx problems, never 500', async t => {

@@ -105,6 +105,22 @@ t.test('commit stores in a transaction of its own: new ids once per device, kind
   if (k.dialect === 'postgres') await t.rejects(ingest.commit(tenant.id, [ev('fx.sample', 'y', { n: 1 }, "x'; drop table ingest_seen; --")]), /device id must be a uuid/, 'a device id that is not a uuid never reaches the SQL')
 })
 
+t.test('a large batch goes into several inbox rows of about 32 KiB at most, delivered once and in order', async t => {
+  const tenant = await k.createTenant()
+  const { token } = await k.signIn(tenant, ['tenant-admin'])
+  const ingest = k.kernel.registry.get('fx-ingest')!.context!.ingest
+  const events = Array.from({ length: 1000 }, (_, i) => ({ deviceId: device, kind: 'fx.note', eventId: `big-${i}`, data: { n: 10_000 + i, text: 'x'.repeat(200) } }))
+  const rows = await k.kernel.db.withTenant(tenant.id, async trx => {
+    await ingest.store(trx, tenant.id, events)
+    return trx('ingest_inbox').orderBy('seq').select('count', 'events') as Promise<Array<{ count: number, events: string }>>
+  })
+  t.ok(rows.length >= 7, `split into ${rows.length} rows`)
+  t.ok(rows.every(r => r.events.length <= 33_000), 'none much over 32 KiB')
+  t.equal(rows.reduce((n, r) => n + r.count, 0), 1000, 'every event in one of them')
+  const got = await received(token, 1000)
+  t.same(got.map(r => r.n), events.map(e => e.data.n), 'each delivered once, in order')
+})
+
 t.test('a one-round-trip commit that fails leaves nothing, and no scope stays on the pooled connection', async t => {
   const autocommit = k.kernel.conn.autocommit
   if (!autocommit) { t.pass('PGlite runs tenant transactions statement by statement: nothing to test here'); return }

@@ -15,8 +15,11 @@ delete from ingest_inbox i using claimed c where i.seq = c.seq
 returning i.seq, i.tenant_id, i.kind, i.events, i.count, i.received_at, i.attempts`
 
 interface InboxRow { seq: string | number, tenant_id: string, kind: string, events: unknown, count: number, received_at: Date | string, attempts: number }
-/** `s`: the event as the device sent it (its envelope is dropped here); `x`: its data alone. */
-interface Stored { d: string, e: string | null, t: string, x?: Record<string, unknown>, s?: Record<string, unknown> }
+/**
+ * `s`: the event as the device sent it (its envelope is dropped here); `x`: its data alone; no
+ * `t`: the sender gave no time, so the time the inbox received it is the event's.
+ */
+interface Stored { d: string, e: string | null, t?: string, x?: Record<string, unknown>, s?: Record<string, unknown> }
 
 function dataOf (e: Stored): Record<string, unknown> {
   if (e.x !== undefined) return e.x
@@ -52,7 +55,7 @@ export async function claimEvents (trx: Transaction, tenantId: string, kind: str
       deviceId: e.d,
       kind: r.kind,
       eventId: e.e,
-      ts: iso(e.t),
+      ts: iso(e.t ?? r.received_at),
       receivedAt: iso(r.received_at),
       attempts: r.attempts,
       data: dataOf(e)

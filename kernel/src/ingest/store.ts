@@ -36,20 +36,35 @@ function toSend (events: IngestEventInput[]): Sent[] {
   return sent
 }
 
+// An inbox row holds at most about this many characters of events. Larger texts cost far more
+// than their length: V8 puts strings over 128 KiB in pages of their own, fresh memory every
+// commit, and PostgreSQL copies each value several times on its way into the row.
+const ROW_CHARS = 32_768
+
 /**
- * One inbox row per kind: the JSON text of its events, as the dispatcher reads them back:
- * `{ d, e, t, s }` with the event's text as received, or `{ d, e, t, x }` with its data.
+ * The inbox rows: per kind, the JSON text of its events as the dispatcher reads them back:
+ * `{ d, e, t?, s }` with the event's text as received, or `{ d, e, t?, x }` with its data; `t`
+ * is absent when the sender gave no time (the row's received_at stands for it).
  */
 function inboxRows (sent: Sent[]): Array<{ kind: string, events: string, count: number }> {
-  const byKind = new Map<string, string[]>()
+  const rows: Array<{ kind: string, events: string, count: number }> = []
+  const open = new Map<string, { list: string[], chars: number }>()
+  const close = (kind: string, row: { list: string[] }) => rows.push({ kind, events: `[${row.list.join(',')}]`, count: row.list.length })
   for (const { event: e } of sent) {
-    let list = byKind.get(e.kind)
-    if (!list) byKind.set(e.kind, list = [])
+    let row = open.get(e.kind)
+    if (!row) open.set(e.kind, row = { list: [], chars: 0 })
     // Spelled out: no object per event just to serialise it.
-    const head = `{"d":${JSON.stringify(e.deviceId)},"e":${JSON.stringify(e.eventId)},"t":${JSON.stringify(e.ts)},`
-    list.push(e.source === undefined ? `${head}"x":${JSON.stringify(e.data)}}` : `${head}"s":${e.source}}`)
+    const head = `{"d":${JSON.stringify(e.deviceId)},"e":${JSON.stringify(e.eventId)},${e.ts === undefined ? '' : `"t":${JSON.stringify(e.ts)},`}`
+    const text = e.source === undefined ? `${head}"x":${JSON.stringify(e.data)}}` : `${head}"s":${e.source}}`
+    if (row.chars + text.length > ROW_CHARS && row.list.length > 0) {
+      close(e.kind, row)
+      open.set(e.kind, row = { list: [], chars: 0 })
+    }
+    row.list.push(text)
+    row.chars += text.length + 1
   }
-  return [...byKind].map(([kind, list]) => ({ kind, events: `[${list.join(',')}]`, count: list.length }))
+  for (const [kind, row] of open) close(kind, row)
+  return rows
 }
 
 function answer (length: number, stored: Sent[]): boolean[] {

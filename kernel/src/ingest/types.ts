@@ -6,8 +6,8 @@ export interface IngestEventInput {
   kind: string
   /** The sender's event id: a second event with the same id from the same device is a duplicate. */
   eventId: string | null
-  /** When it happened (ISO 8601); the receive time when the sender gave none. */
-  ts: string
+  /** When it happened (ISO 8601); absent when the sender gave none: then the time the inbox received it. */
+  ts?: string
   data: Record<string, unknown>
   /**
    * The event's JSON text as received, when the caller has it: an object whose fields other than

@@ -15,6 +15,12 @@ export interface GroupCommitOptions {
    * brought it; one beside a running commit of the same tenant only once it stopped growing (or is full).
    */
   concurrency: number
+  /**
+   * The events a tenant's batch needs before it starts beside the tenant's running commit. Every
+   * commit pays a fixed cost (its WAL flush, about what 40 events cost): a small batch waits and
+   * grows instead of paying it twice.
+   */
+  parallelMinEvents: number
 }
 
 export const overloaded = (detail: string, retryAfter = 1) => new ApiError('service_unavailable', detail, { headers: { 'retry-after': String(retryAfter) } })
@@ -27,8 +33,9 @@ export const overloaded = (detail: string, retryAfter = 1) => new ApiError('serv
  * that turn parsed (an embedded database runs on this thread: committing the first request at
  * once would make every batch one request). While a commit of the tenant runs, the next batch
  * also waits until it stops growing, until a turn brought no new request, and then starts beside
- * it (up to `concurrency`). Batches stay as large as the load makes them (each commit has a fixed
- * cost: its WAL flush), yet the database does not sit idle while the server has nothing to add.
+ * it (up to `concurrency`) if it holds `parallelMinEvents`; a smaller one waits for the running
+ * commit. Batches stay as large as the load makes them (each commit has a fixed cost: its WAL
+ * flush), yet the database does not sit idle while the server has a large batch to add.
  */
 export function createGroupCommit (ingest: PluginIngest, log: FastifyBaseLogger, options: GroupCommitOptions) {
   const queues = new Map<string, TenantQueue>()
@@ -48,7 +55,7 @@ export function createGroupCommit (ingest: PluginIngest, log: FastifyBaseLogger,
       const tenantId = ready[i] as string
       const queue = queues.get(tenantId)
       if (!queue || queue.waiting.length === 0) { ready.splice(i, 1); continue }
-      const go = closed || queue.events >= options.maxBatchEvents || (queue.running === 0 ? turnEnded : settled)
+      const go = closed || queue.events >= options.maxBatchEvents || (queue.running === 0 ? turnEnded : settled && queue.events >= options.parallelMinEvents)
       if (!go) { i++; continue }
       ready.splice(i, 1)
       void commit(tenantId, queue)

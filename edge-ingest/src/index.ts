@@ -12,6 +12,7 @@ export interface IngestConfig {
   maxEvents: number
   batchWindowMs: number
   commitConcurrency: number
+  parallelCommitEvents: number
   maxBatchEvents: number
   maxQueuedEvents: number
   deviceRate: number
@@ -45,7 +46,8 @@ export default definePlugin<void, IngestConfig>({
       windowMs: config.batchWindowMs,
       maxBatchEvents: config.maxBatchEvents,
       maxQueuedEvents: config.maxQueuedEvents,
-      concurrency: ctx.db.dialect === 'pglite' ? 1 : config.commitConcurrency
+      concurrency: ctx.db.dialect === 'pglite' ? 1 : config.commitConcurrency,
+      parallelMinEvents: config.parallelCommitEvents
     })
     const contacts = createContacts(ctx.db, devices, ctx.log)
     const deviceBuckets = createBuckets(config.deviceRate, config.deviceBurst)

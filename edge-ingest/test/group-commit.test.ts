@@ -43,7 +43,7 @@ const turn = () => new Promise(resolve => setImmediate(resolve))
 const turns = async (n: number) => { for (let i = 0; i < n; i++) await turn() }
 const device = randomUUID()
 const event = (id: string): IngestEventInput => ({ deviceId: device, kind: 'fx.sample', eventId: id, ts: new Date().toISOString(), data: { n: 1 } })
-const options = { windowMs: 0, maxBatchEvents: 1000, maxQueuedEvents: 10_000, concurrency: 2 }
+const options = { windowMs: 0, maxBatchEvents: 1000, maxQueuedEvents: 10_000, concurrency: 2, parallelMinEvents: 3 }
 const ingestOf = () => k.kernel.registry.get('fx-ingest')!.context!.ingest
 
 t.test('the requests of one event-loop turn go as one batch', async t => {
@@ -72,6 +72,22 @@ t.test('beside a running commit, the next batch starts once it stopped growing',
   t.same(await g.release(answers), Array.from({ length: 6 }, () => [true]))
   t.same(g.commits, [1, 3, 2])
   t.equal(g.most(), 2, 'never more commits at once than the concurrency')
+  await group.close()
+})
+
+t.test('a batch too small to pay for a commit of its own waits for the running one, and grows', async t => {
+  const tenant = await k.createTenant()
+  const g = gated(ingestOf())
+  const group = createGroupCommit(g.wrapped, k.kernel.app.log, options)
+  const answers = [group.submit(tenant.id, [event('s0')])]
+  await turns(2)
+  answers.push(...[1, 2].map(i => group.submit(tenant.id, [event(`s${i}`)])))
+  await turns(3)
+  t.same(g.commits, [1], 'two events, under parallelMinEvents (3): no second commit beside the first')
+  answers.push(group.submit(tenant.id, [event('s3')]))
+  await turns(3)
+  t.same(g.commits, [1, 3], 'once it holds three, it starts')
+  t.same(await g.release(answers), Array.from({ length: 4 }, () => [true]))
   await group.close()
 })
 

@@ -12,7 +12,7 @@ import type { Knex } from 'knex'
 // transaction stores nothing, so the caller stores the batch again without the duplicates
 // (kernel/src/ingest/store.ts). SECURITY INVOKER (the default): row-level security applies to
 // the caller's tenant scope as to any statement.
-const storeFunction = `
+export const storeFunction = `
 create or replace function ingest_store(tenant uuid, device_list uuid[], devices int[], ids text[], kind_names text[], payloads text[], counts int[])
 returns void language plpgsql as $fn$
 declare

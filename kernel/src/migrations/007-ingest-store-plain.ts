@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { storeFunction as previous } from './006-ingest-store.ts'
 
 // The fast path of a group commit (006) without `on conflict do nothing` and without counting:
 // a plain insert into ingest_seen. Its unique key refuses a batch holding an id seen before
@@ -13,27 +14,6 @@ returns void language plpgsql as $fn$
 begin
   insert into ingest_seen (tenant_id, device_id, event_id)
   select tenant, device_list[u.d], u.e from unnest(devices, ids) as u(d, e) where u.e is not null;
-  insert into ingest_inbox (tenant_id, kind, events, count)
-  select tenant, p.k, p.events, p.c from unnest(kind_names, payloads, counts) as p(k, events, c);
-end
-$fn$`
-
-const previous = `
-create or replace function ingest_store(tenant uuid, device_list uuid[], devices int[], ids text[], kind_names text[], payloads text[], counts int[])
-returns void language plpgsql as $fn$
-declare
-  fresh bigint;
-begin
-  with seen as (
-    insert into ingest_seen (tenant_id, device_id, event_id)
-    select tenant, device_list[u.d], u.e from unnest(devices, ids) as u(d, e) where u.e is not null
-    on conflict do nothing
-    returning 1
-  )
-  select count(*) into fresh from seen;
-  if fresh <> (select count(*) from unnest(ids) as e where e is not null) then
-    raise exception 'some events were seen before' using errcode = 'MZ409';
-  end if;
   insert into ingest_inbox (tenant_id, kind, events, count)
   select tenant, p.k, p.events, p.c from unnest(kind_names, payloads, counts) as p(k, events, c);
 end

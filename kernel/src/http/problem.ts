@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { httpErrors, type HttpErrorCode } from '../errors/catalogue.ts'
 import { ApiError } from '../errors/errors.ts'
+import { databaseUnavailable } from '../db/unavailable.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -55,6 +56,10 @@ export function installProblemHandlers (app: FastifyInstance): void {
       }))
       const detail = errors.map(e => `${e.in}${e.pointer === '/' ? '' : e.pointer}: ${e.message}`).join('; ')
       return sendProblem(reply, problem(request, 'validation_failed', detail, { errors }))
+    }
+    if (databaseUnavailable(error)) {
+      request.log.error({ err: error }, 'the database is unreachable')
+      return sendProblem(reply, problem(request, 'service_unavailable', 'The database cannot be reached right now; retry shortly'), { 'retry-after': '5' })
     }
     const status = fe.statusCode ?? 500
     if (status >= 400 && status < 500) {

@@ -51,16 +51,22 @@ export function createGroupCommit (ingest: PluginIngest, log: FastifyBaseLogger,
    * `settled`: no request arrived during that turn.
    */
   function schedule (turnEnded = false, settled = false): void {
+    // Whether a batch left waiting may go at the end of a turn. One that waits only for its
+    // tenant's running commit needs no probe: that commit's end or the request that makes it
+    // large enough calls here again. (Probing it anyway kept the event loop polling, about five
+    // times per request, for as long as every commit ran.)
+    let turnMatters = false
     for (let i = 0; i < ready.length && running < options.concurrency;) {
       const tenantId = ready[i] as string
       const queue = queues.get(tenantId)
       if (!queue || queue.waiting.length === 0) { ready.splice(i, 1); continue }
-      const go = closed || queue.events >= options.maxBatchEvents || (queue.running === 0 ? turnEnded : settled && queue.events >= options.parallelMinEvents)
-      if (!go) { i++; continue }
+      const canGoAtTurnEnd = queue.running === 0 || queue.events >= options.parallelMinEvents
+      const go = closed || queue.events >= options.maxBatchEvents || (queue.running === 0 ? turnEnded : settled && canGoAtTurnEnd)
+      if (!go) { turnMatters ||= canGoAtTurnEnd; i++; continue }
       ready.splice(i, 1)
       void commit(tenantId, queue)
     }
-    if (ready.length > 0 && running < options.concurrency && probe === null) armProbe()
+    if (turnMatters && running < options.concurrency && probe === null) armProbe()
   }
 
   function armProbe (): void {

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { createHook } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
 import type { IngestEventInput, PluginIngest } from '@monozu/kernel'
 import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
@@ -88,6 +89,26 @@ t.test('a batch too small to pay for a commit of its own waits for the running o
   await turns(3)
   t.same(g.commits, [1, 3], 'once it holds three, it starts')
   t.same(await g.release(answers), Array.from({ length: 4 }, () => [true]))
+  await group.close()
+})
+
+t.test('a batch waiting for its tenant\'s running commit leaves the event loop idle', async t => {
+  const tenant = await k.createTenant()
+  const g = gated(ingestOf())
+  const group = createGroupCommit(g.wrapped, k.kernel.app.log, options)
+  const answers = [group.submit(tenant.id, [event('i0')])]
+  await turns(2)
+  answers.push(group.submit(tenant.id, [event('i1')]))
+  // The group commit looks at the end of a turn through setImmediate: count those while the
+  // small batch waits. Polling it every turn kept the loop spinning for as long as a commit ran.
+  let immediates = 0
+  const hook = createHook({ init (_id, type) { if (type === 'Immediate') immediates++ } }).enable()
+  await new Promise(resolve => setTimeout(resolve, 100))
+  hook.disable()
+  t.ok(immediates <= 2, `no polling while nothing can start (${immediates} turns probed in 100 ms)`)
+  t.same(g.commits, [1], 'the one-event batch still waits')
+  t.same(await g.release(answers), [[true], [true]])
+  t.same(g.commits, [1, 1], 'and goes when the running commit ends')
   await group.close()
 })
 

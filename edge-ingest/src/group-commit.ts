@@ -52,16 +52,15 @@ export function createGroupCommit (ingest: PluginIngest, log: FastifyBaseLogger,
    */
   function schedule (turnEnded = false, settled = false): void {
     // Whether a batch left waiting may go at the end of a turn. One that waits only for its
-    // tenant's running commit needs no probe: that commit's end or the request that makes it
-    // large enough calls here again. (Probing it anyway kept the event loop polling, about five
-    // times per request, for as long as every commit ran.)
+    // tenant's running commit needs no probe (probing would keep the event loop polling for the
+    // whole commit): that commit's end or the request that makes it large enough calls here again.
     let turnMatters = false
     for (let i = 0; i < ready.length && running < options.concurrency;) {
       const tenantId = ready[i] as string
       const queue = queues.get(tenantId)
       if (!queue || queue.waiting.length === 0) { ready.splice(i, 1); continue }
       const canGoAtTurnEnd = queue.running === 0 || queue.events >= options.parallelMinEvents
-      const go = closed || queue.events >= options.maxBatchEvents || (queue.running === 0 ? turnEnded : settled && canGoAtTurnEnd)
+      const go = closed || queue.events >= options.maxBatchEvents || (canGoAtTurnEnd && (queue.running === 0 ? turnEnded : settled))
       if (!go) { turnMatters ||= canGoAtTurnEnd; i++; continue }
       ready.splice(i, 1)
       void commit(tenantId, queue)

@@ -47,6 +47,16 @@ const event = (id: string): IngestEventInput => ({ deviceId: device, kind: 'fx.s
 const options = { windowMs: 0, maxBatchEvents: 1000, maxQueuedEvents: 10_000, concurrency: 2, parallelMinEvents: 3 }
 const ingestOf = () => k.kernel.registry.get('fx-ingest')!.context!.ingest
 
+/** A new tenant's group commit with its first batch (`<prefix>0`) committing, held at the gate. */
+async function oneCommitRunning (prefix: string, opts = options) {
+  const tenant = await k.createTenant()
+  const g = gated(ingestOf())
+  const group = createGroupCommit(g.wrapped, k.kernel.app.log, opts)
+  const answers = [group.submit(tenant.id, [event(`${prefix}0`)])]
+  await turns(2)
+  return { tenant, g, group, answers }
+}
+
 t.test('the requests of one event-loop turn go as one batch', async t => {
   const tenant = await k.createTenant()
   const g = gated(ingestOf(), false)
@@ -58,11 +68,7 @@ t.test('the requests of one event-loop turn go as one batch', async t => {
 })
 
 t.test('beside a running commit, the next batch starts once it stopped growing', async t => {
-  const tenant = await k.createTenant()
-  const g = gated(ingestOf())
-  const group = createGroupCommit(g.wrapped, k.kernel.app.log, options)
-  const answers = [group.submit(tenant.id, [event('b0')])]
-  await turns(2)
+  const { tenant, g, group, answers } = await oneCommitRunning('b')
   t.same(g.commits, [1], 'the first batch went at the end of its turn')
   answers.push(...[1, 2, 3].map(i => group.submit(tenant.id, [event(`b${i}`)])))
   await turns(3)
@@ -77,11 +83,7 @@ t.test('beside a running commit, the next batch starts once it stopped growing',
 })
 
 t.test('a batch too small to pay for a commit of its own waits for the running one, and grows', async t => {
-  const tenant = await k.createTenant()
-  const g = gated(ingestOf())
-  const group = createGroupCommit(g.wrapped, k.kernel.app.log, options)
-  const answers = [group.submit(tenant.id, [event('s0')])]
-  await turns(2)
+  const { tenant, g, group, answers } = await oneCommitRunning('s')
   answers.push(...[1, 2].map(i => group.submit(tenant.id, [event(`s${i}`)])))
   await turns(3)
   t.same(g.commits, [1], 'two events, under parallelMinEvents (3): no second commit beside the first')
@@ -93,11 +95,7 @@ t.test('a batch too small to pay for a commit of its own waits for the running o
 })
 
 t.test('a batch waiting for its tenant\'s running commit leaves the event loop idle', async t => {
-  const tenant = await k.createTenant()
-  const g = gated(ingestOf())
-  const group = createGroupCommit(g.wrapped, k.kernel.app.log, options)
-  const answers = [group.submit(tenant.id, [event('i0')])]
-  await turns(2)
+  const { tenant, g, group, answers } = await oneCommitRunning('i')
   answers.push(group.submit(tenant.id, [event('i1')]))
   // The group commit looks at the end of a turn through setImmediate: count those while the
   // small batch waits. Polling it every turn kept the loop spinning for as long as a commit ran.
@@ -113,11 +111,7 @@ t.test('a batch waiting for its tenant\'s running commit leaves the event loop i
 })
 
 t.test('with one slot the next batch waits for the running commit to end', async t => {
-  const tenant = await k.createTenant()
-  const g = gated(ingestOf())
-  const group = createGroupCommit(g.wrapped, k.kernel.app.log, { ...options, concurrency: 1 })
-  const answers = [group.submit(tenant.id, [event('c0')])]
-  await turns(2)
+  const { tenant, g, group, answers } = await oneCommitRunning('c', { ...options, concurrency: 1 })
   answers.push(...[1, 2, 3, 4, 5].map(i => group.submit(tenant.id, [event(`c${i}`)])))
   await turns(5)
   t.same(g.commits, [1])

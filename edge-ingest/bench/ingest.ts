@@ -194,8 +194,9 @@ async function main (): Promise<void> {
     }
   }
   if (h.single) {
-    const ratio = round(h.single.ingest.result.rps / h.single.bare.result.rps, 2)
-    console.log(JSON.stringify({ bench: 'ingest-1', figure: Math.round(h.single.ingest.result.rps), unit: 'req/s', baseline: Math.round(h.single.bare.result.rps), ratio, target: 'ratio >= 0.5 (1 event per request, 202 after commit)', meets: ratio >= 0.5, database: head, p50Ms: h.single.ingest.result.p50, p99Ms: h.single.ingest.result.p99, baselineP99Ms: h.single.bare.result.p99, connections: CONNECTIONS, ...others('pglite') }))
+    // `meets` is judged on the measured ratio, not the printed one: 0.496 prints as 0.5 but misses.
+    const exact = h.single.ingest.result.rps / h.single.bare.result.rps
+    console.log(JSON.stringify({ bench: 'ingest-1', figure: Math.round(h.single.ingest.result.rps), unit: 'req/s', baseline: Math.round(h.single.bare.result.rps), ratio: round(exact, 3), target: 'ratio >= 0.5 (1 event per request, 202 after commit)', meets: exact >= 0.5, database: head, p50Ms: h.single.ingest.result.p50, p99Ms: h.single.ingest.result.p99, baselineP99Ms: h.single.bare.result.p99, connections: CONNECTIONS, ...others('pglite') }))
   }
   if (h.batched) {
     const events = Math.round(h.batched.ingest.result.rps * 100)

@@ -23,7 +23,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const SLICES = Math.max(1, Number(process.env.BENCH_SLICES ?? 5))
 const PGLITE_LOAD = process.env.BENCH_PGLITE_LOAD !== '0'
 
-interface Pair { figure: LoadResult, baseline: LoadResult, ratio: number }
+interface Pair { figure: LoadResult, baseline: LoadResult, ratio: number, exact: number }
 
 const round2 = (n: number) => Math.round(n * 100) / 100
 
@@ -54,9 +54,11 @@ async function drive (s: Setup): Promise<Pair> {
   show(s.db, 'bare', baseline)
   const figure = summarize(runs.kernel, kernel)
   show(s.db, 'kernel', figure)
-  const ratio = round2(Math.round(figure.rps) / Math.round(baseline.rps))
+  // Judged on the measured ratio; the printed one is rounded (0.596 prints as 0.6 but misses).
+  const exact = figure.rps / baseline.rps
+  const ratio = round2(exact)
   console.log(`${label(s.db).padEnd(10)} ratio   ${ratio} (kernel / bare, target >= 0.6)`)
-  return { figure, baseline, ratio }
+  return { figure, baseline, ratio, exact }
 }
 
 async function main (): Promise<void> {
@@ -83,7 +85,7 @@ async function main (): Promise<void> {
     baseline: Math.round(h.baseline.rps),
     ratio: h.ratio,
     target: 'ratio >= 0.6',
-    meets: h.ratio >= 0.6,
+    meets: h.exact >= 0.6,
     database: headline,
     p99Ms: h.figure.p99,
     baselineP99Ms: h.baseline.p99,

@@ -66,11 +66,20 @@ export default definePlugin<void, IngestConfig>({
     app.addContentTypeParser([...MEDIA_TYPES], { parseAs: 'buffer', bodyLimit: config.maxBodyBytes }, raw)
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.maxBodyBytes }, raw)
 
+    // A JSON request names one kind: its answer is one of these shared sets, not two new ones.
+    const only = new Map<string, ReadonlySet<string>>()
+    const none: ReadonlySet<string> = new Set()
+
     /** The kinds named in the request that the tenant may send (a JSON request names one). */
-    async function enabledKinds (tenantId: string, kind: string | null, events: RawEvent[], kinds: ReadonlyMap<string, unknown>): Promise<Set<string>> {
+    async function enabledKinds (tenantId: string, kind: string | null, events: RawEvent[], kinds: ReadonlyMap<string, unknown>): Promise<ReadonlySet<string>> {
+      if (kind !== null) {
+        if (!kinds.has(kind) || !await ctx.ingest.enabled(tenantId, kind)) return none
+        let set = only.get(kind)
+        if (!set) only.set(kind, set = new Set([kind]))
+        return set
+      }
       const named = new Set<string>()
-      if (kind !== null) named.add(kind)
-      else for (const e of events) if (!(e instanceof InvalidEvent) && typeof e.kind === 'string') named.add(e.kind)
+      for (const e of events) if (!(e instanceof InvalidEvent) && typeof e.kind === 'string') named.add(e.kind)
       const enabled = new Set<string>()
       for (const k of named) if (kinds.has(k) && await ctx.ingest.enabled(tenantId, k)) enabled.add(k)
       return enabled
@@ -99,7 +108,8 @@ export default definePlugin<void, IngestConfig>({
     }, async (request, reply) => {
       const { tenantId, deviceId } = request.ingestDevice as { tenantId: string, deviceId: string }
       if (!Buffer.isBuffer(request.body)) throw new ApiError('validation_failed', 'body: send { kind, events } as JSON or NDJSON lines')
-      const body = await decode(request.body, request.headers['content-encoding'] as string | undefined, config.maxBodyBytes)
+      const encoding = request.headers['content-encoding']
+      const body = encoding === undefined ? request.body : await decode(request.body, encoding, config.maxBodyBytes)
       const { kind, events, sources } = parse(body, request.headers['content-type'], config.maxEvents)
 
       const deviceTake = deviceBuckets.take(deviceId, events.length)

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify'
 import { ApiError } from '../errors/errors.ts'
 import type { Database } from '../db/database.ts'
 import type { Features } from '../licensing/features.ts'
@@ -44,13 +44,19 @@ export function installGuard (app: FastifyInstance, deps: GuardDeps): void {
     if (!tenant) return Promise.reject(new ApiError('forbidden', 'This route works on a tenant; platform operators use /api/v1/admin routes'))
     return deps.db.withTenant(tenant.id, fn)
   })
-  app.addHook('onRequest', async request => {
+  // A callback hook, not an async one: a public or unguarded request (ingest: thousands a second)
+  // goes on at once instead of through a promise and its microtask turns.
+  app.addHook('onRequest', (request, _reply, done) => {
     const config = request.routeOptions.config ?? {}
-    if (config.public) return
+    if (config.public) return done()
     const plugin = owner(request.url)
     // The API needs a token; the UI's static files and machine routes with their own auth do not.
     const guarded = request.url.startsWith('/api/') || plugin !== undefined || config.permission !== undefined || config.operator === true
-    if (!guarded || (request.is404 && !plugin)) return
+    if (!guarded || (request.is404 && !plugin)) return done()
+    authorize(request, config, plugin).then(() => done(), done)
+  })
+
+  async function authorize (request: FastifyRequest, config: FastifyContextConfig, plugin: PluginRecord | undefined): Promise<void> {
     const header = request.headers.authorization
     if (!header) throw new ApiError('unauthorized', 'Send an access token: Authorization: Bearer <token>', { headers: { 'www-authenticate': 'Bearer' } })
     const match = bearer.exec(header)
@@ -72,5 +78,5 @@ export function installGuard (app: FastifyInstance, deps: GuardDeps): void {
     if (config.permission && !permissions.has(config.permission)) {
       throw new ApiError('forbidden', `You need the permission ${config.permission}`)
     }
-  })
+  }
 }

@@ -34,9 +34,9 @@ export function createIngest (deps: { conn: Connections, db: Database, features:
       const own = new Set((manifest.ingest ?? []).map(k => k.kind))
       return {
         kinds: () => catalogue,
-        async enabled (tenantId, kind) {
+        enabled (tenantId, kind) {
           const entry = catalogue.get(kind)
-          return entry !== undefined && deps.features.manifestEnabled(tenantId, entry.manifest)
+          return entry === undefined ? Promise.resolve(false) : deps.features.manifestEnabled(tenantId, entry.manifest)
         },
         async store (trx, tenantId, events) {
           assertStorable(events)

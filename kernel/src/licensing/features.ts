@@ -36,9 +36,14 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
   // state for a whole TTL).
   let changes = 0
 
-  function state (tenantId: string): Promise<TenantState> {
+  function cached (tenantId: string): TenantState | undefined {
     const hit = cache.get(tenantId)
-    if (hit && Date.now() - hit.at < TTL_MS) return Promise.resolve(hit)
+    return hit && Date.now() - hit.at < TTL_MS ? hit : undefined
+  }
+
+  function state (tenantId: string): Promise<TenantState> {
+    const hit = cached(tenantId)
+    if (hit) return Promise.resolve(hit)
     // Requests arriving while the state reloads share one load.
     let pending = loading.get(tenantId)
     if (!pending) {
@@ -71,6 +76,15 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
     if (cache.size > 10_000) cache.clear()
     if (changes === began) cache.set(tenantId, fresh)
     return fresh
+  }
+
+  /**
+   * `decide` on the tenant's state: at once while it is cached, not through an async function's
+   * extra promise turns (ingest asks twice per request, thousands of times a second).
+   */
+  function answer<T> (tenantId: string, decide: (s: TenantState) => T): Promise<T> {
+    const hit = cached(tenantId)
+    return hit ? Promise.resolve(decide(hit)) : state(tenantId).then(decide)
   }
 
   const licensed = (s: TenantState, record: PluginRecord) => {
@@ -111,18 +125,19 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
      * Like isEnabled, for a plugin that may not run in this instance (an ingest-only instance
      * accepts kinds that plugins elsewhere consume): then license and toggles decide.
      */
-    async manifestEnabled (tenantId: string, manifest: PluginManifest): Promise<boolean> {
-      const s = await state(tenantId)
-      const record = deps.registry.get(manifest.id)
-      if (record) return enabled(s, record)
-      const feature = manifest.license?.feature
-      const isLicensed = feature === undefined || (s.licensed.has(feature) && s.expiresAt > Date.now())
-      return isLicensed && s.toggles.get(feature ?? manifest.id) !== false
+    manifestEnabled (tenantId: string, manifest: PluginManifest): Promise<boolean> {
+      return answer(tenantId, s => {
+        const record = deps.registry.get(manifest.id)
+        if (record) return enabled(s, record)
+        const feature = manifest.license?.feature
+        const isLicensed = feature === undefined || (s.licensed.has(feature) && s.expiresAt > Date.now())
+        return isLicensed && s.toggles.get(feature ?? manifest.id) !== false
+      })
     },
 
-    async isEnabled (tenantId: string, pluginId: string): Promise<boolean> {
+    isEnabled (tenantId: string, pluginId: string): Promise<boolean> {
       const record = deps.registry.get(pluginId)
-      return record !== undefined && enabled(await state(tenantId), record)
+      return record === undefined ? Promise.resolve(false) : answer(tenantId, s => enabled(s, record))
     },
 
     /** Every installed plugin with its licensing and toggle state, for operators. */

@@ -23,7 +23,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const SLICES = Math.max(1, Number(process.env.BENCH_SLICES ?? 5))
 const PGLITE_LOAD = process.env.BENCH_PGLITE_LOAD !== '0'
 
-interface Pair { figure: LoadResult, baseline: LoadResult, ratio: number, exact: number }
+/** `ratio` as measured; it is rounded only where printed, so `meets` never judges a rounded figure. */
+interface Pair { figure: LoadResult, baseline: LoadResult, ratio: number }
 
 const round2 = (n: number) => Math.round(n * 100) / 100
 
@@ -54,11 +55,9 @@ async function drive (s: Setup): Promise<Pair> {
   show(s.db, 'bare', baseline)
   const figure = summarize(runs.kernel, kernel)
   show(s.db, 'kernel', figure)
-  // Judged on the measured ratio; the printed one is rounded (0.596 prints as 0.6 but misses).
-  const exact = figure.rps / baseline.rps
-  const ratio = round2(exact)
-  console.log(`${label(s.db).padEnd(10)} ratio   ${ratio} (kernel / bare, target >= 0.6)`)
-  return { figure, baseline, ratio, exact }
+  const ratio = figure.rps / baseline.rps
+  console.log(`${label(s.db).padEnd(10)} ratio   ${round2(ratio)} (kernel / bare, target >= 0.6)`)
+  return { figure, baseline, ratio }
 }
 
 async function main (): Promise<void> {
@@ -83,9 +82,9 @@ async function main (): Promise<void> {
     figure: Math.round(h.figure.rps),
     unit: 'req/s',
     baseline: Math.round(h.baseline.rps),
-    ratio: h.ratio,
+    ratio: round2(h.ratio),
     target: 'ratio >= 0.6',
-    meets: h.exact >= 0.6,
+    meets: h.ratio >= 0.6,
     database: headline,
     p99Ms: h.figure.p99,
     baselineP99Ms: h.baseline.p99,
@@ -96,7 +95,7 @@ async function main (): Promise<void> {
   }
   const p = results.pglite
   if (p && headline !== 'pglite') {
-    summary.pglite = { figure: Math.round(p.figure.rps), baseline: Math.round(p.baseline.rps), ratio: p.ratio, p99Ms: p.figure.p99, baselineP99Ms: p.baseline.p99 }
+    summary.pglite = { figure: Math.round(p.figure.rps), baseline: Math.round(p.baseline.rps), ratio: round2(p.ratio), p99Ms: p.figure.p99, baselineP99Ms: p.baseline.p99 }
   }
   console.log(JSON.stringify(summary))
 }

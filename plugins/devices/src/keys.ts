@@ -29,7 +29,7 @@ export function createDeviceKeys (ctx: Ctx, options: { cacheSeconds: number, ove
     return { identity: { tenantId: parsed.tenantId, deviceId: row.device_id }, validUntil, at: Date.now() }
   }
 
-  async function check (key: string, now: number): Promise<DeviceIdentity | null> {
+  async function authenticateUncached (key: string, now: number): Promise<DeviceIdentity | null> {
     const found = await lookup(key)
     if (!found || (found.validUntil !== null && found.validUntil <= now)) return null
     if (options.cacheSeconds > 0) {
@@ -50,7 +50,7 @@ export function createDeviceKeys (ctx: Ctx, options: { cacheSeconds: number, ove
       const hit = cache.get(key)
       if (hit && now - hit.at < options.cacheSeconds * 1000 && (hit.validUntil === null || hit.validUntil > now)) return Promise.resolve(hit.identity)
       cache.delete(key)
-      return check(key, now)
+      return authenticateUncached(key, now)
     },
 
     async issue (trx: Transaction, tenantId: string, deviceId: string): Promise<{ key: string, prefix: string }> {

@@ -35,7 +35,8 @@ function sourcesOf (text: string, count: number): string[] | null {
   }
 }
 
-const mediaType = (header: string | undefined) => (header ?? '').split(';')[0]!.trim().toLowerCase()
+// Appliances send a bare known type on every request: that one is answered without splitting it.
+const mediaType = (header: string | undefined) => (header !== undefined && MEDIA_TYPES.has(header) ? header : (header ?? '').split(';')[0]!.trim().toLowerCase())
 
 /** Decompresses a gzip body without ever producing more than `maxBytes` (decompression bombs stop there). */
 export async function decode (raw: Buffer, encoding: string | undefined, maxBytes: number): Promise<Buffer> {

@@ -8,13 +8,17 @@
  *    the consumers share the measured kernel;
  * 2. a bare Fastify route beside it that parses the same JSON body and answers 202;
  * 3. autocannon (in a worker thread) at 64 connections posting telemetry with event ids unique per
- *    request, 1 event per request and 100 events per request, after a warm-up, in alternating
- *    slices (bare, ingest, ingest, bare, ...), with the CPU the server thread, PostgreSQL and the
+ *    request, 1 event per request and 100 events per request, after a warm-up, in slices that
+ *    take turns (bare, ingest, then ingest, bare, ...), with the CPU the server thread, PostgreSQL and the
  *    machine spent per 1000 requests;
  * 4. every 202 from ingest means the events were committed; at the end the bench waits until the
- *    consumers drained the inbox and compares what was stored with what was acknowledged.
- * Ends with two JSON lines: ingest-1 (single-event req/s vs the bare route, target >= 0.5x) and
- * ingest-100 (batched events/s on PostgreSQL, target >= 100,000).
+ *    consumers drained the inbox and compares what was stored with what was acknowledged;
+ * 5. for 1 event per request on PostgreSQL, a third side in the same slices: the durable floor
+ *    (floor.ts), about the least a single-event ingest with a durable 202 can do, so a run shows
+ *    how much of the gap to the bare route is durability on this machine and how much is the route.
+ * Ends with two JSON lines: ingest-1 (single-event req/s vs the bare route, target >= 0.5x; with
+ * the floor's req/s and ratio beside it) and ingest-100 (batched events/s on PostgreSQL, target >=
+ * 100,000).
  *
  * Rate limits are switched off (one device sends everything). Environment: DATABASE_URL,
  * BENCH_DURATION (s per side and mode, default 10), BENCH_WARMUP (s, default 2), BENCH_SLICES
@@ -31,6 +35,7 @@ import { freshDatabase } from '@monozu/kernel/testing'
 import { ADMIN_URL, defer, machineBusyMs, postgresCpuMs, postgresUnreachable, redact, round, runBench } from '../../kernel/bench/harness.ts'
 import { Worker } from 'node:worker_threads'
 import { summarize, type LoadResult, type RawResult } from '../../kernel/bench/load.ts'
+import { startFloor } from './floor.ts'
 
 type Db = 'postgres' | 'pglite'
 const label = (db: Db) => (db === 'pglite' ? 'PGlite' : 'PostgreSQL')
@@ -54,7 +59,8 @@ function loadRaw (options: Load & { duration: number }): Promise<RawResult> {
 }
 
 interface Side { result: LoadResult, events: number, cpu: { serverMs: number, postgresMs: number, machineMs: number } }
-interface Mode { bare: Side, ingest: Side }
+interface Mode { bare: Side, ingest: Side, floor?: Side }
+type Which = keyof Mode
 
 async function setUp (db: Db) {
   const dataDir = mkdtempSync(join(tmpdir(), 'monozu-bench-ingest-'))
@@ -98,6 +104,8 @@ async function setUp (db: Db) {
   })
   const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 })
   release.push(() => bare.close())
+  const floor = databaseUrl ? await startFloor(databaseUrl, { tenantId: tenant.id, deviceId: device.deviceId, key: device.deviceKey }) : undefined
+  if (floor) release.push(() => floor.close())
 
   const counts = async () => {
     const [inbox, seen, metrics] = await Promise.all(['ingest_inbox', 'ingest_seen', 'device_metrics'].map(table =>
@@ -114,7 +122,7 @@ async function setUp (db: Db) {
     const cloud = await createKernel({ env: {}, config: { dataDir: cloudDir, port: 0, logLevel: 'silent', databaseUrl, jobPollMs: 100 }, plugins, seedDemo: false })
     release.push(() => cloud.stop())
   }
-  return { db, kernelUrl, bareUrl, key: device.deviceKey as string, counts, startConsumers, release: releaseAll }
+  return { db, kernelUrl, bareUrl, floorUrl: floor?.url, key: device.deviceKey as string, counts, startConsumers, release: releaseAll }
 }
 
 function show (db: Db, name: string, side: Side, per: number): void {
@@ -128,32 +136,35 @@ function show (db: Db, name: string, side: Side, per: number): void {
 
 async function drive (s: Awaited<ReturnType<typeof setUp>>, per: number): Promise<Mode> {
   const common = { connections: CONNECTIONS, per }
-  const ingest = { ...common, url: s.kernelUrl + '/v1/ingest', headers: { 'content-type': 'application/json', 'x-device-key': s.key } }
-  const bare = { ...common, url: s.bareUrl + '/v1/ingest', headers: { 'content-type': 'application/json' } }
-  const slice = Math.max(1, Math.round(DURATION / SLICES))
-  console.log(`${label(s.db)}: ${per} telemetry event(s) with unique ids per request, ${CONNECTIONS} connections; warm-up ${WARMUP} s each, then ${slice * SLICES} s each in ${SLICES} alternating slices`)
-  if (WARMUP > 0) {
-    await loadRaw({ ...bare, duration: WARMUP })
-    await loadRaw({ ...ingest, duration: WARMUP })
+  const targets: Partial<Record<Which, Load>> = {
+    bare: { ...common, url: s.bareUrl + '/v1/ingest', headers: { 'content-type': 'application/json' } },
+    ingest: { ...common, url: s.kernelUrl + '/v1/ingest', headers: { 'content-type': 'application/json', 'x-device-key': s.key } }
   }
-  const runs: { bare: RawResult[], ingest: RawResult[] } = { bare: [], ingest: [] }
+  if (per === 1 && s.floorUrl) targets.floor = { ...common, url: s.floorUrl + '/v1/ingest', headers: { 'content-type': 'application/json', 'x-device-key': s.key } }
+  const sides = Object.keys(targets) as Which[]
+  const slice = Math.max(1, Math.round(DURATION / SLICES))
+  console.log(`${label(s.db)}: ${per} telemetry event(s) with unique ids per request, ${CONNECTIONS} connections; warm-up ${WARMUP} s each, then ${slice * SLICES} s each in ${SLICES} alternating slices (${sides.join(', ')})`)
+  if (WARMUP > 0) for (const which of sides) await loadRaw({ ...targets[which]!, duration: WARMUP })
+  const runs: Partial<Record<Which, RawResult[]>> = {}
   // CPU the server thread (this one), PostgreSQL and the whole machine spent per side.
-  const cpu = { bare: { serverMs: 0, postgresMs: 0, machineMs: 0 }, ingest: { serverMs: 0, postgresMs: 0, machineMs: 0 } }
+  const cpu: Partial<Record<Which, Side['cpu']>> = {}
   for (let i = 0; i < SLICES; i++) {
-    const order = i % 2 === 0 ? ['bare', 'ingest'] as const : ['ingest', 'bare'] as const
+    // Each slice starts with another side, so no side always follows the same one.
+    const order = sides.map((_, k) => sides[(i + k) % sides.length] as Which)
     for (const which of order) {
       const before = { thread: process.threadCpuUsage(), pg: postgresCpuMs(), machine: machineBusyMs() }
-      runs[which].push(await loadRaw({ ...(which === 'bare' ? bare : ingest), duration: slice }))
+      ;(runs[which] ??= []).push(await loadRaw({ ...targets[which]!, duration: slice }))
       const thread = process.threadCpuUsage(before.thread)
-      cpu[which].serverMs += (thread.user + thread.system) / 1000
+      const c = (cpu[which] ??= { serverMs: 0, postgresMs: 0, machineMs: 0 })
+      c.serverMs += (thread.user + thread.system) / 1000
       // Backends that exit during a slice take their CPU time with them: never below zero.
-      cpu[which].postgresMs += Math.max(0, postgresCpuMs() - before.pg)
-      cpu[which].machineMs += machineBusyMs() - before.machine
+      c.postgresMs += Math.max(0, postgresCpuMs() - before.pg)
+      c.machineMs += machineBusyMs() - before.machine
     }
   }
-  const mode = { bare: { result: summarize(runs.bare, bare), events: per, cpu: cpu.bare }, ingest: { result: summarize(runs.ingest, ingest), events: per, cpu: cpu.ingest } }
-  show(s.db, `bare x${per}`, mode.bare, per)
-  show(s.db, `ingest x${per}`, mode.ingest, per)
+  const side = (which: Which): Side => ({ result: summarize(runs[which]!, targets[which]!), events: per, cpu: cpu[which]! })
+  const mode: Mode = { bare: side('bare'), ingest: side('ingest'), ...(targets.floor ? { floor: side('floor') } : {}) }
+  for (const which of sides) show(s.db, `${which} x${per}`, mode[which]!, per)
   return mode
 }
 
@@ -174,8 +185,8 @@ async function main (): Promise<void> {
     const until = Date.now() + 180_000
     let after = await s.counts()
     while (after.inbox > 0 && Date.now() < until) { await new Promise(resolve => setTimeout(resolve, 500)); after = await s.counts() }
-    const acknowledged = (single ? single.ingest.result.total - single.ingest.result.non2xx : 0) + (batched ? (batched.ingest.result.total - batched.ingest.result.non2xx) * 100 : 0)
-    console.log(`${label(db)}: consumers drained the inbox (${after.inbox} rows left); ${after.seen - before.seen} event ids stored, ${(after.metrics - before.metrics) / 4} telemetry events with the consumer (measured slices plus warm-ups)`)
+    const acknowledged = (single ? single.ingest.result.total - single.ingest.result.non2xx + (single.floor ? single.floor.result.total - single.floor.result.non2xx : 0) : 0) + (batched ? (batched.ingest.result.total - batched.ingest.result.non2xx) * 100 : 0)
+    console.log(`${label(db)}: consumers drained the inbox (${after.inbox} rows left); ${after.seen - before.seen} event ids stored, ${(after.metrics - before.metrics) / 4} telemetry events with the consumer (measured slices plus warm-ups, the floor's included)`)
     results[db] = { ...(single ? { single } : {}), ...(batched ? { batched } : {}) }
     if (after.seen - before.seen < acknowledged) console.log(`WARNING: ${label(db)}: fewer ids stored (${after.seen - before.seen}) than events acknowledged in the measured slices (${acknowledged})`)
     await s.release()
@@ -196,7 +207,9 @@ async function main (): Promise<void> {
   if (h.single) {
     // `meets` is judged on the measured ratio, not the printed one: 0.496 prints as 0.5 but misses.
     const exact = h.single.ingest.result.rps / h.single.bare.result.rps
-    console.log(JSON.stringify({ bench: 'ingest-1', figure: Math.round(h.single.ingest.result.rps), unit: 'req/s', baseline: Math.round(h.single.bare.result.rps), ratio: round(exact, 3), target: 'ratio >= 0.5 (1 event per request, 202 after commit)', meets: exact >= 0.5, database: head, p50Ms: h.single.ingest.result.p50, p99Ms: h.single.ingest.result.p99, baselineP99Ms: h.single.bare.result.p99, connections: CONNECTIONS, ...others('pglite') }))
+    const floor = h.single.floor?.result.rps
+    const floorFields = floor === undefined ? {} : { floorRps: Math.round(floor), floorRatio: round(floor / h.single.bare.result.rps, 3), ofFloor: round(h.single.ingest.result.rps / floor, 3) }
+    console.log(JSON.stringify({ bench: 'ingest-1', figure: Math.round(h.single.ingest.result.rps), unit: 'req/s', baseline: Math.round(h.single.bare.result.rps), ratio: round(exact, 3), target: 'ratio >= 0.5 (1 event per request, 202 after commit)', meets: exact >= 0.5, database: head, p50Ms: h.single.ingest.result.p50, p99Ms: h.single.ingest.result.p99, baselineP99Ms: h.single.bare.result.p99, connections: CONNECTIONS, ...floorFields, ...others('pglite') }))
   }
   if (h.batched) {
     const events = Math.round(h.batched.ingest.result.rps * 100)

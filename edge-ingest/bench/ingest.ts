@@ -8,9 +8,9 @@
  *    the consumers share the measured kernel;
  * 2. a bare Fastify route beside it that parses the same JSON body and answers 202;
  * 3. autocannon (in a worker thread) at 64 connections posting telemetry with event ids unique per
- *    request, 1 event per request and 100 events per request, after a warm-up, in slices that
- *    take turns (bare, ingest, then ingest, bare, ...), with the CPU the server thread, PostgreSQL and the
- *    machine spent per 1000 requests;
+ *    request, 1 event per request and 100 events per request, after a warm-up, in slices whose
+ *    order of sides rotates (bare, ingest; then ingest, bare; ...), with the CPU the server
+ *    thread, PostgreSQL and the machine spent per 1000 requests;
  * 4. every 202 from ingest means the events were committed; at the end the bench waits until the
  *    consumers drained the inbox and compares what was stored with what was acknowledged;
  * 5. for 1 event per request on PostgreSQL, a third side in the same slices: the durable floor
@@ -136,20 +136,22 @@ function show (db: Db, name: string, side: Side, per: number): void {
 
 async function drive (s: Awaited<ReturnType<typeof setUp>>, per: number): Promise<Mode> {
   const common = { connections: CONNECTIONS, per }
+  const json = { 'content-type': 'application/json' }
+  const device = { ...json, 'x-device-key': s.key }
   const targets: Partial<Record<Which, Load>> = {
-    bare: { ...common, url: s.bareUrl + '/v1/ingest', headers: { 'content-type': 'application/json' } },
-    ingest: { ...common, url: s.kernelUrl + '/v1/ingest', headers: { 'content-type': 'application/json', 'x-device-key': s.key } }
+    bare: { ...common, url: s.bareUrl + '/v1/ingest', headers: json },
+    ingest: { ...common, url: s.kernelUrl + '/v1/ingest', headers: device }
   }
-  if (per === 1 && s.floorUrl) targets.floor = { ...common, url: s.floorUrl + '/v1/ingest', headers: { 'content-type': 'application/json', 'x-device-key': s.key } }
+  if (per === 1 && s.floorUrl) targets.floor = { ...common, url: s.floorUrl + '/v1/ingest', headers: device }
   const sides = Object.keys(targets) as Which[]
   const slice = Math.max(1, Math.round(DURATION / SLICES))
-  console.log(`${label(s.db)}: ${per} telemetry event(s) with unique ids per request, ${CONNECTIONS} connections; warm-up ${WARMUP} s each, then ${slice * SLICES} s each in ${SLICES} alternating slices (${sides.join(', ')})`)
+  console.log(`${label(s.db)}: ${per} telemetry event(s) with unique ids per request, ${CONNECTIONS} connections; warm-up ${WARMUP} s each, then ${slice * SLICES} s each in ${SLICES} slices, the order of sides rotating (${sides.join(', ')})`)
   if (WARMUP > 0) for (const which of sides) await loadRaw({ ...targets[which]!, duration: WARMUP })
   const runs: Partial<Record<Which, RawResult[]>> = {}
   // CPU the server thread (this one), PostgreSQL and the whole machine spent per side.
   const cpu: Partial<Record<Which, Side['cpu']>> = {}
   for (let i = 0; i < SLICES; i++) {
-    // Each slice starts with another side, so no side always follows the same one.
+    // Each slice starts with the next side, so no side always runs right after the same one.
     const order = sides.map((_, k) => sides[(i + k) % sides.length] as Which)
     for (const which of order) {
       const before = { thread: process.threadCpuUsage(), pg: postgresCpuMs(), machine: machineBusyMs() }
@@ -185,7 +187,8 @@ async function main (): Promise<void> {
     const until = Date.now() + 180_000
     let after = await s.counts()
     while (after.inbox > 0 && Date.now() < until) { await new Promise(resolve => setTimeout(resolve, 500)); after = await s.counts() }
-    const acknowledged = (single ? single.ingest.result.total - single.ingest.result.non2xx + (single.floor ? single.floor.result.total - single.floor.result.non2xx : 0) : 0) + (batched ? (batched.ingest.result.total - batched.ingest.result.non2xx) * 100 : 0)
+    const acked = (side: Side | undefined, per: number) => (side ? (side.result.total - side.result.non2xx) * per : 0)
+    const acknowledged = acked(single?.ingest, 1) + acked(single?.floor, 1) + acked(batched?.ingest, 100)
     console.log(`${label(db)}: consumers drained the inbox (${after.inbox} rows left); ${after.seen - before.seen} event ids stored, ${(after.metrics - before.metrics) / 4} telemetry events with the consumer (measured slices plus warm-ups, the floor's included)`)
     results[db] = { ...(single ? { single } : {}), ...(batched ? { batched } : {}) }
     if (after.seen - before.seen < acknowledged) console.log(`WARNING: ${label(db)}: fewer ids stored (${after.seen - before.seen}) than events acknowledged in the measured slices (${acknowledged})`)

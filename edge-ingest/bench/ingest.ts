@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'
 import { createKernel, type KernelConfig } from '@monozu/kernel'
 import { freshDatabase } from '@monozu/kernel/testing'
-import { ADMIN_URL, defer, machineBusyMs, postgresCpuMs, postgresUnreachable, redact, round, runBench } from '../../kernel/bench/harness.ts'
+import { ADMIN_URL, defer, machineBusyMs, postgresCpu, postgresCpuSince, postgresUnreachable, redact, round, runBench } from '../../kernel/bench/harness.ts'
 import { Worker } from 'node:worker_threads'
 import { summarize, type LoadResult, type RawResult } from '../../kernel/bench/load.ts'
 import { startFloor } from './floor.ts'
@@ -154,13 +154,12 @@ async function drive (s: Awaited<ReturnType<typeof setUp>>, per: number): Promis
     // Each slice starts with the next side, so no side always runs right after the same one.
     const order = sides.map((_, k) => sides[(i + k) % sides.length] as Which)
     for (const which of order) {
-      const before = { thread: process.threadCpuUsage(), pg: postgresCpuMs(), machine: machineBusyMs() }
+      const before = { thread: process.threadCpuUsage(), pg: postgresCpu(), machine: machineBusyMs() }
       ;(runs[which] ??= []).push(await loadRaw({ ...targets[which]!, duration: slice }))
       const thread = process.threadCpuUsage(before.thread)
       const c = (cpu[which] ??= { serverMs: 0, postgresMs: 0, machineMs: 0 })
       c.serverMs += (thread.user + thread.system) / 1000
-      // Backends that exit during a slice take their CPU time with them: never below zero.
-      c.postgresMs += Math.max(0, postgresCpuMs() - before.pg)
+      c.postgresMs += postgresCpuSince(before.pg)
       c.machineMs += machineBusyMs() - before.machine
     }
   }

@@ -137,16 +137,31 @@ export function cpuMs (pid: number): number {
   } catch { return 0 }
 }
 
-/** CPU milliseconds used by every process named `postgres` (the server and its backends). */
-export function postgresCpuMs (): number {
-  let total = 0
+/** CPU milliseconds used so far by each process named `postgres` (the server and its backends), by pid. */
+export function postgresCpu (): Map<number, number> {
+  const byPid = new Map<number, number>()
   let entries: string[] = []
-  try { entries = readdirSync('/proc') } catch { return 0 }
+  try { entries = readdirSync('/proc') } catch { return byPid }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuMs(Number(entry))
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') byPid.set(Number(entry), cpuMs(Number(entry)))
     } catch { /* gone */ }
+  }
+  return byPid
+}
+
+/**
+ * CPU milliseconds PostgreSQL spent since `before` (from postgresCpu()), summed per process: a
+ * backend that exits meanwhile (a pool closing an idle connection) must not take its whole
+ * lifetime's CPU off the sum, as one total before and after would; its last moments are lost.
+ */
+export function postgresCpuSince (before: Map<number, number>): number {
+  let total = 0
+  for (const [pid, ms] of postgresCpu()) {
+    const was = before.get(pid) ?? 0
+    // Less than before: the pid now belongs to a new backend, all of whose time is new.
+    total += ms >= was ? ms - was : ms
   }
   return total
 }

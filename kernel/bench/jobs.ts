@@ -34,7 +34,7 @@ import knex, { type Knex } from 'knex'
 import { createKernel } from '@monozu/kernel'
 import { freshDatabase } from '../src/testing/postgres.ts'
 import { claimSql } from '../src/jobs/queue.ts'
-import { ADMIN_URL, ask, cpuMs, defer, machineBusyMs, postgresCpuMs, postgresUnreachable, redact, round, runBench, startChild } from './harness.ts'
+import { ADMIN_URL, ask, cpuMs, defer, machineBusyMs, postgresCpu, postgresCpuSince, postgresUnreachable, redact, round, runBench, startChild } from './harness.ts'
 
 const N = Number(process.env.BENCH_JOBS ?? 20_000)
 const CONCURRENCY = Number(process.env.BENCH_JOB_CONCURRENCY ?? 64)
@@ -158,7 +158,7 @@ async function runOnce (db: Knex, tenant: string, workers: Worker[], handler: 'n
   if (lead < 100) console.log(`WARNING: the queue was filled only ${-lead} ms after run_at; the figure is pessimistic`)
   await new Promise(resolve => setTimeout(resolve, Math.max(0, lead)))
 
-  const cpu0 = { machine: machineBusyMs(), postgres: postgresCpuMs(), workers: workers.map(w => cpuMs(w.pid)), wall: performance.now() }
+  const cpu0 = { machine: machineBusyMs(), postgres: postgresCpu(), workers: workers.map(w => cpuMs(w.pid)), wall: performance.now() }
   let seen: { ok: number, dead: number, retried: number, last: Date | null } = { ok: 0, dead: 0, retried: 0, last: null }
   const deadline = Date.now() + 90_000
   for (;;) {
@@ -171,7 +171,7 @@ async function runOnce (db: Knex, tenant: string, workers: Worker[], handler: 'n
   }
   const pollSeconds = (Date.now() - runAt.getTime()) / 1000
   const wallMs = performance.now() - cpu0.wall
-  const cpu: Record<string, number> = { machine: round((machineBusyMs() - cpu0.machine) / wallMs * 100), postgres: round((postgresCpuMs() - cpu0.postgres) / wallMs * 100) }
+  const cpu: Record<string, number> = { machine: round((machineBusyMs() - cpu0.machine) / wallMs * 100), postgres: round(postgresCpuSince(cpu0.postgres) / wallMs * 100) }
   workers.forEach((w, i) => { cpu[`worker${i + 1}`] = round((cpuMs(w.pid) - (cpu0.workers[i] as number)) / wallMs * 100) })
   if (seen.dead > 0 || seen.retried > 0) throw new Error(`${seen.dead} jobs dead, ${seen.retried} ran more than once`)
   if (handler === 'insert') {

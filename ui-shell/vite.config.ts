@@ -46,7 +46,7 @@ export default defineConfig({
       shared: {
         react: { singleton: true, requiredVersion: '^19.0.0' },
         'react-dom': { singleton: true, requiredVersion: '^19.0.0' },
-        '@monozu/ui-sdk': { singleton: true, requiredVersion: '^0.1.0' }
+        '@monozu/ui-sdk': { singleton: true, requiredVersion: '^0.1.1' }
       },
       dts: false,
       // Plain remoteEntry.js URLs: no manifests, preloading or devtools snapshots (saves ~KBs of runtime).

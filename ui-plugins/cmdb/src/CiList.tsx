@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react'
 import {
-  DataTable, DelayedSpinner, EmptyState, ErrorState, Link, describeError, joinPath, navigate, useApi, useCursorList, useHasPermission, useLocation, useT, useToast,
+  DataTable, DelayedSpinner, EmptyState, ErrorState, Link, describeError, joinPath, navigate, useApi, useCatchUp, useCursorList, useHasPermission, useLocation, useT, useToast,
   type Column, type ModuleProps
 } from '@monozu/ui-sdk'
 import { CiStatusBadge, LiveBadge } from './badges.tsx'
@@ -8,7 +8,7 @@ import { typeLabel, useCatalog } from './catalog.tsx'
 import { Dash, When } from './display.tsx'
 import { isFiltered, parseFilters, toQuery, toSearch, type Filters } from './filters.ts'
 import { ListFilters } from './ListFilters.tsx'
-import { useCatchUp, useDebounced, useLive } from './live.tsx'
+import { useDebounced, useLive } from './live.tsx'
 import { messages } from './messages.ts'
 import { SavedViews } from './SavedViews.tsx'
 import { SectionNav } from './SectionNav.tsx'

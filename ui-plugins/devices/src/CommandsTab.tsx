@@ -1,11 +1,10 @@
 import { useCallback, useState } from 'react'
-import { useHasPermission, useT } from '@monozu/ui-sdk'
+import { useCatchUp, useCursorList, useHasPermission, useT } from '@monozu/ui-sdk'
 import { CommandForm } from './CommandForm.tsx'
 import { CommandHistory } from './CommandHistory.tsx'
-import { useCatchUp, useLive } from './live.tsx'
+import { useLive } from './live.tsx'
 import { messages } from './messages.ts'
 import type { Command, Device, DevicesEvent } from './types.ts'
-import { useCursorList } from '@monozu/ui-sdk'
 
 /** Newest first, one row per id: a command we just sent may also arrive as a live event. */
 export function upsertCommand (rows: Command[], c: Command, stateFilter: string): Command[] {

@@ -1,15 +1,14 @@
 import { useEffect, useMemo, useState } from 'react'
 import {
-  DataTable, DelayedSpinner, EmptyState, ErrorState, Link, joinPath, navigate, useHasPermission, useLocation, useT,
+  DataTable, DelayedSpinner, EmptyState, ErrorState, Link, joinPath, navigate, useCatchUp, useCursorList, useHasPermission, useLocation, useT,
   type Column, type ModuleProps
 } from '@monozu/ui-sdk'
 import { DeviceStatusBadge, LiveBadge } from './badges.tsx'
 import { Tags, When } from './display.tsx'
-import { useCatchUp, useLive, useNow, useRefresh } from './live.tsx'
+import { useLive, useNow, useRefresh } from './live.tsx'
 import { messages } from './messages.ts'
 import { SectionNav } from './SectionNav.tsx'
 import { DEVICE_STATUSES, type Device, type DevicesEvent } from './types.ts'
-import { useCursorList } from '@monozu/ui-sdk'
 
 interface Filters { status: string, site: string, q: string }
 const PAGE = 50

@@ -1,6 +1,6 @@
 import { useCallback, type ReactNode } from 'react'
 import {
-  ApiError, DelayedSpinner, EmptyState, ErrorState, Link, NavLink, joinPath, useApiData, useFormat, useHasPermission, useT,
+  ApiError, DelayedSpinner, EmptyState, ErrorState, Link, NavLink, joinPath, useApiData, useCatchUp, useFormat, useHasPermission, useT,
   type ModuleProps
 } from '@monozu/ui-sdk'
 import { ActivityTab } from './ActivityTab.tsx'
@@ -8,7 +8,7 @@ import { DeviceStatusBadge, LiveBadge } from './badges.tsx'
 import { CommandsTab } from './CommandsTab.tsx'
 import { Tags, When } from './display.tsx'
 import { KeyPanel } from './KeyPanel.tsx'
-import { useCatchUp, useLive, useNow, useRefresh } from './live.tsx'
+import { useLive, useNow, useRefresh } from './live.tsx'
 import { messages } from './messages.ts'
 import { MetricsPanel } from './MetricsPanel.tsx'
 import type { Device, DevicesEvent } from './types.ts'

@@ -1,10 +1,10 @@
 import { useCallback } from 'react'
 import {
-  ApiError, DelayedSpinner, EmptyState, ErrorState, Link, NavLink, joinPath, useApiData, useT, type ModuleProps
+  ApiError, DelayedSpinner, EmptyState, ErrorState, Link, NavLink, joinPath, useApiData, useCatchUp, useT, type ModuleProps
 } from '@monozu/ui-sdk'
 import { CiStatusBadge, LiveBadge } from '../badges.tsx'
 import { typeLabel, useCatalog } from '../catalog.tsx'
-import { useCatchUp, useDebounced, useLive } from '../live.tsx'
+import { useDebounced, useLive } from '../live.tsx'
 import type { Ci, CmdbEvent } from '../types.ts'
 import { FieldsTab } from './FieldsTab.tsx'
 import { HistoryTab } from './HistoryTab.tsx'

@@ -1,12 +1,12 @@
 import { useState } from 'react'
 import {
-  DelayedSpinner, EmptyState, ErrorState, Link, StatusBadge, describeError, joinPath, navigate, useApi, useCursorList, useFeatures, useHasPermission, useLocation, useT, useToast,
+  DelayedSpinner, EmptyState, ErrorState, Link, StatusBadge, describeError, joinPath, navigate, useApi, useCatchUp, useCursorList, useFeatures, useHasPermission, useLocation, useT, useToast,
   type ModuleProps, type Tone
 } from '@monozu/ui-sdk'
 import { LiveBadge } from '../badges.tsx'
 import { fieldLabel, typeLabel, useCatalog } from '../catalog.tsx'
 import { plain, When } from '../display.tsx'
-import { useCatchUp, useDebounced, useLive } from '../live.tsx'
+import { useDebounced, useLive } from '../live.tsx'
 import { SectionNav } from '../SectionNav.tsx'
 import { REVIEW_STATES, type Ci, type ReviewItem } from '../types.ts'
 import { reviewMessages } from './messages.ts'

@@ -1,0 +1,13 @@
+import type { UserConfig } from 'vite'
+
+export interface UiModuleOptions {
+  /** The plugin id (plugin.json `id`): the kernel serves the build at /ui/<id>/. */
+  id: string
+  /** The container name (plugin.json `ui.remote`): letters, digits and _ only. Default: the id. */
+  remote?: string
+  /** The file whose default export is the module's component. Default: ./src/Module.tsx. */
+  module?: string
+}
+
+/** The Vite config of a UI module: `export default uiModuleConfig({ id: 'my-plugin', remote: 'my_plugin' })`. */
+export function uiModuleConfig (options: UiModuleOptions): UserConfig

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs'
+import { federation } from '@module-federation/vite'
+import react from '@vitejs/plugin-react'
+
+// The build settings of a UI module: what the shell needs to load it. Every module uses this one
+// definition, so a change to the contract with the shell is made here once. Plain JavaScript
+// (types in vite.d.ts): Node loads a Vite config's imports itself, and it strips no types in
+// node_modules, where a partner's copy of the SDK lives.
+
+const sdkVersion = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).version
+
+/** @type {import('./vite.d.ts').uiModuleConfig} */
+export function uiModuleConfig ({ id, remote = id, module = './src/Module.tsx' }) {
+  if (!/^[A-Za-z_][\w]*$/.test(remote)) throw new Error(`uiModuleConfig: remote "${remote}" must be letters, digits and _ (plugin.json ui.remote), e.g. "${remote.replace(/\W/g, '_')}"`)
+  return {
+    // Chunks and CSS load from where the kernel serves the build (UI_BASE_URL changes the prefix).
+    base: `${(process.env.MONOZU_UI_BASE ?? '/ui').replace(/\/+$/, '')}/${id}/`,
+    plugins: [
+      react(),
+      federation({
+        name: remote,
+        filename: 'remoteEntry.js',
+        exposes: { './Module': module },
+        shared: {
+          react: { singleton: true, requiredVersion: '^19.0.0' },
+          'react-dom': { singleton: true, requiredVersion: '^19.0.0' },
+          // Always the shell's copy (it holds the session): no fallback is bundled. The range is
+          // the SDK this module was built with, so an older shell warns instead of failing later.
+          '@monozu/ui-sdk': { singleton: true, requiredVersion: `^${sdkVersion}`, import: false }
+        },
+        dts: false,
+        disableSnapshot: true,
+        // Use the shell's federation runtime instead of bundling a second one.
+        experiments: { externalRuntime: true }
+      })
+    ],
+    build: {
+      target: 'es2022',
+      outDir: 'dist',
+      emptyOutDir: true,
+      // No page of its own: remoteEntry.js (added by the federation plugin) is the only entry.
+      rolldownOptions: { input: {} }
+    }
+  }
+}

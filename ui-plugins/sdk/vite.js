@@ -9,9 +9,10 @@ import react from '@vitejs/plugin-react'
 
 const sdkVersion = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).version
 
-/** @type {import('./vite.d.ts').uiModuleConfig} */
+/** The Vite config of a UI module (see vite.d.ts for the options). */
 export function uiModuleConfig ({ id, remote = id, module = './src/Module.tsx' }) {
-  if (!/^[A-Za-z_][\w]*$/.test(remote)) throw new Error(`uiModuleConfig: remote "${remote}" must be letters, digits and _ (plugin.json ui.remote), e.g. "${remote.replace(/\W/g, '_')}"`)
+  // The pattern of plugin.json ui.remote (plugin.schema.json): the shell loads the container by it.
+  if (!/^[A-Za-z_]\w*$/.test(remote)) throw new Error(`uiModuleConfig: remote "${remote}" must be letters, digits and _, not starting with a digit (plugin.json ui.remote), e.g. "${remote.replace(/\W/g, '_').replace(/^(\d)/, '_$1')}"`)
   return {
     // Chunks and CSS load from where the kernel serves the build (UI_BASE_URL changes the prefix).
     base: `${(process.env.MONOZU_UI_BASE ?? '/ui').replace(/\/+$/, '')}/${id}/`,
@@ -25,7 +26,7 @@ export function uiModuleConfig ({ id, remote = id, module = './src/Module.tsx' }
           react: { singleton: true, requiredVersion: '^19.0.0' },
           'react-dom': { singleton: true, requiredVersion: '^19.0.0' },
           // Always the shell's copy (it holds the session): no fallback is bundled. The range is
-          // the SDK this module was built with, so an older shell warns instead of failing later.
+          // the SDK this module was built with, so a shell with an older SDK is named in a warning.
           '@monozu/ui-sdk': { singleton: true, requiredVersion: `^${sdkVersion}`, import: false }
         },
         dts: false,

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, type ReactElement, type ReactNode } from 'react'
 import { useChannel, type ChannelEvent, type ChannelStatus } from './channel.ts'
 
-/** An event a module knows on its channel: a union of these names what each carries. */
+/** One event of a module's channel; a module's event type is a union of these, one per name. */
 export interface LiveEvent { event: string, data: unknown }
 
 export interface LiveChannel<E extends LiveEvent> {

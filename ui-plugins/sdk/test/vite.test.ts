@@ -19,8 +19,8 @@ t.test('the base is where the kernel serves the module; MONOZU_UI_BASE moves it'
 })
 
 t.test('a container name the shell cannot load stops the build with the name to use', async t => {
-  t.throws(() => uiModuleConfig({ id: 'my-plugin' }), /remote "my-plugin" must be letters, digits and _ .*"my_plugin"/)
-  t.throws(() => uiModuleConfig({ id: 'x', remote: '9lives' }), /remote "9lives"/)
+  t.throws(() => uiModuleConfig({ id: 'my-plugin' }), /remote "my-plugin" must be letters, digits and _, .*"my_plugin"/)
+  t.throws(() => uiModuleConfig({ id: 'x', remote: '9lives' }), /remote "9lives" .*"_9lives"/)
   t.doesNotThrow(() => uiModuleConfig({ id: 'notes' }))
 })
 

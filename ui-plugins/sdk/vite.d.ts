@@ -5,8 +5,6 @@ export interface UiModuleOptions {
   id: string
   /** The container name (plugin.json `ui.remote`): letters, digits and _ only. Default: the id. */
   remote?: string
-  /** The file whose default export is the module's component. Default: ./src/Module.tsx. */
-  module?: string
 }
 
 /** The Vite config of a UI module: `export default uiModuleConfig({ id: 'my-plugin', remote: 'my_plugin' })`. */

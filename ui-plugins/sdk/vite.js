@@ -10,7 +10,7 @@ import react from '@vitejs/plugin-react'
 const sdkVersion = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).version
 
 /** The Vite config of a UI module (see vite.d.ts for the options). */
-export function uiModuleConfig ({ id, remote = id, module = './src/Module.tsx' }) {
+export function uiModuleConfig ({ id, remote = id }) {
   // The pattern of plugin.json ui.remote (plugin.schema.json): the shell loads the container by it.
   if (!/^[A-Za-z_]\w*$/.test(remote)) throw new Error(`uiModuleConfig: remote "${remote}" must be letters, digits and _, not starting with a digit (plugin.json ui.remote), e.g. "${remote.replace(/\W/g, '_').replace(/^(\d)/, '_$1')}"`)
   return {
@@ -21,7 +21,7 @@ export function uiModuleConfig ({ id, remote = id, module = './src/Module.tsx' }
       federation({
         name: remote,
         filename: 'remoteEntry.js',
-        exposes: { './Module': module },
+        exposes: { './Module': './src/Module.tsx' },
         shared: {
           react: { singleton: true, requiredVersion: '^19.0.0' },
           'react-dom': { singleton: true, requiredVersion: '^19.0.0' },

@@ -5,6 +5,7 @@ import cookie from '@fastify/cookie'
 import websocket from '@fastify/websocket'
 import { KERNEL_API_VERSION } from '../version.ts'
 import { installProblemHandlers } from './problem.ts'
+import { requestLoggerFactory } from './request-logger.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -31,6 +32,7 @@ function closeObjects (schema: unknown): void {
 export async function createServer (logger: FastifyServerOptions['loggerInstance']): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
+    childLoggerFactory: requestLoggerFactory,
     genReqId: req => {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && requestId.test(given) ? given : randomUUID()

@@ -1,27 +1,15 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { browserSkip, repoPath, shots, startBrowserKernel } from './helpers/browser.ts'
 
 // The CMDB module end to end: a real kernel with the cmdb plugin (and devices and edge-ingest, so
 // an appliance can report a discovery), the built shell and module, and Chromium.
-const CHROMIUM = '/usr/bin/chromium'
-const shellDir = fileURLToPath(new URL('../dist', import.meta.url))
-const moduleDist = fileURLToPath(new URL('../../ui-plugins/cmdb/dist', import.meta.url))
-const cmdb = fileURLToPath(new URL('../../plugins/cmdb', import.meta.url))
-const devices = fileURLToPath(new URL('../../plugins/devices', import.meta.url))
-const ingest = fileURLToPath(new URL('../../edge-ingest', import.meta.url))
-const shots = fileURLToPath(new URL('../../.tap/screenshots/', import.meta.url))
-const skip = !existsSync(CHROMIUM) ? `needs Debian's Chromium at ${CHROMIUM} (.ci/run installs it)`
-  : !existsSync(`${shellDir}/index.html`) || !existsSync(`${moduleDist}/remoteEntry.js`) ? 'needs the built shell and cmdb module (npm run build:ui)' : false
-
-const freePort = () => new Promise<number>(resolve => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const port = (s.address() as { port: number }).port; s.close(() => resolve(port)) })
-})
+const cmdb = repoPath('plugins/cmdb')
+const devices = repoPath('plugins/devices')
+const ingest = repoPath('edge-ingest')
 
 /**
  * The cmdb plugin as the kernel should load it. While plugins/cmdb/plugin.json has no `ui` entry
@@ -57,16 +45,10 @@ const goodFile = [
   'vm,vm-web-01,planned,WAW-HQ,vm-web-01,,Debian,2'
 ].join('\n')
 
-t.test('the cmdb module in a real browser', { skip }, async t => {
-  const { chromium } = await import('playwright-core')
-  mkdirSync(shots, { recursive: true })
+t.test('the cmdb module in a real browser', { skip: browserSkip('cmdb') }, async t => {
   const plugin = cmdbWithUi()
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const k: TestKernel = await startTestKernel({ plugins: [plugin.dir, devices, ingest], shellDir, config: { port, host: '127.0.0.1', publicUrl: base } })
-  await k.kernel.start()
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
-  t.teardown(async () => { await browser.close(); await k.close(); plugin.cleanup() })
+  const { k, browser, base, close } = await startBrowserKernel([plugin.dir, devices, ingest])
+  t.teardown(async () => { await close(); plugin.cleanup() })
 
   const tenant = await k.createTenant({ slug: 'cmdb-browser', name: 'CMDB Browser' })
   await k.grantLicense(tenant, ['cmdb', 'devices', 'ingest'])

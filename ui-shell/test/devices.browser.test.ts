@@ -1,33 +1,14 @@
 import t from 'tap'
-import { existsSync, mkdirSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { fileURLToPath } from 'node:url'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { browserSkip, repoPath, shots, startBrowserKernel } from './helpers/browser.ts'
 
 // The devices module end to end: a real kernel with devices and edge-ingest, the built shell and
 // module, Chromium, and the test playing the appliance through the real HTTP API.
-const CHROMIUM = '/usr/bin/chromium'
-const shellDir = fileURLToPath(new URL('../dist', import.meta.url))
-const moduleDist = fileURLToPath(new URL('../../ui-plugins/devices/dist', import.meta.url))
-const devices = fileURLToPath(new URL('../../plugins/devices', import.meta.url))
-const ingest = fileURLToPath(new URL('../../edge-ingest', import.meta.url))
-const shots = fileURLToPath(new URL('../../.tap/screenshots/', import.meta.url))
-const skip = !existsSync(CHROMIUM) ? `needs Debian's Chromium at ${CHROMIUM} (.ci/run installs it)`
-  : !existsSync(`${shellDir}/index.html`) || !existsSync(`${moduleDist}/remoteEntry.js`) ? 'needs the built shell and devices module (npm run build:ui)' : false
+const devices = repoPath('plugins/devices')
+const ingest = repoPath('edge-ingest')
 
-const freePort = () => new Promise<number>(resolve => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const port = (s.address() as { port: number }).port; s.close(() => resolve(port)) })
-})
-
-t.test('the devices module in a real browser', { skip }, async t => {
-  const { chromium } = await import('playwright-core')
-  mkdirSync(shots, { recursive: true })
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const k: TestKernel = await startTestKernel({ plugins: [devices, ingest], shellDir, config: { port, host: '127.0.0.1', publicUrl: base } })
-  await k.kernel.start()
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
-  t.teardown(async () => { await browser.close(); await k.close() })
+t.test('the devices module in a real browser', { skip: browserSkip('devices') }, async t => {
+  const { k, browser, base, close } = await startBrowserKernel([devices, ingest])
+  t.teardown(close)
 
   const tenant = await k.createTenant({ slug: 'devices-browser', name: 'Devices Browser' })
   await k.grantLicense(tenant, ['devices', 'ingest'])

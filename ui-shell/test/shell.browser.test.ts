@@ -1,30 +1,12 @@
 import t from 'tap'
-import { existsSync, mkdirSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { fileURLToPath } from 'node:url'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { browserSkip, repoPath, shots, startBrowserKernel } from './helpers/browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const shellDir = fileURLToPath(new URL('../dist', import.meta.url))
-const overview = fileURLToPath(new URL('../../plugins/overview', import.meta.url))
-const gated = fileURLToPath(new URL('../../kernel/test/fixtures/plugins/fx-gated', import.meta.url))
-const shots = fileURLToPath(new URL('../../.tap/screenshots/', import.meta.url))
-const skip = !existsSync(CHROMIUM) ? `needs Debian's Chromium at ${CHROMIUM} (.ci/run installs it)`
-  : !existsSync(`${shellDir}/index.html`) ? 'needs the built shell (npm run build:ui)' : false
+const overview = repoPath('plugins/overview')
+const gated = repoPath('kernel/test/fixtures/plugins/fx-gated')
 
-const freePort = () => new Promise<number>(resolve => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const port = (s.address() as { port: number }).port; s.close(() => resolve(port)) })
-})
-
-t.test('the shell in a real browser', { skip }, async t => {
-  const { chromium } = await import('playwright-core')
-  mkdirSync(shots, { recursive: true })
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const k: TestKernel = await startTestKernel({ plugins: [overview, gated], shellDir, config: { port, host: '127.0.0.1', publicUrl: base } })
-  await k.kernel.start()
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] })
-  t.teardown(async () => { await browser.close(); await k.close() })
+t.test('the shell in a real browser', { skip: browserSkip() }, async t => {
+  const { k, browser, base, close } = await startBrowserKernel([overview, gated])
+  t.teardown(close)
 
   const licensed = await k.createTenant({ slug: 'browser-acme', name: 'Acme Browser' })
   const unlicensed = await k.createTenant({ slug: 'browser-globex', name: 'Globex Browser' })

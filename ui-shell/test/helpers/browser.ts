@@ -1,0 +1,43 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import type { Browser } from 'playwright-core'
+import { startTestKernel, type TestKernel, type TestKernelOptions } from '@monozu/kernel/testing'
+
+// What every browser test of the shell needs: Debian's Chromium (never a downloaded browser),
+// the built shell, a kernel listening on a free port and serving it, and a place for screenshots.
+export const CHROMIUM = '/usr/bin/chromium'
+export const shellDir = fileURLToPath(new URL('../../dist', import.meta.url))
+export const shots = fileURLToPath(new URL('../../../.tap/screenshots/', import.meta.url))
+export const repoPath = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url))
+
+// Without the background-networking flags Chromium keeps dialling Google's hosts, which this
+// closed network refuses many at a time.
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+/** tap's `skip` for a browser test: why it cannot run here, or false. `module`: a UI module the test needs built. */
+export function browserSkip (module?: string): string | false {
+  if (!existsSync(CHROMIUM)) return `needs Debian's Chromium at ${CHROMIUM} (.ci/run installs it)`
+  if (!existsSync(`${shellDir}/index.html`)) return 'needs the built shell (npm run build:ui)'
+  if (module !== undefined && !existsSync(repoPath(`ui-plugins/${module}/dist/remoteEntry.js`))) return `needs the built ${module} module (npm run build:ui)`
+  return false
+}
+
+const freePort = () => new Promise<number>(resolve => {
+  const s = createServer().listen(0, '127.0.0.1', () => { const port = (s.address() as { port: number }).port; s.close(() => resolve(port)) })
+})
+
+/**
+ * A kernel with `plugins` serving the built shell on a free port, and Chromium. The caller closes
+ * both (`close`), in its teardown.
+ */
+export async function startBrowserKernel (plugins: string[], options: Omit<TestKernelOptions, 'plugins' | 'shellDir'> = {}): Promise<{ k: TestKernel, browser: Browser, base: string, close: () => Promise<void> }> {
+  const { chromium } = await import('playwright-core')
+  mkdirSync(shots, { recursive: true })
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const k = await startTestKernel({ ...options, plugins, shellDir, config: { ...options.config, port, host: '127.0.0.1', publicUrl: base } })
+  await k.kernel.start()
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  return { k, browser, base, close: async () => { await browser.close(); await k.close() } }
+}

@@ -34,6 +34,8 @@ t.test('level, isLevelEnabled and bindings before and after the first line', asy
   t.equal(inherits.level, 'info', 'without a level of its own it has the parent\'s')
   t.ok(inherits.isLevelEnabled('info'))
   t.notOk(inherits.isLevelEnabled('debug'))
+  t.notOk(inherits.isLevelEnabled('verbose'), 'a level pino does not know is not enabled, as in pino')
+  t.notOk(parent.isLevelEnabled('verbose'))
   inherits.setBindings({ userId: 'u' })
   t.same(inherits.bindings(), { plugin: 'p', reqId: 'r2', userId: 'u' })
   inherits.level = 'debug'

@@ -6,8 +6,8 @@ import { startTestKernel, type TestKernel, type TestKernelOptions } from '@monoz
 
 // What every browser test of the shell needs: Debian's Chromium (never a downloaded browser),
 // the built shell, a kernel listening on a free port and serving it, and a place for screenshots.
-export const CHROMIUM = '/usr/bin/chromium'
-export const shellDir = fileURLToPath(new URL('../../dist', import.meta.url))
+const CHROMIUM = '/usr/bin/chromium'
+const shellDir = fileURLToPath(new URL('../../dist', import.meta.url))
 export const shots = fileURLToPath(new URL('../../../.tap/screenshots/', import.meta.url))
 export const repoPath = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url))
 
@@ -37,7 +37,7 @@ export async function startBrowserKernel (plugins: string[], options: Omit<TestK
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const k = await startTestKernel({ ...options, plugins, shellDir, config: { ...options.config, port, host: '127.0.0.1', publicUrl: base } })
-  await k.kernel.start()
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  const browser = await k.kernel.start().then(() => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }))
+    .catch(async (err: unknown) => { await k.close(); throw err })
   return { k, browser, base, close: async () => { await browser.close(); await k.close() } }
 }

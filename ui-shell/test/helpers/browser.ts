@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
-import { startTestKernel, type TestKernel, type TestKernelOptions } from '@monozu/kernel/testing'
+import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
 
 // What every browser test of the shell needs: Debian's Chromium (never a downloaded browser),
 // the built shell, a kernel listening on a free port and serving it, and a place for screenshots.
@@ -31,12 +31,12 @@ const freePort = () => new Promise<number>(resolve => {
  * A kernel with `plugins` serving the built shell on a free port, and Chromium. The caller closes
  * both (`close`), in its teardown.
  */
-export async function startBrowserKernel (plugins: string[], options: Omit<TestKernelOptions, 'plugins' | 'shellDir'> = {}): Promise<{ k: TestKernel, browser: Browser, base: string, close: () => Promise<void> }> {
+export async function startBrowserKernel (plugins: string[]): Promise<{ k: TestKernel, browser: Browser, base: string, close: () => Promise<void> }> {
   const { chromium } = await import('playwright-core')
   mkdirSync(shots, { recursive: true })
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const k = await startTestKernel({ ...options, plugins, shellDir, config: { ...options.config, port, host: '127.0.0.1', publicUrl: base } })
+  const k = await startTestKernel({ plugins, shellDir, config: { port, host: '127.0.0.1', publicUrl: base } })
   const browser = await k.kernel.start().then(() => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }))
     .catch(async (err: unknown) => { await k.close(); throw err })
   return { k, browser, base, close: async () => { await browser.close(); await k.close() } }

@@ -10,7 +10,8 @@
  * 3. autocannon (in a worker thread) at 64 connections posting telemetry with event ids unique per
  *    request, 1 event per request and 100 events per request, after a warm-up, in slices whose
  *    order of sides rotates (bare, ingest; then ingest, bare; ...), with the CPU the server
- *    thread, PostgreSQL and the machine spent per 1000 requests;
+ *    thread, PostgreSQL and the machine spent per 1000 requests (and, for single events on
+ *    PostgreSQL, the number of commits and their mean size);
  * 4. every 202 from ingest means the events were committed; at the end the bench waits until the
  *    consumers drained the inbox and compares what was stored with what was acknowledged;
  * 5. for 1 event per request on PostgreSQL, a third side in the same slices: the durable floor
@@ -58,7 +59,7 @@ function loadRaw (options: Load & { duration: number }): Promise<RawResult> {
   })
 }
 
-interface Side { result: LoadResult, events: number, cpu: { serverMs: number, postgresMs: number, machineMs: number } }
+interface Side { result: LoadResult, events: number, cpu: { serverMs: number, postgresMs: number, machineMs: number }, commits?: number }
 interface Mode { bare: Side, ingest: Side, floor?: Side }
 type Which = keyof Mode
 
@@ -107,9 +108,9 @@ async function setUp (db: Db) {
   const floor = databaseUrl ? await startFloor(databaseUrl, { tenantId: tenant.id, deviceId: device.deviceId, key: device.deviceKey }) : undefined
   if (floor) release.push(() => floor.close())
 
+  const rowsOf = (table: string) => kernel.conn.owner(table).count({ n: '*' }).first().then(r => Number((r as { n: number | string }).n))
   const counts = async () => {
-    const [inbox, seen, metrics] = await Promise.all(['ingest_inbox', 'ingest_seen', 'device_metrics'].map(table =>
-      kernel.conn.owner(table).count({ n: '*' }).first().then(r => Number((r as { n: number | string }).n))))
+    const [inbox, seen, metrics] = await Promise.all(['ingest_inbox', 'ingest_seen', 'device_metrics'].map(rowsOf))
     return { inbox: inbox as number, seen: seen as number, metrics: metrics as number }
   }
   // On PostgreSQL the measured kernel is an ingest tier (no dispatcher), as in a scale-out with
@@ -122,7 +123,7 @@ async function setUp (db: Db) {
     const cloud = await createKernel({ env: {}, config: { dataDir: cloudDir, port: 0, logLevel: 'silent', databaseUrl, jobPollMs: 100 }, plugins, seedDemo: false })
     release.push(() => cloud.stop())
   }
-  return { db, kernelUrl, bareUrl, floorUrl: floor?.url, key: device.deviceKey as string, counts, startConsumers, release: releaseAll }
+  return { db, kernelUrl, bareUrl, floorUrl: floor?.url, key: device.deviceKey as string, counts, inboxRows: () => rowsOf('ingest_inbox'), startConsumers, release: releaseAll }
 }
 
 function show (db: Db, name: string, side: Side, per: number): void {
@@ -131,7 +132,8 @@ function show (db: Db, name: string, side: Side, per: number): void {
   console.log(`${label(db).padEnd(10)} ${name.padEnd(14)} ${r.rps.toFixed(0).padStart(6)} req/s ${(r.rps * per).toFixed(0).padStart(8)} events/s  p50 ${r.p50} ms  p99 ${r.p99} ms  (${r.total} requests in ${r.duration.toFixed(1)} s${bad ? `; ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts` : ''})`)
   if (bad) console.log(`WARNING: ${label(db)} ${name} had failed requests; its figure is not trustworthy`)
   const per1k = (ms: number) => (ms / Math.max(1, r.total) * 1000).toFixed(1)
-  console.log(`${''.padEnd(10)} ${''.padEnd(14)} CPU per 1000 requests: server thread ${per1k(side.cpu.serverMs)} ms, PostgreSQL ${per1k(side.cpu.postgresMs)} ms, machine ${per1k(side.cpu.machineMs)} ms`)
+  const commits = side.commits ? `; ${side.commits} commits of ${(r.total * per / side.commits).toFixed(1)} events` : ''
+  console.log(`${''.padEnd(10)} ${''.padEnd(14)} CPU per 1000 requests: server thread ${per1k(side.cpu.serverMs)} ms, PostgreSQL ${per1k(side.cpu.postgresMs)} ms, machine ${per1k(side.cpu.machineMs)} ms${commits}`)
 }
 
 async function drive (s: Awaited<ReturnType<typeof setUp>>, per: number): Promise<Mode> {
@@ -150,10 +152,15 @@ async function drive (s: Awaited<ReturnType<typeof setUp>>, per: number): Promis
   const runs: Partial<Record<Which, RawResult[]>> = {}
   // CPU the server thread (this one), PostgreSQL and the whole machine spent per side.
   const cpu: Partial<Record<Which, Side['cpu']>> = {}
+  // Commits per side, counted as inbox rows: one per commit for single events on PostgreSQL (a
+  // commit holds at most 64 events, one row's worth, and no consumer drains the inbox meanwhile).
+  const commits: Partial<Record<Which, number>> = {}
+  const countCommits = per === 1 && s.db === 'postgres'
   for (let i = 0; i < SLICES; i++) {
     // Each slice starts with the next side, so no side always runs right after the same one.
     const order = sides.map((_, k) => sides[(i + k) % sides.length] as Which)
     for (const which of order) {
+      const rows = countCommits && which !== 'bare' ? await s.inboxRows() : 0
       const before = { thread: process.threadCpuUsage(), pg: postgresCpu(), machine: machineBusyMs() }
       ;(runs[which] ??= []).push(await loadRaw({ ...targets[which]!, duration: slice }))
       const thread = process.threadCpuUsage(before.thread)
@@ -161,9 +168,10 @@ async function drive (s: Awaited<ReturnType<typeof setUp>>, per: number): Promis
       c.serverMs += (thread.user + thread.system) / 1000
       c.postgresMs += postgresCpuSince(before.pg)
       c.machineMs += machineBusyMs() - before.machine
+      if (countCommits && which !== 'bare') commits[which] = (commits[which] ?? 0) + await s.inboxRows() - rows
     }
   }
-  const side = (which: Which): Side => ({ result: summarize(runs[which]!, targets[which]!), events: per, cpu: cpu[which]! })
+  const side = (which: Which): Side => ({ result: summarize(runs[which]!, targets[which]!), events: per, cpu: cpu[which]!, ...(commits[which] ? { commits: commits[which] } : {}) })
   const mode: Mode = { bare: side('bare'), ingest: side('ingest'), ...(targets.floor ? { floor: side('floor') } : {}) }
   for (const which of sides) show(s.db, `${which} x${per}`, mode[which]!, per)
   return mode

@@ -1,7 +1,7 @@
 import t from 'tap'
 import pino from 'pino'
 import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
-import { RequestLogger } from '../src/http/request-logger.ts'
+import { RequestLogger, requestLoggerFactory } from '../src/http/request-logger.ts'
 import { fixture } from './helpers/paths.ts'
 
 type Line = Record<string, unknown>
@@ -52,6 +52,15 @@ t.test('level, isLevelEnabled and bindings before and after the first line', asy
   silent.fatal('never')
   t.notOk(silent.isLevelEnabled('fatal'))
   t.equal(lines.length, 1, 'a silent logger writes nothing')
+})
+
+t.test('the factory wraps only a request whose level is above info', async t => {
+  const parent = pino({ level: 'info' }, sinkOf([]))
+  const make = (options: { level?: string }) => requestLoggerFactory.call(null as never, parent, { reqId: 'r3' }, options, null as never)
+  t.ok(make({ level: 'warn' }) instanceof RequestLogger, 'warn (the ingest route): made lazily')
+  t.notOk(make({}) instanceof RequestLogger, 'info: Fastify logs the request at once, so a pino child straight away')
+  t.notOk(make({ level: 'debug' }) instanceof RequestLogger)
+  t.ok(requestLoggerFactory.call(null as never, pino({ level: 'warn' }, sinkOf([])), {}, {}, null as never) instanceof RequestLogger, 'a kernel at warn: every route made lazily')
 })
 
 t.test('in the kernel: request lines carry the request id and the caller, failures are logged', async t => {

@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
 import { extname, join, normalize, resolve } from 'node:path'
 import { federation } from '@module-federation/vite'
 import react from '@vitejs/plugin-react'
@@ -7,6 +7,8 @@ import { defineConfig, type Plugin } from 'vite'
 const repoRoot = resolve(import.meta.dirname, '..')
 /** The kernel that `npm run dev` proxies /api, /.well-known and the OIDC routes to. */
 const kernel = process.env.MONOZU_KERNEL_URL ?? 'http://127.0.0.1:8000'
+/** The SDK the shell provides to modules: read, not written here, so a bump of the SDK needs no edit. */
+const sdkVersion = (JSON.parse(readFileSync(join(repoRoot, 'ui-plugins/sdk/package.json'), 'utf8')) as { version: string }).version
 
 const types: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.map': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' }
 
@@ -46,7 +48,7 @@ export default defineConfig({
       shared: {
         react: { singleton: true, requiredVersion: '^19.0.0' },
         'react-dom': { singleton: true, requiredVersion: '^19.0.0' },
-        '@monozu/ui-sdk': { singleton: true, requiredVersion: '^0.1.1' }
+        '@monozu/ui-sdk': { singleton: true, requiredVersion: `^${sdkVersion}` }
       },
       dts: false,
       // Plain remoteEntry.js URLs: no manifests, preloading or devtools snapshots (saves ~KBs of runtime).

@@ -47,7 +47,7 @@ const goodFile = [
 
 t.test('the cmdb module in a real browser', { skip: browserSkip('cmdb') }, async t => {
   const plugin = cmdbWithUi()
-  const { k, browser, base, close } = await startBrowserKernel([plugin.dir, devices, ingest])
+  const { k, signIn, close } = await startBrowserKernel([plugin.dir, devices, ingest])
   t.teardown(async () => { await close(); plugin.cleanup() })
 
   const tenant = await k.createTenant({ slug: 'cmdb-browser', name: 'CMDB Browser' })
@@ -61,18 +61,11 @@ t.test('the cmdb module in a real browser', { skip: browserSkip('cmdb') }, async
   }
 
   async function signedIn (email: string, password: string) {
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } })
-    const page = await context.newPage()
-    const errors: string[] = []
-    page.on('pageerror', e => errors.push(e.message))
-    await page.goto(base + '/')
-    await page.getByLabel(/^e-?mail$/i).fill(email)
-    await page.getByLabel(/password|hasło/i).fill(password)
-    await page.getByRole('button', { name: /^(sign in|zaloguj się)$/i }).click()
+    const signed = await signIn(email, password)
     // Whatever its label, the module's entry is the nav link to /m/cmdb.
-    await page.getByRole('navigation', { name: 'Modules' }).locator('a[href="/m/cmdb"]').click()
-    await page.getByTestId('module-cmdb').waitFor()
-    return { context, page, errors }
+    await signed.page.getByRole('navigation', { name: 'Modules' }).locator('a[href="/m/cmdb"]').click()
+    await signed.page.getByTestId('module-cmdb').waitFor()
+    return signed
   }
 
   let serverId = ''

@@ -7,7 +7,7 @@ const devices = repoPath('plugins/devices')
 const ingest = repoPath('edge-ingest')
 
 t.test('the devices module in a real browser', { skip: browserSkip('devices') }, async t => {
-  const { k, browser, base, close } = await startBrowserKernel([devices, ingest])
+  const { k, base, signIn, close } = await startBrowserKernel([devices, ingest])
   t.teardown(close)
 
   const tenant = await k.createTenant({ slug: 'devices-browser', name: 'Devices Browser' })
@@ -23,17 +23,10 @@ t.test('the devices module in a real browser', { skip: browserSkip('devices') },
   }
 
   async function signedIn (email: string, password: string) {
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } })
-    const page = await context.newPage()
-    const errors: string[] = []
-    page.on('pageerror', e => errors.push(e.message))
-    await page.goto(base + '/')
-    await page.getByLabel(/^e-?mail$/i).fill(email)
-    await page.getByLabel(/password|hasło/i).fill(password)
-    await page.getByRole('button', { name: /^(sign in|zaloguj się)$/i }).click()
-    await page.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Devices' }).click()
-    await page.getByTestId('module-devices').waitFor()
-    return { context, page, errors }
+    const signed = await signIn(email, password)
+    await signed.page.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Devices' }).click()
+    await signed.page.getByTestId('module-devices').waitFor()
+    return signed
   }
 
   const hostname = 'edge-browser-01'

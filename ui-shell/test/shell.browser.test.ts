@@ -5,7 +5,7 @@ const overview = repoPath('plugins/overview')
 const gated = repoPath('kernel/test/fixtures/plugins/fx-gated')
 
 t.test('the shell in a real browser', { skip: browserSkip() }, async t => {
-  const { k, browser, base, close } = await startBrowserKernel([overview, gated])
+  const { k, signIn, close } = await startBrowserKernel([overview, gated])
   t.teardown(close)
 
   const licensed = await k.createTenant({ slug: 'browser-acme', name: 'Acme Browser' })
@@ -15,18 +15,9 @@ t.test('the shell in a real browser', { skip: browserSkip() }, async t => {
   const bob = await k.createUser(unlicensed, { roles: ['tenant-admin'], email: 'bob@globex.example', password: 'bob-password-12' })
 
   async function signedIn (email: string, password: string) {
-    const context = await browser.newContext()
-    const page = await context.newPage()
-    const requested: string[] = []
-    const errors: string[] = []
-    page.on('request', r => requested.push(new URL(r.url()).pathname))
-    page.on('pageerror', e => errors.push(e.message))
-    await page.goto(base + '/')
-    await page.getByLabel(/^e-?mail$/i).fill(email)
-    await page.getByLabel(/password|hasło/i).fill(password)
-    await page.getByRole('button', { name: /^(sign in|zaloguj się)$/i }).click()
-    await page.getByRole('link', { name: 'Overview' }).waitFor()
-    return { context, page, requested, errors }
+    const signed = await signIn(email, password)
+    await signed.page.getByRole('link', { name: 'Overview' }).waitFor()
+    return signed
   }
 
   await t.test('navigation matches the features; the module shows its data', async t => {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import type { Browser } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
 
 // What every browser test of the shell needs: Debian's Chromium (never a downloaded browser),
@@ -27,11 +27,15 @@ const freePort = () => new Promise<number>(resolve => {
   const s = createServer().listen(0, '127.0.0.1', () => { const port = (s.address() as { port: number }).port; s.close(() => resolve(port)) })
 })
 
+/** A signed-in page: its context (the caller closes it), the paths it requested and its uncaught errors. */
+export interface SignedIn { context: BrowserContext, page: Page, requested: string[], errors: string[] }
+
 /**
  * A kernel with `plugins` serving the built shell on a free port, and Chromium. The caller closes
- * both (`close`), in its teardown.
+ * both (`close`), in its teardown. `signIn` opens a fresh context and signs in through the shell's
+ * form; it returns once the form is sent, so the caller waits for what its test needs next.
  */
-export async function startBrowserKernel (plugins: string[]): Promise<{ k: TestKernel, browser: Browser, base: string, close: () => Promise<void> }> {
+export async function startBrowserKernel (plugins: string[]): Promise<{ k: TestKernel, base: string, signIn: (email: string, password: string) => Promise<SignedIn>, close: () => Promise<void> }> {
   const { chromium } = await import('playwright-core')
   mkdirSync(shots, { recursive: true })
   const port = await freePort()
@@ -39,5 +43,18 @@ export async function startBrowserKernel (plugins: string[]): Promise<{ k: TestK
   const k = await startTestKernel({ plugins, shellDir, config: { port, host: '127.0.0.1', publicUrl: base } })
   const browser = await k.kernel.start().then(() => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }))
     .catch(async (err: unknown) => { await k.close(); throw err })
-  return { k, browser, base, close: async () => { await browser.close(); await k.close() } }
+  const signIn = async (email: string, password: string): Promise<SignedIn> => {
+    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } })
+    const page = await context.newPage()
+    const requested: string[] = []
+    const errors: string[] = []
+    page.on('request', r => requested.push(new URL(r.url()).pathname))
+    page.on('pageerror', e => errors.push(e.message))
+    await page.goto(base + '/')
+    await page.getByLabel(/^e-?mail$/i).fill(email)
+    await page.getByLabel(/password|hasło/i).fill(password)
+    await page.getByRole('button', { name: /^(sign in|zaloguj się)$/i }).click()
+    return { context, page, requested, errors }
+  }
+  return { k, base, signIn, close: async () => { await browser.close(); await k.close() } }
 }

@@ -4,6 +4,7 @@
 // `vite build --watch`. Open http://127.0.0.1:5173. Ctrl+C stops everything.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join, resolve } from 'node:path'
+import { prefixLines } from './prefix-lines.ts'
 import { uiTargets } from './build-ui.ts'
 
 const root = resolve(import.meta.dirname, '..')
@@ -20,17 +21,8 @@ function run (name: string, args: string[], cwd: string, env: NodeJS.ProcessEnv 
   const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   children.push(child)
   const prefix = `[${name}]`.padEnd(11)
-  const pipe = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
-    let rest = ''
-    stream.setEncoding('utf8')
-    stream.on('data', (chunk: string) => {
-      const lines = (rest + chunk).split('\n')
-      rest = lines.pop() ?? ''
-      for (const line of lines) out.write(`${prefix} ${line}\n`)
-    })
-  }
-  pipe(child.stdout!, process.stdout)
-  pipe(child.stderr!, process.stderr)
+  prefixLines(child.stdout!, process.stdout, prefix)
+  prefixLines(child.stderr!, process.stderr, prefix)
   child.on('exit', code => {
     if (stopping) return
     console.error(`${prefix} exited with ${code}; stopping the rest`)

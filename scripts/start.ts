@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { constants } from 'node:os'
 import { join, resolve } from 'node:path'
+import { prefixLines } from './prefix-lines.ts'
 
 const root = resolve(import.meta.dirname, '..')
 const args = process.argv.slice(2)
@@ -60,17 +61,6 @@ async function healthy (url: string): Promise<any> {
   return null
 }
 
-function pipeLines (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream): void {
-  let rest = ''
-  stream.setEncoding('utf8')
-  stream.on('data', (chunk: string) => {
-    const lines = (rest + chunk).split('\n')
-    rest = lines.pop() ?? ''
-    for (const line of lines) out.write(`${prefix} ${line}\n`)
-  })
-  stream.on('end', () => { if (rest) out.write(`${prefix} ${rest}\n`) })
-}
-
 async function startSimulator (): Promise<void> {
   if (/^(off|false|0|no)$/i.test(process.env.DEMO_SIMULATOR ?? '')) return
   const port = argValue('port') ?? process.env.PORT ?? '8000'
@@ -92,8 +82,8 @@ async function startSimulator (): Promise<void> {
   // One request per device every 10 s: the kernel logs every request, and the demo's log should stay readable.
   simulator = spawn(process.execPath, [cli, '--url', url, '--fleet', 'demo', '--site', 'Demo lab', '--devices', '5', '--rate', '5', '--batch-ms', '10000', '--commands', 'ws', '--progress', '30', '--quiet'],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-  pipeLines(simulator.stdout!, process.stdout)
-  pipeLines(simulator.stderr!, process.stderr)
+  prefixLines(simulator.stdout!, process.stdout, prefix)
+  prefixLines(simulator.stderr!, process.stderr, prefix)
   simulator.on('exit', code => {
     // Sign-in refused (the demo tenant or its password changed) ends only the fleet.
     if (code && kernel.exitCode === null && kernel.signalCode === null) note(`exited with ${code}; the platform keeps running`)

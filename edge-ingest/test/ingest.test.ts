@@ -1,6 +1,6 @@
 import t from 'tap'
 import { gzipSync } from 'node:zlib'
-import type { TestKernel } from '@monozu/kernel/testing'
+import { waitFor, type TestKernel } from '@monozu/kernel/testing'
 import { enrolledDevice, enrollmentToken, licensedTenant, register, startDevicesKernel } from '../../plugins/devices/test/helpers.ts'
 
 let k: TestKernel
@@ -16,27 +16,22 @@ const ingest = (key: string, body: unknown, headers: Headers = {}) => k.request(
 })
 const telemetry = (n: number, prefix = 'e') => Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${i}`, ts: new Date(Date.now() - (n - i) * 1000).toISOString(), metrics: { 'cpu.percent': 10 + i, 'mem.percent': 50 } }))
 
-async function waitFor<T> (read: () => Promise<T>, done: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms
-  for (;;) {
-    const v = await read()
-    if (done(v) || Date.now() > until) return v
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-}
-
 t.test('JSON telemetry is acknowledged once stored and reaches the device\'s metrics', async t => {
   const d = await enrolledDevice(k)
   const res = await ingest(d.deviceKey, { kind: 'telemetry', events: telemetry(5) })
   t.equal(res.status, 202)
   t.same(res.body, { accepted: 5, duplicates: 0, rejected: [] })
-  const metrics = await waitFor(
-    async () => (await k.request('GET', `/api/v1/devices/${d.deviceId}/metrics?step=3600`, { token: d.member })).body,
-    body => body.series?.length === 2)
+  const metrics = await waitFor('both metrics\' series', async () => {
+    const body = (await k.request('GET', `/api/v1/devices/${d.deviceId}/metrics?step=3600`, { token: d.member })).body
+    return body.series?.length === 2 && body
+  })
   const cpu = metrics.series.find((s: { name: string }) => s.name === 'cpu.percent')
   t.equal(cpu.points.reduce((n: number, p: { count: number }) => n + p.count, 0), 5, 'every sample stored once')
   t.equal(Math.max(...cpu.points.map((p: { max: number }) => p.max)), 14)
-  const dev = await waitFor(async () => (await k.request('GET', `/api/v1/devices/${d.deviceId}`, { token: d.member })).body, body => body.lastSeenAt !== null)
+  const dev = await waitFor('the device\'s last contact', async () => {
+    const body = (await k.request('GET', `/api/v1/devices/${d.deviceId}`, { token: d.member })).body
+    return body.lastSeenAt !== null && body
+  })
   t.equal(dev.status, 'online', 'ingest counts as contact')
 })
 
@@ -71,7 +66,10 @@ t.test('NDJSON and gzip; bad events are rejected one by one', async t => {
     [1, 'invalid_event'], [2, 'invalid_event'], [3, 'invalid_event'], [4, 'kind_not_enabled'], [5, 'unknown_kind'], [6, 'invalid_event'], [7, 'invalid_event']
   ])
   t.match(res.body.rejected[1].detail, /level/, 'the detail names the field')
-  const logs = await waitFor(async () => (await k.request('GET', `/api/v1/devices/${d.deviceId}/logs`, { token: d.member })).body.items, items => items.length === 1)
+  const logs = await waitFor('the one stored log line', async () => {
+    const items = (await k.request('GET', `/api/v1/devices/${d.deviceId}/logs`, { token: d.member })).body.items
+    return items.length === 1 && items
+  })
   t.match(logs, [{ level: 'info', message: 'backup finished' }])
 })
 
@@ -84,7 +82,10 @@ t.test('the consumer gets each event\'s fields exactly as sent, however the body
   t.same(res.body, { accepted: 4, duplicates: 0, rejected: [] })
   const ndjson = `${JSON.stringify({ kind: 'log', id: 'n1', level: 'warn', message: messages[0], source: 'agent' })}\r\n  ${JSON.stringify({ level: 'error', kind: 'log', message: messages[2] })}  \n`
   t.same((await ingest(d.deviceKey, ndjson, { 'content-type': 'application/x-ndjson' })).body, { accepted: 2, duplicates: 0, rejected: [] })
-  const logs = await waitFor(async () => (await k.request('GET', `/api/v1/devices/${d.deviceId}/logs?limit=50`, { token: d.member })).body.items as Array<{ message: string, level: string, source: string | null, ts: string }>, items => items.length === 6)
+  const logs = await waitFor('six stored log lines', async () => {
+    const items = (await k.request('GET', `/api/v1/devices/${d.deviceId}/logs?limit=50`, { token: d.member })).body.items as Array<{ message: string, level: string, source: string | null, ts: string }>
+    return items.length === 6 && items
+  })
   const stored = (m: string) => m.replaceAll('\u0000', '\ufffd')
   t.same(logs.map(l => l.message).sort(), [...messages, messages[0] as string, messages[2] as string].map(stored).sort(), 'every message byte for byte (a NUL, which PostgreSQL text cannot hold, as U+FFFD)')
   t.same(logs.filter(l => l.level === 'info').map(l => l.ts).sort(), [1, 2, 3, 4].map(n => `2026-01-0${n}T00:00:00.000Z`), 'the envelope\'s ts, not the event\'s fields')

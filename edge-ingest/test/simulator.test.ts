@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, waitFor, type TestKernel } from '@monozu/kernel/testing'
 import { deviceProfile } from '../simulator/profile.ts'
 import { discoverNetwork } from '../simulator/discovery.ts'
 
@@ -34,16 +34,6 @@ const simulate = (args: string[]) => start(args).done
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
-async function until<T> (what: string, fn: () => Promise<T | undefined | null | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const value = await fn()
-    if (value) return value
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(200)
-  }
-}
-
 // A device rate limit below what the simulator sends, so it meets 429 + Retry-After and must retry
 // (the server wants a burst of at least one full request, hence the small maxEvents).
 const k: TestKernel = await startTestKernel({ plugins, pluginConfig: { 'edge-ingest': { deviceRate: 6, deviceBurst: 12, maxEvents: 12 } } })
@@ -66,7 +56,7 @@ const api = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
 }
 const devices = async () => (await api('GET', '/api/v1/devices?limit=200')).items as Array<{ id: string, hostname: string, hardwareId: string, status: string }>
 const command = async (deviceId: string, type: string, payload: object) => (await api('POST', '/api/v1/commands', { deviceId, type, payload })).id as string
-const settled = (id: string, ms?: number) => until(`command ${id} to finish`, async () => {
+const settled = (id: string, ms?: number) => waitFor(`command ${id} to finish`, async () => {
   const c = await api('GET', `/api/v1/commands/${id}`)
   return ['succeeded', 'failed', 'timed_out', 'expired', 'cancelled'].includes(c.state) ? c : null
 }, ms)
@@ -96,7 +86,7 @@ t.test('first run: enrolls the fleet, sends through rate limiting without loss, 
   const began = Date.now()
   const running = start([...common, '--rate', '30', '--batch-ms', '250', '--commands', 'ws'])
   t.teardown(() => { running.child.kill('SIGKILL') })
-  const listed = await until('the fleet to be online', async () => {
+  const listed = await waitFor('the fleet to be online', async () => {
     const list = await devices()
     return list.length === DEVICES && list.every(d => d.status === 'online') ? list : null
   })
@@ -135,7 +125,7 @@ t.test('first run: enrolls the fleet, sends through rate limiting without loss, 
 
   // Each accepted event is stored once: retries with the same ids never doubled anything. A
   // request the stop cut off on the wire (unconfirmed) may or may not have been stored.
-  let total = await until('the consumers to store every accepted event', async () => {
+  let total = await waitFor('the consumers to store every accepted event', async () => {
     const n = await stored()
     return n >= s.events.accepted ? n : null
   })

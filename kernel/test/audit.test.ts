@@ -1,8 +1,7 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, type TestKernel, waitFor } from '@monozu/kernel/testing'
 import type { Tenant } from '../src/tenancy/tenants.ts'
-import { waitFor } from './helpers/wait.ts'
 
 let k: TestKernel
 let acme: Tenant

@@ -2,11 +2,10 @@ import t from 'tap'
 import { once } from 'node:events'
 import { SignJWT } from 'jose'
 import WebSocket from 'ws'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, type TestKernel, waitFor } from '@monozu/kernel/testing'
 import { loadSigningKeys } from '../src/auth/keys.ts'
 import type { Tenant } from '../src/tenancy/tenants.ts'
 import { jobsFixture } from './helpers/paths.ts'
-import { waitFor } from './helpers/wait.ts'
 
 const ORIGIN = 'https://app.monozu.test'
 let k: TestKernel

@@ -1,11 +1,10 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, type TestKernel, waitFor } from '@monozu/kernel/testing'
 import { PAGE_WINDOW } from '../src/db/batches.ts'
 import { rowsOf } from '../src/db/database.ts'
 import { SEEN_HOURS } from '../src/ingest/retention.ts'
 import { fixture } from './helpers/paths.ts'
-import { waitFor } from './helpers/wait.ts'
 
 let k: TestKernel
 t.before(async () => { k = await startTestKernel({ plugins: [fixture('fx-ingest')] }) })

@@ -5,9 +5,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import knex, { type Knex } from 'knex'
 import WebSocket from 'ws'
-import { freshDatabase } from '../src/testing/postgres.ts'
+import { freshDatabase, waitFor } from '@monozu/kernel/testing'
 import { startInstance, type Instance } from './helpers/instance.ts'
-import { waitFor } from './helpers/wait.ts'
 
 const adminUrl = process.env.DATABASE_URL
 const redisUrl = process.env.REDIS_URL

@@ -5,6 +5,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { waitFor } from '@monozu/kernel/testing'
 
 // `npm start` as a new user runs it: scripts/start.ts with every plugin on the embedded database,
 // the seeded demo tenants and the demo fleet, then stopped by a signal.
@@ -35,16 +36,9 @@ async function npmStart (t: { teardown: (fn: () => Promise<void>) => void }, env
     if (child.exitCode === null && child.signalCode === null) { child.kill('SIGTERM'); await exited }
     rmSync(dataDir, { recursive: true, force: true })
   })
-  await until(() => output.includes('Monozu Cloud is running at'), 60_000, () => `did not start:\n${output}`)
+  await waitFor('the platform to start or exit', async () => output.includes('Monozu Cloud is running at') || child.exitCode !== null, 60_000)
+  if (!output.includes('Monozu Cloud is running at')) throw new Error(`did not start:\n${output}`)
   return { child, base: `http://127.0.0.1:${port}`, dataDir, output: () => output, exited }
-}
-
-async function until (done: () => boolean | Promise<boolean>, ms: number, why: () => string): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!await done()) {
-    if (Date.now() > deadline) throw new Error(why())
-    await new Promise(r => setTimeout(r, 200))
-  }
 }
 
 const json = async (res: Response) => ({ status: res.status, body: await res.json() as any })
@@ -64,20 +58,20 @@ t.test('npm start: every plugin, the demo tenants, the UI and a live demo fleet;
   t.equal(shell.status, 200)
   t.match(shell.headers.get('content-type'), /text\/html/, 'the UI is served at /')
 
-  await until(() => s.output().includes('[simulator] starting a demo fleet of 5 devices'), 30_000, () => `no fleet:\n${s.output()}`)
+  await waitFor('the demo fleet to start', async () => s.output().includes('[simulator] starting a demo fleet of 5 devices'), 30_000)
   let devices: Array<{ id: string, status: string, site: string }> = []
-  await until(async () => {
+  await waitFor('five demo devices online', async () => {
     devices = (await get(s.base, '/api/v1/devices', acme.body.accessToken)).body.items
     return devices.length === 5 && devices.every(d => d.status === 'online')
-  }, 30_000, () => `devices: ${JSON.stringify(devices)}`)
+  }, 30_000)
   t.pass('five enrolled demo devices are online')
   t.ok(devices.every(d => d.site === 'Demo lab'), 'at the demo site')
   // The fleet sends a batch per device every 10 s.
   let series: unknown[] = []
-  await until(async () => {
+  await waitFor('the fleet\'s telemetry', async () => {
     series = (await get(s.base, `/api/v1/devices/${devices[0]!.id}/metrics?step=60`, acme.body.accessToken)).body.series
     return series.length > 0
-  }, 40_000, () => 'no telemetry stored')
+  }, 40_000)
   t.pass(`its telemetry is stored (${series.length} series)`)
 
   const globex = await login(s.base, 'admin@globex.example', password)
@@ -100,7 +94,7 @@ t.test('DEMO_SIMULATOR=off, and a parent that dies: the platform stops rather th
   t.notMatch(s.output(), /\[simulator\]/, 'no demo fleet')
   const kernelPid = Number(/"pid":(\d+)/.exec(s.output())?.[1])
   s.child.kill('SIGKILL')
-  await until(() => { try { process.kill(kernelPid, 0); return false } catch { return true } }, 30_000, () => `kernel ${kernelPid} still running`)
+  await waitFor(`kernel ${kernelPid} to exit`, async () => { try { process.kill(kernelPid, 0); return false } catch { return true } }, 30_000)
     .catch(err => { process.kill(kernelPid, 'SIGKILL'); throw err })
   t.pass('the kernel exited once its wrapper lost its parent')
   await t.rejects(fetch(`${s.base}/api/v1/health`), 'nothing listens any more')

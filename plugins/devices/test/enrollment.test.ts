@@ -1,6 +1,6 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import type { TestKernel } from '@monozu/kernel/testing'
+import { waitFor, type TestKernel } from '@monozu/kernel/testing'
 import { enrolledDevice, enrollmentToken, licensedTenant, register, startDevicesKernel } from './helpers.ts'
 
 let k: TestKernel
@@ -151,7 +151,7 @@ t.test('status follows the last contact and its changes are recorded', async t =
   const sweep = () => k.kernel.services.jobs.forPlugin('devices').enqueue('sweep', null, { tenantId: d.tenant.id })
   const history = async () => (await k.request('GET', `/api/v1/devices/${d.deviceId}/history`, { token: d.member })).body.items
   await sweep()
-  await waitFor(async () => (await history()).length === 1)
+  await waitFor('the first status change', async () => (await history()).length === 1)
   t.match(await history(), [{ from: 'never', to: 'online' }])
   await k.kernel.conn.owner('devices').where({ id: d.deviceId }).update({ last_seen_at: new Date(Date.now() - 90_000) })
   dev = await k.request('GET', `/api/v1/devices/${d.deviceId}`, { token: d.member })
@@ -161,15 +161,6 @@ t.test('status follows the last contact and its changes are recorded', async t =
   t.same((await k.request('GET', '/api/v1/devices?status=online', { token: d.member })).body.items, [])
   await k.kernel.conn.owner('devices').where({ id: d.deviceId }).update({ last_seen_at: new Date(Date.now() - 200_000) })
   await sweep()
-  await waitFor(async () => (await history()).length === 2)
+  await waitFor('the second status change', async () => (await history()).length === 2)
   t.match(await history(), [{ from: 'online', to: 'offline' }, { from: 'never', to: 'online' }])
 })
-
-async function waitFor (check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms
-  while (Date.now() < until) {
-    if (await check()) return
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-  throw new Error('timed out waiting')
-}

@@ -1,6 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 
-/** Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs`. Not a timing assertion. */
+/**
+ * Polls `check` every 50 ms until it returns a truthy value, and returns that value; throws
+ * "timed out waiting for <what>" after `timeoutMs`. For work a test cannot await (jobs, commits,
+ * sockets), never a timing assertion.
+ */
 export async function waitFor<T> (what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os'
 import { join, relative, resolve, sep } from 'node:path'
 import { httpErrors } from '../../../kernel/src/errors/catalogue.ts'
-import { brokenLinks, builtPages } from './site.ts'
+import { brokenLinks, builtPages } from '../../test-kit/built-site.ts'
 
 const site = resolve(import.meta.dirname, '..')
 const repo = resolve(site, '..', '..')

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve, sep } from 'node:path'
-import { brokenLinks, builtPages } from './site.ts'
+import { brokenLinks, builtPages } from '../../test-kit/built-site.ts'
 
 const site = resolve(import.meta.dirname, '..')
 const repo = resolve(site, '..', '..')

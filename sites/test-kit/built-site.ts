@@ -1,5 +1,7 @@
 // Checks over a built static site: which pages exist, and which internal links or assets do not
-// resolve. Shared by this site's tests; no HTML parser is needed for the attributes Astro writes.
+// resolve. Shared by the tests of the public docs and the internal docs; no HTML parser is needed
+// for the attributes Astro writes. (The website's tests serve their build and keep their own,
+// stricter resolver in sites/website/test/site.ts: a path without a trailing slash must name a file.)
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 

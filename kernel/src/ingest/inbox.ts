@@ -49,14 +49,16 @@ export async function claimEvents (trx: Transaction, tenantId: string, kind: str
   const events: IngestedEvent[] = []
   for (const r of rows.sort((a, b) => Number(a.seq) - Number(b.seq))) {
     const list = (typeof r.events === 'string' ? JSON.parse(r.events) : r.events) as Stored[]
+    // Once per row, not per event: in a profile of the drain, formatting dates was its largest item.
+    const receivedAt = iso(r.received_at)
     list.forEach((e, n) => events.push({
       seq: `${r.seq}.${n}`,
       tenantId: r.tenant_id,
       deviceId: e.d,
       kind: r.kind,
       eventId: e.e,
-      ts: iso(e.t ?? r.received_at),
-      receivedAt: iso(r.received_at),
+      ts: e.t === undefined ? receivedAt : iso(e.t),
+      receivedAt,
       attempts: r.attempts,
       data: dataOf(e)
     }))

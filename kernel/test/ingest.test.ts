@@ -1,6 +1,6 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, type TestKernel, waitFor } from '@monozu/kernel/testing'
 import { fixture } from './helpers/paths.ts'
 
 let k: TestKernel
@@ -11,14 +11,6 @@ const device = randomUUID()
 const store = (token: string, events: Array<{ eventId: string | null, data: Record<string, unknown>, deviceId?: string }>) =>
   k.request('POST', '/api/v1/fx-ingest/store', { token, body: { events: events.map(e => ({ deviceId: device, ...e })) } })
 const samples = async (token: string) => (await k.request('GET', '/api/v1/fx-ingest/samples', { token })).body as number[]
-async function until<T> (read: () => Promise<T>, done: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await read()
-    if (done(v) || Date.now() > end) return v
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-}
 
 t.test('stored events reach the declaring plugin once; ids are de-duplicated per device', async t => {
   const tenant = await k.createTenant()
@@ -29,7 +21,7 @@ t.test('stored events reach the declaring plugin once; ids are de-duplicated per
   t.equal(first.body.enabled, true)
   t.same((await store(token, [{ eventId: 'b', data: { n: 2 } }, { eventId: 'c', data: { n: 4 } }])).body.stored, [false, true], 'an id seen before is a duplicate')
   t.same((await store(token, [{ eventId: 'b', data: { n: 5 }, deviceId: randomUUID() }])).body.stored, [true], 'the same id from another device is new')
-  t.same(await until(() => samples(token), s => s.length >= 5), [1, 2, 3, 4, 5])
+  t.same(await waitFor('five samples', async () => { const s = await samples(token); return s.length >= 5 && s }), [1, 2, 3, 4, 5])
   const other = await k.createTenant()
   const otherAdmin = await k.signIn(other, ['tenant-admin'])
   t.same(await samples(otherAdmin.token), [], 'another tenant sees none of them')
@@ -40,13 +32,13 @@ t.test('a failing batch is split: the good events go through, the bad one is ret
   const tenant = await k.createTenant()
   const { token } = await k.signIn(tenant, ['tenant-admin'])
   await store(token, [1, 2, 3, 4, 5].map(n => ({ eventId: `p${n}`, data: n === 3 ? { n, fail: true } : { n } })))
-  t.same(await until(() => samples(token), s => s.length >= 4), [1, 2, 4, 5], 'one bad event does not hold up the others')
+  t.same(await waitFor('four samples', async () => { const s = await samples(token); return s.length >= 4 && s }), [1, 2, 4, 5], 'one bad event does not hold up the others')
   const inbox = () => k.kernel.conn.owner('ingest_inbox').where({ tenant_id: tenant.id }).select('*')
-  const [poison] = await until(inbox, rows => rows.length === 1 && rows[0].attempts >= 1)
+  const [poison] = await waitFor('the poison event to fail once', async () => { const rows = await inbox(); return rows.length === 1 && rows[0].attempts >= 1 && rows })
   t.match(poison, { kind: 'fx.sample', count: 1, last_error: 'poison event', failed_at: null })
   // The tenth failure parks it (backoff shortened here: the schedule itself is minutes long).
   await k.kernel.conn.owner('ingest_inbox').where({ seq: poison.seq }).update({ attempts: 9, available_at: new Date(Date.now() - 1000) })
-  const [parked] = await until(inbox, rows => rows[0]?.failed_at !== null)
+  const [parked] = await waitFor('the poison event to be parked', async () => { const rows = await inbox(); return rows[0]?.failed_at && rows })
   t.equal(parked.attempts, 10)
   t.ok(parked.failed_at, 'parked for an operator, with its error, instead of retried forever')
   t.same(await samples(token), [1, 2, 4, 5])
@@ -66,7 +58,10 @@ t.test('events of a switched-off plugin are not enabled', async t => {
 // dollar quote's own delimiters, SQL, a NUL escape and a lone surrogate.
 const hostile = `it's "quoted" \\ {a,b} NULL $mz$ $$ $mz1$ '); delete from ingest_seen; --`
 const received = async (token: string, n: number) =>
-  until(async () => (await k.request('GET', '/api/v1/fx-ingest/received', { token })).body as Array<{ n: number, kind: string, eventId: string | null, data: string }>, rows => rows.length >= n)
+  waitFor(`${n} received events`, async () => {
+    const rows = (await k.request('GET', '/api/v1/fx-ingest/received', { token })).body as Array<{ n: number, kind: string, eventId: string | null, data: string, ts: string, receivedAt: string }>
+    return rows.length >= n && rows
+  })
 
 t.test('commit stores in a transaction of its own: new ids once per device, kinds apart, values verbatim', async t => {
   const tenant = await k.createTenant()
@@ -103,6 +98,25 @@ t.test('commit stores in a transaction of its own: new ids once per device, kind
   await t.rejects(ingest.commit(tenant.id, [ev('fx.sample', 'x'.repeat(129), { n: 1 })]), /1-128/, 'an id over 128 characters is refused before the database')
   await t.rejects(ingest.commit('not-a-uuid', [ev('fx.sample', 'x', { n: 1 })]), /uuid/, 'a tenant that is not a uuid is refused')
   if (k.dialect === 'postgres') await t.rejects(ingest.commit(tenant.id, [ev('fx.sample', 'y', { n: 1 }, "x'; drop table ingest_seen; --")]), /device id must be a uuid/, 'a device id that is not a uuid never reaches the SQL')
+})
+
+t.test('a consumer gets each event\'s time in UTC, or the time the inbox received it when the sender gave none', async t => {
+  const tenant = await k.createTenant()
+  const { token } = await k.signIn(tenant, ['tenant-admin'])
+  const ingest = k.kernel.registry.get('fx-ingest')!.context!.ingest
+  const before = Date.now()
+  t.same(await ingest.commit(tenant.id, [
+    { deviceId: device, kind: 'fx.sample', eventId: 'time-1', ts: '2026-01-02T03:04:05+01:00', data: { n: 1 } },
+    { deviceId: device, kind: 'fx.sample', eventId: 'time-2', data: { n: 2 } },
+    { deviceId: device, kind: 'fx.sample', eventId: 'time-3', data: { n: 3 } }
+  ]), [true, true, true])
+  const after = Date.now()
+  const [timed, untimed, also] = await received(token, 3)
+  t.equal(timed!.ts, '2026-01-02T02:04:05.000Z', 'the sender\'s time, in UTC')
+  t.match(untimed!.receivedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, 'the received time as ISO 8601 UTC')
+  t.ok(Math.abs(Date.parse(untimed!.receivedAt) - (before + after) / 2) < 60_000, `received at the commit (${untimed!.receivedAt})`)
+  t.equal(untimed!.ts, untimed!.receivedAt, 'no time sent: the inbox\'s')
+  t.same([timed!.receivedAt, also!.ts, also!.receivedAt], [untimed!.receivedAt, untimed!.receivedAt, untimed!.receivedAt], 'one commit, one received time')
 })
 
 t.test('a large batch goes into several inbox rows of about 32 KiB at most, delivered once and in order', async t => {

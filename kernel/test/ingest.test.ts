@@ -108,15 +108,18 @@ t.test('a consumer gets each event\'s time in UTC, or the time the inbox receive
   t.same(await ingest.commit(tenant.id, [
     { deviceId: device, kind: 'fx.sample', eventId: 'time-1', ts: '2026-01-02T03:04:05+01:00', data: { n: 1 } },
     { deviceId: device, kind: 'fx.sample', eventId: 'time-2', data: { n: 2 } },
-    { deviceId: device, kind: 'fx.sample', eventId: 'time-3', data: { n: 3 } }
-  ]), [true, true, true])
+    { deviceId: device, kind: 'fx.sample', eventId: 'time-3', data: { n: 3 } },
+    // What a plugin in plain JavaScript may send.
+    { deviceId: device, kind: 'fx.sample', eventId: 'time-4', ts: null as unknown as string, data: { n: 4 } }
+  ]), [true, true, true, true])
   const after = Date.now()
-  const [timed, untimed, also] = await received(token, 3)
+  const [timed, untimed, also, nulled] = await received(token, 4)
   t.equal(timed!.ts, '2026-01-02T02:04:05.000Z', 'the sender\'s time, in UTC')
   t.match(untimed!.receivedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, 'the received time as ISO 8601 UTC')
   t.ok(Math.abs(Date.parse(untimed!.receivedAt) - (before + after) / 2) < 60_000, `received at the commit (${untimed!.receivedAt})`)
   t.equal(untimed!.ts, untimed!.receivedAt, 'no time sent: the inbox\'s')
   t.same([timed!.receivedAt, also!.ts, also!.receivedAt], [untimed!.receivedAt, untimed!.receivedAt, untimed!.receivedAt], 'one commit, one received time')
+  t.equal(nulled!.ts, untimed!.receivedAt, 'ts: null is no time either')
 })
 
 t.test('a large batch goes into several inbox rows of about 32 KiB at most, delivered once and in order', async t => {

@@ -57,7 +57,7 @@ export async function claimEvents (trx: Transaction, tenantId: string, kind: str
       deviceId: e.d,
       kind: r.kind,
       eventId: e.e,
-      ts: e.t === undefined ? receivedAt : iso(e.t),
+      ts: e.t == null ? receivedAt : iso(e.t), // null, from a plugin that sent `ts: null`, is no time too
       receivedAt,
       attempts: r.attempts,
       data: dataOf(e)

@@ -1,10 +1,10 @@
 import t from 'tap'
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '@monozu/kernel/testing'
 import { tempPlugins } from './helpers/temp-plugin.ts'
 import { fixture } from './helpers/paths.ts'
 
@@ -25,12 +25,6 @@ const baseEnv = (extra: Record<string, string>) => {
 }
 const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [cli, ...args], { env: baseEnv(env), encoding: 'utf8', timeout: 60_000 })
 
-const freePort = () => new Promise<number>(resolve => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const port = (s.address() as { port: number }).port
-    s.close(() => resolve(port))
-  })
-})
 
 t.test('a bad environment value stops start-up, naming the variable', async t => {
   const res = run(['start'], { PORT: 'eighty', DATA_DIR: tempDir(t) })

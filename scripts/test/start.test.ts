@@ -1,20 +1,15 @@
 import t from 'tap'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { waitFor } from '@monozu/kernel/testing'
+import { freePort, waitFor } from '@monozu/kernel/testing'
 
 // `npm start` as a new user runs it: scripts/start.ts with every plugin on the embedded database,
 // the seeded demo tenants and the demo fleet, then stopped by a signal.
 const start = fileURLToPath(new URL('../start.ts', import.meta.url))
 const root = fileURLToPath(new URL('../..', import.meta.url))
-
-const freePort = () => new Promise<number>(resolve => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const port = (s.address() as { port: number }).port; s.close(() => resolve(port)) })
-})
 
 interface Started { child: ChildProcess, base: string, dataDir: string, output: () => string, exited: Promise<number | null> }
 

@@ -5,10 +5,9 @@
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
-import { startTestKernel } from '@monozu/kernel/testing'
+import { freePort, startTestKernel } from '@monozu/kernel/testing'
 
 const CHROMIUM = '/usr/bin/chromium'
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -26,7 +25,7 @@ for (const s of sizes) console.log(`size      ${s.dist.padEnd(24)} ${(s.initialG
 const shellKb = (sizes.find(s => s.dist === 'ui-shell/dist')?.initialGzipBytes ?? 0) / 1024
 const overviewKb = (sizes.find(s => s.dist === 'ui-plugins/overview/dist')?.initialGzipBytes ?? 0) / 1024
 
-const port = await new Promise<number>(resolve => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)) }) })
+const port = await freePort()
 const base = `http://127.0.0.1:${port}`
 const k = await startTestKernel({ plugins: [`${root}plugins/overview`], shellDir, config: { port, host: '127.0.0.1', publicUrl: base }, database: 'pglite' })
 await k.kernel.start()

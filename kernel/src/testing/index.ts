@@ -64,6 +64,7 @@ export function testDatabase (): 'pglite' | 'postgres' {
 
 export { freshDatabase }
 export { waitFor } from './wait.ts'
+export { freePort } from './ports.ts'
 
 export async function startTestKernel (options: TestKernelOptions = {}): Promise<TestKernel> {
   const which = options.database === undefined || options.database === 'auto' ? testDatabase() : options.database

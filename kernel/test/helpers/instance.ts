@@ -1,15 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '@monozu/kernel/testing'
 
 const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url))
-
-export const freePort = () => new Promise<number>(resolve => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const port = (s.address() as { port: number }).port
-    s.close(() => resolve(port))
-  })
-})
 
 export interface Instance {
   name: string

@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import type { BrowserContext, Page } from 'playwright-core'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { freePort, startTestKernel, type TestKernel } from '@monozu/kernel/testing'
 
 // What every browser test of the shell needs: Debian's Chromium (never a downloaded browser),
 // the built shell, a kernel listening on a free port and serving it, and a place for screenshots.
@@ -22,10 +21,6 @@ export function browserSkip (module?: string): string | false {
   if (module !== undefined && !existsSync(repoPath(`ui-plugins/${module}/dist/remoteEntry.js`))) return `needs the built ${module} module (npm run build:ui)`
   return false
 }
-
-const freePort = () => new Promise<number>(resolve => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const port = (s.address() as { port: number }).port; s.close(() => resolve(port)) })
-})
 
 /** A signed-in page: its context (the caller closes it), the paths it requested and its uncaught errors. */
 export interface SignedIn { context: BrowserContext, page: Page, requested: string[], errors: string[] }

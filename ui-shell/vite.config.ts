@@ -1,14 +1,13 @@
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
+import { createReadStream, existsSync, statSync } from 'node:fs'
 import { extname, join, normalize, resolve } from 'node:path'
 import { federation } from '@module-federation/vite'
 import react from '@vitejs/plugin-react'
 import { defineConfig, type Plugin } from 'vite'
+import { sdkVersion } from '@monozu/ui-sdk/vite'
 
 const repoRoot = resolve(import.meta.dirname, '..')
 /** The kernel that `npm run dev` proxies /api, /.well-known and the OIDC routes to. */
 const kernel = process.env.MONOZU_KERNEL_URL ?? 'http://127.0.0.1:8000'
-/** The SDK the shell provides to modules: read, not written here, so a bump of the SDK needs no edit. */
-const sdkVersion = (JSON.parse(readFileSync(join(repoRoot, 'ui-plugins/sdk/package.json'), 'utf8')) as { version: string }).version
 
 const types: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.map': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' }
 

@@ -7,5 +7,8 @@ export interface UiModuleOptions {
   remote?: string
 }
 
+/** This SDK's version (package.json): modules require `^sdkVersion`, and the shell provides it. */
+export const sdkVersion: string
+
 /** The Vite config of a UI module: `export default uiModuleConfig({ id: 'my-plugin', remote: 'my_plugin' })`. */
 export function uiModuleConfig (options: UiModuleOptions): UserConfig

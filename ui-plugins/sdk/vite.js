@@ -7,7 +7,8 @@ import react from '@vitejs/plugin-react'
 // (types in vite.d.ts): Node loads a Vite config's imports itself, and it strips no types in
 // node_modules, where a partner's copy of the SDK lives.
 
-const sdkVersion = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).version
+/** This SDK's version: modules require ^it, and the shell provides it. */
+export const sdkVersion = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).version
 
 /** The Vite config of a UI module (see vite.d.ts for the options). */
 export function uiModuleConfig ({ id, remote = id }) {

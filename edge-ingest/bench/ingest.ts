@@ -12,8 +12,9 @@
  *    order of sides rotates (bare, ingest; then ingest, bare; ...), with the CPU the server
  *    thread, PostgreSQL and the machine spent per 1000 requests (and, for single events on
  *    PostgreSQL, the number of commits and their mean size);
- * 4. every 202 from ingest means the events were committed; at the end the bench waits until the
- *    consumers drained the inbox and compares what was stored with what was acknowledged;
+ * 4. every 202 from ingest means the events were committed; at the end the bench waits (up to 300 s,
+ *    with progress every 10 s) until the consumers drained the inbox, compares what was stored with
+ *    what was acknowledged, and checks that each stored event reached the consumer once;
  * 5. for 1 event per request on PostgreSQL, a third side in the same slices: the durable floor
  *    (floor.ts), about the least a single-event ingest with a durable 202 can do, so a run shows
  *    how much of the gap to the bare route is durability on this machine and how much is the route.
@@ -110,8 +111,8 @@ async function setUp (db: Db) {
 
   const rowsOf = (table: string) => kernel.conn.owner(table).count({ n: '*' }).first().then(r => Number((r as { n: number | string }).n))
   const counts = async () => {
-    const [inbox, seen, metrics] = await Promise.all(['ingest_inbox', 'ingest_seen', 'device_metrics'].map(rowsOf))
-    return { inbox: inbox as number, seen: seen as number, metrics: metrics as number }
+    const [seen, metrics] = await Promise.all(['ingest_seen', 'device_metrics'].map(rowsOf))
+    return { seen: seen as number, metrics: metrics as number }
   }
   // On PostgreSQL the measured kernel is an ingest tier (no dispatcher), as in a scale-out with
   // `--profile ingest`; consumers run in a second kernel on the same database, started after the
@@ -178,6 +179,25 @@ async function drive (s: Awaited<ReturnType<typeof setUp>>, per: number): Promis
   return mode
 }
 
+const DRAIN_S = 300
+
+/**
+ * Waits until the consumers emptied the inbox, printing what is left every 10 s. Only the inbox is
+ * polled: counting ingest_seen and device_metrics (millions of rows) every half second took enough
+ * CPU from the consumers that a drain of 4 million events once outlasted the wait.
+ */
+async function drainInbox (db: Db, inboxRows: () => Promise<number>): Promise<{ left: number, seconds: number }> {
+  const started = Date.now()
+  let told = started
+  let left = await inboxRows()
+  while (left > 0 && Date.now() - started < DRAIN_S * 1000) {
+    await new Promise(resolve => setTimeout(resolve, 500))
+    left = await inboxRows()
+    if (Date.now() - told >= 10_000) { told = Date.now(); console.log(`${label(db)}: draining the inbox, ${left} rows left`) }
+  }
+  return { left, seconds: round((Date.now() - started) / 1000, 1) }
+}
+
 async function main (): Promise<void> {
   const unreachable = await postgresUnreachable(ADMIN_URL)
   if (unreachable) console.log(`PostgreSQL at ${redact(ADMIN_URL)} is unreachable (${unreachable}): the PostgreSQL part is skipped`)
@@ -192,14 +212,18 @@ async function main (): Promise<void> {
     const batched = skip === '1' ? undefined : await drive(s, 100)
     // Every acknowledged event is in the inbox or already with its consumer, once.
     await s.startConsumers()
-    const until = Date.now() + 180_000
-    let after = await s.counts()
-    while (after.inbox > 0 && Date.now() < until) { await new Promise(resolve => setTimeout(resolve, 500)); after = await s.counts() }
+    const drain = await drainInbox(db, s.inboxRows)
+    const after = await s.counts()
     const acked = (side: Side | undefined, per: number) => (side ? (side.result.total - side.result.non2xx) * per : 0)
     const acknowledged = acked(single?.ingest, 1) + acked(single?.floor, 1) + acked(batched?.ingest, 100)
-    console.log(`${label(db)}: consumers drained the inbox (${after.inbox} rows left); ${after.seen - before.seen} event ids stored, ${(after.metrics - before.metrics) / 4} telemetry events with the consumer (measured slices plus warm-ups, the floor's included)`)
+    const stored = after.seen - before.seen
+    const consumed = (after.metrics - before.metrics) / 4
+    const totals = `${stored} event ids stored, ${consumed} telemetry events with the consumer (measured slices plus warm-ups, the floor's included)`
+    if (drain.left === 0) console.log(`${label(db)}: consumers drained the inbox in ${drain.seconds} s${db === 'postgres' && drain.seconds > 0 ? ` (${Math.round(consumed / drain.seconds)} events/s: consumers start after the measurement here)` : ''}; ${totals}`)
+    else console.log(`WARNING: ${label(db)}: the consumers left ${drain.left} inbox rows after ${drain.seconds} s; ${totals}`)
     results[db] = { ...(single ? { single } : {}), ...(batched ? { batched } : {}) }
-    if (after.seen - before.seen < acknowledged) console.log(`WARNING: ${label(db)}: fewer ids stored (${after.seen - before.seen}) than events acknowledged in the measured slices (${acknowledged})`)
+    if (stored < acknowledged) console.log(`WARNING: ${label(db)}: fewer ids stored (${stored}) than events acknowledged in the measured slices (${acknowledged})`)
+    if (drain.left === 0 && consumed !== stored) console.log(`WARNING: ${label(db)}: ${consumed} events reached the consumer but ${stored} ids were stored; each should reach it once`)
     await s.release()
   }
   // A mode left out with BENCH_ONLY prints no line: a figure is only ever a measurement of its own mode.

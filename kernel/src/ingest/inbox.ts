@@ -2,17 +2,9 @@ import type { Knex } from 'knex'
 import { rowsOf, type Transaction } from '../db/database.ts'
 import type { IngestedEvent } from './types.ts'
 
-// Fresh rows and retried rows are claimed apart; the condition is spelled out rather than bound
-// as a boolean parameter, which the embedded driver does not compare reliably.
-// The claimed rows are materialized first: as a plain IN subquery the planner may run the LIMIT
-// more than once and take more rows than asked.
-const claimSql = (retries: boolean) => `
-with claimed as materialized (
-  select seq from ingest_inbox
-  where tenant_id = ?::uuid and kind = ? and failed_at is null and available_at <= now() and attempts ${retries ? '> 0' : '= 0'}
-  order by seq limit ? for update skip locked)
-delete from ingest_inbox i using claimed c where i.seq = c.seq
-returning i.seq, i.tenant_id, i.kind, i.events, i.count, i.received_at, i.attempts`
+// One statement per batch (migration 009): fresh rows and retried rows apart, `retries` as 1 or 0
+// (the embedded driver does not compare a bound boolean reliably).
+const claimSql = 'select * from ingest_claim(?::uuid, ?, ?::int, ?::int)'
 
 interface InboxRow { seq: string | number, tenant_id: string, kind: string, events: unknown, count: number, received_at: Date | string, attempts: number }
 /**
@@ -32,20 +24,13 @@ const iso = (v: Date | string) => (v instanceof Date ? v : new Date(v)).toISOStr
 export interface Claimed { rows: Array<{ seq: string, count: number }>, events: IngestedEvent[] }
 
 /**
- * Takes inbox rows of a tenant and kind, oldest first, until about `limit` events (at least one
- * row); they stay out of the inbox only if `trx` commits. Retries (`retries`) take one row,
- * which holds one event (a failed batch is split, see deferEvents).
+ * Takes inbox rows of a tenant and kind, oldest first, until they hold `limit` events or more (at
+ * least one row); they stay out of the inbox only if `trx` commits. Rows another transaction is
+ * taking are skipped. Retries (`retries`) take one row, which holds one event (a failed batch is
+ * split, see deferEvents).
  */
 export async function claimEvents (trx: Transaction, tenantId: string, kind: string, limit: number, retries: boolean): Promise<Claimed> {
-  const rows: InboxRow[] = []
-  let count = 0
-  while (count < limit) {
-    const got = rowsOf<InboxRow>(await trx.raw(claimSql(retries), [tenantId, kind, 1]))
-    if (got.length === 0) break
-    rows.push(...got)
-    count += got.reduce((n, r) => n + r.count, 0)
-    if (retries) break
-  }
+  const rows = rowsOf<InboxRow>(await trx.raw(claimSql, [tenantId, kind, retries ? 1 : limit, retries ? 1 : 0]))
   const events: IngestedEvent[] = []
   for (const r of rows.sort((a, b) => Number(a.seq) - Number(b.seq))) {
     const list = (typeof r.events === 'string' ? JSON.parse(r.events) : r.events) as Stored[]

@@ -25,7 +25,6 @@ const baseEnv = (extra: Record<string, string>) => {
 }
 const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [cli, ...args], { env: baseEnv(env), encoding: 'utf8', timeout: 60_000 })
 
-
 t.test('a bad environment value stops start-up, naming the variable', async t => {
   const res = run(['start'], { PORT: 'eighty', DATA_DIR: tempDir(t) })
   t.equal(res.status, 1)

@@ -45,7 +45,7 @@ export function createDispatcher (deps: { owner: Knex, db: Database, consumers: 
     let seqs: string[] = []
     try {
       return await db.withTenant(tenantId, async trx => {
-        const { rows, events } = await claimEvents(trx, tenantId, kind, retries ? 1 : consumer.batchSize, retries)
+        const { rows, events } = await claimEvents(trx, tenantId, kind, consumer.batchSize, retries)
         seqs = rows.map(r => r.seq)
         if (events.length > 0) await consumer.handler(events, trx)
         return events.length

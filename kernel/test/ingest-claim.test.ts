@@ -1,10 +1,10 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
-import { claimEvents } from '../src/ingest/inbox.ts'
+import { claimEvents, dueWork, startOfInbox, type DueCursor } from '../src/ingest/inbox.ts'
 
-// How the dispatcher takes a consumer's batch from the inbox (migration 009), called directly on
-// rows of a kind no plugin consumes, so no dispatcher takes them first.
+// How the dispatcher finds due work and takes a consumer's batch from the inbox (migrations 009,
+// 010), called directly on rows of a kind no plugin consumes, so no dispatcher takes them first.
 const KIND = 'fx.unconsumed'
 const device = randomUUID()
 let k: TestKernel
@@ -58,6 +58,52 @@ t.test('retries are claimed apart, one row at a time, and only once due', async 
   t.same(await claim(tenant.id, 100, true), due[1], 'then the next')
   t.same(await claim(tenant.id, 100, true), [], 'not one that is still backing off, nor a parked one')
   t.equal(await left(tenant.id), 2)
+})
+
+t.test('retries are taken in the order they fell due, oldest row first among equals', async t => {
+  const tenant = await k.createTenant()
+  const ago = (s: number) => new Date(Date.now() - s * 1000)
+  const [later, sooner, same] = [await fill(tenant.id, [1], { attempts: 1, available_at: ago(10) }), await fill(tenant.id, [1], { attempts: 4, available_at: ago(60) }), await fill(tenant.id, [1], { attempts: 2, available_at: ago(10) })]
+  t.same(await claim(tenant.id, 1, true), sooner[0], 'the row due 60 s ago, though stored after another')
+  t.same(await claim(tenant.id, 1, true), later[0], 'then of two due at once the older row')
+  t.same(await claim(tenant.id, 1, true), same[0])
+})
+
+const due = (kinds: string[], limit: number, after?: DueCursor) => dueWork(k.kernel.conn.owner, kinds, limit, after)
+
+t.test('due work: tenants and kinds with fresh events or due retries, not parked or backing-off rows', async t => {
+  const [fresh, retrying, waiting, parked] = [await k.createTenant(), await k.createTenant(), await k.createTenant(), await k.createTenant()]
+  const past = new Date(Date.now() - 60_000)
+  await fill(fresh.id, [1])
+  await fill(retrying.id, [1], { attempts: 1, available_at: past })
+  await fill(waiting.id, [1], { attempts: 1, available_at: new Date(Date.now() + 3_600_000) })
+  await fill(parked.id, [1], { attempts: 10, available_at: past, failed_at: past })
+  const mine = new Set([fresh.id, retrying.id, waiting.id, parked.id])
+  const { work } = await due([KIND, 'fx.other'], 1000)
+  t.same(work.filter(w => mine.has(w.tenantId)).sort((a, b) => Number(a.retries) - Number(b.retries)), [
+    { tenantId: fresh.id, kind: KIND, retries: false },
+    { tenantId: retrying.id, kind: KIND, retries: true }
+  ], 'the fresh rows and the due retry; neither the retry backing off nor the parked row')
+  t.same((await due(['fx.other'], 1000)).work.filter(w => mine.has(w.tenantId)), [], 'nothing for a kind not asked for')
+  t.same(await due([], 1000), { work: [], next: startOfInbox }, 'no kinds, nothing to search')
+})
+
+t.test('due work beyond one search\'s limit gets its turn: the cursor goes on where the last stopped', async t => {
+  const tenants = [await k.createTenant(), await k.createTenant(), await k.createTenant()]
+  for (const tenant of tenants) await fill(tenant.id, [1])
+  const seen = new Set<string>()
+  let after: DueCursor = startOfInbox
+  let searches = 0
+  do {
+    const result = await due([KIND], 2, after)
+    t.ok(result.work.filter(w => !w.retries).length <= 2, 'at most the limit of fresh pairs')
+    for (const w of result.work) if (!w.retries) seen.add(w.tenantId)
+    after = result.next
+    searches++
+  } while ((after.fresh !== null || after.retries !== null) && searches < 100)
+  t.ok(searches > 1 && searches < 100, `the cursor moved on and came back to the start (${searches} searches)`)
+  t.ok(tenants.every(tenant => seen.has(tenant.id)), 'every tenant with due events was listed')
+  t.equal((await due([KIND], 2)).work.filter(w => !w.retries).length, 2, 'from the start again: the first two')
 })
 
 t.test('a claim that rolls back leaves its rows; a concurrent claim skips them', async t => {

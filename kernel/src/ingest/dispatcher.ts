@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Knex } from 'knex'
 import type { Database } from '../db/database.ts'
-import { claimEvents, deferEvents, dueWork } from './inbox.ts'
+import { claimEvents, deferEvents, dueWork, startOfInbox, type DueCursor } from './inbox.ts'
 import type { IngestConsumer } from './types.ts'
 
 export interface Consumer { pluginId: string, handler: IngestConsumer, batchSize: number }
@@ -13,10 +13,12 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
 // events committed meanwhile travel together. Without it, an embedded database (one connection,
 // run on the server's own thread) spent most of its time on rounds of one event each.
 const GAP_MS = 20
-// Finding due work reads the whole inbox; with one batch per tenant and kind between two such
-// reads, a deep backlog drained ever slower. A tenant and kind whose batches come back full keep
-// the dispatcher this long per round; the others still get their turn in the same round.
+// A tenant and kind whose batches come back full keep the dispatcher this long per round, so a
+// deep backlog does not wait for a search of due work between batches; the others still get
+// their turn in the same round.
 const SLICE_MS = 250
+// Tenants and kinds per round; with more due, the next round goes on where this one stopped.
+const ROUND_PAIRS = 100
 
 /**
  * Moves events from the inbox to their consumers: per tenant and kind, a batch is claimed,
@@ -29,6 +31,7 @@ export function createDispatcher (deps: { owner: Knex, db: Database, consumers: 
   let loop: Promise<void> = Promise.resolve()
   let wake: (() => void) | null = null
   let lastRound = 0
+  let after: DueCursor = startOfInbox
   const sleep = (ms: number) => new Promise<void>(resolve => {
     let timer = setTimeout(() => { wake = null; resolve() }, ms)
     wake = () => {
@@ -60,12 +63,13 @@ export function createDispatcher (deps: { owner: Knex, db: Database, consumers: 
 
   /**
    * Delivers what is due, each tenant and kind in turn for up to SLICE_MS while its batches come
-   * back full; `backlog`: one still did, so more is probably waiting.
+   * back full; `backlog`: one still did, or more were due than a round takes, so more is waiting.
    */
   async function round (): Promise<{ moved: number, backlog: boolean }> {
-    const work = await dueWork(owner, [...consumers.keys()], 100)
+    const { work, next } = await dueWork(owner, [...consumers.keys()], ROUND_PAIRS, after)
+    after = next
     let moved = 0
-    let backlog = false
+    let backlog = next.fresh !== null || next.retries !== null
     for (const { tenantId, kind, retries } of work) {
       const full = retries ? 1 : (consumers.get(kind) as Consumer).batchSize
       const started = Date.now()

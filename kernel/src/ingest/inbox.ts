@@ -51,13 +51,28 @@ export async function claimEvents (trx: Transaction, tenantId: string, kind: str
   return { rows: rows.map(r => ({ seq: String(r.seq), count: r.count })), events }
 }
 
-/** Tenants and kinds with due events (kernel bookkeeping on the owner connection). */
-export async function dueWork (owner: Knex, kinds: string[], limit: number): Promise<Array<{ tenantId: string, kind: string, retries: boolean }>> {
-  if (kinds.length === 0) return []
+export interface Due { tenantId: string, kind: string, retries: boolean }
+type Pair = Pick<Due, 'tenantId' | 'kind'>
+/** Where the next search for due work starts in each lane; null: from the start. */
+export interface DueCursor { fresh: Pair | null, retries: Pair | null }
+export const startOfInbox: DueCursor = { fresh: null, retries: null }
+
+/**
+ * Tenants and kinds with due events (migration 010; kernel bookkeeping on the owner connection):
+ * after the cursor, up to `limit` with fresh events and up to `limit` with due retries, each in
+ * order. `next` goes on after the last pair of a full list, so pairs beyond it get their turn.
+ */
+export async function dueWork (owner: Knex, kinds: string[], limit: number, after: DueCursor = startOfInbox): Promise<{ work: Due[], next: DueCursor }> {
+  if (kinds.length === 0) return { work: [], next: startOfInbox }
   const rows = rowsOf<{ tenant_id: string, kind: string, retries: number }>(await owner.raw(
-    `select distinct tenant_id, kind, case when attempts > 0 then 1 else 0 end as retries from ingest_inbox
-     where kind in (${kinds.map(() => '?').join(', ')}) and failed_at is null and available_at <= now() limit ?`, [...kinds, limit]))
-  return rows.map(r => ({ tenantId: r.tenant_id, kind: r.kind, retries: Number(r.retries) === 1 }))
+    'select * from ingest_due(?::text[], ?::int, ?::uuid, ?::text, ?::uuid, ?::text)',
+    [kinds, limit, after.fresh?.tenantId ?? null, after.fresh?.kind ?? null, after.retries?.tenantId ?? null, after.retries?.kind ?? null]))
+  const work = rows.map(r => ({ tenantId: r.tenant_id, kind: r.kind, retries: Number(r.retries) === 1 }))
+  const nextOf = (list: Due[]): Pair | null => {
+    const last = list[list.length - 1]
+    return list.length >= limit && last ? { tenantId: last.tenantId, kind: last.kind } : null
+  }
+  return { work, next: { fresh: nextOf(work.filter(w => !w.retries)), retries: nextOf(work.filter(w => w.retries)) } }
 }
 
 /**

@@ -17,7 +17,9 @@ import type { Knex } from 'knex'
 // row); then those rows are deleted and returned. The function's own settings rule out the
 // whole-table plans, so the walk costs what it takes, whatever the statistics say; a batch is
 // one round trip. SECURITY INVOKER (the default): row-level security applies as to any statement.
-const claimFunction = `
+
+/** The function around `open`, a plpgsql statement that opens the cursor `waiting` (migration 010 opens one per lane). */
+export const claimFunctionOpening = (open: string) => `
 create or replace function ingest_claim(claim_tenant uuid, claim_kind text, max_events int, retries int)
 returns setof ingest_inbox language plpgsql
 set enable_seqscan = off set enable_bitmapscan = off set enable_sort = off
@@ -29,12 +31,7 @@ declare
   taken bigint[] := '{}';
   events int := 0;
 begin
-  open waiting for
-    select seq, count from ingest_inbox
-    where tenant_id = claim_tenant and kind = claim_kind and failed_at is null and available_at <= now()
-      and (attempts > 0) = (retries = 1)
-    order by seq
-    for update skip locked;
+${open}
   loop
     fetch waiting into row_seq, row_count;
     exit when not found;
@@ -46,6 +43,13 @@ begin
   return query delete from ingest_inbox where seq = any(taken) returning *;
 end
 $fn$`
+
+const claimFunction = claimFunctionOpening(`  open waiting for
+    select seq, count from ingest_inbox
+    where tenant_id = claim_tenant and kind = claim_kind and failed_at is null and available_at <= now()
+      and (attempts > 0) = (retries = 1)
+    order by seq
+    for update skip locked;`)
 
 export async function up (knex: Knex): Promise<void> {
   if (knex.client.dialect === 'mssql') return // ingest storage is PostgreSQL and PGlite only

@@ -62,11 +62,13 @@ t.test('retries are claimed apart, one row at a time, and only once due', async 
 
 t.test('retries are taken in the order they fell due, oldest row first among equals', async t => {
   const tenant = await k.createTenant()
-  const ago = (s: number) => new Date(Date.now() - s * 1000)
-  const [later, sooner, same] = [await fill(tenant.id, [1], { attempts: 1, available_at: ago(10) }), await fill(tenant.id, [1], { attempts: 4, available_at: ago(60) }), await fill(tenant.id, [1], { attempts: 2, available_at: ago(10) })]
+  const [tenSecondsAgo, aMinuteAgo] = [new Date(Date.now() - 10_000), new Date(Date.now() - 60_000)]
+  const older = await fill(tenant.id, [1], { attempts: 1, available_at: tenSecondsAgo })
+  const sooner = await fill(tenant.id, [1], { attempts: 4, available_at: aMinuteAgo })
+  const newer = await fill(tenant.id, [1], { attempts: 2, available_at: tenSecondsAgo })
   t.same(await claim(tenant.id, 1, true), sooner[0], 'the row due 60 s ago, though stored after another')
-  t.same(await claim(tenant.id, 1, true), later[0], 'then of two due at once the older row')
-  t.same(await claim(tenant.id, 1, true), same[0])
+  t.same(await claim(tenant.id, 1, true), older[0], 'then of two due at the same time the older row')
+  t.same(await claim(tenant.id, 1, true), newer[0])
 })
 
 const due = (kinds: string[], limit: number, after?: DueCursor) => dueWork(k.kernel.conn.owner, kinds, limit, after)

@@ -17,7 +17,8 @@ const GAP_MS = 20
 // deep backlog does not wait for a search of due work between batches; the others still get
 // their turn in the same round.
 const SLICE_MS = 250
-// Tenants and kinds per round; with more due, the next round goes on where this one stopped.
+// Tenants and kinds per round in each lane (fresh, retries); with more due, the next round goes on
+// where this one stopped.
 const ROUND_PAIRS = 100
 
 /**

@@ -2,8 +2,9 @@ import type { Knex } from 'knex'
 import { rowsOf, type Transaction } from '../db/database.ts'
 import type { IngestedEvent } from './types.ts'
 
-// One statement per batch (migration 009): fresh rows and retried rows apart, `retries` as 1 or 0
-// (the embedded driver does not compare a bound boolean reliably).
+// One statement per batch (migration 009; since 010 each lane on its own index): fresh rows and
+// retried rows apart, `retries` as 1 or 0 (the embedded driver does not compare a bound boolean
+// reliably).
 const claimSql = 'select * from ingest_claim(?::uuid, ?, ?::int, ?::int)'
 
 interface InboxRow { seq: string | number, tenant_id: string, kind: string, events: unknown, count: number, received_at: Date | string, attempts: number }
@@ -51,11 +52,11 @@ export async function claimEvents (trx: Transaction, tenantId: string, kind: str
   return { rows: rows.map(r => ({ seq: String(r.seq), count: r.count })), events }
 }
 
-export interface Due { tenantId: string, kind: string, retries: boolean }
+interface Due { tenantId: string, kind: string, retries: boolean }
 type Pair = Pick<Due, 'tenantId' | 'kind'>
 /** Where the next search for due work starts in each lane; null: from the start. */
 export interface DueCursor { fresh: Pair | null, retries: Pair | null }
-export const startOfInbox: DueCursor = { fresh: null, retries: null }
+export const startOfInbox: DueCursor = Object.freeze({ fresh: null, retries: null })
 
 /**
  * Tenants and kinds with due events (migration 010; kernel bookkeeping on the owner connection):

@@ -28,6 +28,19 @@ t.test('stored events reach the declaring plugin once; ids are de-duplicated per
   t.same((await store(otherAdmin.token, [{ eventId: 'a', data: { n: 7 } }])).body.stored, [true], 'ids are per tenant too')
 })
 
+t.test('ingest_seen\'s key compares event ids byte by byte (collation "C", migration 011)', async t => {
+  const owner = k.kernel.conn.owner
+  const collation = async (sql: string) => ((await owner.raw(sql)).rows[0] as { collname: string }).collname
+  t.equal(await collation("select c.collname from pg_attribute a join pg_collation c on c.oid = a.attcollation where a.attrelid = 'ingest_seen'::regclass and a.attname = 'event_id'"), 'C', 'the column')
+  // indcollation counts from 0: event_id is the key's third column, after tenant_id and device_id.
+  t.equal(await collation("select c.collname from pg_index i join pg_collation c on c.oid = i.indcollation[2] where i.indexrelid = 'ingest_seen_pkey'::regclass"), 'C', 'and the key\'s index, rebuilt with it')
+  const tenant = await k.createTenant()
+  const { token } = await k.signIn(tenant, ['tenant-admin'])
+  t.same((await store(token, [{ eventId: 'é', data: { n: 1 } }, { eventId: 'e\u0301', data: { n: 2 } }, { eventId: 'E', data: { n: 3 } }, { eventId: 'e', data: { n: 4 } }])).body.stored,
+    [true, true, true, true], 'ids that differ in any byte are different events, as before')
+  t.same((await store(token, [{ eventId: 'e\u0301', data: { n: 5 } }])).body.stored, [false], 'and the same bytes are a duplicate')
+})
+
 t.test('a failing batch is split: the good events go through, the bad one is retried, then parked', async t => {
   const tenant = await k.createTenant()
   const { token } = await k.signIn(tenant, ['tenant-admin'])

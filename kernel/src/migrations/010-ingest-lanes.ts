@@ -5,9 +5,9 @@ import { claimFunctionOpening, up as claimWalkingEveryRow } from './009-ingest-c
 // rows (failed 10 times, kept 7 days for an operator). Until now one index held them all, so a
 // claim of fresh rows walked every retry and parked row older than them, and the search for due
 // work read the whole inbox. With 200,000 parked rows and 5,000 backing off in front of 3,000
-// fresh ones, a claim of 2,000 events took 38-73 ms (0.75-1.0 ms with the lanes) and the search
-// 24-30 ms (1.2-1.5): a consumer broken for an hour would slow its tenant's drain for the week
-// its parked rows are kept.
+// fresh ones, a claim of 2,000 events took 38-73 ms (0.75-6.7 ms with the lanes) and the search
+// 24-30 ms (1.2-2.9), five calls each, the first one planning: a consumer broken for an hour
+// would slow its tenant's drain for the week its parked rows are kept.
 //
 // Each lane gets a partial index, so a row is in at most one of them (an insert still maintains
 // one). A claim walks only its lane. The search for due work visits each tenant and kind once

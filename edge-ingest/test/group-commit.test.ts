@@ -121,6 +121,21 @@ t.test('with one slot the next batch waits for the running commit to end', async
   await group.close()
 })
 
+t.test('a backlog goes in order, in batches up to maxBatchEvents that never split a request', async t => {
+  const { tenant, g, group, answers } = await oneCommitRunning('q', { ...options, concurrency: 1 })
+  const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => event(`${prefix}${i}`))
+  const singles = Array.from({ length: 1500 }, (_, i) => group.submit(tenant.id, [event(`q${i + 1}`)]))
+  const mid = group.submit(tenant.id, ids('r', 600))
+  const large = group.submit(tenant.id, ids('s', 1200))
+  const tail = [1, 2, 3].map(i => group.submit(tenant.id, [event(`u${i}`)]))
+  const all = [...answers, ...singles, mid, large, ...tail]
+  const stored = await g.release(all)
+  t.same(g.commits, [1, 1000, 500, 600, 1200, 3], 'full batches first; 600 does not fit beside 500; 1,200 (over the limit) goes alone')
+  t.equal(stored.length, all.length, 'every request answered')
+  t.ok(stored.every((s, i) => s.length === (all[i] === mid ? 600 : all[i] === large ? 1200 : 1) && s.every(Boolean)), 'each with its own events, all stored')
+  await group.close()
+})
+
 t.test('tenants do not wait for each other', async t => {
   const [a, b] = [await k.createTenant(), await k.createTenant()]
   const g = gated(ingestOf())

@@ -4,7 +4,7 @@
  */
 export { KERNEL_API_VERSION } from './version.ts'
 export { definePlugin, type PluginContext, type PluginDefinition, type DefinedPlugin, type DemoTenant } from './plugins/define.ts'
-export type { PluginIngest, IngestConsumer, IngestedEvent, IngestEventInput, IngestKind, EventCheck } from './ingest/types.ts'
+export type { PluginIngest, IngestConsumer, IngestedEvent, IngestEventInput, IngestKind, IngestTenantEvents, EventCheck } from './ingest/types.ts'
 export type { PluginManifest, LocalText } from './plugins/manifest.ts'
 export { tenantTable } from './db/tenant-table.ts'
 export { isUuid, rowsOf, type Database, type Transaction, type PlatformPurpose } from './db/database.ts'

@@ -113,6 +113,38 @@ t.test('commit stores in a transaction of its own: new ids once per device, kind
   if (k.dialect === 'postgres') await t.rejects(ingest.commit(tenant.id, [ev('fx.sample', 'y', { n: 1 }, "x'; drop table ingest_seen; --")]), /device id must be a uuid/, 'a device id that is not a uuid never reaches the SQL')
 })
 
+t.test('commitTenants stores several tenants in one transaction, each part under its own tenant', async t => {
+  const [a, b, c] = [await k.createTenant(), await k.createTenant(), await k.createTenant()]
+  const ingest = k.kernel.registry.get('fx-ingest')!.context!.ingest
+  const ev = (eventId: string, n: number) => ({ deviceId: device, kind: 'fx.sample', eventId, data: { n } })
+  const ids = async (tenantId: string) => (await k.kernel.db.withTenant(tenantId, trx => trx('ingest_seen').select('tenant_id', 'event_id').orderBy('event_id')))
+    .map(r => `${r.tenant_id === tenantId ? 'own' : 'other'}:${r.event_id}`)
+
+  t.same(await ingest.commitTenants([
+    { tenantId: a.id, events: [ev('m1', 1), ev('m2', 2)] },
+    { tenantId: b.id, events: [] },
+    { tenantId: c.id, events: [ev('m1', 3), ev('m1', 4)] }
+  ]), [[true, true], [], [true, false]], 'answers per tenant: the same id is new in each tenant, a repeat within one is a duplicate')
+  t.same(await ids(a.id), ['own:m1', 'own:m2'], 'tenant A sees its ids, stored under its own tenant')
+  t.same(await ids(c.id), ['own:m1'], 'tenant C sees only its own')
+  t.same(await ids(b.id), [], 'an empty part stores nothing')
+
+  t.same(await ingest.commitTenants([
+    { tenantId: a.id, events: [ev('m2', 5), ev('m3', 6)] },
+    { tenantId: c.id, events: [ev('m3', 7)] }
+  ]), [[false, true], [true]], 'an id seen before (m2 in A) is a duplicate, and the rest of both parts is stored')
+  t.same(await ids(c.id), ['own:m1', 'own:m3'], 'C\'s part was stored once, under C')
+
+  // The database refuses C's part (text may not hold a NUL byte): A's part goes with it.
+  await t.rejects(ingest.commitTenants([{ tenantId: a.id, events: [ev('m4', 8)] }, { tenantId: c.id, events: [ev('bad\u0000id', 9)] }]), 'a part the database refuses fails the commit')
+  t.same(await ingest.commit(a.id, [ev('m4', 8)]), [true], 'all or nothing: A\'s event of the failed commit was not kept, so its retry is new')
+
+  await t.rejects(ingest.commitTenants([{ tenantId: a.id, events: [ev('x1', 1)] }, { tenantId: a.id, events: [ev('x2', 1)] }]), /one entry per tenant/, 'a tenant given twice is refused')
+  await t.rejects(ingest.commitTenants([{ tenantId: a.id, events: [ev('x1', 1)] }, { tenantId: 'not-a-uuid', events: [ev('x2', 1)] }]), /uuid/, 'a tenant that is not a uuid is refused')
+  await t.rejects(ingest.commitTenants([{ tenantId: a.id, events: [ev('x1', 1)] }, { tenantId: c.id, events: [{ ...ev('x2', 1), kind: 'no.such.kind' }] }]), /not declared/, 'an undeclared kind in any part is refused')
+  t.same(await ids(a.id), ['own:m1', 'own:m2', 'own:m3', 'own:m4'], 'none of the refused calls stored anything')
+})
+
 t.test('a consumer gets each event\'s time in UTC, or the time the inbox received it when the sender gave none', async t => {
   const tenant = await k.createTenant()
   const { token } = await k.signIn(tenant, ['tenant-admin'])

@@ -5,7 +5,7 @@ import type { Features } from '../licensing/features.ts'
 import type { PluginManifest } from '../plugins/manifest.ts'
 import { ingestCatalogue } from './catalogue.ts'
 import { createDispatcher, type Consumer } from './dispatcher.ts'
-import { commitEvents, storeEvents } from './store.ts'
+import { commitEvents, commitTenants, storeEvents } from './store.ts'
 import type { IngestEventInput, PluginIngest } from './types.ts'
 
 const DEFAULT_BATCH = 500
@@ -47,6 +47,12 @@ export function createIngest (deps: { conn: Connections, db: Database, features:
         async commit (tenantId, events) {
           assertStorable(events)
           return announce(await commitEvents(deps.conn, deps.db, tenantId, events))
+        },
+        async commitTenants (batches) {
+          for (const b of batches) assertStorable(b.events)
+          const stored = await commitTenants(deps.conn, deps.db, batches)
+          if (stored.some(s => s.some(Boolean))) dispatcher.poke()
+          return stored
         },
         consume (kind, handler, options = {}) {
           if (!own.has(kind)) throw new Error(`plugin "${manifest.id}" cannot consume ingest kind "${kind}": declare it in plugin.json ingest`)

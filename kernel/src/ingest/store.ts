@@ -2,7 +2,8 @@ import type { Knex } from 'knex'
 import type { Connections } from '../db/connections.ts'
 import { isUuid, rowsOf, type Database, type Transaction } from '../db/database.ts'
 import { int4Array, textArray, uuidArray } from '../db/dialects/pg-binary.ts'
-import type { IngestEventInput } from './types.ts'
+import { postgresSql } from '../db/dialects/sql.ts'
+import type { IngestEventInput, IngestTenantEvents } from './types.ts'
 
 // Storing events in the inbox: the ids seen for the first time (per tenant and device) decide
 // which events enter it, one row per kind holding their JSON text.
@@ -95,29 +96,81 @@ export async function storeEvents (trx: Transaction, tenantId: string, events: I
   return answer(events.length, fresh)
 }
 
-/** The arguments of `ingest_store` (migration 006) and `ingest_commit` (008). */
-function storeArgs (tenantId: string, sent: Sent[]): [string, string[], number[], Array<string | null>, string[], string[], number[]] {
-  const rows = inboxRows(sent)
-  const devices = new Map<string, number>()
-  const positions = sent.map(s => {
+/** Each event's position (from 1) in `devices`, the device list it adds its device to. */
+function devicePositions (sent: Sent[], devices: Map<string, number>): number[] {
+  return sent.map(s => {
     let n = devices.get(s.event.deviceId)
     if (n === undefined) devices.set(s.event.deviceId, n = devices.size + 1)
     return n
   })
+}
+
+/** The arguments of `ingest_store` (migration 006) and `ingest_commit` (008). */
+function storeArgs (tenantId: string, sent: Sent[]): [string, string[], number[], Array<string | null>, string[], string[], number[]] {
+  const rows = inboxRows(sent)
+  const devices = new Map<string, number>()
+  const positions = devicePositions(sent, devices)
   return [tenantId, [...devices.keys()], positions, sent.map(s => s.event.eventId), rows.map(r => r.kind), rows.map(r => r.events), rows.map(r => r.count)]
 }
+
+interface TenantPart { tenantId: string, events: IngestEventInput[], sent: Sent[] }
+
+/** The arguments of `ingest_commit_tenants` (migration 012): the tenants' parts one after another. */
+function tenantsArgs (parts: TenantPart[]): [string[], number[], number[], string[], number[], Array<string | null>, string[], string[], number[]] {
+  const tenants: string[] = []
+  const eventEnds: number[] = []
+  const rowEnds: number[] = []
+  const devices = new Map<string, number>()
+  const positions: number[] = []
+  const ids: Array<string | null> = []
+  const kinds: string[] = []
+  const payloads: string[] = []
+  const counts: number[] = []
+  for (const part of parts) {
+    tenants.push(part.tenantId)
+    for (const n of devicePositions(part.sent, devices)) positions.push(n)
+    for (const s of part.sent) ids.push(s.event.eventId)
+    for (const row of inboxRows(part.sent)) {
+      kinds.push(row.kind)
+      payloads.push(row.events)
+      counts.push(row.count)
+    }
+    eventEnds.push(ids.length)
+    rowEnds.push(kinds.length)
+  }
+  return [tenants, eventEnds, rowEnds, [...devices.keys()], positions, ids, kinds, payloads, counts]
+}
+
+const boundTenantsCall = 'select ingest_commit_tenants(?::uuid[], ?::int[], ?::int[], ?::uuid[], ?::int[], ?::text[], ?::text[], ?::text[], ?::int[])'
 
 const boundStoreCall = 'select ingest_store(?::uuid, ?::uuid[], ?::int[], ?::text[], ?::text[], ?::text[], ?::int[])'
 
 /** ingest_commit (migration 008) with its arrays in binary: nothing to escape, nothing for the server to lex. */
 function commitStatement ([tenantId, devices, positions, ids, kinds, payloads, counts]: ReturnType<typeof storeArgs>) {
-  if (!isUuid(tenantId)) throw new TypeError(`ingest: tenant must be a uuid, got ${JSON.stringify(tenantId)}`)
-  const device = devices.find(d => !isUuid(d))
-  if (device !== undefined) throw new TypeError(`ingest: device id must be a uuid, got ${JSON.stringify(device)}`)
+  assertUuids([tenantId], devices)
   return {
     name: 'monozu_ingest_commit',
     text: 'select ingest_commit($1, $2, $3, $4, $5, $6, $7)',
     values: [tenantId, uuidArray(devices), int4Array(positions), textArray(ids), textArray(kinds), textArray(payloads), int4Array(counts)]
+  }
+}
+
+/** Binary uuid parameters must be uuids: nothing else may reach the encoder. */
+function assertUuids (tenants: string[], devices: string[]): void {
+  const tenant = tenants.find(t => !isUuid(t))
+  if (tenant !== undefined) throw new TypeError(`ingest: tenant must be a uuid, got ${JSON.stringify(tenant)}`)
+  const device = devices.find(d => !isUuid(d))
+  if (device !== undefined) throw new TypeError(`ingest: device id must be a uuid, got ${JSON.stringify(device)}`)
+}
+
+/** ingest_commit_tenants (migration 012) with its arrays in binary. */
+function tenantsStatement (args: ReturnType<typeof tenantsArgs>) {
+  const [tenants, eventEnds, rowEnds, devices, positions, ids, kinds, payloads, counts] = args
+  assertUuids(tenants, devices)
+  return {
+    name: 'monozu_ingest_commit_tenants',
+    text: 'select ingest_commit_tenants($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+    values: [uuidArray(tenants), int4Array(eventEnds), int4Array(rowEnds), uuidArray(devices), int4Array(positions), textArray(ids), textArray(kinds), textArray(payloads), int4Array(counts)]
   }
 }
 
@@ -145,5 +198,41 @@ export async function commitEvents (conn: Pick<Connections, 'autocommit'>, db: D
   } catch (err) {
     if (!seenBefore(err)) throw err
     return db.withTenant(tenantId, trx => storeEvents(trx, tenantId, events))
+  }
+}
+
+/**
+ * Stores several tenants' events in one transaction (one entry per tenant) and resolves, per
+ * entry, as `commitEvents` does, once it committed. One tenant is `commitEvents`; more are one
+ * call of `ingest_commit_tenants`, which moves the tenant scope from part to part. A batch holding
+ * an id seen before is stored again statement by statement, still in one transaction, so it stays
+ * all or nothing.
+ */
+export async function commitTenants (conn: Pick<Connections, 'autocommit'>, db: Database, batches: IngestTenantEvents[]): Promise<boolean[][]> {
+  if (batches.length === 1) return [await commitEvents(conn, db, (batches[0] as IngestTenantEvents).tenantId, (batches[0] as IngestTenantEvents).events)]
+  const tenants = new Set(batches.map(b => b.tenantId))
+  if (tenants.size !== batches.length) throw new TypeError('ingest: commitTenants takes one entry per tenant')
+  const parts: TenantPart[] = batches.map(b => ({ tenantId: b.tenantId, events: b.events, sent: toSend(b.events) }))
+  const storing = parts.filter(p => p.sent.length > 0)
+  if (storing.length === 0) return parts.map(p => answer(p.events.length, []))
+  const first = (storing[0] as TenantPart).tenantId
+  try {
+    const args = tenantsArgs(storing)
+    if (conn.autocommit) await conn.autocommit(tenantsStatement(args))
+    else {
+      assertUuids(args[0], args[3])
+      await db.withTenant(first, trx => trx.raw(boundTenantsCall, args as unknown as Knex.RawBinding[]))
+    }
+    return parts.map(p => answer(p.events.length, p.sent))
+  } catch (err) {
+    if (!seenBefore(err)) throw err
+    return db.withTenant(first, async trx => {
+      const stored: boolean[][] = []
+      for (const part of parts) {
+        if (part.tenantId !== first && part.sent.length > 0) await trx.raw(postgresSql.scope, [part.tenantId])
+        stored.push(part.sent.length > 0 ? await storeEvents(trx, part.tenantId, part.events) : answer(part.events.length, []))
+      }
+      return stored
+    })
   }
 }

@@ -47,6 +47,9 @@ export interface IngestKind {
   check (data: unknown): EventCheck
 }
 
+/** One tenant's part of a commit that holds several tenants (`ctx.ingest.commitTenants`). */
+export interface IngestTenantEvents { tenantId: string, events: IngestEventInput[] }
+
 /** `ctx.ingest`: the durable ingest inbox. */
 export interface PluginIngest {
   /** Every kind an installed plugin declares (also plugins running in other instances). */
@@ -65,6 +68,12 @@ export interface PluginIngest {
    * transaction is one round trip.
    */
   commit (tenantId: string, events: IngestEventInput[]): Promise<boolean[]>
+  /**
+   * `commit` for several tenants at once, one entry per tenant: one transaction (on PostgreSQL one
+   * round trip and one WAL flush) that stores all of it or nothing, each tenant's rows under its
+   * own row-level-security scope. Answers per entry, in order, as `commit` does.
+   */
+  commitTenants (batches: IngestTenantEvents[]): Promise<boolean[][]>
   /** Registers the consumer of a kind this plugin declares in plugin.json `ingest`. */
   consume (kind: string, handler: IngestConsumer, options?: { batchSize?: number }): void
 }

@@ -17,7 +17,9 @@
  *    what was acknowledged, and checks that each stored event reached the consumer once;
  * 5. for 1 event per request on PostgreSQL, a third side in the same slices: the durable floor
  *    (floor.ts), about the least a single-event ingest with a durable 202 can do, so a run shows
- *    how much of the gap to the bare route is durability on this machine and how much is the route.
+ *    how much of the gap to the bare route is durability on this machine and how much is the route;
+ * 6. with BENCH_TENANTS=N, for 1 event per request one more side: the same route with the load
+ *    spread over N tenants (one device each, their keys in turn), as an MSP's many small tenants.
  * Ends with two JSON lines: ingest-1 (single-event req/s vs the bare route, target >= 0.5x; with
  * the floor's req/s and ratio beside it) and ingest-100 (batched events/s on PostgreSQL, target >=
  * 100,000).
@@ -25,7 +27,8 @@
  * Rate limits are switched off (one device sends everything). Environment: DATABASE_URL,
  * BENCH_DURATION (s per side and mode, default 10), BENCH_WARMUP (s, default 2), BENCH_SLICES
  * (default 2), BENCH_CONNECTIONS (default 64), BENCH_DB (postgres or pglite only), BENCH_ONLY
- * (1 or 100: one mode only), BENCH_INGEST_CONFIG (JSON merged into edge-ingest's config).
+ * (1 or 100: one mode only), BENCH_INGEST_CONFIG (JSON merged into edge-ingest's config),
+ * BENCH_TENANTS (default 0: no many-tenant side).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -45,9 +48,10 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2)
 const SLICES = Math.max(1, Number(process.env.BENCH_SLICES ?? 2))
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
+const TENANTS = Math.max(0, Number(process.env.BENCH_TENANTS ?? 0))
 const plugins = ['plugins/devices', 'edge-ingest'].map(p => fileURLToPath(new URL(`../../${p}`, import.meta.url)))
 
-interface Load { url: string, connections: number, headers: Record<string, string>, per: number }
+interface Load { url: string, connections: number, headers: Record<string, string>, per: number, keys?: string[] }
 
 /** One autocannon run in a worker thread, each request with fresh event ids. */
 function loadRaw (options: Load & { duration: number }): Promise<RawResult> {
@@ -61,7 +65,7 @@ function loadRaw (options: Load & { duration: number }): Promise<RawResult> {
 }
 
 interface Side { result: LoadResult, events: number, cpu: { serverMs: number, postgresMs: number, machineMs: number }, commits?: number }
-interface Mode { bare: Side, ingest: Side, floor?: Side }
+interface Mode { bare: Side, ingest: Side, floor?: Side, tenants?: Side }
 type Which = keyof Mode
 
 async function setUp (db: Db) {
@@ -83,19 +87,26 @@ async function setUp (db: Db) {
     ...(db === 'pglite' ? { pglite: { memory: true } } : {})
   })
   release.push(() => kernel.stop())
-  const tenant = await kernel.tenancy.createTenant({ slug: 'bench-ingest', name: 'Bench Ingest' })
   const { issueLicense } = await import('../../kernel/src/licensing/license.ts')
-  await kernel.services.features.installLicense(tenant.id, await issueLicense(kernel.services.licenseKeys.devSign!, { tid: tenant.id, features: ['devices', 'ingest'], seats: 10, days: 1 }), { actor: 'bench' })
-  const password = 'bench-ingest-password'
-  await kernel.tenancy.createUser(tenant.id, { email: 'admin@bench-ingest.example', name: 'Bench', password, roles: ['tenant-admin'] })
   const inject = async (method: 'POST' | 'GET', url: string, payload?: unknown, headers: Record<string, string> = {}) => {
     const res = await kernel.app.inject({ method, url, headers, ...(payload !== undefined ? { payload: payload as object } : {}) })
     if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`)
     return res.json()
   }
-  const { accessToken } = await inject('POST', '/api/v1/auth/login', { email: 'admin@bench-ingest.example', password })
-  const { token } = await inject('POST', '/api/v1/devices/enrollment-tokens', {}, { authorization: `Bearer ${accessToken}` })
-  const device = await inject('POST', '/api/v1/devices/register', { hostname: 'bench-edge', os: 'Linux', agentVersion: '1.0', hardwareId: 'bench-hw' }, { 'x-enrollment-token': token })
+  /** A licensed tenant with one enrolled device: its id, the device's id and key. */
+  const enrolled = async (slug: string) => {
+    const tenant = await kernel.tenancy.createTenant({ slug, name: `Bench ${slug}` })
+    await kernel.services.features.installLicense(tenant.id, await issueLicense(kernel.services.licenseKeys.devSign!, { tid: tenant.id, features: ['devices', 'ingest'], seats: 10, days: 1 }), { actor: 'bench' })
+    const password = 'bench-ingest-password'
+    await kernel.tenancy.createUser(tenant.id, { email: `admin@${slug}.example`, name: 'Bench', password, roles: ['tenant-admin'] })
+    const { accessToken } = await inject('POST', '/api/v1/auth/login', { email: `admin@${slug}.example`, password })
+    const { token } = await inject('POST', '/api/v1/devices/enrollment-tokens', {}, { authorization: `Bearer ${accessToken}` })
+    const device = await inject('POST', '/api/v1/devices/register', { hostname: 'bench-edge', os: 'Linux', agentVersion: '1.0', hardwareId: 'bench-hw' }, { 'x-enrollment-token': token })
+    return { tenant, deviceId: device.deviceId as string, deviceKey: device.deviceKey as string }
+  }
+  const { tenant, ...device } = await enrolled('bench-ingest')
+  const manyKeys: string[] = []
+  for (let i = 0; i < TENANTS; i++) manyKeys.push((await enrolled(`bench-ingest-${i}`)).deviceKey)
   const kernelUrl = await kernel.app.listen({ host: '127.0.0.1', port: 0 })
 
   // The baseline: the same JSON parsed by Fastify, 202 at once; nothing stored.
@@ -124,7 +135,7 @@ async function setUp (db: Db) {
     const cloud = await createKernel({ env: {}, config: { dataDir: cloudDir, port: 0, logLevel: 'silent', databaseUrl, jobPollMs: 100 }, plugins, seedDemo: false })
     release.push(() => cloud.stop())
   }
-  return { db, kernelUrl, bareUrl, floorUrl: floor?.url, key: device.deviceKey as string, counts, inboxRows: () => rowsOf('ingest_inbox'), startConsumers, release: releaseAll }
+  return { db, kernelUrl, bareUrl, floorUrl: floor?.url, key: device.deviceKey, manyKeys, counts, inboxRows: () => rowsOf('ingest_inbox'), startConsumers, release: releaseAll }
 }
 
 function show (db: Db, name: string, side: Side, per: number): void {
@@ -146,6 +157,7 @@ async function drive (s: Awaited<ReturnType<typeof setUp>>, per: number): Promis
     ingest: { ...common, url: s.kernelUrl + '/v1/ingest', headers: device }
   }
   if (per === 1 && s.floorUrl) targets.floor = { ...common, url: s.floorUrl + '/v1/ingest', headers: device }
+  if (per === 1 && s.manyKeys.length > 0) targets.tenants = { ...common, url: s.kernelUrl + '/v1/ingest', headers: device, keys: s.manyKeys }
   const sides = Object.keys(targets) as Which[]
   const slice = Math.max(1, Math.round(DURATION / SLICES))
   console.log(`${label(s.db)}: ${per} telemetry event(s) with unique ids per request, ${CONNECTIONS} connections; warm-up ${WARMUP} s each, then ${slice * SLICES} s each in ${SLICES} slices, the order of sides rotating (${sides.join(', ')})`)
@@ -155,14 +167,16 @@ async function drive (s: Awaited<ReturnType<typeof setUp>>, per: number): Promis
   const cpu: Partial<Record<Which, Side['cpu']>> = {}
   // Commits per side, counted as inbox rows: one per commit for single events on PostgreSQL, where
   // no consumer drains the inbox meanwhile and a commit holds at most one event per connection (up
-  // to 128 connections that stays below the 32 KiB at which store.ts starts a second row).
+  // to 128 connections that stays below the 32 KiB at which store.ts starts a second row). Not for
+  // the many-tenant side: there a commit writes a row per tenant.
   const commits: Partial<Record<Which, number>> = {}
   const countCommits = per === 1 && s.db === 'postgres' && CONNECTIONS <= 128
   for (let i = 0; i < SLICES; i++) {
     // Each slice starts with the next side, so no side always runs right after the same one.
     const order = sides.map((_, k) => sides[(i + k) % sides.length] as Which)
     for (const which of order) {
-      const rows = countCommits && which !== 'bare' ? await s.inboxRows() : 0
+      const counted = countCommits && (which === 'ingest' || which === 'floor')
+      const rows = counted ? await s.inboxRows() : 0
       const before = { thread: process.threadCpuUsage(), pg: postgresCpu(), machine: machineBusyMs() }
       ;(runs[which] ??= []).push(await loadRaw({ ...targets[which]!, duration: slice }))
       const thread = process.threadCpuUsage(before.thread)
@@ -170,12 +184,12 @@ async function drive (s: Awaited<ReturnType<typeof setUp>>, per: number): Promis
       c.serverMs += (thread.user + thread.system) / 1000
       c.postgresMs += postgresCpuSince(before.pg)
       c.machineMs += machineBusyMs() - before.machine
-      if (countCommits && which !== 'bare') commits[which] = (commits[which] ?? 0) + await s.inboxRows() - rows
+      if (counted) commits[which] = (commits[which] ?? 0) + await s.inboxRows() - rows
     }
   }
   const side = (which: Which): Side => ({ result: summarize(runs[which]!, targets[which]!), events: per, cpu: cpu[which]!, ...(commits[which] ? { commits: commits[which] } : {}) })
-  const mode: Mode = { bare: side('bare'), ingest: side('ingest'), ...(targets.floor ? { floor: side('floor') } : {}) }
-  for (const which of sides) show(s.db, `${which} x${per}`, mode[which]!, per)
+  const mode: Mode = { bare: side('bare'), ingest: side('ingest'), ...(targets.floor ? { floor: side('floor') } : {}), ...(targets.tenants ? { tenants: side('tenants') } : {}) }
+  for (const which of sides) show(s.db, which === 'tenants' ? `${TENANTS} tenants x${per}` : `${which} x${per}`, mode[which]!, per)
   return mode
 }
 
@@ -215,7 +229,7 @@ async function main (): Promise<void> {
     const drain = await drainInbox(db, s.inboxRows)
     const after = await s.counts()
     const acked = (side: Side | undefined, per: number) => (side ? (side.result.total - side.result.non2xx) * per : 0)
-    const acknowledged = acked(single?.ingest, 1) + acked(single?.floor, 1) + acked(batched?.ingest, 100)
+    const acknowledged = acked(single?.ingest, 1) + acked(single?.floor, 1) + acked(single?.tenants, 1) + acked(batched?.ingest, 100)
     const stored = after.seen - before.seen
     const consumed = (after.metrics - before.metrics) / 4
     const totals = `${stored} event ids stored, ${consumed} telemetry events with the consumer (measured slices plus warm-ups, the floor's included)`
@@ -244,7 +258,9 @@ async function main (): Promise<void> {
     const exact = h.single.ingest.result.rps / h.single.bare.result.rps
     const floor = h.single.floor?.result.rps
     const floorFields = floor === undefined ? {} : { floorRps: Math.round(floor), floorRatio: round(floor / h.single.bare.result.rps, 3), ofFloor: round(h.single.ingest.result.rps / floor, 3) }
-    console.log(JSON.stringify({ bench: 'ingest-1', figure: Math.round(h.single.ingest.result.rps), unit: 'req/s', baseline: Math.round(h.single.bare.result.rps), ratio: round(exact, 3), target: 'ratio >= 0.5 (1 event per request, 202 after commit)', meets: exact >= 0.5, database: head, p50Ms: h.single.ingest.result.p50, p99Ms: h.single.ingest.result.p99, baselineP99Ms: h.single.bare.result.p99, connections: CONNECTIONS, ...floorFields, ...others('pglite') }))
+    const many = h.single.tenants?.result.rps
+    const tenantFields = many === undefined ? {} : { tenants: TENANTS, tenantsRps: Math.round(many), tenantsRatio: round(many / h.single.bare.result.rps, 3) }
+    console.log(JSON.stringify({ bench: 'ingest-1', figure: Math.round(h.single.ingest.result.rps), unit: 'req/s', baseline: Math.round(h.single.bare.result.rps), ratio: round(exact, 3), target: 'ratio >= 0.5 (1 event per request, 202 after commit)', meets: exact >= 0.5, database: head, p50Ms: h.single.ingest.result.p50, p99Ms: h.single.ingest.result.p99, baselineP99Ms: h.single.bare.result.p99, connections: CONNECTIONS, ...floorFields, ...tenantFields, ...others('pglite') }))
   }
   if (h.batched) {
     const events = Math.round(h.batched.ingest.result.rps * 100)

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { parentPort, workerData } from 'node:worker_threads'
 import autocannon from 'autocannon'
 
-const { per, ...options } = workerData as { per: number, url: string, connections: number, duration: number, headers: Record<string, string>, timeout: number }
+const { per, keys, ...options } = workerData as { per: number, keys?: string[], url: string, connections: number, duration: number, headers: Record<string, string>, timeout: number }
 const run = randomBytes(4).toString('hex')
 const metrics = '"metrics":{"cpu.percent":12.5,"mem.percent":61.2,"disk.percent":70.1,"net.rx_kbps":1830}'
 let n = 0
@@ -18,7 +18,11 @@ export function body (): string {
   return `{"kind":"telemetry","events":[${events.join(',')}]}`
 }
 
+// With `keys`, each request carries the next device key in turn (one device per tenant).
+let turn = 0
+const keyed = (request: Record<string, unknown>) => (keys ? { ...request, headers: { ...options.headers, 'x-device-key': keys[turn++ % keys.length] } } : request)
+
 parentPort?.postMessage(await autocannon({
   ...options,
-  requests: [{ method: 'POST', setupRequest: (request: Record<string, unknown>) => ({ ...request, body: body() }) }]
+  requests: [{ method: 'POST', setupRequest: (request: Record<string, unknown>) => ({ ...keyed(request), body: body() }) }]
 } as Parameters<typeof autocannon>[0]))

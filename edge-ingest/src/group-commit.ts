@@ -39,7 +39,7 @@ export const overloaded = (detail: string, retryAfter = 1) => new ApiError('serv
  * commit per tenant, load spread over many tenants made commits of about one event each.
  */
 export function createGroupCommit (ingest: PluginIngest, log: FastifyBaseLogger, options: GroupCommitOptions) {
-  let waiting: Waiting[] = []
+  const waiting: Waiting[] = []
   /** Events in `waiting`. */
   let waitingEvents = 0
   /** Events accepted and not yet answered (waiting or committing). */
@@ -109,8 +109,7 @@ export function createGroupCommit (ingest: PluginIngest, log: FastifyBaseLogger,
       count += size
       taken++
     }
-    const batch = taken === waiting.length ? waiting : waiting.splice(0, taken)
-    if (batch === waiting) waiting = []
+    const batch = waiting.splice(0, taken)
     waitingEvents -= count
     if (waiting.length === 0) ready = false
     running++

@@ -5,8 +5,8 @@ import type { Features } from '../licensing/features.ts'
 import type { PluginManifest } from '../plugins/manifest.ts'
 import { ingestCatalogue } from './catalogue.ts'
 import { createDispatcher, type Consumer } from './dispatcher.ts'
-import { commitEvents, commitTenants, storeEvents } from './store.ts'
-import type { IngestEventInput, PluginIngest } from './types.ts'
+import { commitTenants, storeEvents } from './store.ts'
+import type { IngestEventInput, IngestTenantEvents, PluginIngest } from './types.ts'
 
 const DEFAULT_BATCH = 500
 
@@ -23,10 +23,12 @@ export function createIngest (deps: { conn: Connections, db: Database, features:
     const badId = events.find(e => e.eventId !== null && (typeof e.eventId !== 'string' || e.eventId.length < 1 || e.eventId.length > 128))
     if (badId) throw new TypeError(`ingest: an event id must be null or 1-128 characters, got ${JSON.stringify(badId.eventId)}`)
   }
-  /** Wakes the dispatcher once something new is in the inbox. */
-  const announce = (result: boolean[]) => {
-    if (result.some(Boolean)) dispatcher.poke()
-    return result
+  /** Commits, then wakes the dispatcher once something new is in the inbox. */
+  async function commit (batches: IngestTenantEvents[]): Promise<boolean[][]> {
+    for (const b of batches) assertStorable(b.events)
+    const stored = await commitTenants(deps.conn, deps.db, batches)
+    if (stored.some(s => s.some(Boolean))) dispatcher.poke()
+    return stored
   }
 
   return {
@@ -44,16 +46,8 @@ export function createIngest (deps: { conn: Connections, db: Database, features:
           if (result.some(Boolean)) void Promise.resolve((trx as unknown as { executionPromise?: Promise<unknown> }).executionPromise).then(() => dispatcher.poke(), () => {})
           return result
         },
-        async commit (tenantId, events) {
-          assertStorable(events)
-          return announce(await commitEvents(deps.conn, deps.db, tenantId, events))
-        },
-        async commitTenants (batches) {
-          for (const b of batches) assertStorable(b.events)
-          const stored = await commitTenants(deps.conn, deps.db, batches)
-          if (stored.some(s => s.some(Boolean))) dispatcher.poke()
-          return stored
-        },
+        commit: async (tenantId, events) => (await commit([{ tenantId, events }]))[0] as boolean[],
+        commitTenants: commit,
         consume (kind, handler, options = {}) {
           if (!own.has(kind)) throw new Error(`plugin "${manifest.id}" cannot consume ingest kind "${kind}": declare it in plugin.json ingest`)
           if (consumers.has(kind)) throw new Error(`plugin "${manifest.id}": a consumer for ingest kind "${kind}" is already registered`)

@@ -187,7 +187,7 @@ function seenBefore (err: unknown): boolean {
  * seen before (a retry: rare) is refused whole by ingest_seen's key and stored again statement by
  * statement.
  */
-export async function commitEvents (conn: Pick<Connections, 'autocommit'>, db: Database, tenantId: string, events: IngestEventInput[]): Promise<boolean[]> {
+async function commitEvents (conn: Pick<Connections, 'autocommit'>, db: Database, tenantId: string, events: IngestEventInput[]): Promise<boolean[]> {
   const sent = toSend(events)
   if (sent.length === 0) return answer(events.length, [])
   const args = storeArgs(tenantId, sent)
@@ -209,7 +209,8 @@ export async function commitEvents (conn: Pick<Connections, 'autocommit'>, db: D
  * all or nothing.
  */
 export async function commitTenants (conn: Pick<Connections, 'autocommit'>, db: Database, batches: IngestTenantEvents[]): Promise<boolean[][]> {
-  if (batches.length === 1) return [await commitEvents(conn, db, (batches[0] as IngestTenantEvents).tenantId, (batches[0] as IngestTenantEvents).events)]
+  const [only] = batches
+  if (batches.length === 1 && only) return [await commitEvents(conn, db, only.tenantId, only.events)]
   const tenants = new Set(batches.map(b => b.tenantId))
   if (tenants.size !== batches.length) throw new TypeError('ingest: commitTenants takes one entry per tenant')
   const parts: TenantPart[] = batches.map(b => ({ tenantId: b.tenantId, events: b.events, sent: toSend(b.events) }))

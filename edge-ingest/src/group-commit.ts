@@ -6,6 +6,11 @@ interface Waiting { tenantId: string, events: IngestEventInput[], resolve: (stor
 export interface GroupCommitOptions {
   /** How long the first request of a batch waits for others to join it. */
   windowMs: number
+  /**
+   * Events per commit (a larger request goes alone). A batch that reaches it starts at once, beside
+   * a running commit if a slot is free: under steady load a turn never settles, and without the cap
+   * the next batch waited for the running commit, so the two slots took turns.
+   */
   maxBatchEvents: number
   /** Events waiting for a commit beyond which new requests are refused (503). */
   maxQueuedEvents: number
@@ -33,10 +38,11 @@ export const overloaded = (detail: string, retryAfter = 1) => new ApiError('serv
  * parsed (an embedded database runs on this thread: committing the first request at once would
  * make every batch one request). While a commit runs, the next batch also waits until it stops
  * growing, until a turn brought no new request, and then starts beside it (up to `concurrency`)
- * if it holds `parallelMinEvents`; a smaller one waits for the running commit. Batches stay as
- * large as the load makes them (each commit has a fixed cost: its WAL flush), yet the database
- * does not sit idle while the server has a large batch to add. One queue for all tenants: with a
- * commit per tenant, load spread over many tenants made commits of about one event each.
+ * if it holds `parallelMinEvents`; a smaller one waits for the running commit. A batch that reaches
+ * `maxBatchEvents` goes at once. Batches stay as large as the load makes them, up to that cap (each
+ * commit has a fixed cost: its WAL flush), yet the database does not sit idle while the server has
+ * a large batch to add. One queue for all tenants: with a commit per tenant, load spread over
+ * many tenants made commits of about one event each.
  */
 export function createGroupCommit (ingest: PluginIngest, log: FastifyBaseLogger, options: GroupCommitOptions) {
   const waiting: Waiting[] = []

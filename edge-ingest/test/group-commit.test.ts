@@ -112,6 +112,19 @@ t.test('a batch waiting for its tenant\'s running commit leaves the event loop i
   await group.close()
 })
 
+t.test('a full batch starts beside a running commit at once, without waiting for a quiet turn', async t => {
+  // Under steady load every turn brings requests, so a batch below the cap never sees a quiet
+  // turn while a commit runs; the cap is what lets the second slot work.
+  const { tenant, g, group, answers } = await oneCommitRunning('f', { ...options, maxBatchEvents: 4 })
+  answers.push(...[1, 2, 3].map(i => group.submit(tenant.id, [event(`f${i}`)])))
+  t.same(g.commits, [1], 'three events in a turn that is still bringing requests: they wait')
+  answers.push(group.submit(tenant.id, [event('f4')]))
+  t.same(g.commits, [1, 4], 'the fourth fills the batch: it starts in the same turn, beside the running commit')
+  t.same(await g.release(answers), Array.from({ length: 5 }, () => [true]))
+  t.equal(g.most(), 2)
+  await group.close()
+})
+
 t.test('with one slot the next batch waits for the running commit to end', async t => {
   const { tenant, g, group, answers } = await oneCommitRunning('c', { ...options, concurrency: 1 })
   answers.push(...[1, 2, 3, 4, 5].map(i => group.submit(tenant.id, [event(`c${i}`)])))

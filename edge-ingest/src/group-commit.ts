@@ -9,7 +9,7 @@ export interface GroupCommitOptions {
   /**
    * Events per commit (a larger request goes alone). A batch that reaches it starts at once, beside
    * a running commit if a slot is free: under steady load a turn never settles, and without the cap
-   * the next batch waited for the running commit, so the two slots took turns.
+   * the next batch waited for the running commit, so the slots took turns.
    */
   maxBatchEvents: number
   /** Events waiting for a commit beyond which new requests are refused (503). */

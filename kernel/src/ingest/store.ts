@@ -115,7 +115,7 @@ function storeArgs (tenantId: string, sent: Sent[]): [string, string[], number[]
 
 interface TenantPart { tenantId: string, events: IngestEventInput[], sent: Sent[] }
 
-/** The arguments of `ingest_commit_tenants` (migration 012): the tenants' parts one after another. */
+/** The arguments of `ingest_commit_tenants` (migration 012): the tenants' parts one after another, ids checked. */
 function tenantsArgs (parts: TenantPart[]): [string[], number[], number[], string[], number[], Array<string | null>, string[], string[], number[]] {
   const tenants: string[] = []
   const eventEnds: number[] = []
@@ -138,7 +138,9 @@ function tenantsArgs (parts: TenantPart[]): [string[], number[], number[], strin
     eventEnds.push(ids.length)
     rowEnds.push(kinds.length)
   }
-  return [tenants, eventEnds, rowEnds, [...devices.keys()], positions, ids, kinds, payloads, counts]
+  const deviceList = [...devices.keys()]
+  assertUuids(tenants, deviceList)
+  return [tenants, eventEnds, rowEnds, deviceList, positions, ids, kinds, payloads, counts]
 }
 
 const boundTenantsCall = 'select ingest_commit_tenants(?::uuid[], ?::int[], ?::int[], ?::uuid[], ?::int[], ?::text[], ?::text[], ?::text[], ?::int[])'
@@ -166,7 +168,6 @@ function assertUuids (tenants: string[], devices: string[]): void {
 /** ingest_commit_tenants (migration 012) with its arrays in binary. */
 function tenantsStatement (args: ReturnType<typeof tenantsArgs>) {
   const [tenants, eventEnds, rowEnds, devices, positions, ids, kinds, payloads, counts] = args
-  assertUuids(tenants, devices)
   return {
     name: 'monozu_ingest_commit_tenants',
     text: 'select ingest_commit_tenants($1, $2, $3, $4, $5, $6, $7, $8, $9)',
@@ -220,10 +221,7 @@ export async function commitTenants (conn: Pick<Connections, 'autocommit'>, db: 
   try {
     const args = tenantsArgs(storing)
     if (conn.autocommit) await conn.autocommit(tenantsStatement(args))
-    else {
-      assertUuids(args[0], args[3])
-      await db.withTenant(first, trx => trx.raw(boundTenantsCall, args as unknown as Knex.RawBinding[]))
-    }
+    else await db.withTenant(first, trx => trx.raw(boundTenantsCall, args as unknown as Knex.RawBinding[]))
     return parts.map(p => answer(p.events.length, p.sent))
   } catch (err) {
     if (!seenBefore(err)) throw err

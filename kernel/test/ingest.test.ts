@@ -145,6 +145,28 @@ t.test('commitTenants stores several tenants in one transaction, each part under
   t.same(await ids(a.id), ['own:m1', 'own:m2', 'own:m3', 'own:m4'], 'none of the refused calls stored anything')
 })
 
+t.test('commitTenants with one event per tenant (single-row parts, migration 013) stores and delivers each under its own tenant', async t => {
+  const parts = [await k.createTenant(), await k.createTenant(), await k.createTenant()]
+  const tokens = await Promise.all(parts.map(async p => (await k.signIn(p, ['tenant-admin'])).token))
+  const ingest = k.kernel.registry.get('fx-ingest')!.context!.ingest
+  const ev = (eventId: string | null, n: number) => ({ deviceId: device, kind: 'fx.sample', eventId, data: { n } })
+  const rows = (tenantId: string, table: string) => k.kernel.db.withTenant(tenantId, trx => trx(table).count({ n: '*' }).first()).then(r => Number((r as { n: number | string }).n))
+
+  t.same(await ingest.commitTenants([
+    { tenantId: parts[0]!.id, events: [ev('s1', 1)] },
+    { tenantId: parts[1]!.id, events: [ev(null, 2)] },
+    { tenantId: parts[2]!.id, events: [ev('s1', 3), ev('s2', 4)] }
+  ]), [[true], [true], [true, true]], 'one-event parts, one without an id, beside a larger part')
+  t.same([await rows(parts[0]!.id, 'ingest_seen'), await rows(parts[1]!.id, 'ingest_seen'), await rows(parts[2]!.id, 'ingest_seen')], [1, 0, 2], 'an event without an id leaves no id behind')
+  t.same(await ingest.commitTenants([
+    { tenantId: parts[0]!.id, events: [ev('s1', 5)] },
+    { tenantId: parts[1]!.id, events: [ev('s1', 6)] }
+  ]), [[false], [true]], 'an id seen before in a one-event part is a duplicate there and new in another tenant')
+  for (const [i, expected] of [[0, [1]], [1, [2, 6]], [2, [3, 4]]] as const) {
+    t.same(await waitFor(`tenant ${i}'s samples`, async () => { const s = await samples(tokens[i]!); return s.length >= expected.length && s }), expected, `tenant ${i} gets its own events once`)
+  }
+})
+
 t.test('a consumer gets each event\'s time in UTC, or the time the inbox received it when the sender gave none', async t => {
   const tenant = await k.createTenant()
   const { token } = await k.signIn(tenant, ['tenant-admin'])

@@ -8,7 +8,7 @@ import { APP_ROLE } from '../db/dialects/sql.ts'
 // `event_ends` and `row_ends` say where each tenant's part ends. The tenant scope is set for each
 // part, transaction-local as withTenant sets it, so row-level security checks every row against
 // its own tenant; an id seen before fails the whole transaction, as in ingest_commit (008).
-const commitTenantsFunction = `
+export const commitTenantsFunction = `
 create or replace function ingest_commit_tenants(tenants uuid[], event_ends int[], row_ends int[], device_list uuid[], devices int[], ids text[], kind_names text[], payloads text[], counts int[])
 returns void language plpgsql as $fn$
 declare

@@ -115,7 +115,7 @@ function storeArgs (tenantId: string, sent: Sent[]): [string, string[], number[]
 
 interface TenantPart { tenantId: string, events: IngestEventInput[], sent: Sent[] }
 
-/** The arguments of `ingest_commit_tenants` (migration 012): the tenants' parts one after another, ids checked. */
+/** The arguments of `ingest_commit_tenants` (migration 012; 013 redefines it): the tenants' parts one after another, ids checked. */
 function tenantsArgs (parts: TenantPart[]): [string[], number[], number[], string[], number[], Array<string | null>, string[], string[], number[]] {
   const tenants: string[] = []
   const eventEnds: number[] = []
@@ -165,7 +165,7 @@ function assertUuids (tenants: string[], devices: string[]): void {
   if (device !== undefined) throw new TypeError(`ingest: device id must be a uuid, got ${JSON.stringify(device)}`)
 }
 
-/** ingest_commit_tenants (migration 012) with its arrays in binary. */
+/** ingest_commit_tenants (migrations 012 and 013) with its arrays in binary. */
 function tenantsStatement (args: ReturnType<typeof tenantsArgs>) {
   const [tenants, eventEnds, rowEnds, devices, positions, ids, kinds, payloads, counts] = args
   return {

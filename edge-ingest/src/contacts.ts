@@ -2,35 +2,91 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Database } from '@monozu/kernel'
 import type { DevicesService } from './devices.ts'
 
+/** Device id to the time (ms) of its latest request, for one tenant. */
+type Seen = Map<string, number>
+
 /**
  * Last contact per device, written once a second per tenant instead of in every ingest commit:
- * concurrent commits then never wait on each other's device-row locks. A crash loses at most the
- * last second of contact times, never an event.
+ * concurrent commits then never wait on each other's device-row locks. A write that fails is
+ * kept and tried again on the next flush with the times the requests came, so a database outage
+ * neither loses a contact nor dates it later than it happened. Only a crash loses the last
+ * second of contact times, never an event.
  */
-export function createContacts (db: Database, devices: Pick<DevicesService, 'touch'>, log: FastifyBaseLogger, everyMs = 1000) {
-  let pending = new Map<string, Set<string>>()
-  let flushing: Promise<void> = Promise.resolve()
+export function createContacts (db: Database, devices: Pick<DevicesService, 'touch'>, log: FastifyBaseLogger, options: { everyMs?: number, concurrency?: number } = {}) {
+  const everyMs = options.everyMs ?? 1000
+  // Tenants are written a few at a time: one by one, a flush over thousands of active tenants
+  // would take longer than its interval; all at once, it would take the pool from ingest commits.
+  const concurrency = options.concurrency ?? 2
+  let pending = new Map<string, Seen>()
+  let running: Promise<void> | null = null
 
-  async function flush (): Promise<void> {
-    const batch = pending
-    pending = new Map()
-    for (const [tenantId, ids] of batch) {
-      try { await db.withTenant(tenantId, trx => devices.touch(trx, [...ids])) } catch (err) { log.warn({ err, tenantId, devices: ids.size }, 'could not record device contact; it will be recorded on the next request') }
+  function keep (tenantId: string, seen: Seen): void {
+    const now = pending.get(tenantId)
+    if (!now) return void pending.set(tenantId, seen)
+    for (const [deviceId, at] of seen) {
+      const known = now.get(deviceId)
+      if (known === undefined || known < at) now.set(deviceId, at)
     }
   }
-  const timer = setInterval(() => { flushing = flushing.then(flush) }, everyMs)
+
+  /** Writes one tenant's contacts; on failure keeps them and returns the error. */
+  async function write (tenantId: string, seen: Seen): Promise<unknown> {
+    // One update per second of contact: after a retry the devices keep their own times.
+    const bySecond = new Map<number, { ids: string[], at: number }>()
+    for (const [deviceId, at] of seen) {
+      const second = Math.floor(at / 1000)
+      const group = bySecond.get(second)
+      if (!group) bySecond.set(second, { ids: [deviceId], at })
+      else { group.ids.push(deviceId); if (at > group.at) group.at = at }
+    }
+    try {
+      await db.withTenant(tenantId, async trx => {
+        for (const { ids, at } of bySecond.values()) await devices.touch(trx, ids, new Date(at))
+      })
+      return null
+    } catch (err) {
+      keep(tenantId, seen)
+      return err
+    }
+  }
+
+  async function flush (): Promise<void> {
+    const batch = [...pending]
+    pending = new Map()
+    let next = 0
+    let failed = 0
+    let firstError: unknown = null
+    const worker = async () => {
+      while (next < batch.length) {
+        const [tenantId, seen] = batch[next++]!
+        const err = await write(tenantId, seen)
+        if (err !== null && failed++ === 0) firstError = err
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, worker))
+    // One line per flush, not per tenant: an outage would otherwise log every active tenant each second.
+    if (failed > 0) log.warn({ err: firstError, tenants: failed, of: batch.length }, 'could not record device contacts; trying again on the next flush')
+  }
+
+  /** Starts a flush unless one runs: a slow flush is never stacked on, the next one takes all. */
+  function tick (): Promise<void> {
+    running ??= flush().finally(() => { running = null })
+    return running
+  }
+  const timer = setInterval(tick, everyMs)
   timer.unref()
 
   return {
     seen (tenantId: string, deviceId: string): void {
-      let ids = pending.get(tenantId)
-      if (!ids) pending.set(tenantId, ids = new Set())
-      ids.add(deviceId)
+      let seen = pending.get(tenantId)
+      if (!seen) pending.set(tenantId, seen = new Map())
+      seen.set(deviceId, Date.now())
     },
     async stop (): Promise<void> {
       clearInterval(timer)
-      flushing = flushing.then(flush)
-      await flushing
+      await running
+      await tick()
+      if (pending.size > 0) log.warn({ tenants: pending.size }, 'device contacts not recorded at shutdown')
     }
   }
 }

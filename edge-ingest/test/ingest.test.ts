@@ -35,6 +35,17 @@ t.test('JSON telemetry is acknowledged once stored and reaches the device\'s met
   t.equal(dev.status, 'online', 'ingest counts as contact')
 })
 
+t.test('contacts of devices in many tenants are all recorded, each in its own tenant', async t => {
+  const fleet = await Promise.all(Array.from({ length: 5 }, () => enrolledDevice(k)))
+  for (const d of fleet) t.equal((await ingest(d.deviceKey, { kind: 'telemetry', events: telemetry(1, 'contact') })).status, 202)
+  for (const d of fleet) {
+    const seen = await waitFor('the device\'s last contact', async () => (await k.request('GET', `/api/v1/devices/${d.deviceId}`, { token: d.member })).body.lastSeenAt)
+    t.ok(Math.abs(Date.parse(seen) - Date.now()) < 10_000, `contact recorded for ${d.deviceId}`)
+  }
+  const other = await k.request('GET', `/api/v1/devices/${fleet[1]!.deviceId}`, { token: fleet[0]!.member })
+  t.equal(other.status, 404, 'another tenant\'s device stays out of sight')
+})
+
 t.test('event ids are de-duplicated per device, within a request and across requests', async t => {
   const d = await enrolledDevice(k)
   const events = telemetry(3, 'dup')

@@ -14,8 +14,8 @@ type Seen = Map<string, number>
  */
 export function createContacts (db: Database, devices: Pick<DevicesService, 'touch'>, log: FastifyBaseLogger, options: { everyMs?: number, concurrency?: number } = {}) {
   const everyMs = options.everyMs ?? 1000
-  // Tenants are written a few at a time: one by one, a flush over thousands of active tenants
-  // would take longer than its interval; all at once, it would take the pool from ingest commits.
+  // Two tenants at a time: one by one, a flush over thousands of active tenants would take
+  // longer than its interval; all at once, it would take the pool from ingest commits.
   const concurrency = options.concurrency ?? 2
   let pending = new Map<string, Seen>()
   let running: Promise<void> | null = null

@@ -2,6 +2,8 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Database } from '@monozu/kernel'
 import type { DevicesService } from './devices.ts'
 
+const DATING_WINDOW_MS = 5000
+
 /** Device id to the time (ms) of its latest request, for one tenant. */
 type Seen = Map<string, number>
 
@@ -9,8 +11,8 @@ type Seen = Map<string, number>
  * Last contact per device, written once a second per tenant instead of in every ingest commit:
  * concurrent commits then never wait on each other's device-row locks. A write that fails is
  * kept and tried again on the next flush with the times the requests came, so a database outage
- * neither loses a contact nor dates it later than it happened. Only a crash loses the last
- * second of contact times, never an event.
+ * neither loses a contact nor dates it more than 5 s later than it happened. Only a crash (the last
+ * second's contacts) or a shutdown while the database is away (logged) loses contacts, never an event.
  */
 export function createContacts (db: Database, devices: Pick<DevicesService, 'touch'>, log: FastifyBaseLogger, options: { everyMs?: number, concurrency?: number } = {}) {
   const everyMs = options.everyMs ?? 1000
@@ -31,17 +33,19 @@ export function createContacts (db: Database, devices: Pick<DevicesService, 'tou
 
   /** Writes one tenant's contacts; on failure keeps them and returns the error. */
   async function write (tenantId: string, seen: Seen): Promise<unknown> {
-    // One update per second of contact: after a retry the devices keep their own times.
-    const bySecond = new Map<number, { ids: string[], at: number }>()
+    // One update per 5 s window of contact times, each dated at its window's latest request:
+    // after a retry a device keeps (within 5 s) its own time. Whole seconds would cost most
+    // flushes two updates, since a flush's second of contacts nearly always spans two of them.
+    const windows = new Map<number, { ids: string[], at: number }>()
     for (const [deviceId, at] of seen) {
-      const second = Math.floor(at / 1000)
-      const group = bySecond.get(second)
-      if (!group) bySecond.set(second, { ids: [deviceId], at })
+      const slot = Math.floor(at / DATING_WINDOW_MS)
+      const group = windows.get(slot)
+      if (!group) windows.set(slot, { ids: [deviceId], at })
       else { group.ids.push(deviceId); if (at > group.at) group.at = at }
     }
     try {
       await db.withTenant(tenantId, async trx => {
-        for (const { ids, at } of bySecond.values()) await devices.touch(trx, ids, new Date(at))
+        for (const { ids, at } of windows.values()) await devices.touch(trx, ids, new Date(at))
       })
       return null
     } catch (err) {

@@ -102,7 +102,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     defineIngestRetention(services.jobs, conn.owner, logger)
     const ingest = createIngest({ conn, db, features: services.features, declared: plugins.declared ?? [], log: logger, pollMs: Math.min(config.jobPollMs, 250), worker: config.jobWorker })
     ingestStop = ingest.stop
-    const app = await createServer(logger)
+    const app = await createServer(logger, config)
     registerKernelRoutes(app, services, config, registry, conn)
 
     await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, jobs: services.jobs, ingest, features: services.features, bus: services.bus, tenants: createTenantDirectory(conn.owner, db), onFailure: config.pluginStartFailure, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })

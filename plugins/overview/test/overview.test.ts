@@ -9,7 +9,27 @@ let k: TestKernel
 t.before(async () => { k = await startTestKernel({ plugins: [plugin] }) })
 t.teardown(() => k?.close())
 
-t.test('the summary shows the caller\'s tenant only', async t => {
+async function listen (): Promise<string> {
+  const address = k.app.server.address()
+  if (address && typeof address === 'object') return `ws://127.0.0.1:${address.port}`
+  return (await k.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')
+}
+
+/** The next `summary` event on the tenant's overview channel, seen through `token`'s socket. */
+async function pushedSummary (token: string, tenantId: string): Promise<Record<string, any>> {
+  const ws = new WebSocket(`${await listen()}/api/ws/overview.activity`, ['bearer', token])
+  try {
+    const got = new Promise<Record<string, any>>(resolve => ws.on('message', raw => {
+      const message = JSON.parse(raw.toString())
+      if (message.event === 'summary') resolve(message)
+    }))
+    await new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject) })
+    await k.kernel.services.jobs.forPlugin('overview').enqueue('publish-summary', null, { tenantId })
+    return await got
+  } finally { ws.close() }
+}
+
+t.test('the summary counts the caller\'s tenant only', async t => {
   const acme = await k.createTenant({ name: 'Acme Overview' })
   const globex = await k.createTenant({ name: 'Globex Overview' })
   const admin = await k.signIn(acme, ['tenant-admin'])
@@ -18,22 +38,54 @@ t.test('the summary shows the caller\'s tenant only', async t => {
   const res = await k.request('GET', '/api/v1/overview/summary', { token: admin.token })
   t.equal(res.status, 200)
   t.match(res.body, { tenant: { name: 'Acme Overview' }, users: 2, jobs: { pending: 0, running: 0, dead: 0 } })
-  t.ok(res.body.recentActivity.some((a: { action: string }) => a.action === 'auth.login'), 'the sign-in is recent activity')
   const member = await k.signIn(acme, ['member'])
   t.equal((await k.request('GET', '/api/v1/overview/summary', { token: member.token })).status, 200, 'members may read it')
   const features = await k.request('GET', '/api/v1/me/features', { token: member.token })
   t.match(features.body.features, [{ id: 'overview', ui: { remote: 'overview', remoteEntry: '/ui/overview/remoteEntry.js', exposes: './Module' }, nav: [{ path: '/overview' }] }])
 })
 
-t.test('open pages receive summaries live', async t => {
+t.test('a member, who may not read the audit log, gets no activity from the summary or its channel', async t => {
   const tenant = await k.createTenant()
-  const { token } = await k.signIn(tenant, ['member'])
-  const url = (await k.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')
-  const ws = new WebSocket(`${url}/api/ws/overview.activity`, ['bearer', token])
-  const got = new Promise<Record<string, any>>(resolve => ws.on('message', raw => resolve(JSON.parse(raw.toString()))))
-  await new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject) })
-  await k.kernel.services.jobs.forPlugin('overview').enqueue('publish-summary', null, { tenantId: tenant.id })
-  const message = await got
-  t.match(message, { type: 'event', channel: 'overview.activity', event: 'summary', data: { users: 1 } })
-  ws.close()
+  const admin = await k.signIn(tenant, ['tenant-admin'])
+  const member = await k.signIn(tenant, ['member'])
+  t.equal((await k.request('GET', '/api/v1/audit', { token: member.token })).status, 403, 'the audit log itself is closed to members')
+  t.ok((await k.request('GET', '/api/v1/audit', { token: admin.token })).body.items.length > 0, 'there is activity to leak')
+
+  const res = await k.request('GET', '/api/v1/overview/summary', { token: member.token })
+  t.equal(res.status, 200)
+  t.notOk('recentActivity' in res.body, 'no activity in the member\'s summary')
+  t.notMatch(JSON.stringify(res.body), admin.user.id, 'no actor id anywhere in it')
+  t.notMatch(JSON.stringify(res.body), 'auth.login', 'no audit action anywhere in it')
+
+  const pushed = await pushedSummary(member.token, tenant.id)
+  t.match(pushed.data, { users: 2 }, 'the member\'s socket gets the counts')
+  t.notOk('recentActivity' in pushed.data, 'and no activity')
+})
+
+t.test('activity names actors and subjects from the caller\'s tenant, never another tenant\'s', async t => {
+  const acme = await k.createTenant({ name: 'Acme Names' })
+  const globex = await k.createTenant({ name: 'Globex Names' })
+  const { user: anna, password } = await k.createUser(acme, { name: 'Anna Nowak', roles: ['tenant-admin'] })
+  const { user: stranger } = await k.createUser(globex, { name: 'Grzegorz Globex' })
+  const token = await k.login(anna.email, password, acme.slug)
+  const { user: jan } = await k.createUser(acme, { name: 'Jan Kowalski' })
+  const deviceId = '7d1c2a9e-0b7e-4b4f-9a51-3f9c3c1f0a11'
+  const audit = k.kernel.audit
+  await audit.record({ tenantId: acme.id, actor: `user:${anna.id}`, action: 'user.updated', target: `user:${jan.id}`, details: { roles: ['member'] } })
+  await audit.record({ tenantId: acme.id, actor: `device:${deviceId}`, action: 'devices.device.enroll', target: deviceId, details: { hostname: 'edge-03', hardwareId: 'hw-3' } })
+  // An id from another tenant written into this tenant's log (a forged or stale entry) stays unnamed.
+  await audit.record({ tenantId: acme.id, actor: stranger.id, action: 'devices.command.create', target: `user:${stranger.id}` })
+  await audit.record({ tenantId: globex.id, actor: `user:${stranger.id}`, action: 'auth.login', target: stranger.email })
+
+  const res = await k.request('GET', '/api/v1/overview/summary', { token })
+  t.equal(res.status, 200)
+  const activity = res.body.recentActivity as Array<Record<string, any>>
+  // Entries written in one millisecond have no order between them: find each by its action.
+  const entry = (action: string) => activity.find(a => a.action === action)
+  t.match(entry('devices.command.create'), { action: 'devices.command.create', actor: { kind: 'user', id: stranger.id, name: null }, subject: { kind: 'user', id: stranger.id, name: null } })
+  t.match(entry('devices.device.enroll'), { action: 'devices.device.enroll', actor: { kind: 'device', id: deviceId, name: 'edge-03' } })
+  t.match(entry('user.updated'), { action: 'user.updated', actor: { kind: 'user', id: anna.id, name: 'Anna Nowak' }, subject: { kind: 'user', id: jan.id, name: 'Jan Kowalski' } })
+  t.ok(activity.some(a => a.action === 'auth.login' && a.actor.name === 'Anna Nowak' && a.subject === null), 'Anna\'s sign-in names her, not the email she typed')
+  t.notMatch(JSON.stringify(res.body), 'Grzegorz', 'another tenant\'s user name never appears')
+  t.notMatch(JSON.stringify(res.body), 'Globex', 'nor its tenant or entries')
 })

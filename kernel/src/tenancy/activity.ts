@@ -1,0 +1,68 @@
+import type { Knex } from 'knex'
+
+/** Who or what an audit entry names, with a display name when the tenant's data has one. */
+export interface ActivityParty {
+  /** `user`, `device`, `operator`, `anonymous` or `system` (the kernel, the CLI, a sign-in provider). */
+  kind: string
+  /** The id after the kind prefix (`user:<id>` → `<id>`), or the whole recorded value. */
+  id: string
+  name: string | null
+}
+
+/** One audit entry as the tenant's home page shows it. */
+export interface ActivityEntry {
+  at: string
+  action: string
+  actor: ActivityParty
+  subject: ActivityParty | null
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+// Plugins record actors as `user:<id>`, `device:<id>` or a bare user id; the kernel adds
+// `operator:<id>`, `anonymous@<ip>` and fixed names (`cli`, `seed`, `oidc`, `internal:management`).
+function parse (value: string): ActivityParty {
+  const m = /^(user|device|operator):(.+)$/.exec(value)
+  if (m) return { kind: m[1] as string, id: m[2] as string, name: null }
+  if (UUID.test(value)) return { kind: 'user', id: value, name: null }
+  if (value.startsWith('anonymous@')) return { kind: 'anonymous', id: value, name: null }
+  if (value.includes('@')) return { kind: 'email', id: value, name: null }
+  return { kind: 'system', id: value, name: null }
+}
+
+function details (text: unknown): Record<string, unknown> {
+  if (typeof text !== 'string') return {}
+  try { const d = JSON.parse(text); return d && typeof d === 'object' ? d : {} } catch { return {} }
+}
+
+// A name the entry itself recorded: audit logs keep the subject's label of the time, and the
+// kernel cannot read plugins' tables (devices record the enrolled `hostname`).
+const recordedName = (d: Record<string, unknown>): string | null =>
+  [d.name, d.hostname].find((v): v is string => typeof v === 'string' && v.length > 0) ?? null
+
+/**
+ * The newest audit entries of the tenant in `trx` (already scoped by withTenant, so RLS keeps
+ * every name inside the tenant), with users' names looked up and recorded names used for the rest.
+ */
+export async function recentActivity (trx: Knex.Transaction, limit: number): Promise<ActivityEntry[]> {
+  const rows: Array<{ at: Date, action: string, actor: string, target: string | null, details: string | null }> = await trx('audit_log')
+    .orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit).select('at', 'action', 'actor', 'target', 'details')
+  const entries = rows.map(r => {
+    const d = details(r.details)
+    const actor = parse(r.actor)
+    const subject = r.target ? parse(r.target) : null
+    if (actor.kind === 'device') actor.name = recordedName(d)
+    else if (subject && subject.kind !== 'user') subject.name = recordedName(d)
+    return { at: new Date(r.at).toISOString(), action: r.action, actor, subject }
+  })
+  const parties = entries.flatMap(e => [e.actor, e.subject]).filter((p): p is ActivityParty => p !== null)
+  const userIds = [...new Set(parties.filter(p => p.kind === 'user' && UUID.test(p.id)).map(p => p.id))]
+  if (userIds.length > 0) {
+    const users: Array<{ id: string, name: string, email: string }> = await trx('users').whereIn('id', userIds).select('id', 'name', 'email')
+    const names = new Map(users.map(u => [u.id, u.name || u.email]))
+    for (const p of parties) if (p.kind === 'user') p.name = names.get(p.id) ?? null
+  }
+  // A sign-in's target is the email typed: show the person it belongs to, never a stranger's text.
+  for (const e of entries) if (e.subject?.kind === 'email' && e.actor.kind === 'user') e.subject = null
+  return entries
+}

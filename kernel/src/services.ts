@@ -13,6 +13,7 @@ import type { PluginRegistry } from './plugins/registry.ts'
 import { createInvitations } from './tenancy/invitations.ts'
 import { createIdentityProviders } from './auth/oidc/providers.ts'
 import { createSecretBox } from './auth/oidc/secret-box.ts'
+import { createOutbound } from './outbound/outbound.ts'
 import { createTenancy } from './tenancy/tenants.ts'
 import { resolve } from 'node:path'
 import { createMemoryBus } from './bus/bus.ts'
@@ -36,6 +37,7 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     ttlSeconds: config.accessTokenTtlSeconds
   })
   const tenancy = createTenancy(conn.owner, db)
+  const outbound = createOutbound({ allowPrivate: config.outboundAllowPrivate, log: logger })
   const licenseKeys = await loadLicenseKeys(config.licensePublicKey, config.dataDir)
   const features = createFeatures({ owner: conn.owner, registry, keys: licenseKeys, audit })
   const principals = createPrincipalResolver(conn.owner)
@@ -48,6 +50,7 @@ export async function createServices (config: KernelConfig, conn: Connections, r
   return {
     owner: conn.owner,
     audit,
+    outbound,
     db,
     tokens,
     tenancy,
@@ -59,7 +62,7 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     sessions: createSessions(conn.owner, audit, { idleSeconds: config.refreshIdleSeconds, absoluteSeconds: config.refreshAbsoluteSeconds, raceGraceSeconds: config.refreshRaceGraceSeconds }),
     features,
     invitations: createInvitations(conn.owner, db, tenancy, config.publicUrl),
-    providers: createIdentityProviders(conn.owner, createSecretBox(config.dataDir))
+    providers: createIdentityProviders(conn.owner, createSecretBox(config.dataDir), outbound)
   }
 }
 

@@ -33,6 +33,7 @@ export interface KernelConfig {
   auditRetentionDays: number
   wsHeartbeatSeconds: number
   wsRecheckSeconds: number
+  outboundAllowPrivate: boolean
 }
 
 interface Variable {
@@ -79,6 +80,7 @@ export const variables: Variable[] = [
   { key: 'auditRetentionDays', env: 'AUDIT_RETENTION_DAYS', expects: 'days audit entries are kept, an integer 1-36500', parse: int, fallback: 365 },
   { key: 'wsHeartbeatSeconds', env: 'WS_HEARTBEAT_SECONDS', expects: 'seconds between WebSocket pings, an integer 1-300', parse: int, fallback: 30 },
   { key: 'wsRecheckSeconds', env: 'WS_RECHECK_SECONDS', expects: 'seconds between re-checks of each socket\'s permission and feature, an integer 1-300', parse: int, fallback: 5 },
+  { key: 'outboundAllowPrivate', env: 'OUTBOUND_ALLOW_PRIVATE', expects: 'true or false: let server-side requests to tenant-supplied URLs (OIDC issuer, webhooks) reach loopback and private addresses; development and tests only', parse: bool, fallback: false },
   { key: 'uiBaseUrl', env: 'UI_BASE_URL', expects: 'an absolute URL or path under which UI modules are served (default: /ui on this origin)', parse: s => s, fallback: undefined }
 ]
 
@@ -115,7 +117,8 @@ const schema = {
     jobShutdownSeconds: { type: 'integer', minimum: 0, maximum: 600 },
     auditRetentionDays: { type: 'integer', minimum: 1, maximum: 36500 },
     wsHeartbeatSeconds: { type: 'integer', minimum: 1, maximum: 300 },
-    wsRecheckSeconds: { type: 'integer', minimum: 1, maximum: 300 }
+    wsRecheckSeconds: { type: 'integer', minimum: 1, maximum: 300 },
+    outboundAllowPrivate: { type: 'boolean' }
   }
 } as const
 

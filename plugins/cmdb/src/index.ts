@@ -1,4 +1,5 @@
 import { definePlugin } from '@monozu/kernel'
+import { countRoutes } from './cis/counts.ts'
 import { ciRoutes } from './cis/routes.ts'
 import { exportRoutes } from './csv/export.ts'
 import { importRoutes } from './csv/import.ts'
@@ -27,6 +28,7 @@ export default definePlugin<void, CmdbConfig>({
     const events = live(ctx)
     typeRoutes(app, events)
     ciRoutes(app, events)
+    countRoutes(app)
     relationRoutes(app, events, { impactMaxNodes: ctx.config.impactMaxNodes })
     historyRoutes(app)
     exportRoutes(app)

@@ -4,6 +4,7 @@ import { createDeviceSockets } from './commands/socket.ts'
 import { registerCommandRoutes } from './commands/routes.ts'
 import { enforceDeadlines } from './commands/service.ts'
 import { deviceAuth } from './device-auth.ts'
+import { registerCountRoutes } from './counts.ts'
 import { registerDeviceRoutes } from './devices.ts'
 import { registerEnrollmentRoutes } from './enrollment.ts'
 import { createDeviceKeys, type DeviceIdentity } from './keys.ts'
@@ -38,6 +39,7 @@ export default definePlugin<DevicesService, DevicesConfig>({
     registerDeviceRoutes(app, ctx, { keys, devicePreHandler, updated, revoked: id => sockets.disconnect(id) })
     registerCommandRoutes(app, ctx, { sockets, publish, devicePreHandler })
     registerTelemetryRoutes(app)
+    registerCountRoutes(app)
 
     ctx.ingest.consume('telemetry', storeTelemetry, { batchSize: 2000 })
     ctx.ingest.consume('log', storeLogs, { batchSize: 1000 })

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { ApiError } from '../../errors/errors.ts'
 import type { AuditService } from '../../audit/audit.ts'
-import { discover, type IdentityProvider, type IdentityProviders } from './providers.ts'
+import type { IdentityProvider, IdentityProviders } from './providers.ts'
+
+const discoveryFailed = 'body/issuer: OpenID discovery failed. The issuer must be a public https URL that serves /.well-known/openid-configuration, for Entra ID https://login.microsoftonline.com/<directory id>/v2.0'
 
 const view = (p: IdentityProvider, redirectUri: string) => ({
   issuer: p.issuer, clientId: p.clientId, allowedTenantId: p.allowedTenantId, jitProvisioning: p.jitProvisioning,
@@ -53,10 +55,13 @@ export function registerIdentityProviderRoutes (app: FastifyInstance, deps: { pr
     if (!body.clientSecret && !stored) throw new ApiError('validation_failed', 'body/clientSecret: is required the first time a provider is configured', { extra: { errors: [{ in: 'body', pointer: '/clientSecret', message: 'is required' }] } })
     const sealed = body.clientSecret ? deps.providers.sealed(body.clientSecret) : stored.client_secret_sealed as string
     try {
-      // Fail now, with a clear message, rather than at the first user's sign-in.
-      await discover(body.issuer, body.clientId, body.clientSecret ?? 'unused-for-discovery')
+      // Fail now rather than at the first user's sign-in.
+      await deps.providers.discover(body.issuer, body.clientId, body.clientSecret ?? 'unused-for-discovery')
     } catch (err) {
-      throw new ApiError('validation_failed', `body/issuer: OpenID discovery at ${body.issuer} failed (${(err as Error).message})`, { extra: { errors: [{ in: 'body', pointer: '/issuer', message: 'discovery failed' }] } })
+      // One answer whatever went wrong (refused address, closed port, timeout, not OpenID):
+      // differing texts would turn this endpoint into a port and network scanner.
+      request.log.warn({ tenantId, err: (err as Error).message }, 'OpenID discovery of a tenant issuer failed')
+      throw new ApiError('validation_failed', discoveryFailed, { extra: { errors: [{ in: 'body', pointer: '/issuer', message: 'OpenID discovery failed' }] } })
     }
     const row = {
       tenant_id: tenantId, issuer: body.issuer, client_id: body.clientId, client_secret_sealed: sealed,

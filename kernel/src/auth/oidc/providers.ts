@@ -2,6 +2,7 @@ import * as oidc from 'openid-client'
 import type { Knex } from 'knex'
 import { ApiError } from '../../errors/errors.ts'
 import type { SecretBox } from './secret-box.ts'
+import type { Outbound } from '../../outbound/outbound.ts'
 
 export interface IdentityProvider {
   tenantId: string
@@ -16,20 +17,25 @@ export interface IdentityProvider {
 const loopback = new Set(['127.0.0.1', 'localhost', '[::1]'])
 const DISCOVERY_TTL_MS = 60 * 60 * 1000
 
-/** openid-client configuration for an issuer; plain http only for a loopback issuer (local stand-ins). */
-export async function discover (issuer: string, clientId: string, clientSecret: string): Promise<oidc.Configuration> {
+/**
+ * openid-client configuration for an issuer. Discovery, JWKS and token requests all go through
+ * the guarded outbound client: the issuer is tenant-supplied. Plain http only for a loopback
+ * issuer (local stand-ins, which the outbound client refuses unless OUTBOUND_ALLOW_PRIVATE is on).
+ */
+async function discover (outbound: Outbound, issuer: string, clientId: string, clientSecret: string): Promise<oidc.Configuration> {
   const url = new URL(issuer)
   const insecure = url.protocol === 'http:' && loopback.has(url.hostname)
   const config = await oidc.discovery(url, clientId, clientSecret, undefined, {
-    timeout: 10,
+    [oidc.customFetch]: outbound.fetch,
+    timeout: 5,
     ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {})
   })
-  config.timeout = 10
+  config.timeout = 5
   return config
 }
 
 /** Each tenant's identity provider: stored with its secret sealed, discovered lazily and cached. */
-export function createIdentityProviders (owner: Knex, box: SecretBox) {
+export function createIdentityProviders (owner: Knex, box: SecretBox, outbound: Outbound) {
   const cache = new Map<string, { at: number, key: string, config: oidc.Configuration }>()
 
   const fromRow = (row: Record<string, any>): IdentityProvider => ({
@@ -56,9 +62,14 @@ export function createIdentityProviders (owner: Knex, box: SecretBox) {
       const key = `${provider.issuer}|${provider.clientId}|${provider.updatedAt}`
       const hit = cache.get(tenantId)
       if (hit && hit.key === key && Date.now() - hit.at < DISCOVERY_TTL_MS) return { provider, config: hit.config }
-      const config = await discover(provider.issuer, provider.clientId, box.open(row.client_secret_sealed))
+      const config = await discover(outbound, provider.issuer, provider.clientId, box.open(row.client_secret_sealed))
       cache.set(tenantId, { at: Date.now(), key, config })
       return { provider, config }
+    },
+
+    /** Checks that an issuer answers OpenID discovery (before it is stored). */
+    async discover (issuer: string, clientId: string, clientSecret: string): Promise<oidc.Configuration> {
+      return discover(outbound, issuer, clientId, clientSecret)
     },
 
     sealed (secret: string): string {

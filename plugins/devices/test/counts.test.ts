@@ -1,0 +1,36 @@
+import t from 'tap'
+import type { TestKernel } from '@monozu/kernel/testing'
+import { enrollmentToken, licensedTenant, register, startDevicesKernel } from './helpers.ts'
+
+let k: TestKernel
+t.before(async () => { k = await startDevicesKernel() })
+t.teardown(() => k?.close())
+
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000)
+
+t.test('devices per status, for the tenant\'s summary widget only', async t => {
+  const a = await licensedTenant(k)
+  const b = await licensedTenant(k)
+  const token = await enrollmentToken(k, a.admin, { maxUses: 10 })
+  const ids: string[] = []
+  for (let i = 0; i < 6; i++) ids.push((await register(k, token)).deviceId)
+  await register(k, await enrollmentToken(k, b.admin))
+  const seen = (id: string, at: Date | null) => k.kernel.conn.owner('devices').where({ id }).update({ last_seen_at: at })
+  // Default thresholds: overdue after 3 minutes, offline after 15.
+  await seen(ids[0]!, minutesAgo(1))
+  await seen(ids[1]!, minutesAgo(2))
+  await seen(ids[2]!, minutesAgo(5))
+  await seen(ids[3]!, minutesAgo(60))
+  t.equal((await k.request('POST', `/api/v1/devices/${ids[4]}/revoke`, { token: a.admin })).status, 200)
+
+  const res = await k.request('GET', '/api/v1/devices/counts', { token: a.member })
+  t.equal(res.status, 200)
+  t.same(res.body, { online: 2, overdue: 1, offline: 1, never: 1, revoked: 1, total: 6 })
+
+  const empty = await licensedTenant(k)
+  t.same((await k.request('GET', '/api/v1/devices/counts', { token: empty.member })).body, { online: 0, overdue: 0, offline: 0, never: 0, revoked: 0, total: 0 })
+
+  const unlicensed = await k.createTenant()
+  const outsider = await k.signIn(unlicensed, ['tenant-admin'])
+  t.match(await k.request('GET', '/api/v1/devices/counts', { token: outsider.token }), { status: 403, body: { code: 'feature_disabled' } })
+})

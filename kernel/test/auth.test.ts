@@ -138,7 +138,9 @@ t.test('tenant admins manage their users', async t => {
 
   const newToken = await k.login('new@t.example', 'long-enough-pw')
   t.equal((await k.request('PATCH', `/api/v1/users/${admin.user.id}`, { token: newToken, body: { disabled: true } })).status, 200)
-  t.equal((await k.request('GET', '/api/v1/me', { token: admin.token })).body.code, 'account_disabled', 'a disabled user\'s token stops working')
+  const disabled = await k.request('GET', '/api/v1/me', { token: admin.token })
+  t.equal(disabled.status, 401, 'a disabled user\'s token stops working: disabling ends their sessions')
+  t.equal(disabled.body.code, 'invalid_token')
   const last = await k.request('PATCH', `/api/v1/users/${created.body.id}`, { token: newToken, body: { roles: ['member'] } })
   t.equal(last.status, 409, 'the last active tenant-admin cannot demote themselves')
 

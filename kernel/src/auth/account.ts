@@ -7,25 +7,53 @@ import type { Principal } from './principal.ts'
 /** Who the caller is; permissions are derived per request from the roles and the tenant's features. */
 export type Identity = Omit<Principal, 'permissions'>
 
-/**
- * Loads an account as it is now (a tenant user, or an operator when `tenantId` is null). The
- * one place that decides a suspended tenant or a disabled account cannot act; `missing` is the
- * error code when the account no longer exists (the caller's context decides which).
- */
-export async function loadAccount (owner: Knex, who: { tenantId: string | null, userId: string }, missing: HttpErrorCode): Promise<Identity> {
+/** An account as stored now: who it is, and whether it may act. */
+export interface Account {
+  identity: Identity
+  disabled: boolean
+  suspended: boolean
+  /** Raised by every change that must end the account's sessions (see migration 014). */
+  sessionVersion: number
+}
+
+/** Reads an account (a tenant user, or an operator when `tenantId` is null); undefined when it is gone. */
+export async function readAccount (owner: Knex, who: { tenantId: string | null, userId: string }): Promise<Account | undefined> {
   if (who.tenantId === null) {
     const op = await owner('operators').where({ id: who.userId }).first()
-    if (!op) throw new ApiError(missing, 'The account no longer exists')
-    if (op.disabled) throw new ApiError('account_disabled')
-    return { userId: op.id, email: op.email, name: op.name, tenant: null, roles: [OPERATOR_ROLE] }
+    if (!op) return undefined
+    return { identity: { userId: op.id, email: op.email, name: op.name, tenant: null, roles: [OPERATOR_ROLE] }, disabled: Boolean(op.disabled), suspended: false, sessionVersion: Number(op.session_version) }
   }
   const row = await owner('users').join('tenants', 'tenants.id', 'users.tenant_id')
     .where({ 'users.tenant_id': who.tenantId, 'users.id': who.userId })
-    .first('users.id', 'users.email', 'users.name', 'users.roles', 'users.disabled', 'tenants.slug', 'tenants.name as tenant_name', 'tenants.status')
-  if (!row) throw new ApiError(missing, 'The account no longer exists')
-  if (row.status !== 'active') throw new ApiError('tenant_suspended', 'The tenant is suspended; contact your provider')
-  if (row.disabled) throw new ApiError('account_disabled')
-  return { userId: row.id, email: row.email, name: row.name, tenant: { id: who.tenantId, slug: row.slug, name: row.tenant_name }, roles: JSON.parse(row.roles) }
+    .first('users.id', 'users.email', 'users.name', 'users.roles', 'users.disabled', 'users.session_version', 'tenants.slug', 'tenants.name as tenant_name', 'tenants.status')
+  if (!row) return undefined
+  return {
+    identity: { userId: row.id, email: row.email, name: row.name, tenant: { id: who.tenantId, slug: row.slug, name: row.tenant_name }, roles: JSON.parse(row.roles) },
+    disabled: Boolean(row.disabled),
+    suspended: row.status !== 'active',
+    sessionVersion: Number(row.session_version)
+  }
+}
+
+/**
+ * The one place that decides whether an account may act now. `missing` is the error code when
+ * the account is gone or the credential predates its session version (the caller's context
+ * decides which: an access token or a refresh cookie); that check comes first, so a revoked
+ * credential always asks for a new sign-in.
+ */
+export function admitAccount (account: Account | undefined, missing: HttpErrorCode, sessionVersion?: number): Identity {
+  if (!account) throw new ApiError(missing, 'The account no longer exists')
+  if (sessionVersion !== undefined && sessionVersion !== account.sessionVersion) {
+    throw new ApiError(missing, 'This session was ended by a change to the account (password, roles or status); sign in again')
+  }
+  if (account.suspended) throw new ApiError('tenant_suspended', 'The tenant is suspended; contact your provider')
+  if (account.disabled) throw new ApiError('account_disabled')
+  return account.identity
+}
+
+/** Loads an account as it is now and refuses it when it cannot act (see admitAccount). */
+export async function loadAccount (owner: Knex, who: { tenantId: string | null, userId: string }, missing: HttpErrorCode, sessionVersion?: number): Promise<Identity> {
+  return admitAccount(await readAccount(owner, who), missing, sessionVersion)
 }
 
 /**

@@ -21,21 +21,22 @@ interface Candidate {
   password_hash: string | null
   disabled: boolean
   roles: string[]
+  sessionVersion: number
   tenant: { id: string, slug: string, name: string, status: string } | null
 }
 
 async function candidates (owner: Knex, email: string, tenantSlug: string | undefined): Promise<Candidate[]> {
   const users = await owner('users').join('tenants', 'tenants.id', 'users.tenant_id')
     .where('users.email', email).modify(q => { if (tenantSlug) q.where('tenants.slug', tenantSlug) })
-    .select('users.id', 'users.email', 'users.name', 'users.password_hash', 'users.disabled', 'users.roles',
+    .select('users.id', 'users.email', 'users.name', 'users.password_hash', 'users.disabled', 'users.roles', 'users.session_version',
       'tenants.id as tenant_id', 'tenants.slug', 'tenants.name as tenant_name', 'tenants.status')
   const found: Candidate[] = users.map((u: any) => ({
     kind: 'user', id: u.id, email: u.email, name: u.name, password_hash: u.password_hash, disabled: Boolean(u.disabled),
-    roles: JSON.parse(u.roles), tenant: { id: u.tenant_id, slug: u.slug, name: u.tenant_name, status: u.status }
+    roles: JSON.parse(u.roles), sessionVersion: Number(u.session_version), tenant: { id: u.tenant_id, slug: u.slug, name: u.tenant_name, status: u.status }
   }))
   if (!tenantSlug) {
     const op = await owner('operators').where({ email }).first()
-    if (op) found.push({ kind: 'operator', id: op.id, email: op.email, name: op.name, password_hash: op.password_hash, disabled: Boolean(op.disabled), roles: [OPERATOR_ROLE], tenant: null })
+    if (op) found.push({ kind: 'operator', id: op.id, email: op.email, name: op.name, password_hash: op.password_hash, disabled: Boolean(op.disabled), roles: [OPERATOR_ROLE], sessionVersion: Number(op.session_version), tenant: null })
   }
   return found
 }
@@ -82,8 +83,8 @@ export function registerLogin (app: FastifyInstance, deps: { owner: Knex, tokens
     if (who.disabled) throw new ApiError('account_disabled')
     await limiter.clear([rules[1]!.key])
     const tenant = who.tenant ? { id: who.tenant.id, slug: who.tenant.slug, name: who.tenant.name } : null
-    const { token, expiresIn } = await deps.tokens.issue({ sub: who.id, ...(tenant ? { tid: tenant.id } : {}), roles: who.roles, email: who.email, name: who.name })
-    await deps.sessions.begin(reply, { kind: who.kind, id: who.id, tenantId: tenant?.id ?? null })
+    const { token, expiresIn } = await deps.tokens.issue({ sub: who.id, ...(tenant ? { tid: tenant.id } : {}), roles: who.roles, email: who.email, name: who.name, sv: who.sessionVersion })
+    await deps.sessions.begin(reply, { kind: who.kind, id: who.id, tenantId: tenant?.id ?? null, version: who.sessionVersion })
     await deps.audit.record({ action: 'auth.login', actor: `${who.kind}:${who.id}`, tenantId: tenant?.id ?? null, target: who.email, requestId: request.id })
     return { accessToken: token, tokenType: 'Bearer', expiresIn, user: { id: who.id, email: who.email, name: who.name }, tenant }
   })

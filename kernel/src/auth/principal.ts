@@ -1,7 +1,6 @@
 import type { Knex } from 'knex'
-import { ApiError } from '../errors/errors.ts'
 import type { Transaction } from '../db/database.ts'
-import { loadAccount, type Identity } from './account.ts'
+import { admitAccount, readAccount, type Account, type Identity } from './account.ts'
 import type { AccessClaims } from './tokens.ts'
 
 /** The signed-in caller of a request, as route handlers see it in `request.auth`. */
@@ -32,40 +31,47 @@ declare module 'fastify' {
   }
 }
 
-// Suspension, disabling and role changes reach every instance within this window.
+// Suspension, disabling, role changes and ended sessions reach every instance within this window.
 const TTL_MS = 2000
 const LIMIT = 10_000
 
+interface Cached { at: number, account: Account | undefined }
 
-interface Cached { at: number, principal?: Identity, error?: ApiError }
-
-/** Turns verified token claims into the caller's identity from current database state, briefly cached. */
+/**
+ * Turns verified token claims into the caller's identity from current database state. The
+ * account is cached briefly per user; each token is then judged against it, so a token issued
+ * before the account's session version changed is refused (401) while a newer one is not.
+ */
 export function createPrincipalResolver (owner: Knex) {
   const cache = new Map<string, Cached>()
-  const loading = new Map<string, Promise<Identity>>()
+  const loading = new Map<string, Promise<Account | undefined>>()
 
-  const load = (claims: AccessClaims) => loadAccount(owner, { tenantId: claims.tid ?? null, userId: claims.sub }, 'invalid_token')
+  async function account (claims: AccessClaims, fresh: boolean): Promise<Account | undefined> {
+    const key = `${claims.tid ?? '-'}:${claims.sub}`
+    const hit = cache.get(key)
+    const now = Date.now()
+    if (hit && !fresh && now - hit.at < TTL_MS) return hit.account
+    if (cache.size >= LIMIT) cache.clear()
+    // Requests arriving while the account reloads share one lookup.
+    let pending = fresh ? undefined : loading.get(key)
+    if (!pending) {
+      pending = readAccount(owner, { tenantId: claims.tid ?? null, userId: claims.sub })
+        .then(found => { cache.set(key, { at: now, account: found }); return found })
+        .finally(() => loading.delete(key))
+      loading.set(key, pending)
+    }
+    return pending
+  }
 
   return {
     async resolve (claims: AccessClaims): Promise<Identity> {
-      const key = `${claims.tid ?? '-'}:${claims.sub}`
-      const hit = cache.get(key)
-      const now = Date.now()
-      if (hit && now - hit.at < TTL_MS) {
-        if (hit.error) throw hit.error
-        return hit.principal as Identity
-      }
-      if (cache.size >= LIMIT) cache.clear()
-      // Requests arriving while the identity reloads share one lookup.
-      let pending = loading.get(key)
-      if (!pending) {
-        pending = load(claims).then(
-          principal => { cache.set(key, { at: now, principal }); return principal },
-          err => { if (err instanceof ApiError) cache.set(key, { at: now, error: err }); throw err }
-        ).finally(() => loading.delete(key))
-        loading.set(key, pending)
-      }
-      return pending
+      // Tokens from before session versions existed carry none: version 0, every account's first.
+      const version = claims.sv ?? 0
+      let found = await account(claims, false)
+      // Versions only rise: a newer token than the cached account means another instance changed
+      // it, and the new session must work at once, not after the cache expires.
+      if (found && version > found.sessionVersion) found = await account(claims, true)
+      return admitAccount(found, 'invalid_token', version)
     },
     /** Drops cached state after a change made on this instance (others catch up within TTL_MS). */
     forget (tenantId: string | null, userId?: string): void {

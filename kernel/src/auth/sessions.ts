@@ -12,6 +12,8 @@ export interface SessionSubject {
   kind: 'user' | 'operator'
   id: string
   tenantId: string | null
+  /** The account's session version the session began under; read from the account when absent. */
+  version?: number
 }
 
 export interface SessionPolicy {
@@ -44,7 +46,7 @@ export function createSessions (owner: Knex, audit: AuditService, policy: Sessio
     const expiresAt = new Date(Math.min(now + policy.idleSeconds * 1000, familyExpiresAt.getTime()))
     await trx('refresh_tokens').insert({
       id, family_id: familyId, secret_hash: sha256(secret), subject_kind: subject.kind, subject_id: subject.id,
-      subject_tenant: subject.tenantId, expires_at: expiresAt, family_expires_at: familyExpiresAt
+      subject_tenant: subject.tenantId, subject_version: subject.version ?? 0, expires_at: expiresAt, family_expires_at: familyExpiresAt
     })
     return { id, secret, expiresAt }
   }
@@ -63,6 +65,10 @@ export function createSessions (owner: Knex, audit: AuditService, policy: Sessio
   return {
     /** A new family after sign-in; the cookie goes on `reply`. */
     async begin (reply: FastifyReply, subject: SessionSubject): Promise<void> {
+      if (subject.version === undefined) {
+        const row = await owner(subject.kind === 'operator' ? 'operators' : 'users').where({ id: subject.id }).first('session_version')
+        subject = { ...subject, version: Number(row?.session_version ?? 0) }
+      }
       const familyExpiresAt = new Date(Date.now() + policy.absoluteSeconds * 1000)
       const { id, secret, expiresAt } = await insert(owner, subject, randomUUID(), familyExpiresAt)
       setCookie(reply, id, secret, expiresAt)
@@ -86,7 +92,7 @@ export function createSessions (owner: Knex, audit: AuditService, policy: Sessio
         }
         if (new Date(row.expires_at).getTime() <= Date.now()) return { error: 'refresh_token_invalid' as const }
         await trx('refresh_tokens').where({ id }).update({ used_at: new Date() })
-        const subject: SessionSubject = { kind: row.subject_kind, id: row.subject_id, tenantId: row.subject_tenant }
+        const subject: SessionSubject = { kind: row.subject_kind, id: row.subject_id, tenantId: row.subject_tenant, version: Number(row.subject_version) }
         const next = await insert(trx, subject, row.family_id, new Date(row.family_expires_at))
         return { subject, next }
       })
@@ -120,9 +126,15 @@ export function createSessions (owner: Knex, audit: AuditService, policy: Sessio
       await owner('refresh_tokens').where({ subject_tenant: tenantId }).whereNull('revoked_at').update({ revoked_at: new Date() })
     },
 
-    /** Revokes every session of a subject (account disabled). */
-    async revokeSubject (subjectId: string): Promise<void> {
+    /**
+     * Revokes every session of a subject (password, roles or status changed); returns how many
+     * families were live. The subject's raised session version already refuses them, even a
+     * refresh racing this update; marking them keeps the table truthful and counts them for the audit.
+     */
+    async revokeSubject (subjectId: string): Promise<number> {
+      const live = await owner('refresh_tokens').where({ subject_id: subjectId }).whereNull('revoked_at').where('family_expires_at', '>', new Date()).countDistinct('family_id as n').first()
       await owner('refresh_tokens').where({ subject_id: subjectId }).whereNull('revoked_at').update({ revoked_at: new Date() })
+      return Number(live?.n ?? 0)
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { loadAccount } from './account.ts'
+import { admitAccount, readAccount } from './account.ts'
 import type { SessionSubject } from './sessions.ts'
 import type { TokenService } from './tokens.ts'
 
@@ -23,9 +23,13 @@ export const signedInSchema = {
   }
 } as const
 
-/** Loads a session's subject as it is now; a suspended tenant or disabled account ends here. */
+/**
+ * Loads a session's subject as it is now; a suspended tenant, a disabled account or a session
+ * begun under an older session version (password, roles or status changed since) ends here.
+ */
 export async function signInSubject (owner: Knex, tokens: TokenService, subject: SessionSubject): Promise<SignedIn> {
-  const who = await loadAccount(owner, { tenantId: subject.kind === 'operator' ? null : subject.tenantId, userId: subject.id }, 'refresh_token_invalid')
-  const { token, expiresIn } = await tokens.issue({ sub: who.userId, ...(who.tenant ? { tid: who.tenant.id } : {}), roles: who.roles, email: who.email, name: who.name })
+  const account = await readAccount(owner, { tenantId: subject.kind === 'operator' ? null : subject.tenantId, userId: subject.id })
+  const who = admitAccount(account, 'refresh_token_invalid', subject.version)
+  const { token, expiresIn } = await tokens.issue({ sub: who.userId, ...(who.tenant ? { tid: who.tenant.id } : {}), roles: who.roles, email: who.email, name: who.name, sv: account!.sessionVersion })
   return { accessToken: token, tokenType: 'Bearer', expiresIn, user: { id: who.userId, email: who.email, name: who.name }, tenant: who.tenant }
 }

@@ -9,6 +9,8 @@ export interface AccessClaims {
   roles: string[]
   email: string
   name: string
+  /** The account's session version when issued; older than the account's now means revoked. */
+  sv?: number
   exp: number
   jti: string
 }
@@ -32,7 +34,7 @@ export function createTokenService (keys: SigningKeys, options: { issuer: string
   return {
     jwks: keys.jwks,
     async issue (claims) {
-      const token = await new SignJWT({ tid: claims.tid, roles: claims.roles, email: claims.email, name: claims.name })
+      const token = await new SignJWT({ tid: claims.tid, roles: claims.roles, email: claims.email, name: claims.name, sv: claims.sv })
         .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: keys.kid })
         .setSubject(claims.sub)
         .setIssuer(options.issuer)
@@ -59,7 +61,7 @@ export function createTokenService (keys: SigningKeys, options: { issuer: string
         throw new ApiError('invalid_token', 'The access token is malformed, forged or not meant for this API')
       }
       const claims = payload as unknown as AccessClaims
-      if (!Array.isArray(claims.roles) || (claims.tid !== undefined && typeof claims.tid !== 'string')) throw new ApiError('invalid_token')
+      if (!Array.isArray(claims.roles) || (claims.tid !== undefined && typeof claims.tid !== 'string') || (claims.sv !== undefined && !Number.isSafeInteger(claims.sv))) throw new ApiError('invalid_token')
       if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string)
       cache.set(token, claims)
       return claims

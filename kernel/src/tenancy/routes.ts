@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { ApiError } from '../errors/errors.ts'
 import type { AuditService } from '../audit/audit.ts'
 import type { PrincipalResolver } from '../auth/principal.ts'
+import type { Sessions } from '../auth/sessions.ts'
 import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import { TENANT_ROLES } from './roles.ts'
@@ -20,7 +21,7 @@ const idParams = { type: 'object', required: ['id'], properties: { id: { type: '
 const publicUser = (u: User) => ({ id: u.id, email: u.email, name: u.name, roles: u.roles, disabled: u.disabled, createdAt: u.createdAt })
 
 /** /api/v1/me and the tenant admin's user management. */
-export function registerTenancyRoutes (app: FastifyInstance, deps: { tenancy: Tenancy, audit: AuditService, principals: PrincipalResolver }): void {
+export function registerTenancyRoutes (app: FastifyInstance, deps: { tenancy: Tenancy, audit: AuditService, principals: PrincipalResolver, sessions: Sessions }): void {
   app.get('/api/v1/me', {
     schema: { tags: ['identity'], summary: 'The signed-in user, tenant, roles and permissions' }
   }, async request => {
@@ -93,7 +94,7 @@ export function registerTenancyRoutes (app: FastifyInstance, deps: { tenancy: Te
     const body = request.body as { name?: string, roles?: string[], disabled?: boolean, password?: string }
     const auth = request.auth!
     const passwordHash = body.password ? await hashPassword(body.password) : undefined
-    const { before, after } = await request.withTenant(async trx => {
+    const { before, after, revoke } = await request.withTenant(async trx => {
       const row = await trx('users').where({ id }).forUpdate().first()
       if (!row) throw new ApiError('not_found', `No user ${id} in this tenant`)
       const before = userFromRow(row)
@@ -108,10 +109,22 @@ export function registerTenancyRoutes (app: FastifyInstance, deps: { tenancy: Te
       if (body.roles !== undefined) patch.roles = JSON.stringify(body.roles)
       if (body.disabled !== undefined) patch.disabled = body.disabled
       if (passwordHash !== undefined) patch.password_hash = passwordHash
+      // A new password, a disabled account or a lost role ends every session the user has:
+      // raising the session version in this transaction refuses older tokens on every instance.
+      const revoke = [
+        ...(passwordHash !== undefined ? ['password'] : []),
+        ...(body.disabled === true && !before.disabled ? ['disabled'] : []),
+        ...(before.roles.some(r => !nextRoles.includes(r)) ? ['roles'] : [])
+      ]
+      if (revoke.length > 0) patch.session_version = Number(row.session_version) + 1
       await trx('users').where({ id }).update(patch)
-      return { before, after: userFromRow({ ...row, ...patch }) }
+      return { before, after: userFromRow({ ...row, ...patch }), revoke }
     })
     deps.principals.forget(auth.tenant!.id, id)
+    if (revoke.length > 0) {
+      const sessions = await deps.sessions.revokeSubject(id)
+      await deps.audit.record({ action: 'auth.sessions_revoked', actor: `user:${auth.userId}`, tenantId: auth.tenant!.id, target: `user:${id}`, details: { reasons: revoke, sessions }, requestId: request.id })
+    }
     const changes: Record<string, unknown> = {}
     if (body.roles) changes.roles = { from: before.roles, to: after.roles }
     if (body.disabled !== undefined) changes.disabled = { from: before.disabled, to: after.disabled }

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { browserSkip, repoPath, shots, startBrowserKernel } from './helpers/browser.ts'
+import { waitFor } from '@monozu/kernel/testing'
+import { browserSkip, expectAccessible, repoPath, shots, startBrowserKernel } from './helpers/browser.ts'
 
 const overview = repoPath('plugins/overview')
 const gated = repoPath('kernel/test/fixtures/plugins/fx-gated')
@@ -56,6 +57,49 @@ t.test('the shell in a real browser', { skip: browserSkip() }, async t => {
     await page.reload()
     await page.getByLabel(/^e-?mail$/i).waitFor()
     t.pass('after sign-out a reload lands on sign-in')
+    await context.close()
+  })
+
+  await t.test('under the CSP nothing is blocked; every screen is accessible in en and pl', async t => {
+    const { page, context, cspViolations } = await signedIn(alice.user.email, alice.password)
+    await page.getByRole('link', { name: 'Overview' }).click()
+    await page.getByTestId('module-overview').waitFor()
+    await page.getByText('Acme Browser').first().waitFor()
+    t.equal(await page.evaluate('document.documentElement.lang'), 'en')
+    await expectAccessible(t, page, 'overview, en')
+    await page.getByLabel('Language').selectOption('pl')
+    await page.getByRole('navigation', { name: 'Moduły' }).waitFor()
+    t.equal(await page.evaluate('document.documentElement.lang'), 'pl', 'the page\'s language follows the switch')
+    await expectAccessible(t, page, 'overview, pl')
+    await page.getByRole('button', { name: 'Wyloguj' }).click()
+    await page.getByLabel(/^e-?mail$/i).waitFor()
+    await expectAccessible(t, page, 'sign-in, pl')
+    await page.getByLabel('Język').selectOption('en')
+    await page.getByRole('button', { name: 'Sign in' }).waitFor()
+    await expectAccessible(t, page, 'sign-in, en')
+    t.same(cspViolations, [], 'no Content Security Policy violation on any screen')
+
+    // The attacker's side: markup injected into the page cannot run script, and the listener above sees it.
+    await page.evaluate(`document.body.append(Object.assign(document.createElement('script'), { textContent: 'window.injected = true' }))`)
+    t.equal(await page.evaluate('window.injected'), undefined, 'an injected inline script is refused')
+    await waitFor('the violation report', async () => cspViolations.length > 0)
+    t.match(cspViolations[0], /script-src/, 'and reported as a script-src violation')
+    await context.close()
+  })
+
+  await t.test('at 390 px the header fits: Sign out stays on screen', async t => {
+    const { page, context } = await signedIn(alice.user.email, alice.password)
+    for (const lang of ['en', 'pl'] as const) {
+      await page.setViewportSize({ width: 390, height: 844 })
+      const signOut = page.getByRole('button', { name: lang === 'en' ? 'Sign out' : 'Wyloguj' })
+      await signOut.waitFor()
+      const box = await signOut.boundingBox()
+      const width = await page.evaluate('document.documentElement.scrollWidth') as number
+      t.ok(box && box.x >= 0 && box.x + box.width <= 390, `${lang}: Sign out within the 390 px viewport (${JSON.stringify(box)})`)
+      t.ok(width <= 390, `${lang}: the page does not scroll sideways (${width} px wide)`)
+      await page.screenshot({ path: `${shots}shell-390-${lang}.png` })
+      if (lang === 'en') await page.getByLabel('Language').selectOption('pl')
+    }
     await context.close()
   })
 

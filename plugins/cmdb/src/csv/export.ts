@@ -1,6 +1,6 @@
-import { pipeline, Readable } from 'node:stream'
+import { PassThrough, pipeline, Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
-import { stringify } from 'csv-stringify'
+import { csvRow } from '@monozu/kernel'
 import { FIELD_FILTER, filterQuery, filtersOf, listPage } from '../cis/query.ts'
 import { ciOf, type CiRow } from '../cis/store.ts'
 import { flatten } from '../cis/model.ts'
@@ -26,22 +26,25 @@ export function exportRoutes (app: FastifyInstance): void {
     })
     const columns = exportColumns(first.registry, filters.type)
     // Each page in its own short transaction: an export of 100k CIs never holds one open.
-    async function * records () {
+    // Every cell goes through the kernel's csvRow: values from users and appliances are
+    // neutralised against formula injection, and csvValue on import undoes exactly that.
+    async function * lines () {
+      yield csvRow(columns)
       let page = first.page
       for (;;) {
         for (const row of page.rows) {
           const ci = ciOf(row as unknown as CiRow)
           const values: Record<string, unknown> = { id: ci.id, type: ci.type, ...flatten(ci) }
-          yield columns.map(c => cellOf(values[c]))
+          yield csvRow(columns.map(c => (typeof values[c] === 'number' ? values[c] as number : cellOf(values[c]))))
         }
         if (!page.nextCursor) return
         const cursor = page.nextCursor
         page = await request.withTenant(trx => listPage(trx, first.registry, filters, PAGE, cursor))
       }
     }
-    const csv = stringify({ header: true, columns })
+    const csv = new PassThrough()
     // A failure mid-export aborts the response (the status line is already sent).
-    pipeline(Readable.from(records()), csv, err => { if (err) request.log.error({ err }, 'cmdb: export failed mid-stream') })
+    pipeline(Readable.from(lines()), csv, err => { if (err) request.log.error({ err }, 'cmdb: export failed mid-stream') })
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="cmdb-export.csv"').send(csv)
   })
 }

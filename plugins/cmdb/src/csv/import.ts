@@ -7,7 +7,7 @@ import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { FastifyInstance } from 'fastify'
 import { parse } from 'csv-parse'
-import { ApiError, type Transaction } from '@monozu/kernel'
+import { ApiError, csvValue, type Transaction } from '@monozu/kernel'
 import { changeContext, invalid, messageSchema, tenantOf } from '../http.ts'
 import { idsOf, type Live } from '../live.ts'
 import { insertOrConflict } from '../cis/service.ts'
@@ -70,7 +70,9 @@ async function * chunks (path: string): AsyncGenerator<{ header: string[] } | { 
   let rows: CsvRow[] = []
   let n = 1
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
+    for await (const raw of parser as AsyncIterable<string[]>) {
+      // Undo the formula-injection prefix an export adds, so that an export imports unchanged.
+      const record = raw.map(csvValue)
       if (!header) { header = record.map(c => c.trim()); yield { header }; continue }
       rows.push({ row: ++n, cells: record })
       if (rows.length >= CHUNK) { yield { rows }; rows = [] }

@@ -18,10 +18,17 @@ function argValue (name: string): string | undefined {
   return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[i + 1]
 }
 
+// The demo on the embedded database: readable logs, and the operator console for the demo
+// operator. What the user set wins; production (the CLI itself) keeps JSON logs and no console.
+const env = { ...process.env }
+env.LOG_FORMAT ||= 'pretty'
+if (!env.DATABASE_URL) env.ADMIN_PANEL_ENABLED ||= 'true'
+
 // Own process groups: a Ctrl-C in the terminal reaches only this wrapper (and npm, which
 // forwards it again), and each child gets exactly one signal from here. Two would make the
-// kernel skip its graceful shutdown.
-const kernel = spawn(process.execPath, [join(root, 'kernel', 'src', 'cli.ts'), 'start', ...args], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], detached: true })
+// kernel skip its graceful shutdown. The IPC channel is how the kernel learns that this wrapper
+// is gone, even when a SIGKILL of npm's group gave it no chance to pass anything on.
+const kernel = spawn(process.execPath, [join(root, 'kernel', 'src', 'cli.ts'), 'start', ...args], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true })
 let simulator: ChildProcess | null = null
 const kernelExit = new Promise<number>(done => kernel.on('exit', (code, signal) => done(code ?? 128 + (signal ? constants.signals[signal] : 1))))
 
@@ -81,7 +88,7 @@ async function startSimulator (): Promise<void> {
   const cli = join(root, 'edge-ingest', 'simulator', 'cli.ts')
   // One request per device every 10 s: the kernel logs every request, and the demo's log should stay readable.
   simulator = spawn(process.execPath, [cli, '--url', url, '--fleet', 'demo', '--site', 'Demo lab', '--devices', '5', '--rate', '5', '--batch-ms', '10000', '--commands', 'ws', '--progress', '30', '--quiet'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true })
   prefixLines(simulator.stdout!, process.stdout, prefix)
   prefixLines(simulator.stderr!, process.stderr, prefix)
   simulator.on('exit', code => {

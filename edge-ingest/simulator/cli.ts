@@ -34,6 +34,11 @@ async function main (): Promise<number> {
   }
   process.on('SIGINT', () => onSignal('SIGINT'))
   process.on('SIGTERM', () => onSignal('SIGTERM'))
+  // Started by `npm start`: its IPC channel closes when the wrapper dies, even by SIGKILL.
+  if (process.channel) {
+    process.once('disconnect', () => onSignal('parent gone'))
+    process.channel.unref()
+  }
 
   const printSummary = () => {
     const s = summary(stats, fleet.buffered)

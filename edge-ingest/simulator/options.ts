@@ -8,7 +8,8 @@ Simulated edge appliances for Monozu Cloud: they enroll, send telemetry, logs an
 discovery to POST /v1/ingest, and answer commands. Ctrl-C prints a summary.
 
 Server and sign-in
-  --url URL                 platform URL (default http://127.0.0.1:$PORT, PORT default 8000)
+  --url URL                 platform URL (default http://127.0.0.1:$PORT; without PORT, the server
+                            running on DATA_DIR (<DATA_DIR>/server.json), else port 8000)
   --email E                 tenant admin to sign in as (default admin@acme.example)
   --password P              (default MONOZU_DEMO_PASSWORD, else <DATA_DIR>/demo-password)
   --tenant SLUG             tenant slug, when the email exists in several tenants
@@ -84,6 +85,14 @@ function oneOf<T extends string> (name: string, value: string | undefined, allow
 }
 
 /** The demo password, the way the kernel keeps it. */
+/** `npm start` records its URL in the data dir, so `npm run simulate` finds a server on another port. */
+function runningServer (dataDir: string): string | undefined {
+  try {
+    const url = (JSON.parse(readFileSync(join(dataDir, 'server.json'), 'utf8')) as { url?: unknown }).url
+    return typeof url === 'string' ? url : undefined
+  } catch { return undefined }
+}
+
 function demoPassword (env: NodeJS.ProcessEnv, dataDir: string): string | undefined {
   if (env.MONOZU_DEMO_PASSWORD) return env.MONOZU_DEMO_PASSWORD
   try { return readFileSync(join(dataDir, 'demo-password'), 'utf8').trim() || undefined } catch { return undefined }
@@ -110,7 +119,7 @@ export function parseOptions (args: string[], env: NodeJS.ProcessEnv = process.e
   if (values.help) return 'help'
   const str = (k: string) => values[k] as string | undefined
   const dataDir = env.DATA_DIR || '.monozu'
-  const url = str('url') ?? `http://127.0.0.1:${env.PORT || '8000'}`
+  const url = str('url') ?? (env.PORT ? `http://127.0.0.1:${env.PORT}` : runningServer(dataDir) ?? 'http://127.0.0.1:8000')
   try { if (!/^https?:$/.test(new URL(url).protocol)) throw new Error() } catch { throw new UsageError(`--url must be an http(s) URL, not "${url}"`) }
   const fleet = str('fleet') ?? 'sim'
   if (!/^[a-z][a-z0-9-]{0,30}$/.test(fleet)) throw new UsageError('--fleet must be lower-case letters, digits and dashes (up to 31), starting with a letter')

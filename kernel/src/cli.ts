@@ -13,6 +13,8 @@ import { shareKernelWithPlugins } from './plugins/share-kernel.ts'
 import { DEMO_ACCOUNTS, DEMO_OPERATOR } from './tenancy/seed.ts'
 import { issueLicense } from './licensing/license.ts'
 import { slugPattern } from './tenancy/tenants.ts'
+import { watchParent } from './parent-watch.ts'
+import { removeServerRecord, writeServerRecord } from './data-dir.ts'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -36,22 +38,35 @@ async function start (args: string[]): Promise<void> {
   if (!['all', 'cloud', 'ingest'].includes(profile)) fail(`--profile must be all, cloud or ingest, not "${profile}"`)
   if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) fail(`--port must be an integer 0-65535, not "${values.port}"`)
   buildUiIfMissing()
+  // Everything the kernel writes from here on (keys, demo password, the PGlite files, logs) is
+  // for this user only; the UI build above stays readable.
+  process.umask(0o077)
+  // A parent gone during start-up: nothing to finish gracefully yet.
+  let parentGone: (reason: string) => void = reason => { console.error(`monozu: ${reason} went away during start-up; exiting`); process.exit(1) }
+  watchParent(reason => parentGone(reason))
   const kernel = await createKernel({ ...(values.port ? { config: { port: Number(values.port) } } : {}), profile: profile as 'all' })
   const url = await kernel.start()
   const log = kernel.app.log
+  const serverFile = writeServerRecord(kernel.config.dataDir, url)
   log.info({ url, profile, plugins: kernel.registry.records.map(r => `${r.manifest.id}@${r.manifest.version}:${r.state}`) }, 'Monozu Cloud is ready')
   if (kernel.demo) {
     const where = kernel.demo.passwordFile ? ` (kept in ${kernel.demo.passwordFile})` : ' (MONOZU_DEMO_PASSWORD)'
-    console.log(`\n  Monozu Cloud is running at ${url}\n  Demo sign-in: ${DEMO_ACCOUNTS.map(a => a.email).join(', ')}, ${DEMO_OPERATOR}\n  Password: ${kernel.demo.password}${where}\n`)
+    const operator = kernel.config.adminPanelEnabled ? `\n  Operator console: sign in as ${DEMO_OPERATOR}` : ''
+    console.log(`\n  Monozu Cloud is running at ${url}\n  Demo sign-in: ${DEMO_ACCOUNTS.map(a => a.email).join(', ')}, ${DEMO_OPERATOR}\n  Password: ${kernel.demo.password}${where}${operator}\n`)
   }
   let signals = 0
   const shutdown = (signal: string) => {
     if (++signals > 1) { log.warn('second signal: exiting now'); process.exit(1) }
     log.info({ signal }, 'shutting down: finishing in-flight requests')
+    removeServerRecord(serverFile, url)
     kernel.stop().then(() => { log.info('stopped'); process.exit(0) }, err => { log.error({ err }, 'shutdown failed'); process.exit(1) })
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
+  parentGone = reason => {
+    log.warn({ reason }, 'the parent process is gone: shutting down')
+    shutdown('parent gone')
+  }
 }
 
 /** `npm install` builds the UI; a checkout that skipped it gets the build on first start. */
@@ -64,8 +79,9 @@ function buildUiIfMissing (): void {
 
 async function withKernel (fn: (kernel: Kernel) => Promise<void>): Promise<void> {
   // One-shot commands: quieter than a server unless LOG_LEVEL asks for more.
-  const { logLevel } = loadConfig()
-  const kernel = await createKernel({ seedDemo: false, logger: createLogger({ logLevel: logLevel === 'info' ? 'warn' : logLevel }) })
+  const { logLevel, logFormat, dataDir } = loadConfig()
+  process.umask(0o077)
+  const kernel = await createKernel({ seedDemo: false, logger: createLogger({ logLevel: logLevel === 'info' ? 'warn' : logLevel, logFormat, dataDir }) })
   try { await fn(kernel) } finally { await kernel.stop() }
 }
 

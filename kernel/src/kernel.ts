@@ -24,6 +24,7 @@ import { PluginRegistry } from './plugins/registry.ts'
 import type { Profile } from './plugins/order.ts'
 import { shareKernelWithPlugins } from './plugins/share-kernel.ts'
 import { seedDemo, type DemoSeed } from './tenancy/seed.ts'
+import { consoleDestination } from './logging/console.ts'
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const kernelMigrations = fileURLToPath(new URL('./migrations/', import.meta.url))
@@ -66,13 +67,18 @@ export interface Kernel {
   stop (): Promise<void>
 }
 
-/** The kernel's pino logger: JSON lines to stdout, or to `destination` (tests read their log). */
-export function createLogger (config: Pick<KernelConfig, 'logLevel'>, destination?: pino.DestinationStream): pino.Logger {
+/**
+ * The kernel's pino logger: to `destination` when given (tests read their log), else to stdout as
+ * JSON lines or, with LOG_FORMAT=pretty, as readable lines (logging/console.ts).
+ */
+export function createLogger (config: Pick<KernelConfig, 'logLevel'> & Partial<Pick<KernelConfig, 'logFormat' | 'dataDir'>>, destination?: pino.DestinationStream): pino.Logger {
   const options = {
     level: config.logLevel,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-device-key"]', 'req.headers["x-internal-token"]'], censor: '[redacted]' }
   }
-  return destination ? pino(options, destination) : pino(options)
+  if (destination) return pino(options, destination)
+  if (config.logFormat !== 'pretty') return pino(options)
+  return pino(options, consoleDestination({ dataDir: config.dataDir, showRequests: ['debug', 'trace'].includes(config.logLevel) }))
 }
 
 /** Builds a ready kernel: database migrated, plugins loaded, routes mounted; `start()` listens. */

@@ -10,6 +10,7 @@ export interface KernelConfig {
   databasePoolMax: number
   redisUrl: string | undefined
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  logFormat: 'json' | 'pretty'
   publicUrl: string | undefined
   adminPanelEnabled: boolean
   pluginsDirs: string[]
@@ -58,6 +59,7 @@ export const variables: Variable[] = [
   { key: 'databasePoolMax', env: 'DATABASE_POOL_MAX', expects: 'an integer 1-200', parse: int, fallback: 10 },
   { key: 'redisUrl', env: 'REDIS_URL', expects: 'redis://host:port', parse: s => s, fallback: undefined },
   { key: 'logLevel', env: 'LOG_LEVEL', expects: 'one of fatal, error, warn, info, debug, trace, silent', parse: s => s, fallback: 'info' },
+  { key: 'logFormat', env: 'LOG_FORMAT', expects: 'json (one JSON object a line, for log collectors) or pretty (readable lines; per-request lines go to DATA_DIR/logs/requests.log below debug level); unset: pretty on a terminal, else json', parse: s => s, fallback: process.stdout.isTTY ? 'pretty' : 'json' },
   { key: 'publicUrl', env: 'PUBLIC_URL', expects: 'an absolute http(s) URL where users reach the platform', parse: s => s, fallback: undefined },
   { key: 'adminPanelEnabled', env: 'ADMIN_PANEL_ENABLED', expects: 'true or false', parse: bool, fallback: false },
   { key: 'pluginsDirs', env: 'PLUGINS_DIRS', expects: 'a comma- or colon-separated list of plugin folders', parse: list, fallback: [] },
@@ -95,6 +97,7 @@ const schema = {
     databasePoolMax: { type: 'integer', minimum: 1, maximum: 200 },
     redisUrl: { type: 'string', pattern: '^rediss?://' },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    logFormat: { enum: ['json', 'pretty'] },
     publicUrl: { type: 'string', pattern: '^https?://[^\\s]+$' },
     adminPanelEnabled: { type: 'boolean' },
     pluginsDirs: { type: 'array', items: { type: 'string' } },

@@ -55,7 +55,8 @@ export const startupErrors = {
   plugin_start_failed: 'A plugin threw while starting',
   migration_failed: 'A migration failed',
   rls_missing: 'A tenant table lacks forced row-level security',
-  db_role_unsafe: 'The runtime database role can bypass row-level security'
+  db_role_unsafe: 'The runtime database role can bypass row-level security',
+  database_locked: 'The embedded database is in use by another process'
 } as const
 
 export type StartupErrorCode = keyof typeof startupErrors

@@ -17,7 +17,7 @@ import { emailDomain, logEvent, logRequest, maskIp, type RequestLog } from './lo
 import { composeMail } from './mail.ts'
 import { bindingLimiter, isRateLimitBinding, memoryLimiter, type RateLimiter, type RateLimitBinding } from './rate-limit.ts'
 import { sendMail } from './resend.ts'
-import { json, problem } from './respond.ts'
+import { empty, json, problem } from './respond.ts'
 import { submissionId } from './submission-id.ts'
 import { verifyTurnstile } from './turnstile.ts'
 import { isHoneypotHit, validate } from './validate.ts'
@@ -102,11 +102,11 @@ async function handle (request: Request, env: Env, log: RequestLog): Promise<Res
   if (request.method === 'OPTIONS') {
     if (origin !== null) {
       log.outcome = 'preflight'
-      return new Response(null, { status: 204, headers: preflightHeaders(origin) })
+      return empty(204, preflightHeaders(origin))
     }
     if (sentOrigin !== null) return fail('origin_not_allowed', { headers: cors })
     log.outcome = 'options'
-    return new Response(null, { status: 204, headers: { allow: 'POST, OPTIONS' } })
+    return empty(204, { allow: 'POST, OPTIONS' })
   }
   if (request.method !== 'POST') return fail('method_not_allowed', { headers: { ...cors, allow: 'POST, OPTIONS' } })
 

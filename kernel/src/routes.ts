@@ -35,8 +35,8 @@ export function registerKernelRoutes (app: FastifyInstance, s: Services, config:
   const redirectUri = `${publicBase}/api/v1/auth/oidc/callback`
   registerIdentityProviderRoutes(app, { ...s, redirectUri })
   registerOidcRoutes(app, { ...s, redirectUri, uiOrigin: config.publicUrl ? new URL(config.publicUrl).origin : '' })
-  registerMeFeatures(app, { features: s.features, uiBaseUrl: config.uiBaseUrl })
-  if (config.adminPanelEnabled) registerAdminRoutes(app, s)
+  registerMeFeatures(app, { features: s.features, uiBaseUrl: config.uiBaseUrl, operatorConsole: config.adminPanelEnabled })
+  if (config.adminPanelEnabled) registerAdminRoutes(app, { ...s, registry })
   registerJobRoutes(app, { queue: s.jobs.queue, owner: s.owner, audit: s.audit, admin: config.adminPanelEnabled })
   registerAuditRoutes(app, { owner: s.owner, audit: s.audit, admin: config.adminPanelEnabled })
   registerChannelRoute(app, { ...s, origins: allowedOrigins(config), channels: () => channelMap(registry) })

@@ -1,10 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import { ApiError } from '../errors/errors.ts'
+import { auditAdminCalls } from './audit-calls.ts'
+import { registerPluginHealth } from './plugins.ts'
+import { registerConsoleUi } from './ui.ts'
 import type { AuditService } from '../audit/audit.ts'
 import type { Database } from '../db/database.ts'
 import type { PrincipalResolver } from '../auth/principal.ts'
 import type { Sessions } from '../auth/sessions.ts'
 import type { Features } from '../licensing/features.ts'
+import type { PluginRegistry } from '../plugins/registry.ts'
 import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.ts'
 import type { Invitations } from '../tenancy/invitations.ts'
 import { provisionTenant } from '../tenancy/provision.ts'
@@ -18,12 +22,15 @@ export interface AdminDeps {
   principals: PrincipalResolver
   audit: AuditService
   db: Database
+  registry: PluginRegistry
 }
 
 const tenantSchema = {
   type: 'object',
   properties: { id: { type: 'string' }, slug: { type: 'string' }, name: { type: 'string' }, status: { type: 'string' }, externalId: { type: ['string', 'null'] }, createdAt: { type: 'string' } }
 }
+const licenseSchema = { type: ['object', 'null'], properties: { features: { type: 'array', items: { type: 'string' } }, seats: { type: 'integer' }, expiresAt: { type: 'string' } } }
+const listedTenantSchema = { type: 'object', properties: { ...tenantSchema.properties, license: licenseSchema } }
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } }
 const publicTenant = (t: Tenant & { created_at?: Date | string }) => ({
   id: t.id, slug: t.slug, name: t.name, status: t.status, externalId: t.external_id ?? null,
@@ -36,12 +43,11 @@ const actor = (request: { auth: { userId: string } | null }) => `operator:${requ
  * every call (reads too) lands in the audit log.
  */
 export function registerAdminRoutes (app: FastifyInstance, deps: AdminDeps): void {
+  auditAdminCalls(app, deps.audit)
+  registerConsoleUi(app)
   app.register(async admin => {
     admin.addHook('onRoute', route => { route.config = { ...(route.config as object), operator: true } as typeof route.config })
-    admin.addHook('onResponse', async (request, reply) => {
-      if (!request.auth) return
-      await deps.audit.record({ action: 'admin.request', actor: actor(request), target: `${request.method} ${request.url.split('?')[0]}`, details: { status: reply.statusCode }, requestId: request.id })
-    })
+    registerPluginHealth(admin, deps.registry)
 
     const tenantOr404 = async (id: string) => {
       const tenant = await deps.tenancy.tenantById(id)
@@ -53,15 +59,22 @@ export function registerAdminRoutes (app: FastifyInstance, deps: AdminDeps): voi
       schema: {
         tags: ['admin'], summary: 'List tenants',
         querystring: { ...pageQuery, properties: { ...pageQuery.properties, status: { enum: ['active', 'suspended'] } } },
-        response: { 200: pageOf(tenantSchema) }
+        response: { 200: pageOf(listedTenantSchema) }
       }
     }, async request => {
       const { limit, cursor, status } = request.query as { limit: number, cursor?: string, status?: string }
       const after = decodeCursor<{ slug: string }>(cursor, ['slug'])
+      // The license summary comes in the same query: the console's list shows it for every row.
       const rows = await deps.db.platform({ actor: actor(request), reason: 'operator lists tenants' }, trx => trx('tenants')
-        .modify(q => { if (status) q.where({ status }); if (after) q.where('slug', '>', after.slug) })
-        .orderBy('slug').limit(limit + 1))
-      return page(rows.map(publicTenant), limit, (t: { slug: string }) => ({ slug: t.slug }))
+        .leftJoin('licenses', 'licenses.tenant', 'tenants.id')
+        .select('tenants.*', 'licenses.features as license_features', 'licenses.seats as license_seats', 'licenses.expires_at as license_expires_at')
+        .modify(q => { if (status) q.where('tenants.status', status); if (after) q.where('tenants.slug', '>', after.slug) })
+        .orderBy('tenants.slug').limit(limit + 1))
+      const listed = rows.map((r: Tenant & Record<string, any>) => ({
+        ...publicTenant(r),
+        license: r.license_features == null ? null : { features: JSON.parse(r.license_features) as string[], seats: Number(r.license_seats), expiresAt: new Date(r.license_expires_at).toISOString() }
+      }))
+      return page(listed, limit, (t: { slug: string }) => ({ slug: t.slug }))
     })
 
     admin.post('/api/v1/admin/tenants', {

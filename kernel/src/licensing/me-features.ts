@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Features } from './features.ts'
+import { operatorConsoleFeature } from '../admin/console.ts'
+import { OPERATOR_ROLE } from '../tenancy/roles.ts'
 
 const text = { type: 'object', properties: { en: { type: 'string' }, pl: { type: 'string' } } }
 const feature = {
@@ -18,7 +20,7 @@ const feature = {
  * GET /api/v1/me/features: the modules the UI shell may load for this user, exactly the rule
  * the guard enforces: enabled for the tenant, and the user holds at least one of its permissions.
  */
-export function registerMeFeatures (app: FastifyInstance, deps: { features: Features, uiBaseUrl: string | undefined }): void {
+export function registerMeFeatures (app: FastifyInstance, deps: { features: Features, uiBaseUrl: string | undefined, operatorConsole?: boolean }): void {
   const uiBase = (deps.uiBaseUrl ?? '/ui').replace(/\/+$/, '')
   app.get('/api/v1/me/features', {
     schema: {
@@ -38,7 +40,8 @@ export function registerMeFeatures (app: FastifyInstance, deps: { features: Feat
   }, async request => {
     const auth = request.auth!
     const user = { id: auth.userId, email: auth.email, name: auth.name, roles: auth.roles }
-    if (!auth.tenant) return { tenant: null, user, features: [] }
+    // Operators have no tenant and so no plugins; with the admin API mounted they get its console.
+    if (!auth.tenant) return { tenant: null, user, features: deps.operatorConsole && auth.roles.includes(OPERATOR_ROLE) ? [operatorConsoleFeature(uiBase)] : [] }
     const enabled = await deps.features.enabledPlugins(auth.tenant.id)
     const features = enabled.flatMap(record => {
       const m = record.manifest

@@ -170,6 +170,7 @@ export async function loadPlugins (ordered: Validated, options: LoadOptions): Pr
       if (error.code === 'rls_missing' || policy === 'stop' || (policy === 'auto' && !record.thirdParty)) throw error
       record.state = 'disabled'
       record.reason = error.code === 'plugin_start_failed' ? 'failed to start' : error.code
+      record.error = error.message
       options.log.error({ plugin: manifest.id, err: error }, 'third-party plugin disabled: it failed to start')
     }
   }

@@ -10,6 +10,8 @@ export interface PluginRecord {
   state: PluginState
   /** Why a plugin is disabled; shown in health without internals. */
   reason?: string
+  /** The start-up error of a disabled plugin, for operators only (GET /api/v1/admin/plugins). */
+  error?: string
   definition?: DefinedPlugin
   context?: PluginContext
   services?: unknown

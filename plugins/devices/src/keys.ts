@@ -3,7 +3,26 @@ import type { Transaction } from '@monozu/kernel'
 import type { Ctx } from './context.ts'
 import { newSecret, parseSecret, sameHash } from './secrets.ts'
 
-export interface DeviceIdentity { tenantId: string, deviceId: string }
+export interface DeviceIdentity {
+  tenantId: string
+  deviceId: string
+  /** The prefix of the key the caller used: what a long-lived device socket re-checks. */
+  keyPrefix: string
+}
+
+export interface KeyState { revoked: boolean, validUntil: number | null }
+
+/** Whether each key (by prefix) still works, and until when; a missing prefix is a deleted key. */
+export async function keyStates (trx: Transaction, prefixes: string[]): Promise<Map<string, KeyState>> {
+  const rows = await trx('device_keys as k')
+    .join('devices as d', function () { this.on('d.id', 'k.device_id').andOn('d.tenant_id', 'k.tenant_id') })
+    .whereIn('k.prefix', prefixes)
+    .select('k.prefix', 'k.valid_until', 'k.revoked_at', 'd.revoked_at as device_revoked_at')
+  return new Map(rows.map((r: { prefix: string, valid_until: unknown, revoked_at: unknown, device_revoked_at: unknown }) => [r.prefix, {
+    revoked: Boolean(r.revoked_at || r.device_revoked_at),
+    validUntil: r.valid_until ? new Date(r.valid_until as string).getTime() : null
+  }]))
+}
 
 interface Cached { identity: DeviceIdentity, validUntil: number | null, at: number }
 
@@ -26,7 +45,7 @@ export function createDeviceKeys (ctx: Ctx, options: { cacheSeconds: number, ove
       .first('k.key_hash', 'k.valid_until', 'k.device_id'))
     if (!row || !sameHash(row.key_hash, parsed.hash)) return null
     const validUntil = row.valid_until ? new Date(row.valid_until).getTime() : null
-    return { identity: { tenantId: parsed.tenantId, deviceId: row.device_id }, validUntil, at: Date.now() }
+    return { identity: { tenantId: parsed.tenantId, deviceId: row.device_id, keyPrefix: parsed.prefix }, validUntil, at: Date.now() }
   }
 
   async function authenticateUncached (key: string, now: number): Promise<DeviceIdentity | null> {

@@ -162,7 +162,7 @@ t.test('commands are pushed over the device socket and users watch them live', a
   device.send(JSON.stringify({ type: 'ack', id: cmd.body.id, state: 'running' }))
   t.match(await next(), { type: 'updated', command: { state: 'running' } })
   device.send('not json')
-  t.match(await next(), { type: 'error', code: 'invalid_json' })
+  t.match(await next(), { type: 'error', code: 'bad_request', status: 400 })
   device.send(JSON.stringify({ type: 'result', id: cmd.body.id, exitCode: 0, output: '64 bytes from 10.0.0.1', durationMs: 12 }))
   t.match(await next(), { type: 'updated', command: { state: 'succeeded' } })
   const second = await queue(d.admin, { deviceId: d.deviceId, type: 'echo' })

@@ -3,17 +3,29 @@ import type { Ctx } from '../context.ts'
 import type { WebSocket } from 'ws'
 import type {} from '@fastify/websocket'
 
-import type { DeviceIdentity } from '../keys.ts'
+import { ApiError } from '@monozu/kernel'
+import { keyStates, type DeviceIdentity, type KeyState } from '../keys.ts'
 import type { Command } from '../model.ts'
 import { touch } from '../status.ts'
+import { errorFrame, parseFrame, type DeviceFrame } from './frames.ts'
 import { acknowledge, nextCommand, recordResult } from './service.ts'
 
-interface Connection { identity: DeviceIdentity, socket: WebSocket, lastSent: string | null, busy: Promise<void> }
+interface Connection {
+  identity: DeviceIdentity
+  socket: WebSocket
+  /** The upgrade request's id: error frames quote it and the log lines carry it. */
+  requestId: string
+  lastSent: string | null
+  busy: Promise<void>
+  expiry: NodeJS.Timeout | undefined
+}
 
 const POLL_MS = 2000
 // An open socket is contact: recorded every 30 s (thresholds are at least 60 s).
 const TOUCH_MS = 30_000
 const MAX_MESSAGE = 128 * 1024
+/** Close code when the key the socket was opened with stops being valid (revoked or rotated out). */
+export const CLOSE_KEY = 4001
 
 /**
  * Device sockets of this instance. A command queued here is pushed at once; one queued on another
@@ -44,50 +56,60 @@ export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, comma
     for (const c of connections.values()) byTenant.set(c.identity.tenantId, [...(byTenant.get(c.identity.tenantId) ?? []), c])
     for (const [tenantId, list] of byTenant) {
       try {
-        const due: string[] = await ctx.db.withTenant(tenantId, async trx => {
+        const { due, keys } = await ctx.db.withTenant(tenantId, async trx => {
           const ids = list.map(c => c.identity.deviceId)
           if (Date.now() - (touched.get(tenantId) ?? 0) >= TOUCH_MS) {
             await touch(trx, ids)
             touched.set(tenantId, Date.now())
           }
           const rows = await trx('device_commands').whereIn('device_id', ids).whereIn('state', ['queued', 'sent', 'acked', 'running']).distinct('device_id')
-          return rows.map((r: { device_id: string }) => r.device_id)
+          return { due: rows.map((r: { device_id: string }) => r.device_id), keys: await keyStates(trx, list.map(c => c.identity.keyPrefix)) }
         })
+        for (const c of list) if (connections.get(c.identity.deviceId) === c) enforceKey(c, keys.get(c.identity.keyPrefix))
         for (const id of due) { const c = connections.get(id); if (c) void deliver(c) }
       } catch (err) { ctx.log.error({ err, tenantId }, 'device socket check failed') }
     }
   }
 
+  /** Sends the error frame for a refused or failed frame; the cause stays in the server log. */
+  function fail (c: Connection, err: unknown, id?: string): void {
+    const log = { deviceId: c.identity.deviceId, tenantId: c.identity.tenantId, reqId: c.requestId }
+    if (err instanceof ApiError) ctx.log.info({ ...log, code: err.code, detail: err.message }, 'device socket frame refused')
+    else ctx.log.error({ ...log, err }, 'device socket message failed')
+    send(c, errorFrame(err, c.requestId, id))
+  }
+
   async function onMessage (c: Connection, raw: Buffer): Promise<void> {
-    let message: { type?: unknown, id?: unknown, state?: unknown, exitCode?: unknown, output?: unknown, durationMs?: unknown }
-    try { message = JSON.parse(raw.toString('utf8')) } catch { return send(c, { type: 'error', code: 'invalid_json', detail: 'messages are JSON objects' }) }
-    const id = typeof message.id === 'string' && /^[0-9a-f-]{36}$/i.test(message.id) ? message.id : null
-    if (!id) return send(c, { type: 'error', code: 'validation_failed', detail: 'id must be a command id' })
+    let frame: DeviceFrame | undefined
     try {
+      frame = parseFrame(raw)
+      const f = frame
       const { tenantId, deviceId } = c.identity
-      let result
-      if (message.type === 'ack') {
-        const state = message.state === undefined ? 'acked' : message.state
-        if (state !== 'acked' && state !== 'running') return send(c, { type: 'error', code: 'validation_failed', detail: 'state must be acked or running' })
-        result = await ctx.db.withTenant(tenantId, async trx => { await touch(trx, [deviceId]); return acknowledge(trx, deviceId, id, state) })
-      } else if (message.type === 'result') {
-        const { exitCode, output, durationMs } = message
-        if (!Number.isInteger(exitCode) || (output !== undefined && typeof output !== 'string') || (durationMs !== undefined && (!Number.isInteger(durationMs) || (durationMs as number) < 0))) {
-          return send(c, { type: 'error', code: 'validation_failed', detail: 'a result needs an integer exitCode, an optional string output and an optional non-negative integer durationMs' })
-        }
-        result = await ctx.db.withTenant(tenantId, async trx => { await touch(trx, [deviceId]); return recordResult(trx, deviceId, id, { exitCode: exitCode as number, ...(output !== undefined ? { output: output as string } : {}), ...(durationMs !== undefined ? { durationMs: durationMs as number } : {}) }) })
-      } else {
-        return send(c, { type: 'error', code: 'validation_failed', detail: 'type must be ack or result' })
-      }
+      const result = await ctx.db.withTenant(tenantId, async trx => {
+        await touch(trx, [deviceId])
+        return f.type === 'ack' ? acknowledge(trx, deviceId, f.id, f.state) : recordResult(trx, deviceId, f.id, f)
+      })
       await publish(tenantId, result.changed)
       send(c, { type: 'updated', command: result.command })
       // Not awaited: this runs inside c.busy, and deliver() queues behind it.
-      if (message.type === 'result') void deliver(c)
+      if (f.type === 'result') void deliver(c)
     } catch (err) {
-      const e = err as { code?: string, message: string }
-      send(c, { type: 'error', code: e.code ?? 'internal_error', detail: e.code ? e.message : 'the message could not be processed' })
-      if (!e.code) ctx.log.error({ err }, 'device socket message failed')
+      fail(c, err, frame?.id)
     }
+  }
+
+  /**
+   * Closes the socket once its key is no longer valid: at once when revoked (here or on another
+   * instance), at the end of the rotation overlap when rotated out. An overlap end never moves
+   * later (keys.rotate), so a timer set for it stays right.
+   */
+  function enforceKey (c: Connection, key: KeyState | undefined): void {
+    if (!key || key.revoked) return c.socket.close(CLOSE_KEY, 'device key revoked')
+    if (key.validUntil === null || c.expiry) return
+    const wait = key.validUntil - Date.now()
+    if (wait <= 0) return c.socket.close(CLOSE_KEY, 'device key rotated out')
+    c.expiry = setTimeout(() => c.socket.close(CLOSE_KEY, 'device key rotated out'), Math.min(wait, 2 ** 31 - 1))
+    c.expiry.unref()
   }
 
   return {
@@ -101,14 +123,19 @@ export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, comma
         const identity = request.device as DeviceIdentity
         // One socket per device: a reconnect replaces the old one.
         connections.get(identity.deviceId)?.socket.close(4000, 'replaced by a newer connection')
-        const c: Connection = { identity, socket, lastSent: null, busy: Promise.resolve() }
+        const c: Connection = { identity, socket, requestId: request.id, lastSent: null, busy: Promise.resolve(), expiry: undefined }
         connections.set(identity.deviceId, c)
         socket.on('message', (raw: Buffer) => {
-          if (raw.length > MAX_MESSAGE) return send(c, { type: 'error', code: 'payload_too_large', detail: `messages are at most ${MAX_MESSAGE} bytes` })
+          if (raw.length > MAX_MESSAGE) return fail(c, new ApiError('payload_too_large', `A frame is at most ${MAX_MESSAGE} bytes`))
           c.busy = c.busy.then(() => onMessage(c, raw))
         })
-        socket.on('close', () => { if (connections.get(identity.deviceId) === c) connections.delete(identity.deviceId) })
-        void ctx.db.withTenant(identity.tenantId, trx => touch(trx, [identity.deviceId])).then(() => deliver(c), err => ctx.log.error({ err }, 'device socket start failed'))
+        socket.on('close', () => {
+          clearTimeout(c.expiry)
+          if (connections.get(identity.deviceId) === c) connections.delete(identity.deviceId)
+        })
+        // The key may have been rotated out or revoked since it was cached: checked here, then every POLL_MS.
+        void ctx.db.withTenant(identity.tenantId, async trx => { await touch(trx, [identity.deviceId]); return keyStates(trx, [identity.keyPrefix]) })
+          .then(keys => { enforceKey(c, keys.get(identity.keyPrefix)); return deliver(c) }, err => ctx.log.error({ err }, 'device socket start failed'))
       })
       timer = setInterval(() => { void check() }, POLL_MS)
       timer.unref()
@@ -118,11 +145,11 @@ export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, comma
       const c = connections.get(deviceId)
       if (c) void deliver(c)
     },
-    /** Closes a revoked device's socket. */
-    disconnect (deviceId: string): void { connections.get(deviceId)?.socket.close(4001, 'device key revoked') },
+    /** Closes the socket of a device whose keys were revoked here (other instances notice within POLL_MS). */
+    disconnect (deviceId: string): void { connections.get(deviceId)?.socket.close(CLOSE_KEY, 'device key revoked') },
     stop (): void {
       clearInterval(timer)
-      for (const c of connections.values()) c.socket.close(1001, 'server shutting down')
+      for (const c of connections.values()) { clearTimeout(c.expiry); c.socket.close(1001, 'server shutting down') }
       connections.clear()
     }
   }

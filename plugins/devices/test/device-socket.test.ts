@@ -1,0 +1,110 @@
+import t from 'tap'
+import WebSocket from 'ws'
+import { waitFor, type TestKernel } from '@monozu/kernel/testing'
+import { enrolledDevice, startDevicesKernel } from './helpers.ts'
+
+const OVERLAP_SECONDS = 2
+let k: TestKernel
+let base: string
+t.before(async () => {
+  k = await startDevicesKernel({ pluginConfig: { devices: { keyOverlapSeconds: OVERLAP_SECONDS, keyCacheSeconds: 5 } } })
+  base = (await k.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')
+})
+t.teardown(() => k?.close())
+
+interface DeviceSocket {
+  ws: WebSocket
+  next (): Promise<Record<string, any>>
+  closed: Promise<{ code: number, reason: string }>
+  closedAt (): number | null
+}
+
+/** A real appliance-side socket: frames are queued for next(), the close is recorded. */
+async function connect (key: string): Promise<DeviceSocket> {
+  const ws = new WebSocket(`${base}/api/ws/device`, { headers: { 'x-device-key': key } })
+  const frames: Array<Record<string, any>> = []
+  let at: number | null = null
+  ws.on('message', raw => frames.push(JSON.parse(raw.toString())))
+  const closed = new Promise<{ code: number, reason: string }>(resolve => ws.on('close', (code, reason) => { at = Date.now(); resolve({ code, reason: reason.toString() }) }))
+  await new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject) })
+  const next = () => waitFor('a frame from the server', async () => frames.shift(), 5000)
+  return { ws, next, closed, closedAt: () => at }
+}
+
+const noSql = /22P02|select |invalid input syntax|device_commands|\$1/i
+
+t.test('bad frames get problem-like errors with catalogue codes, never SQL; the socket stays usable', async t => {
+  const d = await enrolledDevice(k)
+  const s = await connect(d.deviceKey)
+
+  // 36 characters of hex and dashes passed the old check and reached PostgreSQL as a uuid.
+  for (const id of ['ffffffff-ffff-ffff-ffff-fffffffffff-', '------------------------------------', 'not-a-uuid']) {
+    s.ws.send(JSON.stringify({ type: 'ack', id }))
+    const frame = await s.next()
+    t.match(frame, { type: 'error', code: 'validation_failed', status: 400, title: 'The request is not valid', detail: /id/, instance: '/api/ws/device', requestId: String }, `ack of ${id}`)
+    t.match(frame.errors, [{ in: 'message', pointer: '/id' }])
+    t.notMatch(frame.detail, noSql, 'no SQL or driver text')
+    s.ws.send(JSON.stringify({ type: 'result', id, exitCode: 0 }))
+    const result = await s.next()
+    t.equal(result.code, 'validation_failed', `result of ${id}`)
+    t.notMatch(JSON.stringify(result), noSql)
+  }
+
+  for (const [raw, code, why] of [
+    ['not json', 'bad_request', 'not JSON (as an unparsable HTTP body)'],
+    ['null', 'validation_failed', 'JSON null'],
+    ['[1,2]', 'validation_failed', 'an array'],
+    ['"ack"', 'validation_failed', 'a string'],
+    [JSON.stringify({ type: 'hello', id: '00000000-0000-4000-8000-000000000000' }), 'validation_failed', 'an unknown type'],
+    [JSON.stringify({ type: 'ack', id: '00000000-0000-4000-8000-000000000000', state: 'done' }), 'validation_failed', 'a bad ack state'],
+    [JSON.stringify({ type: 'result', id: '00000000-0000-4000-8000-000000000000', exitCode: 'zero' }), 'validation_failed', 'a bad exit code']
+  ] as const) {
+    s.ws.send(raw)
+    const frame = await s.next()
+    t.match(frame, { type: 'error', code, status: 400, title: String, detail: String }, why)
+  }
+
+  s.ws.send(JSON.stringify({ type: 'ack', id: '00000000-0000-4000-8000-000000000000' }))
+  t.match(await s.next(), { type: 'error', code: 'not_found', status: 404, title: 'Not found', id: '00000000-0000-4000-8000-000000000000' }, 'an unknown command is 404 as over HTTP, naming the frame\'s id')
+
+  const cmd = await k.request('POST', '/api/v1/commands', { token: d.admin, body: { deviceId: d.deviceId, type: 'echo' } })
+  t.match(await s.next(), { type: 'command', command: { id: cmd.body.id } }, 'after all that, the socket still delivers')
+  s.ws.send(JSON.stringify({ type: 'result', id: cmd.body.id, exitCode: 0 }))
+  t.match(await s.next(), { type: 'updated', command: { id: cmd.body.id, state: 'succeeded' } })
+  s.ws.close()
+})
+
+t.test('a socket opened with a rotated-out key closes when the overlap ends; one with the new key stays', async t => {
+  const d = await enrolledDevice(k)
+  const old = await connect(d.deviceKey)
+  const rotated = await k.request('POST', `/api/v1/devices/${d.deviceId}/rotate-key`, { token: d.admin })
+  t.equal(rotated.status, 201)
+  const until = Date.parse(rotated.body.previousKeyValidUntil)
+  await new Promise(resolve => setTimeout(resolve, 500))
+  t.equal(old.closedAt(), null, 'the old key\'s socket works during the overlap')
+  const closed = await Promise.race([old.closed, new Promise<null>(resolve => setTimeout(() => resolve(null), OVERLAP_SECONDS * 1000 + 3000))])
+  t.match(closed, { code: 4001, reason: /rotated out/ }, 'closed once the overlap is over')
+  t.ok((old.closedAt() ?? 0) >= until - 50, 'not before the overlap ends')
+
+  const fresh = await connect(rotated.body.deviceKey)
+  await new Promise(resolve => setTimeout(resolve, 2500))
+  t.equal(fresh.ws.readyState, WebSocket.OPEN, 'a socket of the new key stays open past the checks')
+  const cmd = await k.request('POST', '/api/v1/commands', { token: d.admin, body: { deviceId: d.deviceId, type: 'echo' } })
+  t.match(await fresh.next(), { type: 'command', command: { id: cmd.body.id } })
+  fresh.ws.close()
+})
+
+t.test('a key revoked elsewhere (another instance, straight in the database) closes its socket at once', async t => {
+  const d = await enrolledDevice(k)
+  const s = await connect(d.deviceKey)
+  const prefix = d.deviceKey.split('_')[2]
+  // What a revocation on another kernel instance leaves behind: only the row changes.
+  await k.kernel.conn.owner('device_keys').where({ tenant_id: d.tenant.id, prefix }).update({ revoked_at: new Date() })
+  const closed = await Promise.race([s.closed, new Promise<null>(resolve => setTimeout(() => resolve(null), 4000))])
+  t.match(closed, { code: 4001, reason: /revoked/ }, 'closed by the next check (every 2 s)')
+
+  const e = await enrolledDevice(k)
+  const other = await connect(e.deviceKey)
+  t.equal((await k.request('POST', `/api/v1/devices/${e.deviceId}/revoke`, { token: e.admin })).status, 200)
+  t.match(await other.closed, { code: 4001 }, 'a revocation on this instance closes it at once')
+})

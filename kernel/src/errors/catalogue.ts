@@ -28,6 +28,7 @@ export const httpErrors = {
   conflict: { status: 409, title: 'Conflict' },
   invalid_state: { status: 409, title: 'The resource is not in a state that allows this' },
   idempotency_conflict: { status: 409, title: 'The idempotency key was already used for a different request' },
+  device_already_enrolled: { status: 409, title: 'An appliance with this hardware id is already enrolled; re-enrolling it needs a re-enrolment token from an admin' },
   not_licensed: { status: 409, title: 'The tenant\'s license does not include this feature' },
   license_invalid: { status: 422, title: 'The license is not valid' },
   payload_too_large: { status: 413, title: 'The request body is too large' },

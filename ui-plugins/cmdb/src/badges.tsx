@@ -29,7 +29,7 @@ export function ProvenanceBadge ({ provenance }: { provenance: Provenance | unde
   const who = provenance.by === 'discovery'
     ? t('source.discovery', { source: provenance.source ?? '?' })
     : t(`source.${provenance.by}`)
-  const exact = fmt.date(provenance.at, { dateStyle: 'medium', timeStyle: 'medium' })
+  const exact = fmt.dateTime(provenance.at, { seconds: true })
   const title = provenance.deviceId ? `${exact} · ${t('source.device', { id: provenance.deviceId })}` : exact
   return (
     <span className={`mz-badge mz-badge--${sourceTones[provenance.by] ?? 'neutral'} cmdb-source`} data-source={provenance.by} title={title}>

@@ -1,12 +1,10 @@
-import { Link, joinPath, useApiData, useFormat, useT } from '@monozu/ui-sdk'
+import { Link, RelativeTime, joinPath, useApiData, useFormat, useT } from '@monozu/ui-sdk'
 import { messages } from './messages.ts'
 import type { FieldDef } from './types.ts'
 
 /** A moment as relative time ("3 minutes ago"), the exact date on hover and for machines. */
 export function When ({ at }: { at: string | null | undefined }) {
-  const fmt = useFormat()
-  if (!at) return <Dash />
-  return <time dateTime={at} title={fmt.date(at, { dateStyle: 'medium', timeStyle: 'medium' })}>{fmt.relative(at)}</time>
+  return at ? <RelativeTime at={at} /> : <Dash />
 }
 
 export function Dash () {
@@ -26,7 +24,7 @@ export function FieldValue ({ value, def, basePath }: { value: unknown, def?: Fi
   const text = String(value)
   if (def?.kind === 'url' && /^https?:\/\//i.test(text)) return <a href={text} target='_blank' rel='noopener noreferrer'>{text}</a>
   if (def?.kind === 'reference') return <CiLink id={text} basePath={basePath} />
-  if (def?.kind === 'date') return <time dateTime={text}>{fmt.date(`${text}T00:00:00`, { dateStyle: 'medium' })}</time>
+  if (def?.kind === 'date') return <time dateTime={text}>{fmt.day(text)}</time>
   return <span className='cmdb-value'>{text}</span>
 }
 

@@ -91,7 +91,7 @@ function Logs ({ deviceId }: { deviceId: string }) {
             <ol className='devices-logs'>
               {list.items.map((l, i) => (
                 <li key={`${l.ts}|${i}`}>
-                  <time dateTime={l.ts} className='mz-muted'>{fmt.date(l.ts, { dateStyle: 'short', timeStyle: 'medium' })}</time>
+                  <time dateTime={l.ts} className='mz-muted'>{fmt.dateTime(l.ts, { seconds: true })}</time>
                   <StatusBadge status={l.level} tone={levelTones[l.level] ?? 'neutral'} label={t.has(`level.${l.level}`) ? t(`level.${l.level}`) : l.level} />
                   {l.source && <span className='devices-logs__source'>{l.source}</span>}
                   <span className='devices-logs__message'>{l.message}</span>

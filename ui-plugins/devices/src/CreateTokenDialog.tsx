@@ -94,7 +94,7 @@ export function CreateTokenDialog ({ open, onClose, onCreated }: { open: boolean
           <p className='devices-once' role='note'>{t('shownOnce')}</p>
           <Secret label={t('enrollmentToken')} value={created.token} testId='devices-new-token' />
           <p className='mz-muted devices-small'>
-            {t('tokenSummary', { date: fmt.date(created.expiresAt), uses: created.maxUses ?? t('unlimited') })}
+            {t('tokenSummary', { date: fmt.dateTime(created.expiresAt), uses: created.maxUses ?? t('unlimited') })}
           </p>
           <Secret label={t('exampleCommand')} value={registerCommand(window.location.origin, created.token)} testId='devices-example-command' />
           <p className='mz-muted devices-small'>{t('exampleCommandHint')}</p>

@@ -91,11 +91,11 @@ function Details ({ device: d }: { device: Device }) {
     [t('agentVersion'), d.agentVersion],
     [t('site'), d.site ?? '–'],
     [t('tags'), <Tags key='tags' tags={d.tags} />],
-    [t('enrolledAt'), fmt.date(d.enrolledAt)],
+    [t('enrolledAt'), fmt.dateTime(d.enrolledAt)],
     [t('hardwareId'), <code key='hw'>{d.hardwareId}</code>],
     [t('deviceId'), <code key='id'>{d.id}</code>]
   ]
-  if (d.revokedAt) rows.push([t('revokedAt'), fmt.date(d.revokedAt)])
+  if (d.revokedAt) rows.push([t('revokedAt'), fmt.dateTime(d.revokedAt)])
   return (
     <section className='mz-card' aria-labelledby='devices-details-title'>
       <h2 id='devices-details-title' className='mz-card__title'>{t('details')}</h2>

@@ -48,7 +48,7 @@ export function KeyPanel ({ device, onChange }: { device: Device, onChange: (d: 
         ? <ul className='devices-keylist' aria-label={t('keyPrefixes')}>{device.keyPrefixes.map(p => <li key={p}><code>{p}…</code></li>)}</ul>
         : !revoked && <p className='mz-muted'>{t('noKeys')}</p>}
       {revoked
-        ? <p className='mz-muted'>{t('revokedNote', { date: device.revokedAt ? fmt.date(device.revokedAt) : '–' })}</p>
+        ? <p className='mz-muted'>{t('revokedNote', { date: device.revokedAt ? fmt.dateTime(device.revokedAt) : '–' })}</p>
         : (
           <div className='mz-row'>
             <button type='button' className='mz-button' onClick={() => { void rotate() }} disabled={busy !== null}>{busy === 'rotate' ? t('rotating') : t('rotateKey')}</button>
@@ -69,7 +69,7 @@ export function KeyPanel ({ device, onChange }: { device: Device, onChange: (d: 
             <Secret label={t('deviceKey')} value={rotated.deviceKey} testId='devices-new-key' />
             <p>
               {rotated.previousKeyValidUntil
-                ? <>{t('overlapUntil', { date: fmt.date(rotated.previousKeyValidUntil, { dateStyle: 'medium', timeStyle: 'medium' }) })} (<When at={rotated.previousKeyValidUntil} />)</>
+                ? <>{t('overlapUntil', { date: fmt.dateTime(rotated.previousKeyValidUntil, { seconds: true }) })} (<When at={rotated.previousKeyValidUntil} />)</>
                 : t('noOverlap')}
             </p>
           </div>

@@ -9,7 +9,7 @@ export function OutputDialog ({ command: c, onClose }: { command: Command | null
   const t = useT(messages)
   const fmt = useFormat()
   const duration = useDuration()
-  const at = (iso: string | null) => (iso ? fmt.date(iso, { dateStyle: 'short', timeStyle: 'medium' }) : '–')
+  const at = (iso: string | null) => (iso ? fmt.dateTime(iso, { seconds: true }) : '–')
   return (
     <Dialog open={c !== null} onClose={onClose} title={c ? t('commandTitle', { type: c.type }) : ''}>
       {c && (

@@ -1,12 +1,11 @@
-import { useFormat, useT } from '@monozu/ui-sdk'
+import { RelativeTime, useFormat, useT } from '@monozu/ui-sdk'
 import { messages } from './messages.ts'
 
 /** A moment as relative time ("3 minutes ago"), the exact date on hover and for machines. */
 export function When ({ at, empty }: { at: string | null | undefined, empty?: string }) {
-  const fmt = useFormat()
   const t = useT(messages)
   if (!at) return <span className='mz-muted'>{empty ?? t('never')}</span>
-  return <time dateTime={at} title={fmt.date(at, { dateStyle: 'medium', timeStyle: 'medium' })}>{fmt.relative(at)}</time>
+  return <RelativeTime at={at} />
 }
 
 export function Tags ({ tags }: { tags: string[] | null | undefined }) {

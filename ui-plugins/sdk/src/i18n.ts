@@ -1,6 +1,7 @@
 import { useCallback, useMemo } from 'react'
 import { useMonozu } from './context.tsx'
 import type { Lang, Localized } from './types.ts'
+import { formatDateTime, formatDay, formatRelative, locales, type DateInput } from './dates.ts'
 
 export type Dictionary = Record<string, string>
 export type Messages = Record<Lang, Dictionary>
@@ -175,25 +176,26 @@ export function useLang (): [Lang, (lang: Lang) => void] {
   return [lang, setLang]
 }
 
-const locales: Record<Lang, string> = { en: 'en-GB', pl: 'pl-PL' }
+export interface Format {
+  number (n: number, opts?: Intl.NumberFormatOptions): string
+  /** A moment, the same on every screen ("7 Dec 2026, 10:15"); `seconds` for logs and timings. */
+  dateTime (d: DateInput, options?: { seconds?: boolean }): string
+  /** A calendar day ("7 Dec 2026"); a `YYYY-MM-DD` string is that day in the user's time zone. */
+  day (d: DateInput): string
+  /** "3 minutes ago", "in 2 days". */
+  relative (d: DateInput): string
+  /** `dateTime` by default. Options only for compact displays of their own (chart axes); screens use dateTime/day. */
+  date (d: DateInput, opts?: Intl.DateTimeFormatOptions): string
+}
 
-/** Intl formatters for the current language. */
-export function useFormat (): { number (n: number, opts?: Intl.NumberFormatOptions): string, date (d: Date | string | number, opts?: Intl.DateTimeFormatOptions): string, relative (d: Date | string | number): string } {
+/** Intl formatters for the current language: the SDK's one date style (dates.ts) and numbers. */
+export function useFormat (): Format {
   const { lang } = useMonozu()
-  return useMemo(() => {
-    const locale = locales[lang]
-    const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })
-    return {
-      number: (n, opts) => new Intl.NumberFormat(locale, opts).format(n),
-      date: (d, opts = { dateStyle: 'medium', timeStyle: 'short' }) => new Intl.DateTimeFormat(locale, opts).format(new Date(d)),
-      relative: d => {
-        const seconds = Math.round((new Date(d).getTime() - Date.now()) / 1000)
-        const abs = Math.abs(seconds)
-        if (abs < 60) return rtf.format(seconds, 'second')
-        if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute')
-        if (abs < 86400) return rtf.format(Math.round(seconds / 3600), 'hour')
-        return rtf.format(Math.round(seconds / 86400), 'day')
-      }
-    }
-  }, [lang])
+  return useMemo(() => ({
+    number: (n, opts) => new Intl.NumberFormat(locales[lang], opts).format(n),
+    dateTime: (d, options) => formatDateTime(d, lang, options),
+    day: d => formatDay(d, lang),
+    relative: d => formatRelative(d, lang),
+    date: (d, opts) => (opts ? new Intl.DateTimeFormat(locales[lang], opts).format(new Date(d)) : formatDateTime(d, lang))
+  }), [lang])
 }

@@ -35,7 +35,7 @@ function List ({ basePath }: ModuleProps) {
 
   const columns: Column<Item>[] = [
     { key: 'name', header: t('name'), render: item => <Link to={joinPath(basePath, `/items/${item.id}`)}>{item.name}</Link> },
-    { key: 'created', header: t('created'), render: item => fmt.date(item.created) }
+    { key: 'created', header: t('created'), render: item => fmt.dateTime(item.created) }
   ]
 
   const add = (e: FormEvent) => {

@@ -112,8 +112,8 @@ export function FieldsTab ({ basePath, ci, type, onChange, onReload }: { basePat
           <dl className='cmdb-dl'>
             <div><dt>{t('ciId')}</dt><dd><code>{ci.id}</code></dd></div>
             <div><dt>{t('version')}</dt><dd>{ci.version}</dd></div>
-            <div><dt>{t('created')}</dt><dd>{fmt.date(ci.createdAt)}</dd></div>
-            <div><dt>{t('updated')}</dt><dd>{fmt.date(ci.updatedAt)}</dd></div>
+            <div><dt>{t('created')}</dt><dd>{fmt.dateTime(ci.createdAt)}</dd></div>
+            <div><dt>{t('updated')}</dt><dd>{fmt.dateTime(ci.updatedAt)}</dd></div>
           </dl>
           <p className='mz-muted cmdb-small'>{t('locksExplained')}</p>
         </section>

@@ -79,7 +79,7 @@ function Entry ({ change: c, ci, basePath }: { change: Change, ci: Ci, basePath:
       )}
       {rows.length > 0 && c.action === 'update' && (
         <table className='cmdb-diff'>
-          <caption className='mz-visually-hidden'>{t('changesAt', { date: fmt.date(c.at) })}</caption>
+          <caption className='mz-visually-hidden'>{t('changesAt', { date: fmt.dateTime(c.at) })}</caption>
           <thead><tr><th scope='col'>{t('field')}</th><th scope='col'>{t('before')}</th><th scope='col'>{t('after')}</th></tr></thead>
           <tbody>
             {rows.map(([k, b, a]) => (

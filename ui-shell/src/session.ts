@@ -80,10 +80,15 @@ export function createShellSession (): ShellSession {
     if (wasSignedIn) for (const l of ended) l(code)
   }
 
-  /** One POST /refresh at a time; a 401 refresh_conflict (another tab won the race) is retried once. */
+  /** One POST /refresh at a time; a 401 refresh_conflict (another tab won the race) is retried once. Null: signed out. */
   async function doRefresh (): Promise<string | null> {
     for (let attempt = 0; ; attempt++) {
       const res = await post('/api/v1/auth/refresh')
+      // 204: no session cookie at all, so signed out (a first visit, or the cookie expired).
+      if (res.status === 204) {
+        end('session_missing')
+        return null
+      }
       if (res.ok) {
         accept(await res.json() as SignedIn)
         return token

@@ -114,3 +114,25 @@ t.test('the shell in a real browser', { skip: browserSkip() }, async t => {
     await context.close()
   })
 })
+
+t.test('the first visit: the sign-in page loads with no failed request and no console error', { skip: browserSkip() }, async t => {
+  const { base, browser, close } = await startBrowserKernel([overview])
+  t.teardown(close)
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const problems: string[] = []
+  const refreshes: number[] = []
+  page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`) })
+  page.on('pageerror', e => problems.push(`page error: ${e.message}`))
+  page.on('requestfailed', r => problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`))
+  page.on('response', r => {
+    if (new URL(r.url()).pathname === '/api/v1/auth/refresh') refreshes.push(r.status())
+    if (r.status() >= 400) problems.push(`${r.status()} ${r.request().method()} ${r.url()}`)
+  })
+  await page.goto(base + '/')
+  await page.getByLabel(/^e-?mail$/i).waitFor()
+  await page.waitForLoadState('networkidle')
+  t.same(refreshes, [204], 'the shell asked for a session once and heard "none" without an error')
+  t.same(problems, [], 'no failed request, console error or warning')
+  await context.close()
+})

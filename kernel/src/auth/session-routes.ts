@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { ApiError } from '../errors/errors.ts'
 import { assertBrowserOrigin } from './origin.ts'
-import type { Sessions } from './sessions.ts'
+import { readCookie } from './cookies.ts'
+import { REFRESH_COOKIE, type Sessions } from './sessions.ts'
 import { signedInSchema, signInSubject } from './subjects.ts'
 import type { TokenService } from './tokens.ts'
 import type { Invitations } from '../tenancy/invitations.ts'
@@ -17,9 +18,15 @@ const cookieAuth = {
 export function registerSessionRoutes (app: FastifyInstance, deps: { owner: Knex, tokens: TokenService, sessions: Sessions, invitations: Invitations, origins: Set<string> }): void {
   app.post('/api/v1/auth/refresh', {
     config: { public: true },
-    schema: { ...cookieAuth, summary: 'A new access token for the session cookie; rotates the cookie', response: { 200: signedInSchema } }
+    schema: {
+      ...cookieAuth,
+      summary: 'A new access token for the session cookie; rotates the cookie',
+      description: `${cookieAuth.description} Without the cookie at all the answer is 204: signed out, which is not an error (the shell asks on every page load).`,
+      response: { 200: signedInSchema, 204: { type: 'null' } }
+    }
   }, async (request, reply) => {
     assertBrowserOrigin(request, deps.origins)
+    if (readCookie(request, REFRESH_COOKIE) === undefined) return reply.code(204).send()
     const subject = await deps.sessions.rotate(request, reply)
     try {
       return await signInSubject(deps.owner, deps.tokens, subject)

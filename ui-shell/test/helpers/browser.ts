@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { Test } from 'tap'
 import { freePort, startTestKernel, type TestKernel } from '@monozu/kernel/testing'
 
@@ -37,7 +37,7 @@ const reportCsp = `document.addEventListener('securitypolicyviolation', e => con
  * both (`close`), in its teardown. `signIn` opens a fresh context and signs in through the shell's
  * form; it returns once the form is sent, so the caller waits for what its test needs next.
  */
-export async function startBrowserKernel (plugins: string[]): Promise<{ k: TestKernel, base: string, signIn: (email: string, password: string) => Promise<SignedIn>, close: () => Promise<void> }> {
+export async function startBrowserKernel (plugins: string[]): Promise<{ k: TestKernel, base: string, browser: Browser, signIn: (email: string, password: string) => Promise<SignedIn>, close: () => Promise<void> }> {
   const { chromium } = await import('playwright-core')
   mkdirSync(shots, { recursive: true })
   const port = await freePort()
@@ -61,7 +61,7 @@ export async function startBrowserKernel (plugins: string[]): Promise<{ k: TestK
     await page.getByRole('button', { name: /^(sign in|zaloguj się)$/i }).click()
     return { context, page, requested, errors, cspViolations }
   }
-  return { k, base, signIn, close: async () => { await browser.close(); await k.close() } }
+  return { k, base, browser, signIn, close: async () => { await browser.close(); await k.close() } }
 }
 
 /**

@@ -64,24 +64,24 @@ export function registerLogin (app: FastifyInstance, deps: { owner: Knex, tokens
   }, async (request, reply) => {
     const body = request.body as { email: string, password: string, tenant?: string }
     const email = body.email.trim().toLowerCase()
-    const rules = [{ key: `ip:${request.ip}`, max: PER_IP }, { key: `account:${request.ip}|${email}`, max: PER_ACCOUNT }]
-    await limiter.check(rules)
+    const ip = `ip:${request.ip}`
+    const account = `account:${request.ip}|${email}`
+    await limiter.attempt([{ key: ip, max: PER_IP }, { key: account, max: PER_ACCOUNT }])
     const found = await candidates(deps.owner, email, body.tenant)
     const checks = found.length > 0 ? found : [null]
     const verified = await Promise.all(checks.map(c => verifyPassword(body.password, c?.password_hash)))
     const matches = found.filter((_, i) => verified[i])
     if (matches.length === 0) {
-      await limiter.fail(rules)
       await deps.audit.record({ action: 'auth.login_failed', actor: `anonymous@${request.ip}`, tenantId: found.length === 1 ? found[0]?.tenant?.id : null, target: email, requestId: request.id })
       throw new ApiError('invalid_credentials')
     }
+    await limiter.succeeded([account], [ip])
     if (matches.length > 1) {
       throw new ApiError('tenant_required', 'This account exists in several tenants; send "tenant" with one of their slugs', { extra: { tenants: matches.map(m => m.tenant?.slug ?? null) } })
     }
     const who = matches[0] as Candidate
     if (who.tenant && who.tenant.status !== 'active') throw new ApiError('tenant_suspended', 'The tenant is suspended; contact your provider')
     if (who.disabled) throw new ApiError('account_disabled')
-    await limiter.clear([rules[1]!.key])
     const tenant = who.tenant ? { id: who.tenant.id, slug: who.tenant.slug, name: who.tenant.name } : null
     const { token, expiresIn } = await deps.tokens.issue({ sub: who.id, ...(tenant ? { tid: tenant.id } : {}), roles: who.roles, email: who.email, name: who.name, sv: who.sessionVersion })
     await deps.sessions.begin(reply, { kind: who.kind, id: who.id, tenantId: tenant?.id ?? null, version: who.sessionVersion })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createHmac, randomBytes } from 'node:crypto'
+import { createHmac, randomBytes, randomUUID } from 'node:crypto'
 import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
 import { issueLicense } from '../src/licensing/license.ts'
 import { gated } from './helpers/paths.ts'
@@ -97,6 +97,42 @@ t.test('the license webhook: Standard Webhooks signatures over the raw bytes', a
   const invalid = await deliver(badLicense, { 'webhook-id': id3, 'webhook-timestamp': String(now), 'webhook-signature': sign(id3, now, badLicense) })
   t.equal(invalid.status, 422, 'a correctly signed delivery with a bad license is refused')
   t.equal(invalid.body.code, 'license_invalid')
+})
+
+t.test('parallel copies of one delivery are processed once; a failed one can be retried', async t => {
+  const now = Math.floor(Date.now() / 1000)
+  const signed = async (tenantId: string) => {
+    const license = await issueLicense(k.kernel.services.licenseKeys.devSign!, { tid: tenantId, features: ['gated'], seats: 7, days: 30 })
+    const raw = JSON.stringify({ type: 'license.updated', tenantId, license })
+    const id = `msg_${randomBytes(8).toString('hex')}`
+    return { raw, headers: { 'webhook-id': id, 'webhook-timestamp': String(now), 'webhook-signature': sign(id, now, raw) } }
+  }
+  const installs = async (tenantId: string) => Number((await k.kernel.conn.owner('audit_log').where({ action: 'license.installed', tenant_id: tenantId }).count('* as n').first())?.n)
+
+  for (const copies of [4, 20]) {
+    const tenant = await k.createTenant()
+    const { raw, headers } = await signed(tenant.id)
+    const results = await Promise.all(Array.from({ length: copies }, () => deliver(raw, headers)))
+    t.ok(results.every(r => r.status === 200), `${copies} copies: every one answered 200`)
+    t.equal(results.filter(r => r.body.duplicate === false).length, 1, `${copies} copies: exactly one processed`)
+    t.equal(results.filter(r => r.body.duplicate === true && r.body.license === undefined).length, copies - 1, `${copies} copies: the others are replays`)
+    t.equal(await installs(tenant.id), 1, `${copies} copies: the license was installed once`)
+    t.equal((await deliver(raw, headers)).body.duplicate, true, 'a later copy is a replay too')
+  }
+
+  // Management pushes a license for a tenant this cloud has not provisioned yet: refused, and
+  // the same delivery goes through once the tenant exists.
+  const early = randomUUID()
+  const { raw, headers } = await signed(early)
+  const refused = await deliver(raw, headers)
+  t.equal(refused.status, 404)
+  t.equal(await k.kernel.conn.owner('webhook_deliveries').where({ id: headers['webhook-id'] }).first(), undefined, 'the failed delivery released its claim')
+  await k.kernel.conn.owner('tenants').insert({ id: early, slug: `early-${early.slice(0, 8)}`, name: 'Early', status: 'active' })
+  const retried = await deliver(raw, headers)
+  t.equal(retried.status, 200, 'the retry of the failed delivery is processed')
+  t.equal(retried.body.duplicate, false)
+  t.match(retried.body.license, { seats: 7 })
+  t.equal(await installs(early), 1)
 })
 
 t.test('machine routes are off when not configured', async t => {

@@ -7,6 +7,7 @@ import type { Invitations } from '../tenancy/invitations.ts'
 import { provisionTenant } from '../tenancy/provision.ts'
 import { slugPattern, type Tenancy } from '../tenancy/tenants.ts'
 import { internalTokenMatches, verifyWebhook } from './tokens.ts'
+import { createWebhookClaims } from './webhook-claims.ts'
 
 export interface InternalDeps {
   owner: Knex
@@ -58,6 +59,7 @@ export function registerInternalRoutes (app: FastifyInstance, deps: InternalDeps
   })
 
   app.register(async webhook => {
+    const claims = createWebhookClaims(deps.owner)
     // The signature covers the exact bytes sent, so keep them before JSON parsing.
     webhook.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
       request.rawBody = body as Buffer
@@ -87,12 +89,19 @@ export function registerInternalRoutes (app: FastifyInstance, deps: InternalDeps
       }
     }, async request => {
       const id = request.headers['webhook-id'] as string
-      if (await deps.owner('webhook_deliveries').where({ id }).first()) return { received: true, duplicate: true }
+      if (await claims.claim(id) === 'done') return { received: true, duplicate: true }
       const { tenantId, license } = request.body as { tenantId: string, license: string }
-      if (!(await deps.tenancy.tenantById(tenantId))) throw new ApiError('not_found', `No tenant ${tenantId}`)
-      const installed = await deps.features.installLicense(tenantId, license, { actor: 'internal:license-webhook', requestId: request.id })
-      // Recorded after success: a delivery that failed may be retried with the same id.
-      await deps.owner('webhook_deliveries').insert({ id, received_at: new Date() }).catch(() => {})
+      let installed
+      try {
+        if (!(await deps.tenancy.tenantById(tenantId))) throw new ApiError('not_found', `No tenant ${tenantId}`)
+        installed = await deps.features.installLicense(tenantId, license, { actor: 'internal:license-webhook', requestId: request.id })
+      } catch (err) {
+        // A delivery that failed may be retried with the same id; if even the release fails, the
+        // claim goes stale and a retry takes it over (webhook-claims.ts).
+        await claims.release(id).catch(releaseErr => request.log.warn({ err: releaseErr, webhookId: id }, 'could not release a failed webhook delivery'))
+        throw err
+      }
+      await claims.complete(id)
       return { received: true, duplicate: false, license: installed }
     })
   })

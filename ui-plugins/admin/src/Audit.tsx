@@ -1,0 +1,60 @@
+import {
+  DataTable, DelayedSpinner, EmptyState, ErrorState, joinPath, useCursorList, useFormat, useT, type Column, type ModuleProps
+} from '@monozu/ui-sdk'
+import { useUrlFilters } from './filters.ts'
+import { messages } from './messages.ts'
+import { TenantName, TenantSelect, useTenants } from './tenant-names.tsx'
+import { TextFilter } from './TextFilter.tsx'
+import type { AuditEntry } from './types.ts'
+
+const KEYS = ['tenant', 'action', 'actor'] as const
+
+/** The audit log of every tenant and the platform, newest first, page by page. */
+export function Audit ({ basePath }: ModuleProps) {
+  const t = useT(messages)
+  const fmt = useFormat()
+  const tenants = useTenants()
+  const { filters, set, active } = useUrlFilters(joinPath(basePath, '/audit'), KEYS)
+  const list = useCursorList<AuditEntry>('/api/v1/admin/audit', { ...filters, limit: 50 })
+
+  const columns: Column<AuditEntry>[] = [
+    { key: 'at', header: t('at'), render: e => <span className='admin-nowrap'>{fmt.date(e.at, { dateStyle: 'medium', timeStyle: 'medium' })}</span> },
+    { key: 'tenantId', header: t('tenant'), render: e => <TenantName id={e.tenantId} tenants={tenants} /> },
+    { key: 'actor', header: t('actor'), render: e => <span className='admin-mono'>{e.actor}</span> },
+    { key: 'action', header: t('action'), render: e => <span className='admin-mono'>{e.action}</span> },
+    { key: 'target', header: t('target'), render: e => <span className='admin-mono'>{e.target ?? ''}</span> },
+    { key: 'details', header: t('details'), sortable: false, render: e => (e.details == null ? '' : <code className='admin-details'>{JSON.stringify(e.details)}</code>) }
+  ]
+
+  return (
+    <div className='mz-stack admin'>
+      <div className='mz-page-header'><h1>{t('auditTitle')}</h1></div>
+      <form className='admin-filters' aria-label={t('filters')} onSubmit={e => e.preventDefault()}>
+        <div className='mz-field'>
+          <label className='mz-field__label' htmlFor='admin-audit-tenant'>{t('tenant')}</label>
+          <TenantSelect id='admin-audit-tenant' value={filters.tenant} tenants={tenants} onChange={tenant => set({ tenant })} />
+        </div>
+        <TextFilter id='admin-audit-action' label={t('action')} hint={t('actionHint')} value={filters.action} onChange={action => set({ action })} />
+        <TextFilter id='admin-audit-actor' label={t('actor')} hint={t('actorHint')} value={filters.actor} onChange={actor => set({ actor })} />
+        {active && <button type='button' className='mz-button mz-button--ghost' onClick={() => set({ tenant: '', action: '', actor: '' })}>{t('clearFilters')}</button>}
+      </form>
+      {list.error && <ErrorState error={list.error} onRetry={list.reload} />}
+      {!list.loaded
+        ? (!list.error && <DelayedSpinner />)
+        : (
+          <DataTable
+            caption={t('auditTitle')}
+            hideCaption
+            rows={list.items}
+            columns={columns}
+            rowKey={e => e.id}
+            pageSize={10_000}
+            filterable={false}
+            onLoadMore={list.hasMore ? list.loadMore : undefined}
+            loadMoreLabel={list.loading ? t('loading') : t('loadMore')}
+            empty={<EmptyState title={t('noEntries')} />}
+          />
+          )}
+    </div>
+  )
+}

@@ -1,0 +1,98 @@
+import { useState } from 'react'
+import {
+  DataTable, DelayedSpinner, EmptyState, ErrorState, describeError, joinPath, useApi, useCursorList, useFormat, useT, useToast,
+  type Column, type ModuleProps
+} from '@monozu/ui-sdk'
+import { JobStateBadge } from './badges.tsx'
+import { useUrlFilters } from './filters.ts'
+import { TextFilter } from './TextFilter.tsx'
+import { messages } from './messages.ts'
+import { TenantName, TenantSelect, useTenants } from './tenant-names.tsx'
+import { JOB_STATES, type Job } from './types.ts'
+
+const KEYS = ['state', 'tenant', 'plugin', 'name'] as const
+
+/** Jobs of every tenant and the platform, newest first: retry a failed one, cancel a pending one. */
+export function Jobs ({ basePath }: ModuleProps) {
+  const t = useT(messages)
+  const fmt = useFormat()
+  const api = useApi()
+  const toast = useToast()
+  const tenants = useTenants()
+  const { filters, set, active } = useUrlFilters(joinPath(basePath, '/jobs'), KEYS)
+  const list = useCursorList<Job>('/api/v1/admin/jobs', { ...filters, limit: 50 })
+  const [busy, setBusy] = useState<string | null>(null)
+
+  const act = async (job: Job, action: 'retry' | 'cancel') => {
+    setBusy(job.id)
+    try {
+      const done = await api.post<Job>(`/api/v1/admin/jobs/${job.id}/${action}`)
+      list.setItems(rows => rows.map(r => (r.id === done.id ? done : r)))
+      toast({ kind: 'success', message: t(action === 'retry' ? 'retried' : 'cancelled', { name: `${job.plugin}/${job.name}` }) })
+    } catch (err) {
+      toast({ kind: 'error', message: describeError(err, t).message })
+      list.reload()
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  const columns: Column<Job>[] = [
+    { key: 'name', header: t('job'), filterValue: j => `${j.plugin}/${j.name}`, render: j => <span className='admin-mono'>{j.plugin}/{j.name}</span> },
+    { key: 'tenantId', header: t('tenant'), render: j => <TenantName id={j.tenantId} tenants={tenants} /> },
+    { key: 'state', header: t('state'), render: j => <JobStateBadge state={j.state} /> },
+    { key: 'attempts', header: t('attempts'), align: 'end', render: j => t('attemptsOf', { n: j.attempts, max: j.maxAttempts }) },
+    { key: 'createdAt', header: t('created'), render: j => <span className='admin-nowrap'>{fmt.date(j.createdAt)}</span> },
+    { key: 'lastError', header: t('lastError'), sortable: false, render: j => (j.lastError ? <span className='admin-error' title={j.lastError}>{j.lastError}</span> : '') },
+    {
+      key: 'actions',
+      header: t('actions'),
+      sortable: false,
+      render: j => (
+        <>
+          {(j.state === 'dead' || j.state === 'cancelled') && <button type='button' className='mz-button' disabled={busy !== null} aria-label={`${t('retry')} ${j.plugin}/${j.name}`} onClick={() => { void act(j, 'retry') }}>{t('retry')}</button>}
+          {j.state === 'pending' && <button type='button' className='mz-button' disabled={busy !== null} aria-label={`${t('cancel')} ${j.plugin}/${j.name}`} onClick={() => { void act(j, 'cancel') }}>{t('cancel')}</button>}
+        </>
+      )
+    }
+  ]
+
+  return (
+    <div className='mz-stack admin'>
+      <div className='mz-page-header'><h1>{t('jobsTitle')}</h1></div>
+      <form className='admin-filters' aria-label={t('filters')} onSubmit={e => e.preventDefault()}>
+        <div className='mz-field'>
+          <label className='mz-field__label' htmlFor='admin-job-state'>{t('state')}</label>
+          <select id='admin-job-state' className='mz-input' value={filters.state} onChange={e => set({ state: e.target.value })}>
+            <option value=''>{t('any')}</option>
+            {JOB_STATES.map(s => <option key={s} value={s}>{t(`jobState.${s}`)}</option>)}
+          </select>
+        </div>
+        <div className='mz-field'>
+          <label className='mz-field__label' htmlFor='admin-job-tenant'>{t('tenant')}</label>
+          <TenantSelect id='admin-job-tenant' value={filters.tenant} tenants={tenants} onChange={tenant => set({ tenant })} />
+        </div>
+        <TextFilter id='admin-job-plugin' label={t('plugin')} value={filters.plugin} onChange={plugin => set({ plugin })} />
+        <TextFilter id='admin-job-name' label={t('job')} value={filters.name} onChange={name => set({ name })} />
+        {active && <button type='button' className='mz-button mz-button--ghost' onClick={() => set({ state: '', tenant: '', plugin: '', name: '' })}>{t('clearFilters')}</button>}
+      </form>
+      {list.error && <ErrorState error={list.error} onRetry={list.reload} />}
+      {!list.loaded
+        ? (!list.error && <DelayedSpinner />)
+        : (
+          <DataTable
+            caption={t('jobsTitle')}
+            hideCaption
+            rows={list.items}
+            columns={columns}
+            rowKey={j => j.id}
+            pageSize={10_000}
+            filterable={false}
+            onLoadMore={list.hasMore ? list.loadMore : undefined}
+            loadMoreLabel={list.loading ? t('loading') : t('loadMore')}
+            empty={<EmptyState title={t('noJobs')} />}
+          />
+          )}
+    </div>
+  )
+}

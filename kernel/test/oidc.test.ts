@@ -108,16 +108,42 @@ t.test('refusals: wrong directory, replayed state, bad nonce, unknown tenant, no
   t.equal(badNonce.headers.location, `${PUBLIC}/sign-in?error=token_rejected`, 'an ID token with another nonce is rejected')
 
   const unknown = await k.app.inject({ method: 'GET', url: '/api/v1/auth/oidc/no-such-tenant/login' })
-  t.equal(unknown.headers.location, `${PUBLIC}/sign-in?error=unknown_tenant`)
+  t.equal(unknown.headers.location, `${PUBLIC}/sign-in?error=provider_unavailable`, 'an unknown tenant looks like an unavailable provider')
 
   await configure({ issuer: idp.issuer, clientId: 'monozu-cloud', allowedTenantId: ENTRA_TID, jitProvisioning: false })
-  idp.accounts.carol = { tid: ENTRA_TID, email: 'carol@contoso.example' }
+  idp.accounts.carol = { tid: ENTRA_TID, email: 'carol@contoso.example', email_verified: true }
   const noJit = await flow('carol')
   t.equal(noJit.callback?.headers.location, `${PUBLIC}/sign-in?error=no_account`, 'without JIT an unknown account is refused')
   await k.createUser(tenant, { email: 'carol@contoso.example' })
   const linked = await flow('carol')
   t.equal(linked.callback?.headers.location, `${PUBLIC}/cmdb`, 'an existing user is linked by email')
 
-  const failures = await k.kernel.conn.owner('audit_log').where({ action: 'auth.login_failed' }).whereLike('details', '%"method":"oidc"%').count('* as n').first()
-  t.ok(Number(failures?.n) >= 5, 'OIDC failures are audited')
+  const failures = await k.kernel.conn.owner('audit_log').where({ action: 'auth.login_failed', tenant_id: tenant.id }).select('details')
+  const codes = failures.map(f => JSON.parse(f.details).code).sort()
+  t.same(codes, ['no_account', 'token_rejected', 'wrong_directory'], 'failed callbacks with a valid state are audited; forged callbacks and bare login redirects are not')
+})
+
+t.test('an existing account is linked by email only when the provider verified the email', async t => {
+  await configure({ issuer: idp.issuer, clientId: 'monozu-cloud', allowedTenantId: ENTRA_TID, jitProvisioning: true })
+  const { user: victim } = await k.createUser(tenant, { email: 'dana@contoso.example', roles: ['tenant-admin'] })
+  // Anyone can type the admin's address into their own profile at many providers.
+  idp.accounts.impostor = { tid: ENTRA_TID, email: 'Dana@Contoso.example', email_verified: false, name: 'Not Dana' }
+  const unverified = await flow('impostor')
+  t.equal(unverified.callback?.headers.location, `${PUBLIC}/sign-in?error=email_unverified`)
+  t.notOk(sessionCookie(unverified.callback!), 'no session for the impostor')
+  idp.accounts.silent = { tid: ENTRA_TID, email: 'dana@contoso.example' }
+  t.equal((await flow('silent')).callback?.headers.location, `${PUBLIC}/sign-in?error=email_unverified`, 'no email_verified claim is not verified either (Entra without xms_edov)')
+  idp.accounts.upn = { tid: ENTRA_TID, preferred_username: 'dana@contoso.example', email_verified: true }
+  t.equal((await flow('upn')).callback?.headers.location, `${PUBLIC}/sign-in?error=email_unverified`, 'preferred_username never links')
+  const links = await k.kernel.conn.owner('user_identities').where({ user_id: victim.id }).count('* as n').first()
+  t.equal(Number(links?.n), 0, 'the admin account got no foreign identity')
+
+  idp.accounts.entra = { tid: ENTRA_TID, email: 'dana@contoso.example', xms_edov: true, name: 'Dana' }
+  const entra = await flow('entra')
+  t.equal(entra.callback?.headers.location, `${PUBLIC}/cmdb`, 'Entra\'s xms_edov: true marks a domain-verified email')
+  const linked = await k.kernel.conn.owner('user_identities').where({ user_id: victim.id }).count('* as n').first()
+  t.equal(Number(linked?.n), 1)
+
+  idp.accounts.erin = { tid: ENTRA_TID, email: 'erin@contoso.example', email_verified: false }
+  t.equal((await flow('erin')).callback?.headers.location, `${PUBLIC}/cmdb`, 'JIT still creates a new account for an unverified email that no account has')
 })

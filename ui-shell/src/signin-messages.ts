@@ -18,7 +18,6 @@ export const signInMessages = defineMessages({
     'signIn.tenantInvalid': 'Use lowercase letters, digits and hyphens.',
     'signIn.ended': 'Your session has ended. Sign in again.',
     'signIn.signedOut': 'You are signed out.',
-    'oidc.unknown_tenant': 'There is no active organization with that name.',
     'oidc.invalid_state': 'The sign-in took too long or was started in another browser tab. Try again.',
     'oidc.token_rejected': 'The answer from Microsoft could not be verified. Try again.',
     'oidc.wrong_directory': 'This Microsoft account belongs to a different directory than your organization uses.',
@@ -27,7 +26,9 @@ export const signInMessages = defineMessages({
     'oidc.account_disabled': 'Your account is disabled. Contact your administrator.',
     'oidc.tenant_suspended': 'Your organization is suspended. Contact your administrator.',
     'oidc.provider_error': 'Microsoft reported an error during sign-in. Try again.',
-    'oidc.provider_unavailable': 'Microsoft sign-in cannot be reached right now. Try again later.',
+    'oidc.provider_unavailable': 'Sign-in with Microsoft is not available for this organization. Check the organization name, or try again later.',
+    'oidc.email_unverified': 'An account with this email already exists, and Microsoft did not confirm that the email belongs to you. Ask your administrator to link your account.',
+    'oidc.rate_limited': 'Too many sign-in attempts from your network. Wait a few minutes and try again.',
     'oidc.other': 'Signing in with Microsoft failed.'
   },
   pl: {
@@ -46,7 +47,6 @@ export const signInMessages = defineMessages({
     'signIn.tenantInvalid': 'Użyj małych liter, cyfr i myślników.',
     'signIn.ended': 'Sesja wygasła. Zaloguj się ponownie.',
     'signIn.signedOut': 'Wylogowano.',
-    'oidc.unknown_tenant': 'Nie ma aktywnej organizacji o tej nazwie.',
     'oidc.invalid_state': 'Logowanie trwało zbyt długo lub zaczęło się w innej karcie. Spróbuj ponownie.',
     'oidc.token_rejected': 'Nie udało się zweryfikować odpowiedzi Microsoft. Spróbuj ponownie.',
     'oidc.wrong_directory': 'To konto Microsoft należy do innego katalogu niż używany przez Twoją organizację.',
@@ -55,7 +55,9 @@ export const signInMessages = defineMessages({
     'oidc.account_disabled': 'Twoje konto jest wyłączone. Skontaktuj się z administratorem.',
     'oidc.tenant_suspended': 'Twoja organizacja jest zawieszona. Skontaktuj się z administratorem.',
     'oidc.provider_error': 'Microsoft zgłosił błąd podczas logowania. Spróbuj ponownie.',
-    'oidc.provider_unavailable': 'Logowanie przez Microsoft jest chwilowo niedostępne. Spróbuj później.',
+    'oidc.provider_unavailable': 'Logowanie przez Microsoft jest niedostępne dla tej organizacji. Sprawdź nazwę organizacji lub spróbuj później.',
+    'oidc.email_unverified': 'Konto z tym adresem e-mail już istnieje, a Microsoft nie potwierdził, że adres należy do Ciebie. Poproś administratora o połączenie konta.',
+    'oidc.rate_limited': 'Zbyt wiele prób logowania z Twojej sieci. Odczekaj kilka minut i spróbuj ponownie.',
     'oidc.other': 'Logowanie przez Microsoft nie powiodło się.'
   }
 })

@@ -27,7 +27,8 @@ export async function startOidcProvider (client: { clientId: string, clientSecre
       const claims = accounts[sub]
       return claims ? { accountId: sub, async claims () { return { sub, ...claims } } } : undefined
     },
-    claims: { openid: ['sub', 'tid'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
+    // tid and xms_edov as Entra ID puts them in its ID tokens (xms_edov as an optional claim).
+    claims: { openid: ['sub', 'tid', 'xms_edov'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: true } },
     cookies: { keys: ['stand-in-cookie-key'] }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Knex } from 'knex'
 import * as oidc from 'openid-client'
 import type { AuditService } from '../../audit/audit.ts'
@@ -9,11 +9,18 @@ import { slugPattern } from '../../tenancy/tenants.ts'
 import type { Sessions } from '../sessions.ts'
 import type { IdentityProviders } from './providers.ts'
 import { readCookie } from '../cookies.ts'
+import { createLoginLimiter } from '../login-limiter.ts'
+import { ApiError } from '../../errors/errors.ts'
+import { accountFor } from './account-link.ts'
+import { oauthErrorCode, printable, SignInFailure } from './sign-in-failure.ts'
 
 export const OIDC_COOKIE = '__Host-monozu_oidc'
 const STATE_TTL_MS = 10 * 60 * 1000
 const sha256 = (v: string) => createHash('sha256').update(v).digest('hex')
 const relativePath = /^\/(?!\/)[^\s\\]{0,499}$/
+/** Sign-in starts and callbacks per client IP in the limiter's 15-minute window; a completed sign-in gives its two back. */
+export const OIDC_STARTS_PER_IP = 50
+export const OIDC_CALLBACKS_PER_IP = 50
 
 export interface OidcDeps {
   owner: Knex
@@ -27,12 +34,6 @@ export interface OidcDeps {
   redirectUri: string
 }
 
-/** A sign-in failure the browser is sent back to the UI with: `/sign-in?error=<code>`. */
-class SignInFailure extends Error {
-  readonly code: string
-  constructor (code: string, detail: string) { super(detail); this.code = code }
-}
-
 /**
  * Authorization code + PKCE (S256) with state and nonce. The state is stored server-side (any
  * instance can finish the flow), works once, and is bound to this browser by a cookie, so a
@@ -41,11 +42,34 @@ class SignInFailure extends Error {
 export function registerOidcRoutes (app: FastifyInstance, deps: OidcDeps): void {
   const cookieOptions = { httpOnly: true, secure: true, sameSite: 'lax' as const, path: '/' }
 
-  const fail = async (reply: FastifyReply, err: SignInFailure, tenantId: string | null, requestId: string) => {
-    reply.log.warn({ code: err.code, detail: err.message }, 'OIDC sign-in failed')
-    await deps.audit.record({ action: 'auth.login_failed', actor: 'oidc', tenantId, details: { method: 'oidc', code: err.code, detail: err.message }, requestId })
+  const limiter = createLoginLimiter(deps.owner)
+  const limits = (ip: string) => ({ start: { key: `oidc-start:${ip}`, max: OIDC_STARTS_PER_IP }, callback: { key: `oidc-callback:${ip}`, max: OIDC_CALLBACKS_PER_IP } })
+
+  /**
+   * Back to the sign-in page with a code. Only a callback that carried this browser's valid state
+   * is a real sign-in attempt and goes to the tenant's audit log; anything before that (a bare
+   * login redirect, a forged callback) is only logged, so anonymous requests cannot fill it.
+   */
+  const fail = async (request: FastifyRequest, reply: FastifyReply, err: SignInFailure, tenantId: string | null, audited: boolean) => {
+    const detail = printable(err.message)
+    request.log.warn({ oidc: { code: err.code, detail }, tenantId }, 'OIDC sign-in failed')
+    if (audited && tenantId) await deps.audit.record({ action: 'auth.login_failed', actor: `anonymous@${request.ip}`, tenantId, details: { method: 'oidc', code: err.code, detail }, requestId: request.id })
     reply.clearCookie(OIDC_COOKIE, cookieOptions)
     return reply.redirect(`${deps.uiOrigin}/sign-in?error=${encodeURIComponent(err.code)}`, 302)
+  }
+
+  /** Counts the attempt; past the limit the browser goes back to the sign-in page with `rate_limited`. */
+  const admitted = async (request: FastifyRequest, reply: FastifyReply, rule: { key: string, max: number }) => {
+    try {
+      await limiter.attempt([rule])
+      return true
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== 'too_many_requests') throw err
+      request.log.warn({ oidc: { code: 'rate_limited', key: rule.key } }, 'OIDC sign-in refused: too many attempts')
+      reply.headers(err.headers ?? {})
+      reply.redirect(`${deps.uiOrigin}/sign-in?error=rate_limited`, 302)
+      return false
+    }
   }
 
   app.get('/api/v1/auth/methods', {
@@ -72,13 +96,17 @@ export function registerOidcRoutes (app: FastifyInstance, deps: OidcDeps): void 
   }, async (request, reply) => {
     const { tenantSlug } = request.params as { tenantSlug: string }
     const { returnTo = '/' } = request.query as { returnTo?: string }
+    if (!await admitted(request, reply, limits(request.ip).start)) return reply
+    // One answer for an unknown or suspended tenant and for a tenant whose provider is missing
+    // or unreachable: a different one would tell an outsider which tenant slugs exist.
+    const unavailable = (detail: string, tenantId: string | null) => fail(request, reply, new SignInFailure('provider_unavailable', detail), tenantId, false)
     const tenant = await deps.tenancy.tenantBySlug(tenantSlug)
-    if (!tenant || tenant.status !== 'active') return fail(reply, new SignInFailure('unknown_tenant', `no active tenant "${tenantSlug}"`), null, request.id)
+    if (!tenant || tenant.status !== 'active') return unavailable('no active tenant has this slug', null)
     let config: oidc.Configuration
     try {
       ({ config } = await deps.providers.client(tenant.id))
     } catch (err) {
-      return fail(reply, new SignInFailure('provider_unavailable', (err as Error).message), tenant.id, request.id)
+      return unavailable((err as Error).message, tenant.id)
     }
     const state = oidc.randomState()
     const nonce = oidc.randomNonce()
@@ -100,21 +128,27 @@ export function registerOidcRoutes (app: FastifyInstance, deps: OidcDeps): void 
 
   app.get('/api/v1/auth/oidc/callback', {
     config: { public: true },
+    // The query carries the authorization code and the provider's (or a forger's) free text:
+    // the request lines at info level would write both to the log.
+    logLevel: 'warn',
     schema: { tags: ['auth'], security: [], summary: 'Where the identity provider returns; sets the session cookie and redirects to the UI', querystring: { type: 'object', additionalProperties: true, properties: {} } }
   }, async (request, reply) => {
-    const query = request.query as Record<string, string>
+    const rules = limits(request.ip)
+    if (!await admitted(request, reply, rules.callback)) return reply
+    const query = request.query as Record<string, unknown>
     let tenantId: string | null = null
     try {
-      if (query.error) throw new SignInFailure('provider_error', `${query.error}: ${query.error_description ?? ''}`)
-      const state = query.state
+      const state = typeof query.state === 'string' ? query.state : ''
       if (!state || state !== readCookie(request, OIDC_COOKIE)) throw new SignInFailure('invalid_state', 'the state does not belong to this browser')
       const stored = await deps.owner('oidc_states').where({ state_hash: sha256(state) }).first()
       const claimed = stored ? await deps.owner('oidc_states').where({ state_hash: sha256(state) }).del() : 0
       if (!stored || claimed !== 1) throw new SignInFailure('invalid_state', 'the state is unknown or was already used')
       tenantId = stored.tenant as string
       if (new Date(stored.expires_at).getTime() < Date.now()) throw new SignInFailure('invalid_state', 'the sign-in took too long; start again')
+      // The provider's error_description is free text anyone can put in the URL: never kept.
+      if (query.error !== undefined) throw new SignInFailure('provider_error', `the provider answered ${oauthErrorCode(query.error)}`)
 
-      const { provider, config } = await deps.providers.client(stored.tenant)
+      const { provider, config } = await deps.providers.client(stored.tenant).catch((err: Error) => { throw new SignInFailure('provider_unavailable', err.message) })
       const current = new URL(deps.redirectUri)
       current.search = new URL(request.url, 'http://x').search
       let claims: oidc.IDToken
@@ -128,37 +162,12 @@ export function registerOidcRoutes (app: FastifyInstance, deps: OidcDeps): void 
       const subject = await accountFor(deps, stored.tenant, provider, claims)
       await deps.sessions.begin(reply, { kind: 'user', id: subject.userId, tenantId: stored.tenant })
       await deps.audit.record({ action: 'auth.login', actor: `user:${subject.userId}`, tenantId: stored.tenant, target: subject.email, details: { method: 'oidc', issuer: provider.issuer, created: subject.created }, requestId: request.id })
+      await limiter.succeeded([], [rules.start.key, rules.callback.key])
       reply.clearCookie(OIDC_COOKIE, cookieOptions)
       return reply.redirect(`${deps.uiOrigin}${stored.return_to}`, 302)
     } catch (err) {
-      if (err instanceof SignInFailure) return fail(reply, err, tenantId, request.id)
+      if (err instanceof SignInFailure) return fail(request, reply, err, tenantId, true)
       throw err
     }
-  })
-}
-
-/** Maps issuer + subject to a user; links an existing user by email or creates one when JIT is on. */
-async function accountFor (deps: OidcDeps, tenantId: string, provider: { issuer: string, jitProvisioning: boolean, defaultRole: 'tenant-admin' | 'member' }, claims: oidc.IDToken) {
-  const email = String(claims.email ?? claims.preferred_username ?? '').trim().toLowerCase()
-  const name = String(claims.name ?? email)
-  const tenant = await deps.tenancy.tenantById(tenantId)
-  if (!tenant || tenant.status !== 'active') throw new SignInFailure('tenant_suspended', 'the tenant is suspended')
-  return deps.db.withTenant(tenantId, async trx => {
-    const link = await trx('user_identities').where({ issuer: provider.issuer, subject: claims.sub }).first()
-    let user = link ? await trx('users').where({ id: link.user_id }).first() : undefined
-    let created = false
-    if (!user) {
-      if (!email.includes('@')) throw new SignInFailure('no_email', 'the ID token carries no email or preferred_username')
-      user = await trx('users').where({ email }).first()
-      if (!user) {
-        if (!provider.jitProvisioning) throw new SignInFailure('no_account', `${email} has no account in this tenant`)
-        const created_ = await deps.tenancy.createUser(tenantId, { email, name, roles: [provider.defaultRole] }, trx)
-        user = { id: created_.id, email: created_.email, disabled: false }
-        created = true
-      }
-      await trx('user_identities').insert({ tenant_id: tenantId, user_id: user.id, issuer: provider.issuer, subject: claims.sub, created_at: new Date() })
-    }
-    if (user.disabled) throw new SignInFailure('account_disabled', `${user.email} is disabled`)
-    return { userId: user.id as string, email: user.email as string, created }
   })
 }

@@ -39,7 +39,10 @@ export default defineConfig({
         },
         {
           label: 'Guides',
-          items: [{ label: 'Appliance enrollment and ingest', link: '/guides/appliance-enrollment-and-ingest/' }]
+          items: [
+            { label: 'Appliance enrollment and ingest', link: '/guides/appliance-enrollment-and-ingest/' },
+            { label: 'Operator console', link: '/guides/operator-console/' }
+          ]
         },
         {
           label: 'API reference',

@@ -18,7 +18,7 @@ export function Audit ({ basePath }: ModuleProps) {
   const list = useCursorList<AuditEntry>('/api/v1/admin/audit', { ...filters, limit: 50 })
 
   const columns: Column<AuditEntry>[] = [
-    { key: 'at', header: t('at'), render: e => <span className='admin-nowrap'>{fmt.date(e.at, { dateStyle: 'medium', timeStyle: 'medium' })}</span> },
+    { key: 'at', header: t('at'), render: e => <span className='admin-nowrap'>{fmt.dateTime(e.at, { seconds: true })}</span> },
     { key: 'tenantId', header: t('tenant'), render: e => <TenantName id={e.tenantId} tenants={tenants} /> },
     { key: 'actor', header: t('actor'), render: e => <span className='admin-mono'>{e.actor}</span> },
     { key: 'action', header: t('action'), render: e => <span className='admin-mono'>{e.action}</span> },

@@ -42,7 +42,7 @@ export function Jobs ({ basePath }: ModuleProps) {
     { key: 'tenantId', header: t('tenant'), render: j => <TenantName id={j.tenantId} tenants={tenants} /> },
     { key: 'state', header: t('state'), render: j => <JobStateBadge state={j.state} /> },
     { key: 'attempts', header: t('attempts'), align: 'end', render: j => t('attemptsOf', { n: j.attempts, max: j.maxAttempts }) },
-    { key: 'createdAt', header: t('created'), render: j => <span className='admin-nowrap'>{fmt.date(j.createdAt)}</span> },
+    { key: 'createdAt', header: t('created'), render: j => <span className='admin-nowrap'>{fmt.dateTime(j.createdAt)}</span> },
     { key: 'lastError', header: t('lastError'), sortable: false, render: j => (j.lastError ? <span className='admin-error' title={j.lastError}>{j.lastError}</span> : '') },
     {
       key: 'actions',

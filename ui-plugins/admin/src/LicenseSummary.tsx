@@ -6,7 +6,7 @@ import type { License } from './types.ts'
 export function Expiry ({ license }: { license: License }) {
   const t = useT(messages)
   const fmt = useFormat()
-  const date = fmt.date(license.expiresAt, { dateStyle: 'medium' })
+  const date = fmt.day(license.expiresAt)
   if (Date.parse(license.expiresAt) > Date.now()) return <>{date}</>
   return <span className='admin-danger'>{t('expired', { date })}</span>
 }

@@ -73,7 +73,7 @@ export function TenantPage ({ basePath, id }: ModuleProps & { id: string }) {
               <dt>{t('features')}</dt><dd><FeatureList features={license.features} /></dd>
               <dt>{t('seats')}</dt><dd>{fmt.number(license.seats)}</dd>
               <dt>{t('expires')}</dt><dd><Expiry license={license} /></dd>
-              <dt>{t('updated')}</dt><dd>{fmt.date(license.updatedAt)}</dd>
+              <dt>{t('updated')}</dt><dd>{fmt.dateTime(license.updatedAt)}</dd>
             </dl>
             )
           : <p className='admin-muted'>{t('noLicense')}. {t('noLicenseHint')}</p>}

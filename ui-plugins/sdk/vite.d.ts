@@ -5,6 +5,8 @@ export interface UiModuleOptions {
   id: string
   /** The container name (plugin.json `ui.remote`): letters, digits and _ only. Default: the id. */
   remote?: string
+  /** The file of the module's home-page widgets (e.g. `./src/Widgets.tsx`), exposed as `./Widgets`; plugin.json `ui.widgets` must name `./Widgets`. */
+  widgets?: string
 }
 
 /** This SDK's version (package.json): modules require `^sdkVersion`, and the shell provides it. */

@@ -11,7 +11,7 @@ import react from '@vitejs/plugin-react'
 export const sdkVersion = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).version
 
 /** The Vite config of a UI module (see vite.d.ts for the options). */
-export function uiModuleConfig ({ id, remote = id }) {
+export function uiModuleConfig ({ id, remote = id, widgets }) {
   // The pattern of plugin.json ui.remote (plugin.schema.json): the shell loads the container by it.
   if (!/^[A-Za-z_]\w*$/.test(remote)) throw new Error(`uiModuleConfig: remote "${remote}" must be letters, digits and _, not starting with a digit (plugin.json ui.remote), e.g. "${remote.replace(/\W/g, '_').replace(/^(\d)/, '_$1')}"`)
   return {
@@ -22,7 +22,8 @@ export function uiModuleConfig ({ id, remote = id }) {
       federation({
         name: remote,
         filename: 'remoteEntry.js',
-        exposes: { './Module': './src/Module.tsx' },
+        // ./Widgets only when the module has home-page widgets (plugin.json ui.widgets names it).
+        exposes: { './Module': './src/Module.tsx', ...(widgets ? { './Widgets': widgets } : {}) },
         shared: {
           react: { singleton: true, requiredVersion: '^19.0.0' },
           'react-dom': { singleton: true, requiredVersion: '^19.0.0' },

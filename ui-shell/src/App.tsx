@@ -6,7 +6,7 @@ import {
 import { Layout, LanguageSwitch, Brand } from './Layout.tsx'
 import { messages } from './messages.ts'
 import { ModuleHost } from './ModuleHost.tsx'
-import { hasUi, navHref, registerFeatureRemotes } from './remotes.ts'
+import { hasUi, moduleLoader, navHref, registerFeatureRemotes } from './remotes.ts'
 import { createShellSession } from './session.ts'
 
 // Only people who are not signed in need the sign-in page: it loads on demand.
@@ -102,7 +102,7 @@ export function App () {
   const features = phase.name === 'ready' ? phase.features : undefined
 
   return (
-    <MonozuProvider session={session} lang={lang} setLang={setLang} me={me} features={features}>
+    <MonozuProvider session={session} lang={lang} setLang={setLang} me={me} features={features} modules={moduleLoader}>
       {phase.name === 'ready'
         ? <Layout onSignOut={() => { void signOut() }}><Pages /></Layout>
         : (

@@ -11,7 +11,7 @@ const feature = {
     name: text,
     version: { type: 'string' },
     permissions: { type: 'array', items: { type: 'string' } },
-    ui: { type: ['object', 'null'], properties: { remote: { type: 'string' }, remoteEntry: { type: 'string' }, exposes: { type: 'string' } } },
+    ui: { type: ['object', 'null'], properties: { remote: { type: 'string' }, remoteEntry: { type: 'string' }, exposes: { type: 'string' }, widgets: { type: ['string', 'null'] } } },
     nav: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, label: text, icon: { type: 'string' } } } }
   }
 }
@@ -52,7 +52,7 @@ export function registerMeFeatures (app: FastifyInstance, deps: { features: Feat
         name: m.name,
         version: m.version,
         permissions,
-        ui: m.ui ? { remote: m.ui.remote, remoteEntry: `${uiBase}/${m.id}/remoteEntry.js`, exposes: m.ui.exposes } : null,
+        ui: m.ui ? { remote: m.ui.remote, remoteEntry: `${uiBase}/${m.id}/remoteEntry.js`, exposes: m.ui.exposes, widgets: m.ui.widgets ?? null } : null,
         nav: m.ui?.nav ?? []
       }]
     })

@@ -21,7 +21,7 @@ export interface PluginManifest {
   channels?: Array<{ id: string, permission: string, description?: string }>
   jobs?: Array<{ name: string, schedule?: string, scope?: 'tenant' | 'platform', description?: string }>
   ingest?: Array<{ kind: string, description?: string, schema?: Record<string, unknown> }>
-  ui?: { remote: string, exposes: string, nav?: Array<{ path: string, label: LocalText, icon?: string }> }
+  ui?: { remote: string, exposes: string, widgets?: string, nav?: Array<{ path: string, label: LocalText, icon?: string }> }
   config?: Record<string, unknown>
 }
 

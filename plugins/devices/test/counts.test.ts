@@ -30,6 +30,9 @@ t.test('devices per status, for the tenant\'s summary widget only', async t => {
   const empty = await licensedTenant(k)
   t.same((await k.request('GET', '/api/v1/devices/counts', { token: empty.member })).body, { online: 0, overdue: 0, offline: 0, never: 0, revoked: 0, total: 0 })
 
+  const features = await k.request('GET', '/api/v1/me/features', { token: a.member })
+  t.match(features.body.features.find((f: { id: string }) => f.id === 'devices'), { ui: { remote: 'devices', exposes: './Module', widgets: './Widgets' } }, 'the shell learns where the widgets are')
+
   const unlicensed = await k.createTenant()
   const outsider = await k.signIn(unlicensed, ['tenant-admin'])
   t.match(await k.request('GET', '/api/v1/devices/counts', { token: outsider.token }), { status: 403, body: { code: 'feature_disabled' } })

@@ -33,7 +33,7 @@ export default definePlugin({
       const tenantId = auth.tenant!.id
       const summary = await counts(tenantId)
       if (!auth.permissions.has(AUDIT_PERMISSION)) return summary
-      return { ...summary, recentActivity: await ctx.tenants.recentActivity(tenantId, 10) }
+      return { ...summary, recentActivity: await ctx.tenants.recentActivity(tenantId, 20) }
     })
 
     // Open overview pages get fresh counts without polling. Every overview.read socket receives

@@ -1,40 +1,31 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import {
-  DelayedSpinner, EmptyState, ErrorState, StatusBadge, TimeSeriesChart, useApiData, useChannel, useFormat, useMe, useT,
+  BarChart, DelayedSpinner, EmptyState, ErrorState, ModuleWidgets, StatusBadge, TimeSeriesChart, useApiData, useChannel, useFeatures, useFormat, useMe, useT,
   type ChannelEvent, type ChannelStatus
 } from '@monozu/ui-sdk'
+import { sentence, type Activity } from './activity.ts'
 import { messages } from './messages.ts'
 
-/** GET /api/v1/overview/summary */
+/** GET /api/v1/overview/summary; `recentActivity` only for callers who may read the audit log. */
 export interface Summary {
   tenant: { name: string }
   users: number
   jobs: { pending: number, running: number, dead: number }
-  recentActivity: Activity[]
+  recentActivity?: Activity[]
 }
-export interface Activity { at: string, action: string, actor: string | null }
 
-const MAX_ITEMS = 20
 const POLL_MS = 30_000
 const MAX_SAMPLES = 120
+const BUCKETS = 6
 
-export function isSummary (data: unknown): data is Summary {
+/** The counts the channel pushes (it never carries activity: every overview reader receives it). */
+export function isCounts (data: unknown): data is Omit<Summary, 'recentActivity'> {
   const d = data as Partial<Summary> | null
-  return !!d && typeof d === 'object' && typeof d.users === 'number' && !!d.jobs && Array.isArray(d.recentActivity)
+  return !!d && typeof d === 'object' && typeof d.users === 'number' && !!d.jobs && typeof d.jobs === 'object'
 }
 
-/** A live event as an activity entry (the event's data is expected to be { at, action, actor }). */
-export function toActivity (event: ChannelEvent): Activity {
-  const d = (event.data && typeof event.data === 'object' ? event.data : {}) as Partial<Record<'at' | 'action' | 'actor', unknown>>
-  return {
-    at: typeof d.at === 'string' ? d.at : (event.ts ?? new Date().toISOString()),
-    action: typeof d.action === 'string' ? d.action : event.event,
-    actor: typeof d.actor === 'string' ? d.actor : null
-  }
-}
-
-/** Counts activity into `buckets` equal intervals ending now. */
-export function bucketActivity (items: Activity[], now: number, buckets = 12): Array<{ t: number, v: number }> {
+/** Counts activity into `buckets` equal intervals ending now (at least an hour in all). */
+export function bucketActivity (items: Activity[], now: number, buckets = BUCKETS): Array<{ from: number, to: number, count: number }> {
   const times = items.map(a => new Date(a.at).getTime()).filter(Number.isFinite)
   if (times.length === 0) return []
   const span = Math.max(now - Math.min(...times), 60 * 60_000)
@@ -42,28 +33,29 @@ export function bucketActivity (items: Activity[], now: number, buckets = 12): A
   const start = now - span
   const counts = new Array<number>(buckets).fill(0)
   for (const t of times) counts[Math.min(buckets - 1, Math.max(0, Math.floor((t - start) / size)))]! += 1
-  return counts.map((v, i) => ({ t: start + (i + 1) * size, v }))
+  return counts.map((count, i) => ({ from: start + i * size, to: start + (i + 1) * size, count }))
 }
 
 export function Dashboard () {
   const t = useT(messages)
   const fmt = useFormat()
   const me = useMe()
+  const features = useFeatures()
   const summary = useApiData<Summary>('/api/v1/overview/summary')
-  const [live, setLive] = useState<Activity[]>([])
   const [samples, setSamples] = useState<Array<{ t: number, pending: number, running: number, dead: number }>>([])
   const { reload, setData } = summary
+  const showsActivity = summary.data?.recentActivity !== undefined
+  const activityReload = useRef(reload)
+  activityReload.current = showsActivity ? reload : () => {}
 
-  const pendingReload = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
-  useEffect(() => () => clearTimeout(pendingReload.current), [])
-
-  // The channel pushes a fresh summary (event "summary") every few seconds; any other event is
-  // an activity entry ({ at, action, actor }) and makes us re-read the summary soon after.
+  // The channel pushes fresh counts every few seconds; a page that shows activity then reads it
+  // again over HTTP, where the audit permission is checked.
   const onEvent = useCallback((event: ChannelEvent) => {
-    if (event.event === 'summary' && isSummary(event.data)) { setData(event.data); return }
-    setLive(items => [toActivity(event), ...items].slice(0, MAX_ITEMS))
-    if (!pendingReload.current) pendingReload.current = setTimeout(() => { pendingReload.current = undefined; reload() }, 2000)
-  }, [reload, setData])
+    if (event.event !== 'summary' || !isCounts(event.data)) return
+    const counts = event.data
+    setData(old => ({ ...old, ...counts }))
+    activityReload.current()
+  }, [setData])
   const status = useChannel('overview.activity', onEvent)
 
   // Without the live channel, poll.
@@ -79,12 +71,7 @@ export function Dashboard () {
     setSamples(s => [...s, { t: Date.now(), ...data.jobs }].slice(-MAX_SAMPLES))
   }, [data])
 
-  const activity = useMemo(() => {
-    const all = [...live, ...(data?.recentActivity ?? [])]
-    const seen = new Set<string>()
-    return all.filter(a => { const k = `${a.at}|${a.action}|${a.actor ?? ''}`; if (seen.has(k)) return false; seen.add(k); return true })
-      .sort((a, b) => b.at.localeCompare(a.at)).slice(0, MAX_ITEMS)
-  }, [live, data])
+  const activity = useMemo(() => [...(data?.recentActivity ?? [])].sort((a, b) => b.at.localeCompare(a.at)), [data])
 
   if (!data) {
     if (summary.error) return <ErrorState error={summary.error} onRetry={reload} />
@@ -96,6 +83,7 @@ export function Dashboard () {
     { name: t('runningSeries'), points: samples.map(s => ({ t: s.t, v: s.running })) },
     { name: t('deadSeries'), points: samples.map(s => ({ t: s.t, v: s.dead })) }
   ]
+  const time = (ms: number) => fmt.date(ms, { hour: '2-digit', minute: '2-digit' })
 
   return (
     <div className='mz-stack overview'>
@@ -113,23 +101,31 @@ export function Dashboard () {
         <Stat label={t('running')} value={fmt.number(data.jobs.running)} />
         <Stat label={t('dead')} value={fmt.number(data.jobs.dead)} tone={data.jobs.dead > 0 ? 'danger' : undefined} />
       </div>
+      <ModuleWidgets className='overview-widgets' exclude={['overview']} />
       <div className='overview-columns'>
         <section className='mz-card' aria-labelledby='overview-activity-title'>
           <h2 id='overview-activity-title' className='mz-card__title'>{t('activity')}</h2>
-          {activity.length === 0
-            ? <EmptyState title={t('noActivity')}>{t('noActivityHint')}</EmptyState>
-            : (
-              <ol className='overview-activity' aria-live='polite' aria-relevant='additions'>
-                {activity.map(a => (
-                  <li key={`${a.at}|${a.action}|${a.actor ?? ''}`}>
-                    <span className='overview-activity__action'>{a.action}</span>
-                    <time className='overview-activity__time mz-muted' dateTime={a.at} title={fmt.date(a.at)}>{fmt.relative(a.at)}</time>
-                    {a.actor && <span className='overview-activity__actor mz-muted'>{t('by', { actor: a.actor })}</span>}
-                  </li>
-                ))}
-              </ol>
-              )}
-          <TimeSeriesChart variant='sparkline' title={t('activityChart')} series={[{ name: t('eventsSeries'), points: bucketActivity(activity, Date.now()) }]} />
+          {!showsActivity
+            ? <p className='mz-muted' data-testid='overview-activity-hidden'>{t('activityHidden')}</p>
+            : activity.length === 0
+              ? <EmptyState title={t('noActivity')}>{t('noActivityHint')}</EmptyState>
+              : (
+                <>
+                  <ol className='overview-activity' data-testid='overview-activity'>
+                    {activity.map(a => (
+                      <li key={`${a.at}|${a.action}|${a.actor.id}|${a.subject?.id ?? ''}`}>
+                        <span className='overview-activity__text'>{sentence(t, a, features)}</span>
+                        <time className='overview-activity__time mz-muted' dateTime={a.at} title={fmt.date(a.at)}>{fmt.relative(a.at)}</time>
+                      </li>
+                    ))}
+                  </ol>
+                  <BarChart
+                    title={t('activityChart')}
+                    valueLabel={t('eventsSeries')}
+                    bars={bucketActivity(activity, Date.now()).map(b => ({ label: `${time(b.from)}–${time(b.to)}`, value: b.count }))}
+                  />
+                </>
+                )}
         </section>
         <section className='mz-card'>
           <TimeSeriesChart title={t('jobsChart')} series={jobSeries} formatValue={v => fmt.number(v, { maximumFractionDigits: 0 })} />

@@ -2,6 +2,7 @@ import { createContext, useContext, useMemo, type ReactNode } from 'react'
 import { createApiClient, type ApiClient } from './api.ts'
 import { ToastProvider } from './components/Toast.tsx'
 import type { Feature, Lang, Me, Session } from './types.ts'
+import type { ModuleLoader } from './widgets.tsx'
 
 export interface MonozuContextValue {
   session: Session
@@ -10,6 +11,7 @@ export interface MonozuContextValue {
   setLang: (lang: Lang) => void
   me: Me | null
   features: Feature[]
+  modules: ModuleLoader | undefined
 }
 
 const MonozuContext = createContext<MonozuContextValue | null>(null)
@@ -20,6 +22,8 @@ export interface MonozuProviderProps {
   setLang: (lang: Lang) => void
   me?: Me | null
   features?: Feature[]
+  /** Loads other modules' exposes (their widgets); the shell provides it. */
+  modules?: ModuleLoader
   /** Prefix for API paths (default: same origin). */
   apiBase?: string
   children?: ReactNode
@@ -31,9 +35,9 @@ const noFeatures: Feature[] = []
  * Mounted once by the shell. Everything a module reads through the SDK's hooks comes from here,
  * which is why the SDK must be one shared instance (a module federation singleton).
  */
-export function MonozuProvider ({ session, lang, setLang, me = null, features = noFeatures, apiBase = '', children }: MonozuProviderProps) {
+export function MonozuProvider ({ session, lang, setLang, me = null, features = noFeatures, modules, apiBase = '', children }: MonozuProviderProps) {
   const api = useMemo(() => createApiClient(session, apiBase), [session, apiBase])
-  const value = useMemo(() => ({ session, api, lang, setLang, me, features }), [session, api, lang, setLang, me, features])
+  const value = useMemo(() => ({ session, api, lang, setLang, me, features, modules }), [session, api, lang, setLang, me, features, modules])
   return (
     <MonozuContext.Provider value={value}>
       <ToastProvider>{children}</ToastProvider>

@@ -21,7 +21,8 @@ export interface Feature {
   name: Localized
   version: string
   permissions: string[]
-  ui: { remote: string, remoteEntry: string, exposes: string } | null
+  /** `widgets`: the expose holding the module's home-page widgets (plugin.json `ui.widgets`), or null. */
+  ui: { remote: string, remoteEntry: string, exposes: string, widgets?: string | null } | null
   nav: NavItem[]
 }
 

@@ -2,7 +2,7 @@ import type { Knex } from 'knex'
 
 /** Who or what an audit entry names, with a display name when the tenant's data has one. */
 export interface ActivityParty {
-  /** `user`, `device`, `operator`, `anonymous` or `system` (the kernel, the CLI, a sign-in provider). */
+  /** `user`, `device`, `operator`, `anonymous`, `email` (typed at sign-in), `system` (the kernel, the CLI, a sign-in provider) or `unknown` (a bare id that is no user of the tenant). */
   kind: string
   /** The id after the kind prefix (`user:<id>` → `<id>`), or the whole recorded value. */
   id: string
@@ -21,10 +21,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 // Plugins record actors as `user:<id>`, `device:<id>` or a bare user id; the kernel adds
 // `operator:<id>`, `anonymous@<ip>` and fixed names (`cli`, `seed`, `oidc`, `internal:management`).
-function parse (value: string): ActivityParty {
+// A bare id is a user as an actor; as a target it may be anything (a device, a command), so it is
+// a user only if the tenant has one with that id.
+function parse (value: string, bareId: 'user' | 'unknown'): ActivityParty {
   const m = /^(user|device|operator):(.+)$/.exec(value)
   if (m) return { kind: m[1] as string, id: m[2] as string, name: null }
-  if (UUID.test(value)) return { kind: 'user', id: value, name: null }
+  if (UUID.test(value)) return { kind: bareId, id: value, name: null }
   if (value.startsWith('anonymous@')) return { kind: 'anonymous', id: value, name: null }
   if (value.includes('@')) return { kind: 'email', id: value, name: null }
   return { kind: 'system', id: value, name: null }
@@ -49,18 +51,22 @@ export async function recentActivity (trx: Knex.Transaction, limit: number): Pro
     .orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit).select('at', 'action', 'actor', 'target', 'details')
   const entries = rows.map(r => {
     const d = details(r.details)
-    const actor = parse(r.actor)
-    const subject = r.target ? parse(r.target) : null
+    const actor = parse(r.actor, 'user')
+    const subject = r.target ? parse(r.target, 'unknown') : null
     if (actor.kind === 'device') actor.name = recordedName(d)
     else if (subject && subject.kind !== 'user') subject.name = recordedName(d)
     return { at: new Date(r.at).toISOString(), action: r.action, actor, subject }
   })
   const parties = entries.flatMap(e => [e.actor, e.subject]).filter((p): p is ActivityParty => p !== null)
-  const userIds = [...new Set(parties.filter(p => p.kind === 'user' && UUID.test(p.id)).map(p => p.id))]
+  const userIds = [...new Set(parties.filter(p => (p.kind === 'user' || p.kind === 'unknown') && UUID.test(p.id)).map(p => p.id))]
   if (userIds.length > 0) {
     const users: Array<{ id: string, name: string, email: string }> = await trx('users').whereIn('id', userIds).select('id', 'name', 'email')
     const names = new Map(users.map(u => [u.id, u.name || u.email]))
-    for (const p of parties) if (p.kind === 'user') p.name = names.get(p.id) ?? null
+    for (const p of parties) {
+      const name = names.get(p.id)
+      if (p.kind === 'user') p.name = name ?? null
+      else if (p.kind === 'unknown' && name !== undefined) Object.assign(p, { kind: 'user', name })
+    }
   }
   // A sign-in's target is the email typed: show the person it belongs to, never a stranger's text.
   for (const e of entries) if (e.subject?.kind === 'email' && e.actor.kind === 'user') e.subject = null

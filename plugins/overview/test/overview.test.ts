@@ -73,6 +73,8 @@ t.test('activity names actors and subjects from the caller\'s tenant, never anot
   const audit = k.kernel.audit
   await audit.record({ tenantId: acme.id, actor: `user:${anna.id}`, action: 'user.updated', target: `user:${jan.id}`, details: { roles: ['member'] } })
   await audit.record({ tenantId: acme.id, actor: `device:${deviceId}`, action: 'devices.device.enroll', target: deviceId, details: { hostname: 'edge-03', hardwareId: 'hw-3' } })
+  await audit.record({ tenantId: acme.id, actor: anna.id, action: 'devices.device.revoke', target: deviceId })
+  await audit.record({ tenantId: acme.id, actor: anna.id, action: 'devices.key.rotate', target: deviceId, details: { name: 'edge-03' } })
   // An id from another tenant written into this tenant's log (a forged or stale entry) stays unnamed.
   await audit.record({ tenantId: acme.id, actor: stranger.id, action: 'devices.command.create', target: `user:${stranger.id}` })
   await audit.record({ tenantId: globex.id, actor: `user:${stranger.id}`, action: 'auth.login', target: stranger.email })
@@ -84,6 +86,8 @@ t.test('activity names actors and subjects from the caller\'s tenant, never anot
   const entry = (action: string) => activity.find(a => a.action === action)
   t.match(entry('devices.command.create'), { action: 'devices.command.create', actor: { kind: 'user', id: stranger.id, name: null }, subject: { kind: 'user', id: stranger.id, name: null } })
   t.match(entry('devices.device.enroll'), { action: 'devices.device.enroll', actor: { kind: 'device', id: deviceId, name: 'edge-03' } })
+  t.match(entry('devices.device.revoke'), { actor: { kind: 'user', id: anna.id, name: 'Anna Nowak' }, subject: { kind: 'unknown', id: deviceId, name: null } }, 'a bare target id that is no user stays unknown')
+  t.match(entry('devices.key.rotate'), { subject: { kind: 'unknown', id: deviceId, name: 'edge-03' } }, 'a name the entry recorded names its subject')
   t.match(entry('user.updated'), { action: 'user.updated', actor: { kind: 'user', id: anna.id, name: 'Anna Nowak' }, subject: { kind: 'user', id: jan.id, name: 'Jan Kowalski' } })
   t.ok(activity.some(a => a.action === 'auth.login' && a.actor.name === 'Anna Nowak' && a.subject === null), 'Anna\'s sign-in names her, not the email she typed')
   t.notMatch(JSON.stringify(res.body), 'Grzegorz', 'another tenant\'s user name never appears')

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { browserSkip, repoPath, shots, startBrowserKernel } from './helpers/browser.ts'
+import { browserSkip, expectAccessible, repoPath, shots, startBrowserKernel } from './helpers/browser.ts'
 
 // The CMDB module end to end: a real kernel with the cmdb plugin (and devices and edge-ingest, so
 // an appliance can report a discovery), the built shell and module, and Chromium.
@@ -239,6 +239,88 @@ t.test('the cmdb module in a real browser', { skip: browserSkip('cmdb') }, async
     await page.getByText('Nothing to review').waitFor()
     const db = (await api('GET', '/api/v1/cmdb/cis?q=srv-db-01')).body.items[0]
     t.match(db, { serial: 'SN-9999', memoryGb: 128 }, 'merged: the event was applied to the chosen item')
+    t.same(errors, [], 'no errors in the page')
+    await context.close()
+  })
+
+  await t.test('screens fit their cards, a service shows no hardware fields, every screen passes axe in en and pl', async t => {
+    t.ok(serverId, 'needs the imported server')
+    const ci = async (type: string, name: string, extra: Record<string, unknown> = {}) => {
+      const res = await api('POST', '/api/v1/cmdb/cis', { type, name, ...extra })
+      t.equal(res.status, 201, `${type} ${name} created`)
+      return res.body.id as string
+    }
+    const vm = ((await api('GET', '/api/v1/cmdb/cis?q=vm-web-01')).body.items[0] as { id: string }).id
+    const app = await ci('application', 'app-payments')
+    const service = await ci('service', 'svc-payments', { url: 'https://pay.example.com', owner: 'Finance' })
+    for (const [sourceId, targetId] of [[app, vm], [service, app]]) t.equal((await api('POST', '/api/v1/cmdb/relations', { sourceId, targetId, type: sourceId === app ? 'runs_on' : 'depends_on' })).status, 201)
+
+    const { page, context, errors, cspViolations } = await signedIn(admin.user.email, admin.password)
+    await page.getByRole('row').filter({ hasText: 'srv-app-01' }).waitFor()
+    await expectAccessible(t, page, 'CI list, en')
+
+    // Four columns of impact: the server, the VM on it, the application on the VM, the service.
+    await page.goto(`${page.url().split('/m/cmdb')[0]}/m/cmdb/ci/${serverId}/impact`)
+    await page.getByText('Affected if it fails: 3').waitFor()
+    const card = page.locator('section.mz-card').filter({ has: page.getByRole('group', { name: /srv-app-01/ }) })
+    const inside = async (what: string, inner: import('playwright-core').Locator, outer: import('playwright-core').Locator) => {
+      const a = await inner.boundingBox()
+      const b = await outer.boundingBox()
+      t.ok(a && b && a.x >= b.x && a.x + a.width <= b.x + b.width + 0.5, `${what} (${JSON.stringify(a)} in ${JSON.stringify(b)})`)
+    }
+    for (const width of [1360, 1024, 800]) {
+      await page.setViewportSize({ width, height: 900 })
+      await inside(`${width} px: the impact graph stays inside its card`, page.getByRole('group', { name: /srv-app-01/ }), card.locator('.cmdb-graph-wrap'))
+      await page.screenshot({ path: `${shots}cmdb-impact-${width}.png`, fullPage: true })
+    }
+    // A phone cannot show four columns readably: the graph scrolls inside its card instead.
+    await page.setViewportSize({ width: 390, height: 900 })
+    await inside('390 px: the graph\'s scroll box stays inside its card', card.locator('.cmdb-graph-wrap'), card)
+    const scroll = await card.locator('.cmdb-graph-wrap').evaluate(el => ({ scroll: el.scrollWidth, client: el.clientWidth, graph: el.querySelector('svg')?.getBoundingClientRect().width ?? 0 }))
+    t.ok(scroll.scroll >= scroll.graph && scroll.scroll > scroll.client, `390 px: all of the graph can be scrolled to (${JSON.stringify(scroll)})`)
+    await page.setViewportSize({ width: 1360, height: 900 })
+    await expectAccessible(t, page, 'impact, en')
+
+    await page.getByRole('link', { name: 'Fields' }).click()
+    await page.locator('tr[data-field="os"]').waitFor()
+    await expectAccessible(t, page, 'CI fields, en')
+
+    await page.goto(`${page.url().split('/m/cmdb')[0]}/m/cmdb/ci/${service}`)
+    await page.getByRole('heading', { name: 'svc-payments', level: 1 }).waitFor()
+    for (const field of ['serial', 'hardwareUuid', 'macs']) t.equal(await page.locator(`tr[data-field="${field}"]`).count(), 0, `a service has no ${field} row`)
+    t.equal(await page.locator('tr[data-field="url"]').count(), 1, 'but its own fields')
+    await page.getByRole('button', { name: 'Edit' }).click()
+    await page.getByLabel('Owner').waitFor()
+    for (const label of ['Serial number', 'Hardware UUID', 'MAC addresses']) t.equal(await page.getByLabel(label).count(), 0, `and no ${label} to fill in`)
+    await page.getByRole('button', { name: 'Cancel' }).click()
+    await page.goto(`${page.url().split('/m/cmdb')[0]}/m/cmdb/ci/${serverId}`)
+    await page.locator('tr[data-field="serial"]').waitFor()
+    t.pass('a server still has them')
+
+    await page.goto(`${page.url().split('/m/cmdb')[0]}/m/cmdb/types`)
+    await page.locator('.cmdb-type-list').getByRole('link', { name: /^Server/ }).click()
+    const rules = page.locator('tr').filter({ has: page.locator('code', { hasText: /^ipAddress$/ }) }).locator('.cmdb-rules')
+    await rules.waitFor()
+    t.match(await rules.textContent(), /\[0-9\]\{1,3\}/, 'the rule shows the pattern')
+    const cut = await rules.evaluate(el => ({ scroll: el.scrollWidth, client: el.clientWidth }))
+    t.ok(cut.scroll <= cut.client, `the pattern is not cut off (${cut.scroll} px of text in ${cut.client} px)`)
+    await inside('the rules column stays inside the page\'s card', rules, page.locator('section.mz-card').filter({ has: rules }))
+    await page.screenshot({ path: `${shots}cmdb-types.png`, fullPage: true })
+    await expectAccessible(t, page, 'types, en')
+
+    await page.getByLabel('Language').selectOption('pl')
+    await page.getByRole('navigation', { name: 'Sekcje CMDB' }).waitFor()
+    await expectAccessible(t, page, 'types, pl')
+    await page.getByRole('navigation', { name: 'Sekcje CMDB' }).getByRole('link').first().click()
+    await page.getByRole('row').filter({ hasText: 'srv-app-01' }).waitFor()
+    await expectAccessible(t, page, 'CI list, pl')
+    await page.goto(`${page.url().split('/m/cmdb')[0]}/m/cmdb/ci/${serverId}/impact`)
+    await page.getByRole('group', { name: /srv-app-01/ }).waitFor()
+    await expectAccessible(t, page, 'impact, pl')
+    await page.goto(`${page.url().split('/m/cmdb')[0]}/m/cmdb/review`)
+    await page.getByRole('heading', { level: 1 }).waitFor()
+    await expectAccessible(t, page, 'review queue, pl')
+    t.same(cspViolations, [], 'no Content Security Policy violation')
     t.same(errors, [], 'no errors in the page')
     await context.close()
   })

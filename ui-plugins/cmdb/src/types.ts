@@ -7,6 +7,20 @@ export type Status = typeof STATUSES[number]
 export const CORE_FIELDS = ['name', 'status', 'site', 'description', 'hostname', 'serial', 'hardwareUuid', 'macs'] as const
 export type CoreField = typeof CORE_FIELDS[number]
 
+/**
+ * A machine's identifiers. The server keeps them for every CI, but the built-in types without
+ * hardware (applications, services) neither show nor ask for them unless a value is stored.
+ * Custom types keep them: a tenant's "UPS" or "rack" may well have a serial.
+ */
+const HARDWARE_FIELDS: readonly CoreField[] = ['serial', 'hardwareUuid', 'macs']
+const WITHOUT_HARDWARE = new Set(['application', 'service'])
+
+/** The core fields a CI of `typeKey` shows and edits (`ci`: its stored values, which always show). */
+export function coreFieldsOf (typeKey: string, ci?: Partial<Record<CoreField, unknown>>): CoreField[] {
+  const stored = (key: CoreField) => { const v = ci?.[key]; return v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0) }
+  return CORE_FIELDS.filter(key => !WITHOUT_HARDWARE.has(typeKey) || !HARDWARE_FIELDS.includes(key) || stored(key))
+}
+
 export const FIELD_KINDS = ['text', 'integer', 'boolean', 'date', 'url', 'select', 'reference'] as const
 export type FieldKind = typeof FIELD_KINDS[number]
 

@@ -2,7 +2,7 @@ import { useMemo, useState, type FormEvent, type ReactElement } from 'react'
 import { ApiError, Field, describeError, useApi, useT } from '@monozu/ui-sdk'
 import { fieldLabel, typeLabel } from '../catalog.tsx'
 import { fieldErrorText } from '../problems.ts'
-import { CORE_FIELDS, STATUSES, type Ci, type CiType, type FieldDef } from '../types.ts'
+import { CORE_FIELDS, STATUSES, coreFieldsOf, type Ci, type CiType, type FieldDef } from '../types.ts'
 import { CiPicker } from './CiPicker.tsx'
 import { bodyOf, coreKinds, draftOf, type Draft } from './draft.ts'
 import { ciMessages } from './messages.ts'
@@ -83,7 +83,7 @@ export function CiForm ({ type, ci, onSaved, onCancel }: { type: CiType, ci: Ci 
     <form id={formId} className='mz-stack' onSubmit={e => { void submit(e) }} noValidate aria-label={ci ? t('editCi', { name: ci.name }) : t('newCiOf', { type: typeLabel(t, type.key, type) })}>
       <fieldset className='cmdb-form-grid'>
         <legend className='cmdb-legend'>{t('coreFields')}</legend>
-        {CORE_FIELDS.map(key => control(key))}
+        {coreFieldsOf(type.key, ci ?? undefined).map(key => control(key))}
       </fieldset>
       {type.fields.length > 0 && (
         <fieldset className='cmdb-form-grid'>

@@ -3,7 +3,7 @@ import { ApiError, Dialog, describeError, navigate, useApi, useFormat, useHasPer
 import { CiStatusBadge, ProvenanceBadge } from '../badges.tsx'
 import { fieldLabel } from '../catalog.tsx'
 import { FieldValue } from '../display.tsx'
-import { CORE_FIELDS, type Ci, type CiType, type FieldDef } from '../types.ts'
+import { CORE_FIELDS, coreFieldsOf, type Ci, type CiType, type FieldDef } from '../types.ts'
 import { CiForm } from './CiForm.tsx'
 import { ciMessages } from './messages.ts'
 
@@ -18,9 +18,10 @@ export function FieldsTab ({ basePath, ci, type, onChange, onReload }: { basePat
   const [busy, setBusy] = useState<string | null>(null)
   const [deleting, setDeleting] = useState(false)
 
-  const rows: Array<{ key: string, def?: FieldDef }> = [...CORE_FIELDS.map(key => ({ key })), ...(type?.fields ?? []).map(def => ({ key: def.key, def }))]
-  // A value of a field the type no longer defines is still shown (the server keeps it until cleared).
-  const known = new Set(rows.map(r => r.key))
+  const rows: Array<{ key: string, def?: FieldDef }> = [...coreFieldsOf(ci.type, ci).map(key => ({ key })), ...(type?.fields ?? []).map(def => ({ key: def.key, def }))]
+  // A value of a field the type no longer defines is still shown (the server keeps it until cleared);
+  // core fields the type leaves out are not such values.
+  const known = new Set<string>([...CORE_FIELDS, ...rows.map(r => r.key)])
   const meta = new Set(['id', 'type', 'locked', 'version', 'createdAt', 'updatedAt', 'provenance'])
   for (const key of Object.keys(ci)) if (!known.has(key) && !meta.has(key)) rows.push({ key })
 

@@ -11,6 +11,7 @@ const GAP_LABELLED = 96
 const GAP_PLAIN = 60
 const GAP_Y = 18
 const PER_COLUMN = 12
+const MIN_SCALE = 2 / 3
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s)
 
@@ -58,8 +59,9 @@ export function Graph ({ nodes, edges, label, moreLabel }: { nodes: GraphNode[],
   }
 
   return (
-    // Shrinks to fit down to 75 % (text stays readable), then the wrapper scrolls.
-    <svg className='cmdb-graph' viewBox={`-8 -8 ${width + 16} ${height + 16}`} role='group' aria-label={label} style={{ maxWidth: width + 16, minWidth: Math.round((width + 16) * 0.75) }}>
+    // Shrinks to fit down to two thirds (names stay readable), so a four-column graph fits a laptop's
+    // card; below that (phones, deep graphs) the wrapper scrolls and its node links take the focus.
+    <svg className='cmdb-graph' viewBox={`-8 -8 ${width + 16} ${height + 16}`} role='group' aria-label={label} style={{ maxWidth: width + 16, minWidth: Math.round((width + 16) * MIN_SCALE) }}>
       <defs>
         <marker id='cmdb-arrow' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='7' markerHeight='7' orient='auto-start-reverse'>
           <path d='M0 0 10 5 0 10z' className='cmdb-graph__arrow' />

@@ -1,5 +1,5 @@
-import type { Notice, Readings } from './metrics.ts'
-import { pick } from './random.ts'
+import { CPU_HIGH, type Notice, type Readings } from './metrics.ts'
+import { pick, round } from './random.ts'
 
 export type Level = 'debug' | 'info' | 'warn' | 'error'
 export interface LogLine { level: Level, message: string, source: string }
@@ -30,8 +30,8 @@ export function routineLog (): LogLine {
 /** The log line a change in the readings causes, so logs and graphs tell the same story. */
 export function noticeLog (notice: Notice, now: Readings): LogLine {
   switch (notice) {
-    case 'burst_started': return { level: 'warn', source: 'monozu-agent', message: `CPU load high: ${now.cpu.toFixed(0)}% (threshold 85%)` }
-    case 'burst_ended': return { level: 'info', source: 'monozu-agent', message: `CPU load back to normal: ${now.cpu.toFixed(0)}%` }
+    case 'cpu_high': return { level: 'warn', source: 'monozu-agent', message: `CPU load high: ${round(now.cpu)}% (threshold ${CPU_HIGH}%)` }
+    case 'cpu_normal': return { level: 'info', source: 'monozu-agent', message: `CPU load back to normal: ${round(now.cpu)}%` }
     case 'disk_high': return { level: 'warn', source: 'monozu-agent', message: `Disk usage on / at ${now.disk.toFixed(1)}%` }
     case 'disk_cleaned': return { level: 'info', source: 'logrotate', message: `rotated and compressed old logs, disk usage now ${now.disk.toFixed(1)}%` }
     case 'temp_high': return { level: 'error', source: 'kernel', message: `CPU temperature above threshold (${now.temp.toFixed(0)} C), cpu clock throttled` }

@@ -22,7 +22,11 @@ export interface MetricModel {
   takeNotice (): Notice | null
 }
 
-export type Notice = 'burst_started' | 'burst_ended' | 'disk_cleaned' | 'disk_high' | 'temp_high'
+export type Notice = 'cpu_high' | 'cpu_normal' | 'disk_cleaned' | 'disk_high' | 'temp_high'
+
+/** The agent warns above CPU_HIGH and calls it normal again below CPU_NORMAL (hysteresis, so no flapping). */
+export const CPU_HIGH = 85
+export const CPU_NORMAL = 70
 
 /** Ornstein-Uhlenbeck step: pulled towards `mu`, jittered; smooth at any sampling rate. */
 const ou = (x: number, mu: number, theta: number, sigma: number, dt: number) =>
@@ -46,6 +50,8 @@ export function metricModel (profile: DeviceProfile): MetricModel {
   let load = (cpuBase / 100) * profile.cpuCores
   const notices: Notice[] = []
   let diskWarned = false
+  let cpuWarned = false
+  let burstLevel = 0
   let tempWarned = false
 
   return {
@@ -56,14 +62,18 @@ export function metricModel (profile: DeviceProfile): MetricModel {
       r.uptime += dt
       if (r.burst > 0) {
         r.burst = Math.max(0, r.burst - dt)
-        if (r.burst === 0) notices.push('burst_ended')
       } else if (Math.random() < dt / 400) {
+        // A burst pulls the load towards its own level; some cross the warning threshold, some do not.
         r.burst = between(Math.random, 30, 150)
-        notices.push('burst_started')
+        burstLevel = between(Math.random, 70, 98)
       }
       const wave = 8 * Math.sin((2 * Math.PI * t) / period + phase)
-      const cpuTarget = cpuBase + wave + (r.burst > 0 ? 55 : 0)
+      const cpuTarget = r.burst > 0 ? Math.max(burstLevel, cpuBase + wave) : cpuBase + wave
       r.cpu = clamp(ou(r.cpu, cpuTarget, 0.15, 4, dt), 0.5, 100)
+      // Warnings follow the reading as reported (one decimal), not the burst: a burst has only
+      // begun to raise the load when it starts.
+      if (round(r.cpu) > CPU_HIGH && !cpuWarned) { cpuWarned = true; notices.push('cpu_high') }
+      if (round(r.cpu) < CPU_NORMAL && cpuWarned) { cpuWarned = false; notices.push('cpu_normal') }
       r.mem = clamp(ou(r.mem, memBase + r.cpu * 0.15, 0.02, 0.6, dt), 5, 99)
       r.disk += dt * 0.0004
       if (r.disk > 91) { r.disk = between(Math.random, 40, 60); diskWarned = false; notices.push('disk_cleaned') }

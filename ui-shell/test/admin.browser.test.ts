@@ -67,6 +67,12 @@ t.test('the operator console in a real browser', { skip: browserSkip('admin') },
     await page.getByText('Job fx-jobs/flaky will run again.').waitFor()
     await waitFor('the retried job to succeed', async () => owner('jobs').where({ id: jobId, state: 'succeeded' }).first())
     t.pass('the retried job ran again and succeeded')
+    await page.getByRole('button', { name: 'Refresh' }).click()
+    await page.getByText('No jobs match these filters.').waitFor()
+    t.pass('refreshed, it has left the failed ones')
+    await page.getByLabel('State').selectOption('')
+    await jobRow.getByText('Succeeded').waitFor()
+    t.pass('and is listed as succeeded')
     await page.screenshot({ path: `${shots}admin-jobs.png`, fullPage: true })
 
     await page.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Audit log' }).click()

@@ -28,7 +28,10 @@ export function Audit ({ basePath }: ModuleProps) {
 
   return (
     <div className='mz-stack admin'>
-      <div className='mz-page-header'><h1>{t('auditTitle')}</h1></div>
+      <div className='mz-page-header'>
+        <h1>{t('auditTitle')}</h1>
+        <button type='button' className='mz-button' onClick={list.reload} disabled={list.loading}>{t('refresh')}</button>
+      </div>
       <form className='admin-filters' aria-label={t('filters')} onSubmit={e => e.preventDefault()}>
         <div className='mz-field'>
           <label className='mz-field__label' htmlFor='admin-audit-tenant'>{t('tenant')}</label>

@@ -59,7 +59,10 @@ export function Jobs ({ basePath }: ModuleProps) {
 
   return (
     <div className='mz-stack admin'>
-      <div className='mz-page-header'><h1>{t('jobsTitle')}</h1></div>
+      <div className='mz-page-header'>
+        <h1>{t('jobsTitle')}</h1>
+        <button type='button' className='mz-button' onClick={list.reload} disabled={list.loading}>{t('refresh')}</button>
+      </div>
       <form className='admin-filters' aria-label={t('filters')} onSubmit={e => e.preventDefault()}>
         <div className='mz-field'>
           <label className='mz-field__label' htmlFor='admin-job-state'>{t('state')}</label>

@@ -50,8 +50,8 @@ export interface EnrollOptions {
 
 /**
  * Gives every profile a working device key: the saved one when the server still takes it,
- * else a registration under the profile's stable hardware id, which the server maps to the same
- * device (a new key, never a second device).
+ * else a registration under the profile's stable hardware id; a device the server already knows
+ * is re-enrolled with a re-enrolment token (a new key, never a second device).
  */
 export async function enrollFleet (o: EnrollOptions): Promise<Enrolled[]> {
   let session: Session | null = null
@@ -85,7 +85,11 @@ export async function enrollFleet (o: EnrollOptions): Promise<Enrolled[]> {
   const registered = await inParallel(missing, 8, async profile => {
     const { hostname, os, agentVersion, hardwareId } = profile
     try {
-      const answer = await call(o.url, '/api/v1/devices/register', { body: { hostname, os, agentVersion, hardwareId }, headers: { 'x-enrollment-token': token } })
+      const register = (t: string) => call(o.url, '/api/v1/devices/register', { body: { hostname, os, agentVersion, hardwareId }, headers: { 'x-enrollment-token': t } })
+      const answer = await register(token).catch(async err => {
+        if (!(err instanceof HttpError && err.code === 'device_already_enrolled')) throw err
+        return register(await reenrollmentToken(o, session, profile))
+      })
       state.set(hardwareId, { deviceId: answer.deviceId, deviceKey: answer.deviceKey, hostname, registeredAt: new Date().toISOString() })
       state.save()
       if (answer.created) o.stats.devices.registered++
@@ -97,6 +101,29 @@ export async function enrollFleet (o: EnrollOptions): Promise<Enrolled[]> {
   })
   const byHardware = new Map(registered.map(r => [r.profile.hardwareId, r]))
   return o.profiles.map((p, i) => checked[i] ?? byHardware.get(p.hardwareId)!)
+}
+
+/**
+ * An enrolled device whose saved key is gone (lost state file, key rotated in the UI) needs an
+ * admin's re-enrolment token: an ordinary token cannot take over a known hardware id.
+ */
+async function reenrollmentToken (o: EnrollOptions, session: Session | null, profile: DeviceProfile): Promise<string> {
+  if (!session) throw new StartupFailure(`${profile.hostname} is enrolled already and has no working saved key: re-enrolling it needs a tenant admin (sign in instead of --enrollment-token)`)
+  const auth = { authorization: `Bearer ${session.token}` }
+  // `q` matches substrings (sim:1 also finds sim:10…): page until the exact hardware id.
+  type Listed = { id: string, hardwareId: string, revokedAt: string | null }
+  let device: Listed | undefined
+  let cursor: string | null = ''
+  while (!device && cursor !== null) {
+    const found: { items: Listed[], nextCursor: string | null } = await call(o.url, `/api/v1/devices?q=${encodeURIComponent(profile.hardwareId)}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: auth })
+    device = found.items.find(d => d.hardwareId === profile.hardwareId)
+    cursor = found.nextCursor
+  }
+  if (!device) throw new StartupFailure(`${profile.hostname}: the server says its hardware id is enrolled but lists no such device`)
+  // A revoked device stays revoked unless a person brings it back from the device page.
+  if (device.revokedAt) throw new StartupFailure(`${profile.hostname} was revoked; re-enrol it from its device page, or run another --fleet`)
+  const issued = await call(o.url, `/api/v1/devices/${device.id}/reenrollment`, { headers: auth, body: { expiresInSeconds: 300 } })
+  return issued.token
 }
 
 async function createEnrollmentToken (o: EnrollOptions, session: Session, uses: number): Promise<string> {

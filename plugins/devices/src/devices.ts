@@ -139,7 +139,7 @@ export function registerDeviceRoutes (app: FastifyInstance, ctx: Ctx, deps: {
     const rotated = await request.withTenant(async trx => {
       const device = await trx('devices').where({ id }).forUpdate().first('id', 'revoked_at')
       if (!device) throw new ApiError('not_found', 'No such device')
-      if (device.revoked_at) throw new ApiError('invalid_state', 'The device is revoked; re-register it with an enrollment token')
+      if (device.revoked_at) throw new ApiError('invalid_state', 'The device is revoked; re-enrol it with a re-enrolment token (POST /api/v1/devices/{id}/reenrollment)')
       return keys.rotate(trx, tenantId, id)
     })
     keys.forget(id)

@@ -9,7 +9,18 @@ import { newSecret, parseSecret, sameHash } from './secrets.ts'
 const tags = { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 50 } } as const
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max, pattern: '\\S' }) as const
 
-export function registerEnrollmentRoutes (app: FastifyInstance, ctx: Ctx, deps: { keys: DeviceKeys, enrolled: (tenantId: string, device: Device) => Promise<void> }): void {
+type Outcome =
+  | { refused: 'token' }
+  | { refused: 'bound' }
+  | { refused: 'enrolled', deviceId: string | null, tokenId: string }
+  | { deviceId: string, key: string, created: boolean, tokenId: string, wasRevoked: boolean, device: Device }
+
+export function registerEnrollmentRoutes (app: FastifyInstance, ctx: Ctx, deps: {
+  keys: DeviceKeys
+  enrolled: (tenantId: string, device: Device) => Promise<void>
+  /** Closes the socket of a device whose keys were just revoked. */
+  disconnect: (deviceId: string) => void
+}): void {
   app.post('/api/v1/devices/enrollment-tokens', {
     config: { permission: 'devices.admin' },
     schema: {
@@ -87,7 +98,7 @@ export function registerEnrollmentRoutes (app: FastifyInstance, ctx: Ctx, deps: 
   app.post('/api/v1/devices/register', {
     config: { public: true },
     schema: {
-      summary: 'Register an appliance with an enrollment token (X-Enrollment-Token); the device key is shown once',
+      summary: 'Register an appliance with an enrollment token (X-Enrollment-Token), or re-enrol its device with a re-enrolment token; the device key is shown once',
       body: {
         type: 'object',
         additionalProperties: false,
@@ -105,32 +116,55 @@ export function registerEnrollmentRoutes (app: FastifyInstance, ctx: Ctx, deps: 
     if (!await ctx.enabledFor(parsed.tenantId)) throw new ApiError('feature_disabled', 'The devices module is not enabled for this tenant')
     const body = request.body as { hostname: string, os: string, agentVersion: string, hardwareId: string }
     const tenantId = parsed.tenantId
-    const outcome = await ctx.db.withTenant(tenantId, async trx => {
+    const outcome: Outcome = await ctx.db.withTenant(tenantId, async trx => {
       // Locked: two appliances racing on the last use of a token cannot both get in.
       const token = await trx('device_enrollment_tokens').where({ token_hash: parsed.hash }).forUpdate().first()
       if (!token || !sameHash(token.token_hash, parsed.hash) || token.revoked_at || new Date(token.expires_at).getTime() <= Date.now() ||
-        (token.max_uses !== null && token.uses >= token.max_uses)) return null
-      await trx('device_enrollment_tokens').where({ id: token.id }).update({ uses: token.uses + 1 })
+        (token.max_uses !== null && token.uses >= token.max_uses)) return { refused: 'token' }
       const existing = await trx('devices').where({ hardware_id: body.hardwareId }).forUpdate().first()
-      const tokenTags = typeof token.tags === 'string' ? JSON.parse(token.tags) : (token.tags ?? [])
-      const fields = { hostname: body.hostname, os: body.os, agent_version: body.agentVersion, site: token.site, tags: JSON.stringify(tokenTags), enrollment_token_id: token.id }
+      const fields = { hostname: body.hostname, os: body.os, agent_version: body.agentVersion, enrollment_token_id: token.id }
       let deviceId: string
-      if (existing) {
-        // Re-registration (re-imaged appliance): same device, fresh key, old keys revoked.
+      if (token.device_id) {
+        // A re-enrolment token: only its own device, never a new one.
+        if (!existing || existing.id !== token.device_id) return { refused: 'bound' }
         deviceId = existing.id
         await deps.keys.revokeAll(trx, deviceId)
-        await trx('devices').where({ id: deviceId }).update({ ...fields, site: fields.site ?? existing.site, revoked_at: null })
+        await trx('devices').where({ id: deviceId }).update({ ...fields, revoked_at: null })
       } else {
+        // Hardware ids are visible to every devices.read user: an ordinary token must not take over
+        // a live device or bring back a revoked one.
+        if (existing) return { refused: 'enrolled', deviceId: existing.id, tokenId: token.id }
         deviceId = randomUUID()
-        await trx('devices').insert({ tenant_id: tenantId, id: deviceId, hardware_id: body.hardwareId, ...fields })
+        const tokenTags = typeof token.tags === 'string' ? JSON.parse(token.tags) : (token.tags ?? [])
+        const inserted = await trx('devices').insert({ tenant_id: tenantId, id: deviceId, hardware_id: body.hardwareId, ...fields, site: token.site, tags: JSON.stringify(tokenTags) })
+          .onConflict(['tenant_id', 'hardware_id']).ignore().returning('id')
+        // Another registration of this hardware id committed first.
+        if (inserted.length === 0) return { refused: 'enrolled', deviceId: null, tokenId: token.id }
       }
+      await trx('device_enrollment_tokens').where({ id: token.id }).update({ uses: token.uses + 1 })
       const issued = await deps.keys.issue(trx, tenantId, deviceId)
       const device = await trx('devices').where({ id: deviceId }).first()
-      return { deviceId, key: issued.key, created: !existing, device: toDevice(device, DEFAULT_THRESHOLDS, [issued.prefix]) }
+      return { deviceId, key: issued.key, created: !existing, tokenId: token.id as string, wasRevoked: Boolean(existing?.revoked_at), device: toDevice(device, DEFAULT_THRESHOLDS, [issued.prefix]) }
     })
-    if (!outcome) throw refuse()
+    if ('refused' in outcome) {
+      if (outcome.refused === 'token') throw refuse()
+      if (outcome.refused === 'bound') throw new ApiError('invalid_enrollment_token', 'This re-enrolment token belongs to another device: register with that device\'s hardware id')
+      // A holder of a valid token tried a known hardware id: recorded, since it may be an attempt to take a device over.
+      request.log.warn({ tenantId, deviceId: outcome.deviceId, tokenId: outcome.tokenId }, 'registration of an already enrolled hardware id refused')
+      await ctx.audit.record({ tenantId, actor: `enrollment-token:${outcome.tokenId}`, action: 'devices.device.enroll_refused', ...(outcome.deviceId ? { target: outcome.deviceId } : {}), details: { hostname: body.hostname, hardwareId: body.hardwareId }, requestId: request.id })
+      throw new ApiError('device_already_enrolled', 'An appliance with this hardware id is already enrolled in this tenant (or was revoked). A devices admin can issue a re-enrolment token for it (POST /api/v1/devices/{id}/reenrollment).')
+    }
     deps.keys.forget(outcome.deviceId)
-    await ctx.audit.record({ tenantId, actor: `device:${outcome.deviceId}`, action: outcome.created ? 'devices.device.enroll' : 'devices.device.reenroll', target: outcome.deviceId, details: { hostname: body.hostname, hardwareId: body.hardwareId }, requestId: request.id })
+    // The re-enrolled device's old keys are revoked: its open socket goes too.
+    if (!outcome.created) deps.disconnect(outcome.deviceId)
+    await ctx.audit.record({
+      tenantId,
+      actor: `device:${outcome.deviceId}`,
+      action: outcome.created ? 'devices.device.enroll' : 'devices.device.reenroll',
+      target: outcome.deviceId,
+      details: { hostname: body.hostname, hardwareId: body.hardwareId, tokenId: outcome.tokenId, ...(outcome.wasRevoked ? { wasRevoked: true } : {}) },
+      requestId: request.id
+    })
     await deps.enrolled(tenantId, outcome.device)
     return reply.code(201).send({ deviceId: outcome.deviceId, deviceKey: outcome.key, created: outcome.created })
   })

@@ -7,6 +7,7 @@ import { deviceAuth } from './device-auth.ts'
 import { registerCountRoutes } from './counts.ts'
 import { registerDeviceRoutes } from './devices.ts'
 import { registerEnrollmentRoutes } from './enrollment.ts'
+import { registerReenrollmentRoutes } from './reenrollment.ts'
 import { createDeviceKeys, type DeviceIdentity } from './keys.ts'
 import type { Command, Device } from './model.ts'
 import { publishStatusChanges, sweepStatuses, touch } from './status.ts'
@@ -35,7 +36,8 @@ export default definePlugin<DevicesService, DevicesConfig>({
     app.addHook('onClose', async () => sockets.stop())
 
     sockets.register(app, devicePreHandler)
-    registerEnrollmentRoutes(app, ctx, { keys, enrolled: (tenantId, device) => ctx.channels.publish(tenantId, 'devices', 'device.enrolled', { device }) })
+    registerEnrollmentRoutes(app, ctx, { keys, enrolled: (tenantId, device) => ctx.channels.publish(tenantId, 'devices', 'device.enrolled', { device }), disconnect: id => sockets.disconnect(id) })
+    registerReenrollmentRoutes(app, ctx)
     registerDeviceRoutes(app, ctx, { keys, devicePreHandler, updated, revoked: id => sockets.disconnect(id) })
     registerCommandRoutes(app, ctx, { sockets, publish, devicePreHandler })
     registerTelemetryRoutes(app)

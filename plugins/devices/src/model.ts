@@ -54,7 +54,7 @@ export const tokenSchema = {
     id: { type: 'string' }, token: { type: 'string' }, prefix: { type: 'string' }, expiresAt: { type: 'string' },
     maxUses: nullableInt, uses: { type: 'integer' }, site: nullableString, tags: { type: 'array', items: { type: 'string' } },
     description: nullableString, createdAt: { type: 'string' }, revokedAt: nullableString,
-    state: { enum: ['active', 'expired', 'used_up', 'revoked'] }
+    state: { enum: ['active', 'expired', 'used_up', 'revoked'] }, deviceId: nullableString
   }
 } as const
 
@@ -73,7 +73,9 @@ export function toToken (row: Record<string, unknown>) {
     description: (row.description as string | null) ?? null,
     createdAt: iso(row.created_at) as string,
     revokedAt: iso(row.revoked_at),
-    state
+    state,
+    // Set on a re-enrolment token: it re-enrols only this device.
+    deviceId: (row.device_id as string | null) ?? null
   }
 }
 

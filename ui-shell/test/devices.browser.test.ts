@@ -1,5 +1,6 @@
 import t from 'tap'
-import { browserSkip, repoPath, shots, startBrowserKernel } from './helpers/browser.ts'
+import { randomUUID } from 'node:crypto'
+import { browserSkip, expectAccessible, repoPath, shots, startBrowserKernel } from './helpers/browser.ts'
 
 // The devices module end to end: a real kernel with devices and edge-ingest, the built shell and
 // module, Chromium, and the test playing the appliance through the real HTTP API.
@@ -143,6 +144,55 @@ t.test('the devices module in a real browser', { skip: browserSkip('devices') },
     await page.getByText('Klucze urządzenia').waitFor()
     t.pass('the module speaks Polish')
     await page.screenshot({ path: `${shots}devices-device-pl.png`, fullPage: true })
+    t.same(errors, [], 'no errors in the page')
+    await context.close()
+  })
+
+  await t.test('every screen passes axe in en and pl, with nothing blocked by the CSP', async t => {
+    // A second appliance with metrics and logs, so the device page shows its charts and activity.
+    const adminToken = await k.login(admin.user.email, admin.password)
+    const enrollment = await k.request('POST', '/api/v1/devices/enrollment-tokens', { token: adminToken, body: {} })
+    const second = await api('POST', '/api/v1/devices/register', { 'x-enrollment-token': enrollment.body.token }, { hostname: 'edge-browser-02', os: 'Debian 12', agentVersion: '1.4.2', hardwareId: 'browser-hw-2' })
+    t.equal(second.status, 201, 'a second appliance enrolls')
+    const key = { 'x-device-key': second.body.deviceKey }
+    const now = Date.now()
+    const telemetry = Array.from({ length: 12 }, (_, i) => ({ id: randomUUID(), ts: new Date(now - (12 - i) * 60_000).toISOString(), metrics: { 'cpu.percent': 20 + i, 'mem.percent': 40 + i } }))
+    t.equal((await api('POST', '/v1/ingest', key, { kind: 'telemetry', events: telemetry })).status, 202, 'its metrics are accepted')
+    const logs = [{ id: randomUUID(), ts: new Date(now - 30_000).toISOString(), level: 'warn', source: 'monozu-agent', message: 'CPU load high: 91.2% (threshold 85%)' }]
+    t.equal((await api('POST', '/v1/ingest', key, { kind: 'log', events: logs })).status, 202, 'and its log line')
+
+    const { page, context, errors, cspViolations } = await signedIn(admin.user.email, admin.password)
+    const row = page.getByRole('row').filter({ hasText: 'edge-browser-02' })
+    await row.waitFor()
+    await expectAccessible(t, page, 'device list, en')
+    await row.getByRole('link', { name: 'edge-browser-02' }).click()
+    await page.getByRole('heading', { name: 'Details' }).waitFor()
+    await page.locator('.mz-chart__svg').first().waitFor({ timeout: 15_000 })
+    await expectAccessible(t, page, 'device overview with metrics, en')
+    await page.getByRole('link', { name: 'Commands' }).click()
+    await page.getByRole('button', { name: 'Send command' }).waitFor()
+    await expectAccessible(t, page, 'commands, en')
+    await page.getByRole('link', { name: 'History and logs' }).click()
+    await page.getByText('CPU load high: 91.2% (threshold 85%)').waitFor({ timeout: 15_000 })
+    await expectAccessible(t, page, 'history and logs, en')
+    await page.goto(`${base}/m/devices/enrollment`)
+    await page.getByRole('heading', { name: 'Enrollment tokens' }).waitFor()
+    await expectAccessible(t, page, 'enrollment tokens, en')
+
+    await page.getByLabel('Language').selectOption('pl')
+    await page.getByRole('button', { name: 'Wyloguj' }).waitFor()
+    await expectAccessible(t, page, 'enrollment tokens, pl')
+    await page.goto(`${base}/m/devices`)
+    await row.waitFor()
+    await expectAccessible(t, page, 'device list, pl')
+    await row.getByRole('link', { name: 'edge-browser-02' }).click()
+    await page.locator('.mz-chart__svg').first().waitFor({ timeout: 15_000 })
+    await expectAccessible(t, page, 'device overview with metrics, pl')
+    await page.getByRole('link', { name: 'Historia i logi' }).click()
+    await page.getByText('CPU load high: 91.2% (threshold 85%)').waitFor({ timeout: 15_000 })
+    await expectAccessible(t, page, 'history and logs, pl')
+    await page.screenshot({ path: `${shots}devices-activity-pl.png`, fullPage: true })
+    t.same(cspViolations, [], 'no Content Security Policy violation')
     t.same(errors, [], 'no errors in the page')
     await context.close()
   })

@@ -20,8 +20,10 @@ t.before(async () => {
 })
 t.teardown(() => new Promise<void>(resolve => { server.closeAllConnections(); server.close(() => resolve()) }))
 
+const logLines: string[] = []
+
 async function kernelWithAdmin (config: Record<string, unknown>) {
-  const k: TestKernel = await startTestKernel({ config })
+  const k: TestKernel = await startTestKernel({ config, log: { level: 'warn', stream: { write: (line: string) => logLines.push(line) } } })
   const tenant: Tenant = await k.createTenant({ slug: 'acme' })
   const admin = await k.signIn(tenant, ['tenant-admin'])
   const configure = (issuer: string) => k.request('PUT', '/api/v1/tenant/identity-provider', { token: admin.token, body: { issuer, clientId: 'x', clientSecret: 'y', allowedTenantId: ENTRA_TID } })
@@ -38,7 +40,8 @@ t.test('internal addresses in every spelling are refused, unfetched, with one an
   const issuers = [
     `http://127.0.0.1:${port}`, `http://127.0.0.1:${closed}`, `http://127.1:${port}`, `http://0x7f000001:${port}`,
     `http://2130706433:${port}`, 'https://10.0.0.1', `http://[::1]:${port}`, `http://[::ffff:127.0.0.1]:${port}`,
-    'http://169.254.169.254/latest/meta-data', `http://localhost:${port}`, 'http://[fd00:ec2::254]', 'https://100.64.0.1'
+    'http://169.254.169.254/latest/meta-data', 'https://169.254.169.254', `http://localhost:${port}`, 'http://[fd00:ec2::254]',
+    'https://[fd00:ec2::254]', 'https://100.64.0.1', 'https://[::ffff:10.0.0.1]'
   ]
   const answers = []
   for (const issuer of issuers) {
@@ -50,6 +53,14 @@ t.test('internal addresses in every spelling are refused, unfetched, with one an
   for (let i = 1; i < answers.length; i++) t.same(answers[i], answers[0], `${issuers[i]} gets the same body as ${issuers[0]}`)
   t.match(answers[0], { code: 'validation_failed', status: 400, errors: [{ in: 'body', pointer: '/issuer' }] })
   t.notMatch(JSON.stringify(answers[0]), /127|ECONNREFUSED|refused|private|loopback|timeout/i, 'the body names no address or cause')
+  const lines = logLines.map(l => JSON.parse(l))
+  t.equal(lines.filter(l => l.msg === 'OpenID discovery of a tenant issuer failed' && l.level === 40).length, issuers.length, 'each failure is in the server log at warn')
+  // Plain http to a non-loopback name is refused by openid-client before any request; every
+  // other issuer reached the guard, which logged why it refused.
+  const refusals = lines.filter(l => l.outbound?.reason === 'refused_address')
+  t.equal(refusals.length, issuers.length - 3, 'the guard logged each address it refused')
+  t.match(refusals.find(l => l.outbound.url.startsWith('https://169.254.169.254')), { level: 40, err: /169\.254\.169\.254 \(linkLocal\)/ })
+  t.match(lines.find(l => l.msg === 'OpenID discovery of a tenant issuer failed'), { cause: /refused_address/ }, 'the route\'s line carries the cause')
   const stored = await k.kernel.conn.owner('identity_providers').count('* as n').first()
   t.equal(Number(stored?.n), 0, 'nothing was stored')
 })

@@ -70,7 +70,9 @@ t.test('the connection goes to the address that was checked (no second resolutio
   }
   const answers = [['127.0.0.1'], ['127.0.0.2']]
   let calls = 0
-  const outbound = createOutbound({ allowPrivate: true, log: logger(), resolve: async () => answers[Math.min(calls++, 1)]! })
+  const log = logger()
+  const outbound = createOutbound({ allowPrivate: true, log, resolve: async () => answers[Math.min(calls++, 1)]! })
+  t.match(log.lines, [{ msg: /OUTBOUND_ALLOW_PRIVATE is on/ }], 'lifting the rule is announced at warn')
   // Both servers listen on their own port; ask for the checked one's port on a name.
   const res = await outbound.fetch(`http://rebind.test:${checked.port}/x`)
   t.equal(await res.text(), 'checked', 'the answer comes from the checked address')
@@ -114,6 +116,6 @@ t.test('slow, oversized and closed answers fail with their reason in the log', a
   t.equal((await capped.fetch(big.url).catch((e: OutboundError) => e) as OutboundError).reason, 'too_large', 'a streamed body past the cap')
   t.equal((await capped.fetch(declared.url).catch((e: OutboundError) => e) as OutboundError).reason, 'too_large', 'a declared length past the cap')
   t.equal((await outbound.fetch(`http://127.0.0.1:${closed}/`).catch((e: OutboundError) => e) as OutboundError).reason, 'connection_failed')
-  t.same(log.lines.map(l => l.obj.outbound.reason), ['timeout', 'too_large', 'too_large', 'connection_failed'])
+  t.same(log.lines.map(l => l.obj.outbound.reason), [undefined, 'timeout', undefined, 'too_large', 'too_large', 'connection_failed'], 'one line per failure (undefined: each client\'s OUTBOUND_ALLOW_PRIVATE notice)')
   t.equal((await outbound.fetch('ftp://example.com/').catch((e: OutboundError) => e) as OutboundError).reason, 'unsupported_url')
 })

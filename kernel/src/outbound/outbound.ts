@@ -55,6 +55,7 @@ export function createOutbound (options: OutboundOptions) {
   const timeoutMs = options.timeoutMs ?? 5000
   const maxBytes = options.maxResponseBytes ?? 1024 * 1024
   const resolve = options.resolve ?? systemResolve
+  if (options.allowPrivate) options.log.warn({ outbound: { allowPrivate: true } }, 'OUTBOUND_ALLOW_PRIVATE is on: tenant-supplied URLs may reach loopback and private networks; never use it in production')
 
   async function checkedAddress (host: string): Promise<string> {
     const literal = host.startsWith('[') ? host.slice(1, -1) : host

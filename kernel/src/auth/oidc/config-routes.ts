@@ -60,7 +60,7 @@ export function registerIdentityProviderRoutes (app: FastifyInstance, deps: { pr
     } catch (err) {
       // One answer whatever went wrong (refused address, closed port, timeout, not OpenID):
       // differing texts would turn this endpoint into a port and network scanner.
-      request.log.warn({ tenantId, err: (err as Error).message }, 'OpenID discovery of a tenant issuer failed')
+      request.log.warn({ err: (err as Error).message, cause: ((err as Error).cause as Error | undefined)?.message }, 'OpenID discovery of a tenant issuer failed')
       throw new ApiError('validation_failed', discoveryFailed, { extra: { errors: [{ in: 'body', pointer: '/issuer', message: 'OpenID discovery failed' }] } })
     }
     const row = {

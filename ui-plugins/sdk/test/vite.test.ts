@@ -24,6 +24,14 @@ t.test('a container name the shell cannot load stops the build with the name to 
   t.doesNotThrow(() => uiModuleConfig({ id: 'notes' }))
 })
 
+t.test('widgets adds the ./Widgets expose beside ./Module, only when asked', async t => {
+  // The federation plugin keeps its normalised options on the plugin object it returns.
+  const exposes = (config: ReturnType<typeof uiModuleConfig>) => ((config.plugins ?? []).flat(5) as Array<{ name?: string, _options?: { exposes?: Record<string, { import: string }> } } | null>)
+    .find(p => p?.name === 'module-federation-vite')?._options?.exposes
+  t.same(exposes(uiModuleConfig({ id: 'devices', widgets: './src/Widgets.tsx' })), { './Module': { import: './src/Module.tsx' }, './Widgets': { import: './src/Widgets.tsx' } })
+  t.same(exposes(uiModuleConfig({ id: 'devices' })), { './Module': { import: './src/Module.tsx' } })
+})
+
 t.test('the template builds into remoteEntry.js, asking for the SDK it was built with from the shell', async t => {
   const outDir = mkdtempSync(join(tmpdir(), 'monozu-ui-template-'))
   t.teardown(() => rmSync(outDir, { recursive: true, force: true }))

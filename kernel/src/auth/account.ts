@@ -51,11 +51,6 @@ export function admitAccount (account: Account | undefined, missing: HttpErrorCo
   return account.identity
 }
 
-/** Loads an account as it is now and refuses it when it cannot act (see admitAccount). */
-export async function loadAccount (owner: Knex, who: { tenantId: string | null, userId: string }, missing: HttpErrorCode, sessionVersion?: number): Promise<Identity> {
-  return admitAccount(await readAccount(owner, who), missing, sessionVersion)
-}
-
 /**
  * The active users among `userIds` of one tenant, with their roles, in one query: for checks
  * that cover many sockets at once. A suspended tenant has none.

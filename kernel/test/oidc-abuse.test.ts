@@ -59,6 +59,15 @@ t.test('unknown, suspended, unconfigured and unreachable tenants get one identic
   t.match(String(ok.headers.location), idp.issuer, 'a configured tenant still redirects to its provider')
 })
 
+t.test('a dead issuer is not called again on every anonymous sign-in start', async t => {
+  // A changed configuration is discovered afresh: start from a failure nobody has seen yet.
+  await k.kernel.conn.owner('identity_providers').where({ tenant_id: down.id }).update({ updated_at: new Date(Date.now() + 1000) })
+  logLines.length = 0
+  for (let i = 0; i < 5; i++) await login('idp-down')
+  const calls = logLines.filter(l => l.includes('"msg":"outbound request failed"') && l.includes('127.0.0.1:9/gone'))
+  t.equal(calls.length, 1, 'one outbound attempt; the failure is remembered for 30 s')
+})
+
 t.test('bare login redirects write nothing to any audit log', async t => {
   const before = (await auditRows()).length
   for (const slug of ['no-such-tenant', 'no-idp', 'idp-down', 'contoso']) await login(slug)

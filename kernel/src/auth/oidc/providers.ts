@@ -16,6 +16,8 @@ export interface IdentityProvider {
 
 const loopback = new Set(['127.0.0.1', 'localhost', '[::1]'])
 const DISCOVERY_TTL_MS = 60 * 60 * 1000
+/** How long a failed discovery is answered from memory: anonymous sign-in starts must not make the kernel call a dead issuer on every request. */
+const FAILURE_TTL_MS = 30 * 1000
 
 /**
  * openid-client configuration for an issuer. Discovery, JWKS and token requests all go through
@@ -36,7 +38,7 @@ async function discover (outbound: Outbound, issuer: string, clientId: string, c
 
 /** Each tenant's identity provider: stored with its secret sealed, discovered lazily and cached. */
 export function createIdentityProviders (owner: Knex, box: SecretBox, outbound: Outbound) {
-  const cache = new Map<string, { at: number, key: string, config: oidc.Configuration }>()
+  const cache = new Map<string, { at: number, key: string, config?: oidc.Configuration, error?: Error }>()
 
   const fromRow = (row: Record<string, any>): IdentityProvider => ({
     tenantId: row.tenant_id,
@@ -61,10 +63,18 @@ export function createIdentityProviders (owner: Knex, box: SecretBox, outbound: 
       const provider = fromRow(row)
       const key = `${provider.issuer}|${provider.clientId}|${provider.updatedAt}`
       const hit = cache.get(tenantId)
-      if (hit && hit.key === key && Date.now() - hit.at < DISCOVERY_TTL_MS) return { provider, config: hit.config }
-      const config = await discover(outbound, provider.issuer, provider.clientId, box.open(row.client_secret_sealed))
-      cache.set(tenantId, { at: Date.now(), key, config })
-      return { provider, config }
+      if (hit && hit.key === key) {
+        if (hit.config && Date.now() - hit.at < DISCOVERY_TTL_MS) return { provider, config: hit.config }
+        if (hit.error && Date.now() - hit.at < FAILURE_TTL_MS) throw hit.error
+      }
+      try {
+        const config = await discover(outbound, provider.issuer, provider.clientId, box.open(row.client_secret_sealed))
+        cache.set(tenantId, { at: Date.now(), key, config })
+        return { provider, config }
+      } catch (err) {
+        cache.set(tenantId, { at: Date.now(), key, error: err as Error })
+        throw err
+      }
     },
 
     /** Checks that an issuer answers OpenID discovery (before it is stored). */

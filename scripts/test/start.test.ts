@@ -144,3 +144,15 @@ t.test('SIGKILL of npm\'s whole process group: the kernel exits; meanwhile a sec
   t.notOk(existsSync(join(s.dataDir, 'pglite.lock')), 'and released the database')
   await t.rejects(fetch(`${s.base}/api/v1/health`), 'nothing listens any more')
 })
+
+t.test('npm run monozu -- start (no wrapper, no IPC channel): a parent that dies stops the kernel too', async t => {
+  const cli = join(root, 'kernel', 'src', 'cli.ts')
+  const s = await npmStart(t, {}, port => ['/bin/sh', '-c', `"${process.execPath}" "${cli}" start --port ${port} & wait`])
+  const kernelPid = serverPid(s.dataDir)
+  t.match(s.output(), /"msg":"Monozu Cloud is ready"/, 'not on a terminal and not through npm start: JSON log lines')
+  s.child.kill('SIGKILL')
+  await waitFor(`kernel ${kernelPid} to exit`, async () => !running(kernelPid), 20_000)
+    .catch(err => { process.kill(kernelPid, 'SIGKILL'); throw err })
+  t.pass('the kernel exited once its parent was gone')
+  t.notOk(existsSync(join(s.dataDir, 'pglite.lock')), 'and released the database')
+})

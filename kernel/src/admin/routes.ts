@@ -63,7 +63,7 @@ export function registerAdminRoutes (app: FastifyInstance, deps: AdminDeps): voi
       }
     }, async request => {
       const { limit, cursor, status } = request.query as { limit: number, cursor?: string, status?: string }
-      const after = decodeCursor<{ slug: string }>(cursor, ['slug'])
+      const after = decodeCursor(cursor, { slug: 'string' })
       // The license summary comes in the same query: the console's list shows it for every row.
       const rows = await deps.db.platform({ actor: actor(request), reason: 'operator lists tenants' }, trx => trx('tenants')
         .leftJoin('licenses', 'licenses.tenant', 'tenants.id')
@@ -150,7 +150,7 @@ export function registerAdminRoutes (app: FastifyInstance, deps: AdminDeps): voi
       }
     }, async request => {
       const { limit, cursor, tenant, email } = request.query as { limit: number, cursor?: string, tenant?: string, email?: string }
-      const after = decodeCursor<{ email: string, id: string }>(cursor, ['email', 'id'])
+      const after = decodeCursor(cursor, { email: 'string', id: 'uuid' })
       const rows = await deps.db.platform({ actor: actor(request), reason: 'operator reads users across tenants' }, trx => trx('users')
         .modify(q => {
           if (tenant) q.where({ tenant_id: tenant })

@@ -21,7 +21,7 @@ const filters = {
 interface Query { limit: number, cursor?: string, action?: string, actor?: string, from?: string, to?: string, tenant?: string }
 
 function search (q: Knex.QueryBuilder, query: Query): Knex.QueryBuilder {
-  const after = decodeCursor<{ at: string, id: string }>(query.cursor, ['at', 'id'])
+  const after = decodeCursor(query.cursor, { at: 'date', id: 'uuid' })
   return q.modify(b => {
     if (query.action) b.where({ action: query.action })
     if (query.actor) b.where({ actor: query.actor })

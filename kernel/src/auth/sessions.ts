@@ -4,7 +4,7 @@ import type { Knex } from 'knex'
 import { ApiError } from '../errors/errors.ts'
 import type { AuditService } from '../audit/audit.ts'
 import type {} from '@fastify/cookie'
-import { readCookie } from './cookies.ts'
+import { readRefreshToken } from './cookies.ts'
 
 export const REFRESH_COOKIE = '__Host-monozu_rt'
 
@@ -23,7 +23,6 @@ export interface SessionPolicy {
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
-const cookieValue = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/
 
 /**
  * Opaque refresh tokens, stored hashed, rotated on every use, in families. Reuse of a rotated
@@ -52,10 +51,9 @@ export function createSessions (owner: Knex, audit: AuditService, policy: Sessio
   }
 
   function parse (request: FastifyRequest): { id: string, secret: string } {
-    const raw = readCookie(request, REFRESH_COOKIE)
-    const match = raw ? cookieValue.exec(raw) : null
-    if (!match) throw new ApiError('refresh_token_invalid', 'No valid session cookie; sign in again')
-    return { id: match[1] as string, secret: match[2] as string }
+    const token = readRefreshToken(request, REFRESH_COOKIE)
+    if (!token) throw new ApiError('refresh_token_invalid', 'No valid session cookie; sign in again')
+    return token
   }
 
   async function revokeFamily (familyId: string, trx: Knex | Knex.Transaction = owner): Promise<void> {
@@ -111,11 +109,10 @@ export function createSessions (owner: Knex, audit: AuditService, policy: Sessio
     /** Ends the session of the presented cookie (its whole family) and clears the cookie. */
     async end (request: FastifyRequest, reply: FastifyReply): Promise<void> {
       clearCookie(reply)
-      const raw = readCookie(request, REFRESH_COOKIE)
-      const match = raw ? cookieValue.exec(raw) : null
-      if (!match) return
-      const row = await owner('refresh_tokens').where({ id: match[1] }).first()
-      if (row && timingSafeEqual(Buffer.from(sha256(match[2] as string)), Buffer.from(row.secret_hash))) await revokeFamily(row.family_id)
+      const token = readRefreshToken(request, REFRESH_COOKIE)
+      if (!token) return
+      const row = await owner('refresh_tokens').where({ id: token.id }).first()
+      if (row && timingSafeEqual(Buffer.from(sha256(token.secret)), Buffer.from(row.secret_hash))) await revokeFamily(row.family_id)
     },
 
     revokeFamily,

@@ -7,6 +7,7 @@ import helmet from '@fastify/helmet'
 import { KERNEL_API_VERSION } from '../version.ts'
 import { installProblemHandlers } from './problem.ts'
 import { requestLoggerFactory } from './request-logger.ts'
+import { ajvPlugins, frameworkErrors, installInputChecks } from './input.ts'
 import { securityHeaders } from './security-headers.ts'
 
 declare module 'fastify' {
@@ -42,8 +43,10 @@ export async function createServer (logger: FastifyServerOptions['loggerInstance
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } }
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true }, plugins: ajvPlugins },
+    frameworkErrors
   }) as unknown as FastifyInstance
+  installInputChecks(app)
   app.addHook('onRoute', route => {
     const schema = route.schema as Record<string, unknown> | undefined
     if (schema) for (const part of ['body', 'querystring', 'params']) closeObjects(schema[part])

@@ -26,7 +26,7 @@ const view = (r: JobRow) => ({
 /** Tenant admins see their tenant's jobs; operators see all and may retry or cancel. */
 export function registerJobRoutes (app: FastifyInstance, deps: { queue: JobQueue, owner: import('knex').Knex, audit: AuditService, admin: boolean }): void {
   const list = async (query: { limit: number, cursor?: string, state?: string, plugin?: string, name?: string }, tenant: string | undefined) => {
-    const after = decodeCursor<{ createdAt: string, id: string }>(query.cursor, ['createdAt', 'id'])
+    const after = decodeCursor(query.cursor, { createdAt: 'date', id: 'uuid' })
     const rows: JobRow[] = await deps.owner('jobs')
       .modify(q => {
         if (tenant) q.where({ tenant })

@@ -39,7 +39,7 @@ export function registerTenancyRoutes (app: FastifyInstance, deps: { tenancy: Te
     schema: { tags: ['users'], summary: 'List the tenant\'s users', querystring: pageQuery, response: { 200: pageOf(userSchema) } }
   }, async request => {
     const { limit, cursor } = request.query as { limit: number, cursor?: string }
-    const after = decodeCursor<{ email: string, id: string }>(cursor, ['email', 'id'])
+    const after = decodeCursor(cursor, { email: 'string', id: 'uuid' })
     const rows = await request.withTenant(trx => trx('users')
       .modify(q => { if (after) q.where(b => b.where('email', '>', after.email).orWhere(b2 => b2.where('email', after.email).andWhere('id', '>', after.id))) })
       .orderBy([{ column: 'email' }, { column: 'id' }]).limit(limit + 1))

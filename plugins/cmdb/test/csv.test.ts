@@ -188,6 +188,9 @@ t.test('a file with bad rows: every error reported by row and column; nothing ap
   t.equal((await upload(api, 'name\nx')).body.errors[0].message, 'the column "type" is missing')
   t.equal((await upload(api, 'type,name\n"unclosed,x\n')).body.code, 'validation_failed', 'broken CSV is a 400, not a 500')
   t.equal((await upload(api, '')).status, 400)
+  const nul = await upload(api, 'type,name\nvm,nul-\u0000-vm\n')
+  t.match(nul, { status: 400, body: { code: 'validation_failed', errors: [{ in: 'body', message: /NUL/ }] } }, 'a NUL byte in a cell is a 400, not a database error')
+  t.equal((await api.get('/api/v1/cmdb/cis?q=nul-')).body.items.length, 0)
   t.equal((await api.post('/api/v1/cmdb/import', { type: 'server' })).status, 415)
 })
 

@@ -53,7 +53,7 @@ export function registerDeviceRoutes (app: FastifyInstance, ctx: Ctx, deps: {
     }
   }, async request => {
     const q = request.query as { limit: number, cursor?: string, status?: Status, site?: string, q?: string }
-    const after = decodeCursor<{ hostname: string, id: string }>(q.cursor, ['hostname', 'id'])
+    const after = decodeCursor(q.cursor, { hostname: 'string', id: 'uuid' })
     const { rows, t } = await request.withTenant(async trx => {
       const t = await thresholds(trx)
       const query = trx('devices').orderBy([{ column: 'hostname' }, { column: 'id' }]).limit(q.limit + 1)
@@ -115,7 +115,7 @@ export function registerDeviceRoutes (app: FastifyInstance, ctx: Ctx, deps: {
   }, async request => {
     const { id } = request.params as { id: string }
     const q = request.query as { limit: number, cursor?: string }
-    const after = decodeCursor<{ seq: string }>(q.cursor, ['seq'])
+    const after = decodeCursor(q.cursor, { seq: 'integer' })
     const rows = await request.withTenant(async trx => {
       if (!await trx('devices').where({ id }).first('id')) throw new ApiError('not_found', 'No such device')
       const query = trx('device_status_history').where({ device_id: id }).orderBy('id', 'desc').limit(q.limit + 1)

@@ -69,7 +69,7 @@ export function registerEnrollmentRoutes (app: FastifyInstance, ctx: Ctx, deps: 
     }
   }, async request => {
     const q = request.query as { limit: number, cursor?: string, includeRevoked: boolean }
-    const after = decodeCursor<{ at: string, id: string }>(q.cursor, ['at', 'id'])
+    const after = decodeCursor(q.cursor, { at: 'date', id: 'uuid' })
     const rows = await request.withTenant(trx => {
       const query = trx('device_enrollment_tokens').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(q.limit + 1)
       if (!q.includeRevoked) query.whereNull('revoked_at')

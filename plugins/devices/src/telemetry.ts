@@ -110,7 +110,7 @@ export function registerTelemetryRoutes (app: FastifyInstance): void {
   }, async request => {
     const { id } = request.params as { id: string }
     const q = request.query as { limit: number, cursor?: string, from?: string, to?: string, level?: string }
-    const after = decodeCursor<{ seq: string }>(q.cursor, ['seq'])
+    const after = decodeCursor(q.cursor, { seq: 'integer' })
     const rows = await request.withTenant(async trx => {
       await assertDevice(trx, id)
       const query = trx('device_logs').where({ device_id: id }).orderBy('id', 'desc').limit(q.limit + 1)

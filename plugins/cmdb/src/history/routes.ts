@@ -48,7 +48,7 @@ export function historyRoutes (app: FastifyInstance): void {
   }, async request => {
     const { id } = request.params as { id: string }
     const { limit, cursor } = request.query as { limit: number, cursor?: string }
-    const after = decodeCursor<{ seq: string }>(cursor, ['seq'])
+    const after = decodeCursor(cursor, { seq: 'integer' })
     const rows = await request.withTenant(trx => trx('cmdb_changes').select(COLUMNS)
       .where(w => w.where('ci_id', id).orWhere('other_ci_id', id))
       .modify(q => { if (after) q.where('seq', '<', after.seq) })
@@ -70,7 +70,7 @@ export function historyRoutes (app: FastifyInstance): void {
     }
   }, async request => {
     const { limit, cursor, requestId } = request.query as { limit: number, cursor?: string, requestId: string }
-    const after = decodeCursor<{ seq: string }>(cursor, ['seq'])
+    const after = decodeCursor(cursor, { seq: 'integer' })
     const rows = await request.withTenant(trx => trx('cmdb_changes').select(COLUMNS).where('request_id', requestId)
       .modify(q => { if (after) q.where('seq', '>', after.seq) }).orderBy('seq').limit(limit + 1)) as ChangeRow[]
     const result = page(rows, limit, r => ({ seq: String(r.seq) }))

@@ -67,7 +67,7 @@ export function relationRoutes (app: FastifyInstance, live: Live, options: { imp
     }
   }, async request => {
     const query = request.query as { limit: number, cursor?: string, ciId?: string, type?: string }
-    const after = decodeCursor<{ id: string }>(query.cursor, ['id'])
+    const after = decodeCursor(query.cursor, { id: 'uuid' })
     return request.withTenant(async trx => {
       const rows = await trx('cmdb_relations').select('id', 'source_id', 'target_id', 'type', 'created_at')
         .modify(q => {

@@ -66,7 +66,7 @@ export function reviewRoutes (app: FastifyInstance, live: Live): void {
     }
   }, async request => {
     const { limit, cursor, state } = request.query as { limit: number, cursor?: string, state: string }
-    const after = decodeCursor<{ at: string, id: string }>(cursor, ['at', 'id'])
+    const after = decodeCursor(cursor, { at: 'date', id: 'uuid' })
     return request.withTenant(async trx => {
       const rows = await trx('cmdb_review').select(COLUMNS)
         .modify(q => {

@@ -65,7 +65,7 @@ export function registerCommandRoutes (app: FastifyInstance, ctx: Ctx, deps: {
     }
   }, async request => {
     const q = request.query as { limit: number, cursor?: string, deviceId?: string, state?: string }
-    const after = decodeCursor<{ at: string, id: string }>(q.cursor, ['at', 'id'])
+    const after = decodeCursor(q.cursor, { at: 'date', id: 'uuid' })
     const rows = await request.withTenant(trx => {
       const query = trx('device_commands').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(q.limit + 1)
       if (q.deviceId) query.where({ device_id: q.deviceId })

@@ -59,7 +59,7 @@ t.test('internal addresses in every spelling are refused, unfetched, with one an
   // other issuer reached the guard, which logged why it refused.
   const refusals = lines.filter(l => l.outbound?.reason === 'refused_address')
   t.equal(refusals.length, issuers.length - 3, 'the guard logged each address it refused')
-  t.match(refusals.find(l => l.outbound.url.startsWith('https://169.254.169.254')), { level: 40, err: /169\.254\.169\.254 \(linkLocal\)/ })
+  t.match(refusals.find(l => l.outbound.origin === 'https://169.254.169.254'), { level: 40, err: /169\.254\.169\.254 \(linkLocal\)/ })
   t.match(lines.find(l => l.msg === 'OpenID discovery of a tenant issuer failed'), { cause: /refused_address/ }, 'the route\'s line carries the cause')
   const stored = await k.kernel.conn.owner('identity_providers').count('* as n').first()
   t.equal(Number(stored?.n), 0, 'nothing was stored')

@@ -118,4 +118,9 @@ t.test('slow, oversized and closed answers fail with their reason in the log', a
   t.equal((await outbound.fetch(`http://127.0.0.1:${closed}/`).catch((e: OutboundError) => e) as OutboundError).reason, 'connection_failed')
   t.same(log.lines.map(l => l.obj.outbound.reason), [undefined, 'timeout', undefined, 'too_large', 'too_large', 'connection_failed'], 'one line per failure (undefined: each client\'s OUTBOUND_ALLOW_PRIVATE notice)')
   t.equal((await outbound.fetch('ftp://example.com/').catch((e: OutboundError) => e) as OutboundError).reason, 'unsupported_url')
+  t.equal((await outbound.fetch('not a url').catch((e: OutboundError) => e) as OutboundError).reason, 'unsupported_url')
+  log.lines.length = 0
+  await outbound.fetch(`http://127.0.0.1:${closed}/hooks/T000/B000/s3cr3t-token?sig=abc`).catch(() => {})
+  t.notMatch(JSON.stringify(log.lines), /s3cr3t|sig=/, 'a URL\'s path and query (where webhook secrets live) stay out of the log')
+  t.match(log.lines[0]!.obj.outbound, { origin: `http://127.0.0.1:${closed}` })
 })

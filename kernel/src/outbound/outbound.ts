@@ -126,7 +126,8 @@ export function createOutbound (options: OutboundOptions) {
   }
 
   async function fetch (input: string | URL, init: OutboundInit = {}): Promise<Response> {
-    const url = new URL(input)
+    const url = URL.parse(String(input))
+    if (!url) throw new OutboundError('unsupported_url', 'not an absolute URL')
     const deadline = AbortSignal.timeout(timeoutMs)
     const signal = init.signal ? AbortSignal.any([deadline, init.signal]) : deadline
     try {
@@ -141,7 +142,8 @@ export function createOutbound (options: OutboundOptions) {
       return await send(url, address, init, await bodyOf(init.body), signal)
     } catch (err) {
       const failure = asFailure(err, deadline.aborted)
-      options.log.warn({ outbound: { url: `${url.origin}${url.pathname}`.slice(0, 300), method: init.method ?? 'GET', reason: failure.reason }, err: failure.message }, 'outbound request failed')
+      // The origin only: a webhook URL's path or query often holds its secret.
+      options.log.warn({ outbound: { origin: url.origin, method: init.method ?? 'GET', reason: failure.reason }, err: failure.message }, 'outbound request failed')
       throw failure
     }
   }

@@ -45,7 +45,6 @@ export function registerReenrollmentRoutes (app: FastifyInstance, ctx: Ctx): voi
         max_uses: 1,
         uses: 0,
         tags: JSON.stringify([]),
-        description: 'Re-enrolment',
         created_by: request.auth!.userId ?? null,
         device_id: deviceId
       })

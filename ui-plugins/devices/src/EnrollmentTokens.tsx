@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import {
-  DataTable, DelayedSpinner, Dialog, EmptyState, ErrorState, Link, describeError, useApi, useFormat, useHasPermission, useT, useToast,
+  DataTable, DelayedSpinner, Dialog, EmptyState, ErrorState, Link, describeError, joinPath, useApi, useFormat, useHasPermission, useT, useToast,
   type Column, type ModuleProps
 } from '@monozu/ui-sdk'
 import { TokenStateBadge } from './badges.tsx'
@@ -56,6 +56,7 @@ function TokenList ({ basePath }: ModuleProps) {
         <div>
           <code className='devices-strong'>{tk.prefix}…</code>
           {tk.description && <div className='mz-muted devices-small'>{tk.description}</div>}
+          {tk.deviceId && <div className='mz-muted devices-small'><Link to={joinPath(basePath, `/${encodeURIComponent(tk.deviceId)}`)}>{t('reenrolmentOf')}</Link></div>}
         </div>
       )
     },

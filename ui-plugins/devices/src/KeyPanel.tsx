@@ -2,12 +2,13 @@ import { useState } from 'react'
 import { Dialog, ErrorState, describeError, useApi, useFormat, useT, useToast } from '@monozu/ui-sdk'
 import { When } from './display.tsx'
 import { messages } from './messages.ts'
+import { ReenrolAction } from './Reenrolment.tsx'
 import { Secret } from './Secret.tsx'
 import type { Device } from './types.ts'
 
 interface Rotated { deviceKey: string, previousKeyValidUntil: string | null }
 
-/** Device keys (admins): rotate, showing the new key once; revoke after a confirmation. */
+/** Device keys (admins): rotate, showing the new key once; re-enrol; revoke after a confirmation. */
 export function KeyPanel ({ device, onChange }: { device: Device, onChange: (d: Device) => void }) {
   const t = useT(messages)
   const fmt = useFormat()
@@ -48,10 +49,16 @@ export function KeyPanel ({ device, onChange }: { device: Device, onChange: (d: 
         ? <ul className='devices-keylist' aria-label={t('keyPrefixes')}>{device.keyPrefixes.map(p => <li key={p}><code>{p}…</code></li>)}</ul>
         : !revoked && <p className='mz-muted'>{t('noKeys')}</p>}
       {revoked
-        ? <p className='mz-muted'>{t('revokedNote', { date: device.revokedAt ? fmt.dateTime(device.revokedAt) : '–' })}</p>
+        ? (
+          <>
+            <p className='mz-muted'>{t('revokedNote', { date: device.revokedAt ? fmt.dateTime(device.revokedAt) : '–' })}</p>
+            <div className='mz-row'><ReenrolAction device={device} disabled={busy !== null} /></div>
+          </>
+          )
         : (
           <div className='mz-row'>
             <button type='button' className='mz-button' onClick={() => { void rotate() }} disabled={busy !== null}>{busy === 'rotate' ? t('rotating') : t('rotateKey')}</button>
+            <ReenrolAction device={device} disabled={busy !== null} />
             <button type='button' className='mz-button mz-button--danger' onClick={() => setConfirm(true)} disabled={busy !== null}>{t('revokeDevice')}</button>
           </div>
           )}

@@ -61,10 +61,15 @@ export interface EnrollmentToken {
   createdAt: string
   revokedAt: string | null
   state: TokenState
+  /** Set on a re-enrolment token: it re-enrols only this device. */
+  deviceId: string | null
 }
 
 /** POST /api/v1/devices/enrollment-tokens: the only answer that carries the token. */
-export interface CreatedToken extends Omit<EnrollmentToken, 'prefix' | 'state' | 'revokedAt'> { token: string }
+export interface CreatedToken extends Omit<EnrollmentToken, 'prefix' | 'state' | 'revokedAt' | 'deviceId'> { token: string }
+
+/** POST /api/v1/devices/:id/reenrollment: a one-time token bound to the device, shown once. */
+export interface ReenrolmentToken { id: string, token: string, deviceId: string, hardwareId: string, expiresAt: string }
 
 export interface StatusChange { from: DeviceStatus | null, to: DeviceStatus, at: string }
 export interface LogEntry { ts: string, level: 'debug' | 'info' | 'warn' | 'error', message: string, source: string | null }

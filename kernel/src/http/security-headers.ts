@@ -1,40 +1,72 @@
-import type { FastifyHelmetOptions } from '@fastify/helmet'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { FastifyInstance } from 'fastify'
+import fastifyHelmet from '@fastify/helmet'
+
+export interface WebOrigins { publicUrl?: string | undefined, uiBaseUrl?: string | undefined }
 
 /**
- * What browsers are told on every response (shell, module code, API, errors): a CSP that lets
- * only this origin's (or UI_BASE_URL's) code and styles run and connect, never framed, no
- * referrer, HSTS when PUBLIC_URL is https. Through @fastify/helmet, so the header set follows
- * helmet's maintained defaults (nosniff, COOP, CORP, ...) rather than a hand-kept list.
- *
+ * The CSP: only this origin's (or UI_BASE_URL's) code and styles run and connect, never framed.
  * No 'unsafe-inline' anywhere: the shell's index.html has no inline script, module CSS arrives
  * as <link> files, and React's `style` props go through the CSSOM, which style-src does not cover.
  */
-export function securityHeaders (config: { publicUrl?: string | undefined, uiBaseUrl?: string | undefined }): FastifyHelmetOptions {
-  const https = config.publicUrl?.startsWith('https:') === true
+function cspDirectives (config: WebOrigins, https: boolean): Record<string, string[]> {
   // Modules served from a CDN are scripts, styles and (remote manifests) fetches from its origin.
   const cdn = config.uiBaseUrl && /^https?:\/\//.test(config.uiBaseUrl) ? [new URL(config.uiBaseUrl).origin] : []
   // 'self' covers same-origin WebSockets in CSP Level 3 only; naming the ws(s) origin also serves older browsers.
   const sockets = config.publicUrl ? [new URL(config.publicUrl).origin.replace(/^http/, 'ws')] : []
   return {
-    global: true,
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", ...cdn],
-        styleSrc: ["'self'", ...cdn],
-        fontSrc: ["'self'", ...cdn],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'", ...sockets, ...cdn],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        ...(https ? { upgradeInsecureRequests: [] } : {})
-      }
-    },
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'", ...cdn],
+    styleSrc: ["'self'", ...cdn],
+    fontSrc: ["'self'", ...cdn],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'", ...sockets, ...cdn],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    ...(https ? { upgradeInsecureRequests: [] } : {})
   }
+}
+
+// @fastify/helmet exports helmet's CSP middleware at run time; its typings declare it only on a type they do not export.
+type CspMiddleware = (options: { useDefaults: boolean, directives: Record<string, string[]> }) => (req: IncomingMessage, res: ServerResponse, next: () => void) => void
+const { contentSecurityPolicy } = fastifyHelmet as unknown as { contentSecurityPolicy: CspMiddleware }
+
+/** Helmet's CSP serialiser, run once: it checks every directive (quoting, names) and writes the header. */
+function cspHeader (directives: Record<string, string[]>): string {
+  let value = ''
+  const capture = { setHeader: (_name: string, v: string) => { value = v } } as unknown as ServerResponse
+  contentSecurityPolicy({ useDefaults: false, directives })({} as IncomingMessage, capture, () => {})
+  return value
+}
+
+/**
+ * Every response (shell, module code, API, errors) carries the same browser security headers:
+ * the CSP above, no framing, no referrer, HSTS when PUBLIC_URL is https, and helmet's other
+ * defaults. Computed once and set by one synchronous hook: @fastify/helmet's plugin rebuilds
+ * helmet's middleware on every request (measured 17 us a request against 0.4 us), a cost the
+ * ingest route cannot carry.
+ */
+export function securityHeaders (config: WebOrigins): Record<string, string> {
+  const https = config.publicUrl?.startsWith('https:') === true
+  return {
+    'content-security-policy': cspHeader(cspDirectives(config, https)),
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'origin-agent-cluster': '?1',
+    'referrer-policy': 'no-referrer',
+    ...(https ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+    'x-content-type-options': 'nosniff',
+    'x-dns-prefetch-control': 'off',
+    'x-download-options': 'noopen',
+    'x-frame-options': 'DENY',
+    'x-permitted-cross-domain-policies': 'none',
+    'x-xss-protection': '0'
+  }
+}
+
+export function installSecurityHeaders (app: FastifyInstance, config: WebOrigins): void {
+  const headers = securityHeaders(config)
+  app.addHook('onRequest', (_request, reply, done) => { reply.headers(headers); done() })
 }

@@ -3,12 +3,11 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import swagger from '@fastify/swagger'
 import cookie from '@fastify/cookie'
 import websocket from '@fastify/websocket'
-import helmet from '@fastify/helmet'
 import { KERNEL_API_VERSION } from '../version.ts'
 import { installProblemHandlers } from './problem.ts'
 import { requestLoggerFactory } from './request-logger.ts'
 import { ajvPlugins, frameworkErrors, installInputChecks } from './input.ts'
-import { securityHeaders } from './security-headers.ts'
+import { installSecurityHeaders, type WebOrigins } from './security-headers.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,7 +31,7 @@ function closeObjects (schema: unknown): void {
   }
 }
 
-export async function createServer (logger: FastifyServerOptions['loggerInstance'], web: Parameters<typeof securityHeaders>[0] = {}): Promise<FastifyInstance> {
+export async function createServer (logger: FastifyServerOptions['loggerInstance'], web: WebOrigins = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     childLoggerFactory: requestLoggerFactory,
@@ -62,7 +61,7 @@ export async function createServer (logger: FastifyServerOptions['loggerInstance
   })
   installProblemHandlers(app)
   // Browser security headers (CSP, framing, referrer, HSTS) on every response: security-headers.ts.
-  await app.register(helmet, securityHeaders(web))
+  installSecurityHeaders(app, web)
   await app.register(cookie, { hook: false })
   await app.register(websocket, {
     options: {

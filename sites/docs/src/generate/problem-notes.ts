@@ -24,6 +24,7 @@ export const problemNotes: Record<string, string> = {
   method_not_allowed: 'The path exists but not with this HTTP method.',
   conflict: 'The request clashes with the current state, for example a duplicate email or slug.',
   invalid_state: 'The object is not in a state that allows the request, for example cancelling a command that already runs, or sending a command to a revoked device. Read the object again to see its state.',
+  device_already_enrolled: 'A registration (`POST /api/v1/devices/register`) named a `hardwareId` the tenant already has, live or revoked. Enrollment tokens only create new devices, so nothing changed and the token kept its uses. To re-enrol that appliance, a `devices.admin` issues a one-time re-enrolment token on the device page (`POST /api/v1/devices/{id}/reenrollment`) and the appliance registers with it (see Appliance enrollment and ingest).',
   idempotency_conflict: 'The idempotency key was already used for a different request. Use a new key for a new request; resend the same request with the same key to get the first answer.',
   not_licensed: 'The tenant\'s license does not include the feature the request needs.',
   license_invalid: 'The license JWS does not verify with the management key, is expired, or names another tenant.',

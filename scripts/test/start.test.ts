@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort, waitFor } from '@monozu/kernel/testing'
+import { parseOptions } from '../../edge-ingest/simulator/options.ts'
 
 // `npm start` as a new user runs it: scripts/start.ts with every plugin on the embedded database,
 // the seeded demo tenants and the demo fleet, then stopped by a signal.
@@ -61,6 +62,8 @@ t.test('npm start: every plugin, the demo tenants, the UI and a live demo fleet;
   t.match(s.output(), /Operator console: sign in as operator@monozu\.example/, 'the embedded demo turns the operator console on and says so')
   t.match(s.output(), /^\d\d:\d\d:\d\d INFO  kernel +Monozu Cloud is ready url=http/m, 'readable log lines, not JSON')
   t.same(JSON.parse(readFileSync(join(s.dataDir, 'server.json'), 'utf8')).url, s.base, 'the data dir names the running server for npm run simulate')
+  t.match(parseOptions([], { DATA_DIR: s.dataDir }), { url: s.base }, 'which finds it there without PORT or --url')
+  t.match(parseOptions([], { DATA_DIR: s.dataDir, PORT: '9' }), { url: 'http://127.0.0.1:9' }, 'PORT, as npm start reads it, wins')
 
   const acme = await login(s.base, 'admin@acme.example', password)
   t.equal(acme.status, 200, 'the Acme demo admin signs in')

@@ -14,7 +14,7 @@ export type { JobRun, JobHandler, JobOptions, EnqueueOptions, PluginJobs } from 
 export type { PluginChannels } from './channels/plugin-channels.ts'
 export type { BusMessage } from './bus/bus.ts'
 export type { TenantDirectory, TenantSummary } from './tenancy/directory.ts'
-export type { ActivityEntry, ActivityParty } from './tenancy/activity.ts'
+export type { ActivityEntry, ActivityParty, SubjectNamer } from './tenancy/activity.ts'
 export { ApiError } from './errors/errors.ts'
 export { httpErrors, type HttpErrorCode } from './errors/catalogue.ts'
 export { pageQuery, pageOf, page, encodeCursor, decodeCursor, type CursorKind } from './http/pagination.ts'

@@ -13,7 +13,7 @@ import { pluginChannels } from '../channels/plugin-channels.ts'
 import type { Jobs } from '../jobs/service.ts'
 import type { Ingest } from '../ingest/service.ts'
 import type { Features } from '../licensing/features.ts'
-import type { TenantDirectory } from '../tenancy/directory.ts'
+import type { KernelTenantDirectory } from '../tenancy/directory.ts'
 import type { Candidate } from './discover.ts'
 import { ajv, prefixesOf, readManifest, type PluginManifest } from './manifest.ts'
 import { checkChannels, checkIngestKinds, checkKernelRange, checkPrefixes, checkUnique, orderByDependencies, selectProfile, type Profile } from './order.ts'
@@ -32,7 +32,7 @@ export interface LoadOptions {
   ingest: Ingest
   features: Features
   bus: Bus
-  tenants: TenantDirectory
+  tenants: KernelTenantDirectory
   db: Database
   audit: AuditService
   log: FastifyBaseLogger
@@ -120,7 +120,7 @@ function contextFor (record: PluginRecord, container: AwilixContainer, options: 
     audit: options.audit,
     jobs: options.jobs.forPlugin(m.id),
     channels: pluginChannels(m, options.bus, id => options.registry.get(id)?.manifest),
-    tenants: options.tenants,
+    tenants: options.tenants.forPlugin(m.id),
     ingest: options.ingest.forPlugin(m),
     enabledFor: tenantId => options.features.isEnabled(tenantId, m.id),
     use<T> (pluginId: string): T {

@@ -37,16 +37,23 @@ function details (text: unknown): Record<string, unknown> {
   try { const d = JSON.parse(text); return d && typeof d === 'object' ? d : {} } catch { return {} }
 }
 
-// A name the entry itself recorded: audit logs keep the subject's label of the time, and the
-// kernel cannot read plugins' tables (devices record the enrolled `hostname`).
+/**
+ * How a plugin names the subjects of its own audit entries (`<pluginId>.*` actions) by id, inside
+ * the caller's tenant transaction: `ctx.tenants.nameSubjects((trx, ids) => ...)`.
+ */
+export type SubjectNamer = (trx: Knex.Transaction, ids: string[]) => Promise<Array<{ id: string, name: string }>>
+
+// A name the entry itself recorded, for subjects no plugin names (deleted ones, too): the kernel
+// cannot read plugins' tables (devices record the enrolled `hostname`).
 const recordedName = (d: Record<string, unknown>): string | null =>
   [d.name, d.hostname].find((v): v is string => typeof v === 'string' && v.length > 0) ?? null
 
 /**
  * The newest audit entries of the tenant in `trx` (already scoped by withTenant, so RLS keeps
- * every name inside the tenant), with users' names looked up and recorded names used for the rest.
+ * every name inside the tenant), with users' names looked up, other subjects named by the plugin
+ * whose action it is, and recorded names used for the rest.
  */
-export async function recentActivity (trx: Knex.Transaction, limit: number): Promise<ActivityEntry[]> {
+export async function recentActivity (trx: Knex.Transaction, limit: number, namers: ReadonlyMap<string, SubjectNamer> = new Map(), onNamerError: (plugin: string, err: unknown) => void = () => {}): Promise<ActivityEntry[]> {
   const rows: Array<{ at: Date, action: string, actor: string, target: string | null, details: string | null }> = await trx('audit_log')
     .orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit).select('at', 'action', 'actor', 'target', 'details')
   const entries = rows.map(r => {
@@ -68,7 +75,26 @@ export async function recentActivity (trx: Knex.Transaction, limit: number): Pro
       else if (p.kind === 'unknown' && name !== undefined) Object.assign(p, { kind: 'user', name })
     }
   }
+  await namePluginSubjects(trx, entries, namers, onNamerError)
   // A sign-in's target is the email typed: show the person it belongs to, never a stranger's text.
   for (const e of entries) if (e.subject?.kind === 'email' && e.actor.kind === 'user') e.subject = null
   return entries
+}
+
+// Each plugin is asked only about the ids in its own entries, so it can neither see nor rename
+// what other plugins or the kernel recorded. A failing namer is reported and leaves the recorded
+// names; its statements run in a savepoint, so the rest of the transaction goes on.
+async function namePluginSubjects (trx: Knex.Transaction, entries: ActivityEntry[], namers: ReadonlyMap<string, SubjectNamer>, onError: (plugin: string, err: unknown) => void): Promise<void> {
+  const asked = new Map<string, ActivityParty[]>()
+  for (const e of entries) {
+    const plugin = e.action.split('.')[0] as string
+    if (!namers.has(plugin)) continue
+    for (const p of [e.actor, e.subject]) if (p && (p.kind === 'device' || p.kind === 'unknown') && UUID.test(p.id)) asked.set(plugin, [...(asked.get(plugin) ?? []), p])
+  }
+  for (const [plugin, parties] of asked) {
+    const ids = [...new Set(parties.map(p => p.id))]
+    const named = await trx.transaction(sp => (namers.get(plugin) as SubjectNamer)(sp, ids)).catch((err: unknown) => { onError(plugin, err); return [] })
+    const names = new Map(named.filter(n => ids.includes(n.id) && typeof n.name === 'string').map(n => [n.id, n.name]))
+    for (const p of parties) p.name = names.get(p.id) ?? p.name
+  }
 }

@@ -42,6 +42,8 @@ export default definePlugin<DevicesService, DevicesConfig>({
     registerCommandRoutes(app, ctx, { sockets, publish, devicePreHandler })
     registerTelemetryRoutes(app)
     registerCountRoutes(app)
+    // The home page's activity names devices by their hostname (device ids in devices.* entries).
+    ctx.tenants.nameSubjects(async (trx, ids) => (await trx('devices').whereIn('id', ids).select('id', 'hostname') as Array<{ id: string, hostname: string }>).map(d => ({ id: d.id, name: d.hostname })))
 
     ctx.ingest.consume('telemetry', storeTelemetry, { batchSize: 2000 })
     ctx.ingest.consume('log', storeLogs, { batchSize: 1000 })

@@ -4,9 +4,12 @@ import WebSocket from 'ws'
 import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
 
 const plugin = fileURLToPath(new URL('..', import.meta.url))
+// fx-namer: a plugin whose subject names fail (test/fixtures), to show they fail alone.
+const brokenNamer = fileURLToPath(new URL('./fixtures/fx-namer', import.meta.url))
 let k: TestKernel
 
-t.before(async () => { k = await startTestKernel({ plugins: [plugin] }) })
+const warnings: string[] = []
+t.before(async () => { k = await startTestKernel({ plugins: [plugin, brokenNamer], log: { level: 'warn', stream: { write: line => warnings.push(line) } } }) })
 t.teardown(() => k?.close())
 
 async function listen (): Promise<string> {
@@ -41,7 +44,7 @@ t.test('the summary counts the caller\'s tenant only', async t => {
   const member = await k.signIn(acme, ['member'])
   t.equal((await k.request('GET', '/api/v1/overview/summary', { token: member.token })).status, 200, 'members may read it')
   const features = await k.request('GET', '/api/v1/me/features', { token: member.token })
-  t.match(features.body.features, [{ id: 'overview', ui: { remote: 'overview', remoteEntry: '/ui/overview/remoteEntry.js', exposes: './Module' }, nav: [{ path: '/overview' }] }])
+  t.match(features.body.features.find((f: { id: string }) => f.id === 'overview'), { ui: { remote: 'overview', remoteEntry: '/ui/overview/remoteEntry.js', exposes: './Module', widgets: null }, nav: [{ path: '/overview' }] })
 })
 
 t.test('a member, who may not read the audit log, gets no activity from the summary or its channel', async t => {
@@ -92,4 +95,18 @@ t.test('activity names actors and subjects from the caller\'s tenant, never anot
   t.ok(activity.some(a => a.action === 'auth.login' && a.actor.name === 'Anna Nowak' && a.subject === null), 'Anna\'s sign-in names her, not the email she typed')
   t.notMatch(JSON.stringify(res.body), 'Grzegorz', 'another tenant\'s user name never appears')
   t.notMatch(JSON.stringify(res.body), 'Globex', 'nor its tenant or entries')
+})
+
+t.test('a plugin whose names fail leaves the recorded names, and the rest of the activity stands', async t => {
+  const tenant = await k.createTenant()
+  const { user: anna, password } = await k.createUser(tenant, { name: 'Anna Nowak', roles: ['tenant-admin'] })
+  const token = await k.login(anna.email, password, tenant.slug)
+  const target = '0b9d7a52-5d8e-4a4e-9f0e-7d3f5c1b2a90'
+  await k.kernel.audit.record({ tenantId: tenant.id, actor: `user:${anna.id}`, action: 'fx-namer.thing.created', target, details: { name: 'thing-1' } })
+  const res = await k.request('GET', '/api/v1/overview/summary', { token })
+  t.equal(res.status, 200)
+  const activity = res.body.recentActivity as Array<Record<string, any>>
+  t.match(activity.find(a => a.action === 'fx-namer.thing.created'), { actor: { name: 'Anna Nowak' }, subject: { id: target, name: 'thing-1' } })
+  t.ok(activity.some(a => a.action === 'auth.login' && a.actor.name === 'Anna Nowak'), 'the other entries are still named')
+  t.ok(warnings.some(w => /naming audit subjects failed/.test(w) && /"plugin":"fx-namer"/.test(w)), 'the failure is logged with the plugin')
 })

@@ -91,12 +91,14 @@ export function frameworkErrors (error: FastifyError, request: FastifyRequest, r
   sendProblem(reply, problem(request, 'validation_failed', `params: a path segment ${message}`, { errors: [{ in: 'params', pointer: '/', message }] }))
 }
 
+// Callback-style hooks: they run on every request, ingest's included, so no promise per hook.
 export function installInputChecks (app: FastifyInstance): void {
-  app.addHook('preParsing', async (request, _reply, payload) => (isScannedText(request) ? refuseNulBytes(payload) : payload))
-  app.addHook('preValidation', async request => {
+  app.addHook('preParsing', (request, _reply, payload, done) => done(null, isScannedText(request) ? refuseNulBytes(payload) : payload))
+  app.addHook('preValidation', (request, _reply, done) => {
     for (const [where, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
       const pointer = findNul(value)
-      if (pointer !== null) throw nulError(where, pointer)
+      if (pointer !== null) return done(nulError(where, pointer))
     }
+    done()
   })
 }

@@ -50,7 +50,7 @@ t.test('a license makes it appear, with its UI entry; roles decide who sees it',
   t.same(body.features.find((f: { id: string }) => f.id === 'fx-gated'), {
     id: 'fx-gated', name: { en: 'Gated (fixture)', pl: 'Licencjonowany (fikstura)' }, version: '2.0.0',
     permissions: ['fx-gated.read', 'fx-gated.admin'],
-    ui: { remote: 'fx_gated', remoteEntry: '/ui/fx-gated/remoteEntry.js', exposes: './Module' },
+    ui: { remote: 'fx_gated', remoteEntry: '/ui/fx-gated/remoteEntry.js', exposes: './Module', widgets: null },
     nav: [{ path: '/gated', label: { en: 'Gated', pl: 'Licencjonowane' }, icon: 'lock' }]
   })
   t.same((await features(member.token)).features.find((f: { id: string }) => f.id === 'fx-gated').permissions, ['fx-gated.read'], 'a member holds only the read permission')

@@ -29,7 +29,8 @@ export const CLOSE_KEY = 4001
 
 /**
  * Device sockets of this instance. A command queued here is pushed at once; one queued on another
- * instance is found by the 2 s check, one query per tenant for its connected devices.
+ * instance is found by the 2 s check, which also re-checks the sockets' keys, so a revocation made
+ * on another instance closes them too (one transaction per tenant with connected devices).
  */
 export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, commands: Command[]) => Promise<void>) {
   const connections = new Map<string, Connection>()

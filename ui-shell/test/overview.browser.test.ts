@@ -69,6 +69,9 @@ t.test('the overview home page in a real browser', { skip }, async t => {
     const servers = cmdb.getByRole('row', { name: /Server/ })
     t.match(await servers.innerText(), /Server\s+3/, 'three servers in the CMDB widget')
     await page.getByRole('figure', { name: 'Activity over time' }).waitFor()
+    const jobs = page.getByRole('figure', { name: 'Job queue while this page is open' })
+    await jobs.getByText('Number of jobs').waitFor()
+    t.same(await jobs.getByRole('listitem').allTextContents(), ['Waiting', 'Running', 'Failed'], 'the job chart names its axis and has a legend')
     await page.screenshot({ path: `${shots}overview-home-en.png`, fullPage: true })
     await expectAccessible(t, page, 'overview home (en)')
 

@@ -128,7 +128,7 @@ export function Dashboard () {
                 )}
         </section>
         <section className='mz-card'>
-          <TimeSeriesChart title={t('jobsChart')} series={jobSeries} formatValue={v => fmt.number(v, { maximumFractionDigits: 0 })} />
+          <TimeSeriesChart title={t('jobsChart')} valueLabel={t('jobsAxis')} series={jobSeries} formatValue={v => fmt.number(v, { maximumFractionDigits: 0 })} />
         </section>
       </div>
     </div>

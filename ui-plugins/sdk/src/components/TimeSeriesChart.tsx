@@ -16,6 +16,8 @@ export interface TimeSeriesChartProps {
   formatTime?: (t: Date) => string
   /** Lowest value of the y axis (default 0, or the data's minimum when it is negative). */
   yMin?: number
+  /** What the values count or measure (the y axis' name, e.g. "Jobs"), shown above the plot. */
+  valueLabel?: string
 }
 
 const W = 640
@@ -30,7 +32,7 @@ export function niceMax (max: number): number {
 }
 
 /** Line chart of values over time in plain SVG: no chart library. */
-export function TimeSeriesChart ({ series, title, hideTitle, height, variant = 'full', formatValue, formatTime, yMin }: TimeSeriesChartProps) {
+export function TimeSeriesChart ({ series, title, hideTitle, height, variant = 'full', formatValue, formatTime, yMin, valueLabel }: TimeSeriesChartProps) {
   const t = useT()
   const fmt = useFormat()
   const titleId = useId()
@@ -69,6 +71,7 @@ export function TimeSeriesChart ({ series, title, hideTitle, height, variant = '
   return (
     <figure className={`mz-chart${spark ? ' mz-chart--sparkline' : ''}`} aria-labelledby={titleId}>
       <figcaption id={titleId} className={hideTitle || spark ? 'mz-visually-hidden' : 'mz-chart__title'}>{title}</figcaption>
+      {!spark && valueLabel && <p className='mz-chart__value-label mz-muted'>{valueLabel}</p>}
       <svg viewBox={`0 0 ${W} ${H}`} className='mz-chart__svg' role='img' aria-labelledby={titleId} preserveAspectRatio={spark ? 'none' : 'xMidYMid meet'}>
         {!spark && yTicks.map(v => (
           <g key={v} className='mz-chart__grid'>

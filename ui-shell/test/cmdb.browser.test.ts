@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { browserSkip, expectAccessible, repoPath, shots, startBrowserKernel } from './helpers/browser.ts'
 
+/** The layout fields these checks read; the test's tsconfig has no DOM lib. */
+interface Box { scrollWidth: number, clientWidth: number, querySelector (selector: string): { getBoundingClientRect (): { width: number } } | null }
+
 // The CMDB module end to end: a real kernel with the cmdb plugin (and devices and edge-ingest, so
 // an appliance can report a discovery), the built shell and module, and Chromium.
 const cmdb = repoPath('plugins/cmdb')
@@ -276,7 +279,7 @@ t.test('the cmdb module in a real browser', { skip: browserSkip('cmdb') }, async
     // A phone cannot show four columns readably: the graph scrolls inside its card instead.
     await page.setViewportSize({ width: 390, height: 900 })
     await inside('390 px: the graph\'s scroll box stays inside its card', card.locator('.cmdb-graph-wrap'), card)
-    const scroll = await card.locator('.cmdb-graph-wrap').evaluate("el => ({ scroll: el.scrollWidth, client: el.clientWidth, graph: el.querySelector('svg')?.getBoundingClientRect().width ?? 0 })") as { scroll: number, client: number, graph: number }
+    const scroll = await card.locator('.cmdb-graph-wrap').evaluate(node => { const el = node as unknown as Box; return { scroll: el.scrollWidth, client: el.clientWidth, graph: el.querySelector('svg')?.getBoundingClientRect().width ?? 0 } })
     t.ok(scroll.scroll >= scroll.graph && scroll.scroll > scroll.client, `390 px: all of the graph can be scrolled to (${JSON.stringify(scroll)})`)
     await page.setViewportSize({ width: 1360, height: 900 })
     await expectAccessible(t, page, 'impact, en')
@@ -302,7 +305,7 @@ t.test('the cmdb module in a real browser', { skip: browserSkip('cmdb') }, async
     const rules = page.locator('tr').filter({ has: page.locator('code', { hasText: /^ipAddress$/ }) }).locator('.cmdb-rules')
     await rules.waitFor()
     t.match(await rules.textContent(), /\[0-9\]\{1,3\}/, 'the rule shows the pattern')
-    const cut = await rules.evaluate('el => ({ scroll: el.scrollWidth, client: el.clientWidth })') as { scroll: number, client: number }
+    const cut = await rules.evaluate(node => { const el = node as unknown as Box; return { scroll: el.scrollWidth, client: el.clientWidth } })
     t.ok(cut.scroll <= cut.client, `the pattern is not cut off (${cut.scroll} px of text in ${cut.client} px)`)
     await inside('the rules column stays inside the page\'s card', rules, page.locator('section.mz-card').filter({ has: rules }))
     await page.screenshot({ path: `${shots}cmdb-types.png`, fullPage: true })

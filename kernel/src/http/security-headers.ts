@@ -1,6 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
-import fastifyHelmet from '@fastify/helmet'
 
 export interface WebOrigins { publicUrl?: string | undefined, uiBaseUrl?: string | undefined }
 
@@ -29,24 +27,19 @@ function cspDirectives (config: WebOrigins, https: boolean): Record<string, stri
   }
 }
 
-// @fastify/helmet exports helmet's CSP middleware at run time; its typings declare it only on a type they do not export.
-type CspMiddleware = (options: { useDefaults: boolean, directives: Record<string, string[]> }) => (req: IncomingMessage, res: ServerResponse, next: () => void) => void
-const { contentSecurityPolicy } = fastifyHelmet as unknown as { contentSecurityPolicy: CspMiddleware }
-
-/** Helmet's CSP serialiser, run once: it checks every directive (quoting, names) and writes the header. */
+/** `defaultSrc: ["'self'"]` → `default-src 'self'`; the values above are written already quoted. */
 function cspHeader (directives: Record<string, string[]>): string {
-  let value = ''
-  const capture = { setHeader: (_name: string, v: string) => { value = v } } as unknown as ServerResponse
-  contentSecurityPolicy({ useDefaults: false, directives })({} as IncomingMessage, capture, () => {})
-  return value
+  return Object.entries(directives)
+    .map(([name, values]) => [name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`), ...values].join(' '))
+    .join('; ')
 }
 
 /**
  * Every response (shell, module code, API, errors) carries the same browser security headers:
- * the CSP above, no framing, no referrer, HSTS when PUBLIC_URL is https, and helmet's other
- * defaults. Computed once and set by one synchronous hook: @fastify/helmet's plugin rebuilds
- * helmet's middleware on every request (measured 17 us a request against 0.4 us), a cost the
- * ingest route cannot carry.
+ * the CSP above, no framing, no referrer, HSTS when PUBLIC_URL is https, and the rest of
+ * helmet's defaults. Computed once and set by one synchronous hook: @fastify/helmet's plugin
+ * rebuilds helmet's middleware on every request (measured 17 us a request against 0.4 us), a
+ * cost the ingest route cannot carry, so the headers are ours and helmet is not a dependency.
  */
 export function securityHeaders (config: WebOrigins): Record<string, string> {
   const https = config.publicUrl?.startsWith('https:') === true

@@ -31,7 +31,7 @@ export async function registerUi (app: FastifyInstance, deps: { repoRoot: string
         index: false,
         setHeaders: (res, path) => {
           res.header('access-control-allow-origin', '*')
-          // helmet's same-origin default would stop a shell on another origin loading module CSS (no-cors).
+          // The same-origin default (security-headers.ts) would stop a shell on another origin loading module CSS (no-cors).
           res.header('cross-origin-resource-policy', 'cross-origin')
           res.header('cache-control', /remoteEntry\.js$|\.html$/.test(path) ? 'no-cache' : 'public, max-age=31536000, immutable')
         }

@@ -1,6 +1,4 @@
-import {
-  DataTable, DelayedSpinner, EmptyState, ErrorState, joinPath, useCursorList, useFormat, useT, type Column, type ModuleProps
-} from '@monozu/ui-sdk'
+import { CursorTable, EmptyState, joinPath, useCursorList, useFormat, useT, type Column, type ModuleProps } from '@monozu/ui-sdk'
 import { useUrlFilters } from './filters.ts'
 import { messages } from './messages.ts'
 import { TenantName, TenantSelect, useTenants } from './tenant-names.tsx'
@@ -41,23 +39,9 @@ export function Audit ({ basePath }: ModuleProps) {
         <TextFilter id='admin-audit-actor' label={t('actor')} hint={t('actorHint')} value={filters.actor} onChange={actor => set({ actor })} />
         {active && <button type='button' className='mz-button mz-button--ghost' onClick={() => set({ tenant: '', action: '', actor: '' })}>{t('clearFilters')}</button>}
       </form>
-      {list.error && <ErrorState error={list.error} onRetry={list.reload} />}
-      {!list.loaded
-        ? (!list.error && <DelayedSpinner />)
-        : (
-          <DataTable
-            caption={t('auditTitle')}
-            hideCaption
-            rows={list.items}
-            columns={columns}
-            rowKey={e => e.id}
-            pageSize={10_000}
-            filterable={false}
-            onLoadMore={list.hasMore ? list.loadMore : undefined}
-            loadMoreLabel={list.loading ? t('loading') : t('loadMore')}
-            empty={<EmptyState title={t('noEntries')} />}
-          />
-          )}
+      <CursorTable list={list} caption={t('auditTitle')} columns={columns} rowKey={e => e.id}
+        empty={<EmptyState title={t('noEntries')} />}
+      />
     </div>
   )
 }

@@ -1,7 +1,6 @@
 import { useState } from 'react'
 import {
-  DataTable, DelayedSpinner, EmptyState, ErrorState, describeError, joinPath, useApi, useCursorList, useFormat, useT, useToast,
-  type Column, type ModuleProps
+  CursorTable, EmptyState, describeError, joinPath, useApi, useCursorList, useFormat, useT, useToast, type Column, type ModuleProps
 } from '@monozu/ui-sdk'
 import { JobStateBadge } from './badges.tsx'
 import { useUrlFilters } from './filters.ts'
@@ -79,23 +78,9 @@ export function Jobs ({ basePath }: ModuleProps) {
         <TextFilter id='admin-job-name' label={t('job')} value={filters.name} onChange={name => set({ name })} />
         {active && <button type='button' className='mz-button mz-button--ghost' onClick={() => set({ state: '', tenant: '', plugin: '', name: '' })}>{t('clearFilters')}</button>}
       </form>
-      {list.error && <ErrorState error={list.error} onRetry={list.reload} />}
-      {!list.loaded
-        ? (!list.error && <DelayedSpinner />)
-        : (
-          <DataTable
-            caption={t('jobsTitle')}
-            hideCaption
-            rows={list.items}
-            columns={columns}
-            rowKey={j => j.id}
-            pageSize={10_000}
-            filterable={false}
-            onLoadMore={list.hasMore ? list.loadMore : undefined}
-            loadMoreLabel={list.loading ? t('loading') : t('loadMore')}
-            empty={<EmptyState title={t('noJobs')} />}
-          />
-          )}
+      <CursorTable list={list} caption={t('jobsTitle')} columns={columns} rowKey={j => j.id}
+        empty={<EmptyState title={t('noJobs')} />}
+      />
     </div>
   )
 }

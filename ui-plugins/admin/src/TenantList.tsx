@@ -1,6 +1,4 @@
-import {
-  DataTable, DelayedSpinner, EmptyState, ErrorState, Link, joinPath, navigate, useCursorList, useT, type Column, type ModuleProps
-} from '@monozu/ui-sdk'
+import { CursorTable, EmptyState, Link, joinPath, navigate, useCursorList, useT, type Column, type ModuleProps } from '@monozu/ui-sdk'
 import { TenantStatusBadge } from './badges.tsx'
 import { useUrlFilters } from './filters.ts'
 import { Expiry, FeatureList } from './LicenseSummary.tsx'
@@ -40,23 +38,11 @@ export function TenantList ({ basePath }: ModuleProps) {
           </select>
         </div>
       </form>
-      {list.error && <ErrorState error={list.error} onRetry={list.reload} />}
-      {!list.loaded
-        ? (!list.error && <DelayedSpinner />)
-        : (
-          <DataTable
-            caption={t('tenantsTitle')}
-            hideCaption
-            rows={list.items}
-            columns={columns}
-            rowKey={x => x.id}
-            pageSize={10_000}
-            onRowClick={x => navigate(open(x))}
-            onLoadMore={list.hasMore ? list.loadMore : undefined}
-            loadMoreLabel={list.loading ? t('loading') : t('loadMore')}
-            empty={active ? <EmptyState title={t('noMatchingTenants')} /> : <EmptyState title={t('noTenants')}>{t('noTenantsHint')}</EmptyState>}
-          />
-          )}
+      <CursorTable list={list} caption={t('tenantsTitle')} columns={columns} rowKey={x => x.id}
+        filterable
+        onRowClick={x => navigate(open(x))}
+        empty={active ? <EmptyState title={t('noMatchingTenants')} /> : <EmptyState title={t('noTenants')}>{t('noTenantsHint')}</EmptyState>}
+      />
     </div>
   )
 }

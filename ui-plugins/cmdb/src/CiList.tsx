@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'react'
 import {
-  DataTable, DelayedSpinner, EmptyState, ErrorState, Link, describeError, joinPath, navigate, useApi, useCatchUp, useCursorList, useHasPermission, useLocation, useT, useToast,
-  type Column, type ModuleProps
+  CursorTable, EmptyState, Link, describeError, joinPath, navigate, useApi, useCatchUp, useCursorList, useHasPermission, useLocation, useT, useToast, type Column, type ModuleProps
 } from '@monozu/ui-sdk'
 import { CiStatusBadge, LiveBadge } from './badges.tsx'
 import { typeLabel, useCatalog } from './catalog.tsx'
@@ -97,30 +96,16 @@ export function CiList ({ basePath }: ModuleProps) {
           {t('listChanged')} <button type='button' className='mz-button' onClick={refresh}>{t('reloadList')}</button>
         </p>
       )}
-      {list.error && <ErrorState error={list.error} onRetry={reload} />}
-      {!list.loaded
-        ? (!list.error && <DelayedSpinner />)
-        : (
-          <DataTable
-            caption={t('cisTitle')}
-            hideCaption
-            rows={list.items}
-            columns={columns}
-            rowKey={ci => ci.id}
-            filterable={false}
-            pageSize={10_000}
-            onRowClick={ci => navigate(open(ci))}
-            onLoadMore={list.hasMore ? list.loadMore : undefined}
-            loadMoreLabel={list.loading ? t('loading') : t('loadMore')}
-            empty={filtered
-              ? <EmptyState title={t('noMatchingCis')} action={<button type='button' className='mz-button' onClick={() => navigate(basePath, { replace: true })}>{t('clearFilters')}</button>} />
-              : (
-                <EmptyState title={t('noCis')} action={write ? <Link className='mz-button mz-button--primary' to={joinPath(basePath, '/import')}>{t('importFirst')}</Link> : undefined}>
-                  {t(write ? 'noCisHintWriter' : 'noCisHint')}
-                </EmptyState>
-                )}
-          />
-          )}
+      <CursorTable list={list} caption={t('cisTitle')} columns={columns} rowKey={ci => ci.id}
+        onRowClick={ci => navigate(open(ci))}
+        empty={filtered
+          ? <EmptyState title={t('noMatchingCis')} action={<button type='button' className='mz-button' onClick={() => navigate(basePath, { replace: true })}>{t('clearFilters')}</button>} />
+          : (
+            <EmptyState title={t('noCis')} action={write ? <Link className='mz-button mz-button--primary' to={joinPath(basePath, '/import')}>{t('importFirst')}</Link> : undefined}>
+              {t(write ? 'noCisHintWriter' : 'noCisHint')}
+            </EmptyState>
+            )}
+      />
     </div>
   )
 }

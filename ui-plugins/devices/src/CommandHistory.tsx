@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { DataTable, DelayedSpinner, EmptyState, ErrorState, describeError, useApi, useT, useToast, type Column } from '@monozu/ui-sdk'
+import { CursorTable, EmptyState, describeError, useApi, useT, useToast, type Column } from '@monozu/ui-sdk'
 import { CommandStateBadge } from './badges.tsx'
 import { useDuration, When } from './display.tsx'
 import { messages } from './messages.ts'
@@ -77,23 +77,9 @@ export function CommandHistory ({ list, state, onStateFilter, canWrite, onChange
           </select>
         </div>
       </div>
-      {list.error && <ErrorState error={list.error} onRetry={list.reload} />}
-      {!list.loaded
-        ? (!list.error && <DelayedSpinner />)
-        : (
-          <DataTable
-            caption={t('commandHistory')}
-            hideCaption
-            rows={list.items}
-            columns={columns}
-            rowKey={c => c.id}
-            filterable={false}
-            pageSize={10_000}
-            onLoadMore={list.hasMore ? list.loadMore : undefined}
-            loadMoreLabel={list.loading ? t('loading') : t('loadMore')}
-            empty={<EmptyState title={state ? t('noCommandsInState') : t('noCommands')}>{!state && canWrite ? t('noCommandsHint') : undefined}</EmptyState>}
-          />
-          )}
+      <CursorTable list={list} caption={t('commandHistory')} columns={columns} rowKey={c => c.id}
+        empty={<EmptyState title={state ? t('noCommandsInState') : t('noCommands')}>{!state && canWrite ? t('noCommandsHint') : undefined}</EmptyState>}
+      />
       <OutputDialog command={shown} onClose={() => setViewing(null)} />
     </section>
   )

@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useState } from 'react'
 import {
-  DataTable, DelayedSpinner, EmptyState, ErrorState, Link, joinPath, navigate, useCatchUp, useCursorList, useHasPermission, useLocation, useT,
-  type Column, type ModuleProps
+  CursorTable, EmptyState, Link, joinPath, navigate, useCatchUp, useCursorList, useHasPermission, useLocation, useT, type Column, type ModuleProps
 } from '@monozu/ui-sdk'
 import { DeviceStatusBadge, LiveBadge } from './badges.tsx'
 import { Tags, When } from './display.tsx'
@@ -117,30 +116,16 @@ export function DeviceList ({ basePath }: ModuleProps) {
         </div>
         {filtered && <button type='button' className='mz-button mz-button--ghost' onClick={() => { setSearch(''); navigate(basePath, { replace: true }) }}>{t('clearFilters')}</button>}
       </form>
-      {list.error && <ErrorState error={list.error} onRetry={reload} />}
-      {!list.loaded
-        ? (!list.error && <DelayedSpinner />)
-        : (
-          <DataTable
-            caption={t('devicesTitle')}
-            hideCaption
-            rows={list.items}
-            columns={columns}
-            rowKey={d => d.id}
-            filterable={false}
-            pageSize={10_000}
-            onRowClick={d => navigate(open(d))}
-            onLoadMore={hasMore ? list.loadMore : undefined}
-            loadMoreLabel={list.loading ? t('loading') : t('loadMore')}
-            empty={filtered
-              ? <EmptyState title={t('noMatchingDevices')} />
-              : (
-                <EmptyState title={t('noDevices')} action={admin ? <Link className='mz-button mz-button--primary' to={joinPath(basePath, '/enrollment')}>{t('enrollFirst')}</Link> : undefined}>
-                  {t(admin ? 'noDevicesHintAdmin' : 'noDevicesHint')}
-                </EmptyState>
-                )}
-          />
-          )}
+      <CursorTable list={list} caption={t('devicesTitle')} columns={columns} rowKey={d => d.id}
+        onRowClick={d => navigate(open(d))}
+        empty={filtered
+          ? <EmptyState title={t('noMatchingDevices')} />
+          : (
+            <EmptyState title={t('noDevices')} action={admin ? <Link className='mz-button mz-button--primary' to={joinPath(basePath, '/enrollment')}>{t('enrollFirst')}</Link> : undefined}>
+              {t(admin ? 'noDevicesHintAdmin' : 'noDevicesHint')}
+            </EmptyState>
+            )}
+      />
     </div>
   )
 }

@@ -1,7 +1,6 @@
 import { useState } from 'react'
 import {
-  DataTable, DelayedSpinner, Dialog, EmptyState, ErrorState, Link, describeError, joinPath, useApi, useFormat, useHasPermission, useT, useToast,
-  type Column, type ModuleProps
+  CursorTable, Dialog, EmptyState, Link, describeError, joinPath, useApi, useFormat, useHasPermission, useT, useToast, type Column, type ModuleProps
 } from '@monozu/ui-sdk'
 import { TokenStateBadge } from './badges.tsx'
 import { CreateTokenDialog } from './CreateTokenDialog.tsx'
@@ -84,29 +83,15 @@ function TokenList ({ basePath }: ModuleProps) {
       </div>
       <SectionNav basePath={basePath} />
       <p className='mz-muted devices-intro'>{t('tokensIntro')}</p>
-      {list.error && <ErrorState error={list.error} onRetry={list.reload} />}
-      {!list.loaded
-        ? (!list.error && <DelayedSpinner />)
-        : (
-          <DataTable
-            caption={t('tokensTitle')}
-            hideCaption
-            rows={list.items}
-            columns={columns}
-            rowKey={tk => tk.id}
-            filterable={false}
-            pageSize={10_000}
-            toolbar={(
-              <label className='devices-check'>
-                <input type='checkbox' checked={includeRevoked} onChange={e => setIncludeRevoked(e.target.checked)} />
-                {t('showRevoked')}
-              </label>
-            )}
-            onLoadMore={list.hasMore ? list.loadMore : undefined}
-            loadMoreLabel={list.loading ? t('loading') : t('loadMore')}
-            empty={<EmptyState title={t('noTokens')}>{t('noTokensHint')}</EmptyState>}
-          />
-          )}
+      <CursorTable list={list} caption={t('tokensTitle')} columns={columns} rowKey={tk => tk.id}
+        toolbar={(
+          <label className='devices-check'>
+            <input type='checkbox' checked={includeRevoked} onChange={e => setIncludeRevoked(e.target.checked)} />
+            {t('showRevoked')}
+          </label>
+        )}
+        empty={<EmptyState title={t('noTokens')}>{t('noTokensHint')}</EmptyState>}
+      />
       <CreateTokenDialog open={creating} onClose={() => setCreating(false)} onCreated={list.reload} />
       <Dialog
         open={revoking !== null}

@@ -10,6 +10,7 @@ export type Messages = Record<Lang, Dictionary>
 export const baseMessages: Messages = {
   en: {
     'common.loading': 'Loading…',
+    'common.loadMore': 'Load more',
     'common.retry': 'Try again',
     'common.close': 'Close',
     'common.cancel': 'Cancel',
@@ -68,6 +69,7 @@ export const baseMessages: Messages = {
   },
   pl: {
     'common.loading': 'Ładowanie…',
+    'common.loadMore': 'Wczytaj więcej',
     'common.retry': 'Spróbuj ponownie',
     'common.close': 'Zamknij',
     'common.cancel': 'Anuluj',

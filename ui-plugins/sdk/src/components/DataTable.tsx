@@ -35,6 +35,8 @@ export interface DataTableProps<T> {
   /** Cursor lists: shows "load more" below the table when set. */
   onLoadMore?: () => void
   loadMoreLabel?: string
+  /** A page is on its way: "load more" waits, so one cursor is never read twice. */
+  loadingMore?: boolean
 }
 
 function valueOf (row: unknown, key: string): unknown {
@@ -52,7 +54,7 @@ function compare (a: Sortable, b: Sortable): number {
 }
 
 /** A table with a text filter, sortable columns (aria-sort) and paging, all on the client. */
-export function DataTable<T> ({ rows, columns, rowKey, caption, hideCaption, pageSize = 10, filterable = true, initialSort, empty, toolbar, onRowClick, onLoadMore, loadMoreLabel }: DataTableProps<T>) {
+export function DataTable<T> ({ rows, columns, rowKey, caption, hideCaption, pageSize = 10, filterable = true, initialSort, empty, toolbar, onRowClick, onLoadMore, loadMoreLabel, loadingMore }: DataTableProps<T>) {
   const t = useT()
   const filterId = useId()
   const [filter, setFilter] = useState('')
@@ -141,7 +143,7 @@ export function DataTable<T> ({ rows, columns, rowKey, caption, hideCaption, pag
             <button type='button' className='mz-button mz-button--ghost' aria-label={t('table.next')} onClick={() => setPage(current + 1)} disabled={current >= pages - 1}>›</button>
           </>
         )}
-        {onLoadMore && <button type='button' className='mz-button' onClick={onLoadMore}>{loadMoreLabel ?? '…'}</button>}
+        {onLoadMore && <button type='button' className='mz-button' onClick={onLoadMore} disabled={loadingMore}>{loadMoreLabel ?? '…'}</button>}
       </nav>
     </div>
   )

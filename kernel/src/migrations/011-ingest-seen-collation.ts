@@ -10,7 +10,7 @@ import type { Knex } from 'knex'
 // changes for anyone.
 //
 // PostgreSQL rewrites only the key's index, not the table, but holds ingest_seen locked while it
-// does, so ingest commits wait: about 1 s per million ids held (48 hours of them), README "CLI".
+// does, so ingest commits wait: about 1 s per million ids held (48 hours of them), kernel/README.md "CLI".
 const collate = (knex: Knex, collation: string) =>
   knex.raw(`alter table ingest_seen alter column event_id type varchar(128) collate "${collation}"`)
 

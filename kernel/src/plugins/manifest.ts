@@ -3,27 +3,10 @@ import { join } from 'node:path'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import { StartupError } from '../errors/errors.ts'
+import type { PluginManifest } from './manifest.generated.ts'
 
-export interface LocalText { en: string, pl: string }
-
-export interface PluginManifest {
-  id: string
-  name: LocalText
-  version: string
-  description: string
-  kernel: string
-  entry?: string
-  thirdParty?: boolean
-  dependencies?: Record<string, string>
-  license?: { feature?: string }
-  permissions?: Array<{ id: string, description: string }>
-  routes?: { prefixes?: string[] }
-  channels?: Array<{ id: string, permission: string, description?: string }>
-  jobs?: Array<{ name: string, schedule?: string, scope?: 'tenant' | 'platform', description?: string }>
-  ingest?: Array<{ kind: string, description?: string, schema?: Record<string, unknown> }>
-  ui?: { remote: string, exposes: string, widgets?: string, nav?: Array<{ path: string, label: LocalText, icon?: string }> }
-  config?: Record<string, unknown>
-}
+// The type is generated from plugin.schema.json (npm run gen:manifest): the schema is the contract.
+export type { LocalText, PluginManifest, ProblemType } from './manifest.generated.ts'
 
 export const manifestSchemaPath = new URL('../../../plugin.schema.json', import.meta.url)
 const schema = JSON.parse(readFileSync(manifestSchemaPath, 'utf8'))

@@ -1,11 +1,13 @@
 /** Shapes of the CMDB API (plugins/cmdb/src: cis, types, relations, history, csv, review). */
+import { CORE_FIELDS, FIELD_KEY as FIELD_KEY_PATTERN, TYPE_KEY as TYPE_KEY_PATTERN, type CoreField } from '@monozu/plugin-cmdb/model'
 
-export const STATUSES = ['planned', 'active', 'maintenance', 'retired'] as const
-export type Status = typeof STATUSES[number]
+// The field definitions are the server's own (plain data, no server code in the bundle).
+export { CORE_FIELDS, FIELD_KINDS, RESERVED_KEYS, STATUSES } from '@monozu/plugin-cmdb/model'
+export type { CoreField, FieldDef, FieldKind, Status, TypeDef as CiType } from '@monozu/plugin-cmdb/model'
 
-/** Fields every CI has, whatever its type (stored in their own columns by the server). */
-export const CORE_FIELDS = ['name', 'status', 'site', 'description', 'hostname', 'serial', 'hardwareUuid', 'macs'] as const
-export type CoreField = typeof CORE_FIELDS[number]
+/** The server's key patterns (JSON Schema strings) as expressions for the forms. */
+export const TYPE_KEY = new RegExp(TYPE_KEY_PATTERN)
+export const FIELD_KEY = new RegExp(FIELD_KEY_PATTERN)
 
 /**
  * A machine's identifiers. The server keeps them for every CI, but the built-in types without
@@ -19,36 +21,6 @@ const WITHOUT_HARDWARE = new Set(['application', 'service'])
 export function coreFieldsOf (typeKey: string, ci?: Partial<Record<CoreField, unknown>>): CoreField[] {
   const stored = (key: CoreField) => { const v = ci?.[key]; return v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0) }
   return CORE_FIELDS.filter(key => !WITHOUT_HARDWARE.has(typeKey) || !HARDWARE_FIELDS.includes(key) || stored(key))
-}
-
-export const FIELD_KINDS = ['text', 'integer', 'boolean', 'date', 'url', 'select', 'reference'] as const
-export type FieldKind = typeof FIELD_KINDS[number]
-
-export const TYPE_KEY = /^[a-z][a-z0-9-]{1,39}$/
-export const FIELD_KEY = /^[a-z][a-zA-Z0-9_]{0,39}$/
-/** Keys the server keeps for itself: a custom field may not use them. */
-export const RESERVED_KEYS: readonly string[] = [...CORE_FIELDS, 'id', 'type', 'locked', 'sources', 'provenance', 'version', 'createdAt', 'updatedAt', 'message', 'fields']
-
-export interface FieldDef {
-  key: string
-  label: string
-  kind: FieldKind
-  description?: string
-  required?: boolean
-  regex?: string
-  min?: number
-  max?: number
-  choices?: string[]
-  refType?: string
-  builtin?: boolean
-}
-
-export interface CiType {
-  key: string
-  label: string
-  description: string | null
-  builtin: boolean
-  fields: FieldDef[]
 }
 
 /** Where a field's value came from. */

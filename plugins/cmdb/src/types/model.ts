@@ -1,3 +1,6 @@
+// The CMDB's field definitions, shared with its UI module as `@monozu/plugin-cmdb/model`: it is
+// bundled into the browser, so it imports nothing and holds only plain data and types.
+
 /** The kinds a type field can have; the value each takes in JSON is in README.md. */
 export const FIELD_KINDS = ['text', 'integer', 'boolean', 'date', 'url', 'select', 'reference'] as const
 export type FieldKind = typeof FIELD_KINDS[number]

@@ -63,7 +63,7 @@ export function toDefs (drafts: FieldDraft[], builtinKeys: Set<string>, t: T): {
     const err = (rule: string, message: string) => { errors[`/fields/${i}/${rule}`] ??= message }
     const key = d.key.trim()
     if (!FIELD_KEY.test(key)) err('key', t('keyInvalid'))
-    else if (RESERVED_KEYS.includes(key) || builtinKeys.has(key)) err('key', t('keyReserved'))
+    else if (RESERVED_KEYS.has(key) || builtinKeys.has(key)) err('key', t('keyReserved'))
     else if (seen.has(key)) err('key', t('keyTwice'))
     seen.add(key)
     if (!d.label.trim()) err('label', t('labelRequired'))

@@ -1,5 +1,4 @@
 import { lazy, Suspense, type ComponentType } from 'react'
-import type { CursorTableProps } from './CursorTable.tsx'
 import type { DataTableProps } from './DataTable.tsx'
 import type { DialogProps } from './Dialog.tsx'
 import type { TimeSeriesChartProps } from './TimeSeriesChart.tsx'
@@ -12,31 +11,24 @@ import { DelayedSpinner } from './States.tsx'
  */
 const loaders = {
   table: () => import('./DataTable.tsx'),
-  cursorTable: () => import('./CursorTable.tsx'),
   dialog: () => import('./Dialog.tsx'),
   chart: () => import('./TimeSeriesChart.tsx')
 }
 
 let preloaded: Promise<unknown> | undefined
-/** Starts loading the lazily loaded components (DataTable, CursorTable, Dialog, TimeSeriesChart). */
+/** Starts loading the lazily loaded components (DataTable, Dialog, TimeSeriesChart). */
 export function preloadComponents (): Promise<unknown> {
-  preloaded ??= Promise.all([loaders.table(), loaders.cursorTable(), loaders.dialog(), loaders.chart()]).catch(() => { preloaded = undefined })
+  preloaded ??= Promise.all([loaders.table(), loaders.dialog(), loaders.chart()]).catch(() => { preloaded = undefined })
   return preloaded
 }
 
 const LazyTable = lazy(() => loaders.table().then(m => ({ default: m.DataTable as ComponentType<DataTableProps<unknown>> })))
-const LazyCursorTable = lazy(() => loaders.cursorTable().then(m => ({ default: m.CursorTable as ComponentType<CursorTableProps<unknown>> })))
 const LazyDialog = lazy(() => loaders.dialog().then(m => ({ default: m.Dialog })))
 const LazyChart = lazy(() => loaders.chart().then(m => ({ default: m.TimeSeriesChart })))
 
 /** A table with a text filter, sortable columns (aria-sort) and paging, all on the client. */
 export function DataTable<T> (props: DataTableProps<T>) {
   return <Suspense fallback={<DelayedSpinner />}><LazyTable {...(props as DataTableProps<unknown>)} /></Suspense>
-}
-
-/** A `useCursorList` list as a table, with its error, first-page spinner and "load more". */
-export function CursorTable<T> (props: CursorTableProps<T>) {
-  return <Suspense fallback={<DelayedSpinner />}><LazyCursorTable {...(props as CursorTableProps<unknown>)} /></Suspense>
 }
 
 /** A modal dialog: the page behind is inert, Tab cycles inside, Esc closes, focus returns. */

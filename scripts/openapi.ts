@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { createKernel, createLogger } from '../kernel/src/kernel.ts'
+import { createKernel, createLogger } from '@monozu/kernel/host'
 
 export async function buildOpenApi (): Promise<Record<string, unknown>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'monozu-openapi-'))

@@ -9,7 +9,7 @@
  */
 import Fastify from 'fastify'
 import pg from 'pg'
-import { int4Array, textArray, uuidArray } from '../../kernel/src/db/dialects/pg-binary.ts'
+import { int4Array, textArray, uuidArray } from '@monozu/kernel/testing/bench'
 
 interface Pending { events: Array<{ id: string | null, text: string }>, resolve: () => void, reject: (err: unknown) => void }
 

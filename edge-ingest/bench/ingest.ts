@@ -35,11 +35,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'
-import { createKernel, type KernelConfig } from '@monozu/kernel'
-import { freshDatabase } from '@monozu/kernel/testing'
-import { ADMIN_URL, defer, machineBusyMs, postgresCpu, postgresCpuSince, postgresUnreachable, redact, round, runBench } from '../../kernel/bench/harness.ts'
+import { createKernel, type KernelConfig } from '@monozu/kernel/host'
+import { freshDatabase, testKitFor } from '@monozu/kernel/testing'
+import { ADMIN_URL, defer, machineBusyMs, postgresCpu, postgresCpuSince, postgresUnreachable, redact, round, runBench, summarize, type LoadResult, type RawResult } from '@monozu/kernel/testing/bench'
 import { Worker } from 'node:worker_threads'
-import { summarize, type LoadResult, type RawResult } from '../../kernel/bench/load.ts'
 import { startFloor } from './floor.ts'
 
 type Db = 'postgres' | 'pglite'
@@ -87,7 +86,7 @@ async function setUp (db: Db) {
     ...(db === 'pglite' ? { pglite: { memory: true } } : {})
   })
   release.push(() => kernel.stop())
-  const { issueLicense } = await import('../../kernel/src/licensing/license.ts')
+  const kit = testKitFor(kernel)
   const inject = async (method: 'POST' | 'GET', url: string, payload?: unknown, headers: Record<string, string> = {}) => {
     const res = await kernel.app.inject({ method, url, headers, ...(payload !== undefined ? { payload: payload as object } : {}) })
     if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`)
@@ -95,10 +94,10 @@ async function setUp (db: Db) {
   }
   /** A licensed tenant with one enrolled device: its id, the device's id and key. */
   const enrolled = async (slug: string) => {
-    const tenant = await kernel.tenancy.createTenant({ slug, name: `Bench ${slug}` })
-    await kernel.services.features.installLicense(tenant.id, await issueLicense(kernel.services.licenseKeys.devSign!, { tid: tenant.id, features: ['devices', 'ingest'], seats: 10, days: 1 }), { actor: 'bench' })
+    const tenant = await kit.createTenant({ slug, name: `Bench ${slug}` })
+    await kit.grantLicense(tenant, ['devices', 'ingest'], { seats: 10, days: 1 })
     const password = 'bench-ingest-password'
-    await kernel.tenancy.createUser(tenant.id, { email: `admin@${slug}.example`, name: 'Bench', password, roles: ['tenant-admin'] })
+    await kit.createUser(tenant, { email: `admin@${slug}.example`, name: 'Bench', password, roles: ['tenant-admin'] })
     const { accessToken } = await inject('POST', '/api/v1/auth/login', { email: `admin@${slug}.example`, password })
     const { token } = await inject('POST', '/api/v1/devices/enrollment-tokens', {}, { authorization: `Bearer ${accessToken}` })
     const device = await inject('POST', '/api/v1/devices/register', { hostname: 'bench-edge', os: 'Linux', agentVersion: '1.0', hardwareId: 'bench-hw' }, { 'x-enrollment-token': token })
@@ -120,7 +119,7 @@ async function setUp (db: Db) {
   const floor = databaseUrl ? await startFloor(databaseUrl, { tenantId: tenant.id, deviceId: device.deviceId, key: device.deviceKey }) : undefined
   if (floor) release.push(() => floor.close())
 
-  const rowsOf = (table: string) => kernel.conn.owner(table).count({ n: '*' }).first().then(r => Number((r as { n: number | string }).n))
+  const rowsOf = (table: string) => kit.owner(table).count({ n: '*' }).first().then(r => Number((r as { n: number | string }).n))
   const counts = async () => {
     const [seen, metrics] = await Promise.all(['ingest_seen', 'device_metrics'].map(rowsOf))
     return { seen: seen as number, metrics: metrics as number }

@@ -4,8 +4,7 @@ import t from 'tap'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freshDatabase } from '@monozu/kernel/testing'
-import { startInstance, type Instance } from '../../kernel/test/helpers/instance.ts'
+import { freshDatabase, startInstance, type Instance } from '@monozu/kernel/testing'
 
 const EVENTS = 3000
 const PER_REQUEST = 10

@@ -4,13 +4,15 @@ import { randomUUID } from 'node:crypto'
 import type { IngestEventInput, PluginIngest } from '@monozu/kernel'
 import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
 import { createGroupCommit } from '../src/group-commit.ts'
-import { fixture } from '../../kernel/test/helpers/paths.ts'
+import { fileURLToPath } from 'node:url'
 
 // The group commit on the kernel's real ingest inbox. The one addition is a gate in front of each
 // commit that the test opens, so that "while a commit runs" is a state the test controls, and a
 // record of the commits (their sizes, how many ran at once).
 let k: TestKernel
-t.before(async () => { k = await startTestKernel({ plugins: [fixture('fx-ingest')] }) })
+// The kernel's fixture plugin with ingest kinds: a plugin folder, not an import of the kernel's tests.
+const fxIngest = fileURLToPath(new URL('../../kernel/test/fixtures/plugins/fx-ingest', import.meta.url))
+t.before(async () => { k = await startTestKernel({ plugins: [fxIngest] }) })
 t.teardown(() => k?.close())
 
 function gated (ingest: PluginIngest, held = true) {
@@ -47,13 +49,13 @@ const turns = async (n: number) => { for (let i = 0; i < n; i++) await turn() }
 const device = randomUUID()
 const event = (id: string): IngestEventInput => ({ deviceId: device, kind: 'fx.sample', eventId: id, ts: new Date().toISOString(), data: { n: 1 } })
 const options = { windowMs: 0, maxBatchEvents: 1000, maxQueuedEvents: 10_000, concurrency: 2, parallelMinEvents: 3 }
-const ingestOf = () => k.kernel.registry.get('fx-ingest')!.context!.ingest
+const ingestOf = () => k.pluginContext('fx-ingest').ingest
 
 /** A new tenant's group commit with its first batch (`<prefix>0`) committing, held at the gate. */
 async function oneCommitRunning (prefix: string, opts = options) {
   const tenant = await k.createTenant()
   const g = gated(ingestOf())
-  const group = createGroupCommit(g.wrapped, k.kernel.app.log, opts)
+  const group = createGroupCommit(g.wrapped, k.app.log, opts)
   const answers = [group.submit(tenant.id, [event(`${prefix}0`)])]
   await turns(2)
   return { tenant, g, group, answers }
@@ -62,7 +64,7 @@ async function oneCommitRunning (prefix: string, opts = options) {
 t.test('the requests of one event-loop turn go as one batch', async t => {
   const tenant = await k.createTenant()
   const g = gated(ingestOf(), false)
-  const group = createGroupCommit(g.wrapped, k.kernel.app.log, options)
+  const group = createGroupCommit(g.wrapped, k.app.log, options)
   const all = Array.from({ length: 10 }, (_, i) => group.submit(tenant.id, [event(`a${i}`), event('a0')]))
   t.same(await Promise.all(all), Array.from({ length: 10 }, () => [true, false]), 'each request gets its own answer; the repeated id is a duplicate')
   t.same(g.commits, [20], 'one commit, not one per request')
@@ -154,7 +156,7 @@ t.test('a backlog goes in order, in batches up to maxBatchEvents that never spli
 t.test('tenants share a commit, each answered from its own part', async t => {
   const [a, b] = [await k.createTenant(), await k.createTenant()]
   const g = gated(ingestOf(), false)
-  const group = createGroupCommit(g.wrapped, k.kernel.app.log, options)
+  const group = createGroupCommit(g.wrapped, k.app.log, options)
   const answers = [
     group.submit(a.id, [event('d0')]),
     group.submit(b.id, [event('d0'), event('d1')]),
@@ -164,7 +166,7 @@ t.test('tenants share a commit, each answered from its own part', async t => {
   t.same(g.commits, [5], 'one commit for both tenants')
   t.same(g.tenants, [2], 'holding one part per tenant')
   // ingest_seen, not the inbox: the kernel's consumers may already have taken the inbox rows.
-  const ids = async (tenantId: string) => (await k.kernel.db.withTenant(tenantId, trx => trx('ingest_seen').select('tenant_id', 'event_id').orderBy('event_id'))).map(r => `${r.tenant_id === tenantId ? 'own' : 'other'}:${r.event_id}`)
+  const ids = async (tenantId: string) => (await k.db.withTenant(tenantId, trx => trx('ingest_seen').select('tenant_id', 'event_id').orderBy('event_id'))).map(r => `${r.tenant_id === tenantId ? 'own' : 'other'}:${r.event_id}`)
   t.same(await ids(a.id), ['own:d0', 'own:d1'], 'tenant A sees its own two ids, stored under its own tenant')
   t.same(await ids(b.id), ['own:d0', 'own:d1'], 'and tenant B its own')
   await group.close()
@@ -172,7 +174,7 @@ t.test('tenants share a commit, each answered from its own part', async t => {
 
 t.test('a failed commit answers 503 for its requests and stores none of them', async t => {
   const tenant = await k.createTenant()
-  const group = createGroupCommit(ingestOf(), k.kernel.app.log, options)
+  const group = createGroupCommit(ingestOf(), k.app.log, options)
   // An undeclared kind makes the kernel refuse the whole batch.
   const bad = group.submit(tenant.id, [event('e0'), { ...event('e1'), kind: 'no.such.kind' }])
   await t.rejects(bad, { code: 'service_unavailable', status: 503 })

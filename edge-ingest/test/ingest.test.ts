@@ -134,7 +134,7 @@ t.test('revoked and rotated-out keys, other tenants and disabled kinds', async t
   const d = await enrolledDevice(k)
   const rotated = await k.request('POST', `/api/v1/devices/${d.deviceId}/rotate-key`, { token: d.admin })
   t.equal((await ingest(rotated.body.deviceKey, { kind: 'telemetry', events: telemetry(1, 'r') })).status, 202)
-  await k.kernel.conn.owner('device_keys').where({ device_id: d.deviceId }).whereNotNull('valid_until').update({ valid_until: new Date(Date.now() - 1000) })
+  await k.owner('device_keys').where({ device_id: d.deviceId }).whereNotNull('valid_until').update({ valid_until: new Date(Date.now() - 1000) })
   // The overlap ended in the database; this instance's cache honours the end it already knew.
   const victim = await enrolledDevice(k)
   await k.request('POST', `/api/v1/devices/${victim.deviceId}/revoke`, { token: victim.admin })
@@ -176,9 +176,9 @@ t.test('rate limits answer 429 with Retry-After; a full queue or a storage failu
 
   // Storage refuses writes: nothing is half-stored and the client is told to come back.
   const third = await register(limited, await enrollmentToken(limited, d.admin))
-  await limited.kernel.conn.owner.raw('revoke insert on ingest_inbox from monozu_app')
+  await limited.owner.raw('revoke insert on ingest_inbox from monozu_app')
   const failed = await send(third.deviceKey, 5, 'f')
-  await limited.kernel.conn.owner.raw('grant insert on ingest_inbox to monozu_app')
+  await limited.owner.raw('grant insert on ingest_inbox to monozu_app')
   t.equal(failed.status, 503)
   t.ok(Number(failed.headers['retry-after']) >= 1)
   const retried = await send(third.deviceKey, 5, 'f')
@@ -219,6 +219,6 @@ t.test('hundreds of concurrent requests share commits and every one is answered'
   t.same([...new Set(answers.map(a => a.status))], [202], 'every request is answered 202 within 20 s (none left waiting in a dropped queue)')
   t.equal(answers.reduce((n, a) => n + a.body.accepted, 0), 300)
   t.ok(Date.now() - started < 60_000)
-  const seen = await busy.kernel.conn.owner('ingest_seen').where({ device_id: d.deviceId }).count({ n: '*' }).first()
+  const seen = await busy.owner('ingest_seen').where({ device_id: d.deviceId }).count({ n: '*' }).first()
   t.equal(Number(seen?.n), 300, 'each event id stored once')
 })

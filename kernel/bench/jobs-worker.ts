@@ -12,7 +12,7 @@
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import type { Knex } from 'knex'
-import { createKernel } from '@monozu/kernel'
+import { createKernel } from '../src/kernel.ts'
 
 const pluginDir = fileURLToPath(new URL('./fixtures/bench-jobs/', import.meta.url))
 const profile = process.env.BENCH_PROFILE === '1'

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { startTestKernel, waitFor, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, waitFor, type TestKernel } from '../src/testing/internal.ts'
 import type { Tenant } from '../src/tenancy/tenants.ts'
 import { gated, notesAndTags } from './helpers/paths.ts'
 import { tempPlugins } from './helpers/temp-plugin.ts'

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { startTestKernel, type TestKernel, waitFor } from '@monozu/kernel/testing'
+import { startTestKernel, type TestKernel, waitFor } from '../src/testing/internal.ts'
 import type { Tenant } from '../src/tenancy/tenants.ts'
 
 let k: TestKernel

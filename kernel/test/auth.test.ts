@@ -1,7 +1,7 @@
 import t from 'tap'
 import { SignJWT, generateKeyPair } from 'jose'
 import { createHmac } from 'node:crypto'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, type TestKernel } from '../src/testing/internal.ts'
 import { loadSigningKeys } from '../src/auth/keys.ts'
 import type { Tenant } from '../src/tenancy/tenants.ts'
 import { notesAndTags } from './helpers/paths.ts'

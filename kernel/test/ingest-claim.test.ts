@@ -1,6 +1,6 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, testDatabase, type TestKernel } from '../src/testing/internal.ts'
 import { claimEvents, dueWork, startOfInbox, type DueCursor } from '../src/ingest/inbox.ts'
 
 // How the dispatcher finds due work and takes a consumer's batch from the inbox (migrations 009,
@@ -108,8 +108,7 @@ t.test('due work beyond one search\'s limit gets its turn: the cursor goes on wh
   t.equal((await due([KIND], 2)).work.filter(w => !w.retries).length, 2, 'from the start again: the first two')
 })
 
-t.test('a claim that rolls back leaves its rows; a concurrent claim skips them', async t => {
-  if (k.kernel.db.dialect === 'pglite') { t.pass('PGlite runs one transaction at a time: nothing concurrent to test'); return }
+t.test('a claim that rolls back leaves its rows; a concurrent claim skips them', { skip: testDatabase() !== 'postgres' && 'needs PostgreSQL (DATABASE_URL): PGlite runs one transaction at a time, so nothing is concurrent' }, async t => {
   const tenant = await k.createTenant()
   const rows = await fill(tenant.id, [1, 1, 1, 1, 1, 1])
   let beside: number[] = []

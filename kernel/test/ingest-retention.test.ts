@@ -1,6 +1,6 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { startTestKernel, type TestKernel, waitFor } from '@monozu/kernel/testing'
+import { startTestKernel, type TestKernel, waitFor } from '../src/testing/internal.ts'
 import { PAGE_WINDOW } from '../src/db/batches.ts'
 import { rowsOf } from '../src/db/database.ts'
 import { SEEN_HOURS } from '../src/ingest/retention.ts'

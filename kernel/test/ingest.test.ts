@@ -1,6 +1,6 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { startTestKernel, type TestKernel, waitFor } from '@monozu/kernel/testing'
+import { startTestKernel, testDatabase, type TestKernel, waitFor } from '../src/testing/internal.ts'
 import { fixture } from './helpers/paths.ts'
 
 let k: TestKernel
@@ -205,9 +205,9 @@ t.test('a large batch goes into several inbox rows of about 32 KiB at most, deli
   t.same(got.map(r => r.n), events.map(e => e.data.n), 'each delivered once, in order')
 })
 
-t.test('a one-round-trip commit that fails leaves nothing, and no scope stays on the pooled connection', async t => {
+t.test('a one-round-trip commit that fails leaves nothing, and no scope stays on the pooled connection', { skip: testDatabase() !== 'postgres' && 'needs PostgreSQL (DATABASE_URL): PGlite runs tenant transactions statement by statement, with no one-round-trip commit' }, async t => {
   const autocommit = k.kernel.conn.autocommit
-  if (!autocommit) { t.pass('PGlite runs tenant transactions statement by statement: nothing to test here'); return }
+  if (!autocommit) throw new Error('PostgreSQL connections have a one-round-trip commit')
   const tenant = await k.createTenant()
   const commit = (values: unknown[]) => autocommit({ name: 'test_ingest_commit', text: 'select ingest_commit($1, $2, $3, $4, $5, $6, $7)', values })
   const bin = await import('../src/db/dialects/pg-binary.ts')

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createHmac, randomBytes, randomUUID } from 'node:crypto'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, type TestKernel } from '../src/testing/internal.ts'
 import { issueLicense } from '../src/licensing/license.ts'
 import { gated } from './helpers/paths.ts'
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { startTestKernel, type TestKernel, waitFor } from '@monozu/kernel/testing'
+import { startTestKernel, type TestKernel, waitFor } from '../src/testing/internal.ts'
 import type { Tenant } from '../src/tenancy/tenants.ts'
 import { jobsFixture, tickerFixture } from './helpers/paths.ts'
 

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { generateKeyPair, SignJWT } from 'jose'
-import { startTestKernel, testDatabase, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, testDatabase, type TestKernel } from '../src/testing/internal.ts'
 import { issueLicense } from '../src/licensing/license.ts'
 import type { Tenant } from '../src/tenancy/tenants.ts'
 import { gated, notesAndTags } from './helpers/paths.ts'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, type TestKernel } from '../src/testing/internal.ts'
 import type { Tenant } from '../src/tenancy/tenants.ts'
 
 // The attacker fires guesses in parallel, hoping many are checked before any is counted.

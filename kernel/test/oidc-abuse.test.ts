@@ -1,5 +1,5 @@
 import t from 'tap'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, type TestKernel } from '../src/testing/internal.ts'
 import type { Tenant } from '../src/tenancy/tenants.ts'
 import { OIDC_CALLBACKS_PER_IP, OIDC_STARTS_PER_IP } from '../src/auth/oidc/flow-routes.ts'
 import { signInAtProvider, startOidcProvider, type StandIn } from './helpers/oidc-provider.ts'

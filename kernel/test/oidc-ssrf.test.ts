@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createServer, type Server } from 'node:http'
-import { startTestKernel, freePort, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, freePort, type TestKernel } from '../src/testing/internal.ts'
 import type { Tenant } from '../src/tenancy/tenants.ts'
 
 // Attacker side of [F1] item 1: a tenant admin points the identity provider's issuer at

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { startTestKernel, testDatabase, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, testDatabase, type TestKernel } from '../src/testing/internal.ts'
 import type { Tenant } from '../src/tenancy/tenants.ts'
 import { notesAndTags } from './helpers/paths.ts'
 

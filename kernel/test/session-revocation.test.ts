@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { startTestKernel, waitFor, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, waitFor, type TestKernel } from '../src/testing/internal.ts'
 import type { Tenant } from '../src/tenancy/tenants.ts'
 import type { TenantRole } from '../src/tenancy/roles.ts'
 

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { startTestKernel, type TestKernel } from '../src/testing/internal.ts'
 import type { Tenant } from '../src/tenancy/tenants.ts'
 
 const ORIGIN = 'https://app.monozu.test'

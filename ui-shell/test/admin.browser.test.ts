@@ -15,14 +15,14 @@ t.test('the operator console in a real browser', { skip: browserSkip('admin') },
   await k.grantLicense(acme, ['gated'], { seats: 25 })
   const admin = await k.createUser(acme, { roles: ['tenant-admin'], email: 'admin@console.example', password: 'admin-password-1' })
   const operator = { email: 'ops@monozu.example', password: 'operator-password-1' }
-  await k.kernel.tenancy.createOperator({ email: operator.email, name: 'Olga Operator', password: operator.password })
+  await k.createOperator({ email: operator.email, name: 'Olga Operator', password: operator.password })
   const adminToken = await k.login(admin.user.email, admin.password)
   const tenantModules = async () => (await k.request('GET', '/api/v1/me/features', { token: adminToken })).body.features.map((f: { id: string }) => f.id) as string[]
 
   // A job that failed for good (3 attempts), then mended so that a retry can succeed.
   const enqueued = await k.request('POST', '/api/v1/fx-jobs/enqueue', { token: adminToken, body: { name: 'flaky', payload: { succeedOn: 99 } } })
   const jobId: string = enqueued.body.jobs[0].id
-  const owner = k.kernel.conn.owner
+  const owner = k.owner
   await waitFor('the flaky job to die', async () => owner('jobs').where({ id: jobId, state: 'dead' }).first())
   await owner('jobs').where({ id: jobId }).update({ payload: JSON.stringify({ succeedOn: 1 }) })
 

@@ -24,14 +24,14 @@ t.test('the overview home page in a real browser', { skip }, async t => {
     const res = await k.request('POST', '/api/v1/devices/register', { headers: { 'x-enrollment-token': enroll.body.token }, body: { hostname, os: 'Debian 12', agentVersion: '1.4.2', hardwareId: `hw-${hostname}` } })
     ids.push(res.body.deviceId)
   }
-  const seen = (id: string, minutes: number) => k.kernel.conn.owner('devices').where({ id }).update({ last_seen_at: new Date(Date.now() - minutes * 60_000) })
+  const seen = (id: string, minutes: number) => k.owner('devices').where({ id }).update({ last_seen_at: new Date(Date.now() - minutes * 60_000) })
   await seen(ids[0]!, 1); await seen(ids[1]!, 1); await seen(ids[2]!, 10); await seen(ids[3]!, 120)
   for (const [type, name] of [['server', 'web-01'], ['server', 'web-02'], ['server', 'db-01'], ['vm', 'vm-01']]) {
     await k.request('POST', '/api/v1/cmdb/cis', { token: annaToken, body: { type, name } })
   }
 
   // An action no sentence knows yet (a newer module's) still reads as words, not a code.
-  await k.kernel.audit.record({ tenantId: acme.id, actor: `user:${anna.user.id}`, action: 'itsm.ticket_queue.created' })
+  await k.audit.record({ tenantId: acme.id, actor: `user:${anna.user.id}`, action: 'itsm.ticket_queue.created' })
 
   // Only cmdb: its widget shows, the devices widget does not exist for this tenant.
   const globex = await k.createTenant({ slug: 'overview-globex', name: 'Globex Home' })

@@ -26,7 +26,7 @@
 import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
-import { ADMIN_URL, defer, percentile, postgresUnreachable, redact, round, runBench } from '../../../kernel/bench/harness.ts'
+import { ADMIN_URL, defer, percentile, postgresUnreachable, redact, round, runBench } from '@monozu/kernel/testing/bench'
 import { insertCis, newCi } from '../src/cis/store.ts'
 import { emptyState, type ChangeContext, type Ci } from '../src/cis/model.ts'
 import { reconcile } from '../src/discovery/reconcile.ts'
@@ -64,7 +64,7 @@ async function fill (k: TestKernel, tenantId: string, n: number, tag: string): P
   const ctx: ChangeContext = { actor: { kind: 'import', id: 'bench', name: 'bench' }, requestId: `bench-fill-${tag}`, message: null, at: new Date() }
   for (let i = 0; i < n; i += 2000) {
     const batch = Array.from({ length: Math.min(2000, n - i) }, (_, j) => serverCi(i + j, tag, ctx.at))
-    await k.kernel.db.withTenant(tenantId, trx => insertCis(trx, tenantId, batch, ctx))
+    await k.db.withTenant(tenantId, trx => insertCis(trx, tenantId, batch, ctx))
   }
   return performance.now() - started
 }
@@ -121,16 +121,16 @@ async function main (): Promise<void> {
   console.log(`${db === 'postgres' ? `PostgreSQL (fresh database on ${redact(ADMIN_URL)})` : 'PGlite (in memory)'}: filling tenant A with ${CIS} CIs and tenant B with ${NOISE}`)
   const fillMs = await fill(k, a.id, CIS, 'a')
   await fill(k, b.id, NOISE, 'b')
-  const counts = await k.kernel.conn.owner.raw('select (select count(*) from cmdb_cis) as cis, (select count(*) from cmdb_ci_values) as vals, (select count(*) from cmdb_changes) as changes')
+  const counts = await k.owner.raw('select (select count(*) from cmdb_cis) as cis, (select count(*) from cmdb_ci_values) as vals, (select count(*) from cmdb_changes) as changes')
   const c = (Array.isArray(counts) ? counts : counts.rows)[0]
   console.log(`filled: ${CIS} CIs in ${round(fillMs / 1000, 1)} s (${round(CIS / (fillMs / 1000))} CIs/s through the write path); tables: ${c.cis} CIs, ${c.vals} indexed values, ${c.changes} change-log rows`)
   // What autovacuum would have done after a bulk load: statistics and the visibility map.
-  await k.kernel.conn.owner.raw('vacuum analyze')
+  await k.owner.raw('vacuum analyze')
 
   // EXPLAIN of the headline query, as the request runs it: inside withTenant, under RLS.
   const { filtered } = await import('../src/cis/query.ts')
   const { loadRegistry } = await import('../src/types/registry.ts')
-  const plan = await k.kernel.db.withTenant(a.id, async trx => {
+  const plan = await k.db.withTenant(a.id, async trx => {
     const registry = await loadRegistry(trx)
     const q = filtered(trx, registry, { sort: 'name', 'f.costCenter': 'CC-042' }).select('c.id', 'c.name').orderBy('c.name_key').orderBy('c.id').limit(51).toSQL()
     const res = await trx.raw(`explain (analyze, buffers) ${q.sql}`, q.bindings as never)
@@ -151,10 +151,10 @@ async function main (): Promise<void> {
     broad: await timeRequests(i => `${base}?f.environment=${ENVIRONMENTS[i % 4]}&limit=50`, token, fifty)
   }
   const bare: number[] = []
-  const registry = await k.kernel.db.withTenant(a.id, loadRegistry)
+  const registry = await k.db.withTenant(a.id, loadRegistry)
   for (let i = 0; i < WARMUP + REQUESTS; i++) {
     const t0 = performance.now()
-    await k.kernel.db.withTenant(a.id, trx => filtered(trx, registry, { sort: 'name', 'f.costCenter': costCenter(i * 37) }).select('c.*').orderBy('c.name_key').orderBy('c.id').limit(51))
+    await k.db.withTenant(a.id, trx => filtered(trx, registry, { sort: 'name', 'f.costCenter': costCenter(i * 37) }).select('c.*').orderBy('c.name_key').orderBy('c.id').limit(51))
     if (i >= WARMUP) bare.push(performance.now() - t0)
   }
   bare.sort((x, y) => x - y)
@@ -172,7 +172,7 @@ async function main (): Promise<void> {
   const registered = await k.request('POST', '/api/v1/devices/register', { headers: { 'x-enrollment-token': enrolment.body.token }, body: { hostname: 'bench-edge', os: 'Debian 12', agentVersion: '1.0.0', hardwareId: randomUUID() } })
   if (registered.status !== 201) throw new Error(`enrolment: ${registered.status} ${JSON.stringify(registered.body)}`)
   const { deviceId: device, deviceKey } = registered.body as { deviceId: string, deviceKey: string }
-  const owner = k.kernel.conn.owner
+  const owner = k.owner
   const inbox = async () => Number((await owner('ingest_inbox').where({ tenant_id: a.id }).count('* as n').first())?.n ?? 0)
   const before = await owner('cmdb_cis').where({ tenant_id: a.id }).count('* as n').first()
   const t0 = performance.now()
@@ -200,7 +200,7 @@ async function main (): Promise<void> {
   const direct = events(EVENTS, EVENTS, CIS).map((data, i) => discovered({ deviceId: device, eventId: null, ts: new Date().toISOString(), seq: String(i), data }))
   const t1 = performance.now()
   for (let i = 0; i < direct.length; i += 500) {
-    await k.kernel.db.withTenant(a.id, trx => reconcile(trx, a.id, direct.slice(i, i + 500)))
+    await k.db.withTenant(a.id, trx => reconcile(trx, a.id, direct.slice(i, i + 500)))
   }
   const directRate = EVENTS / ((performance.now() - t1) / 1000)
   console.log(`reconcile() called directly (no inbox), batches of 500: ${round(directRate)} events/s`)

@@ -79,7 +79,7 @@ export async function discover (k: TestKernel, appliance: { deviceKey: string },
   const res = await ingest(k, appliance.deviceKey, events)
   if (res.status !== 202 || res.body.accepted !== events.length) throw new Error(`ingest: ${res.status} ${JSON.stringify(res.body)}`)
   await eventually(async () => {
-    const row = await k.kernel.conn.owner('ingest_inbox').where({ tenant_id: tenant.id }).count('* as n').first()
+    const row = await k.owner('ingest_inbox').where({ tenant_id: tenant.id }).count('* as n').first()
     return Number(row?.n) === 0
   })
 }

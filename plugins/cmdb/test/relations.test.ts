@@ -69,8 +69,8 @@ t.test('impact: up is what depends on a CI, down what it needs; safe through a c
 })
 
 t.test('the demo seed gives Acme a small estate with relations, and Globex nothing', async t => {
-  const acme = await k.kernel.tenancy.tenantBySlug('acme')
-  const globex = await k.kernel.tenancy.tenantBySlug('globex')
+  const acme = await k.tenantBySlug('acme')
+  const globex = await k.tenantBySlug('globex')
   t.ok(acme && globex)
   const api = client(k, (await k.signIn(acme!, ['member'])).token)
   const cis = (await api.get('/api/v1/cmdb/cis?limit=200')).body.items as Array<{ id: string, name: string, type: string }>

@@ -17,9 +17,9 @@ t.test('the home page\'s activity names devices by hostname, within the tenant o
   const theirs = await register(k, await enrollmentToken(k, globex.admin), { hostname: 'globex-secret-01' })
   t.equal((await k.request('POST', `/api/v1/devices/${mine.deviceId}/revoke`, { token: acme.admin })).status, 200)
   // Another tenant's device id in this tenant's log (forged or stale) must not be named.
-  await k.kernel.audit.record({ tenantId: acme.tenant.id, actor: 'seed', action: 'devices.device.revoke', target: theirs.deviceId })
+  await k.audit.record({ tenantId: acme.tenant.id, actor: 'seed', action: 'devices.device.revoke', target: theirs.deviceId })
   // A kernel entry naming a device id is not the devices plugin's to name.
-  await k.kernel.audit.record({ tenantId: acme.tenant.id, actor: 'seed', action: 'tenant.note', target: mine.deviceId })
+  await k.audit.record({ tenantId: acme.tenant.id, actor: 'seed', action: 'tenant.note', target: mine.deviceId })
 
   const res = await k.request('GET', '/api/v1/overview/summary', { token: acme.admin })
   t.equal(res.status, 200)

@@ -60,7 +60,7 @@ t.test('a stuck command times out and stops blocking; an undelivered one expires
   const other = await register(k, await enrollmentToken(k, d.admin))
   const expiring = await queue(d.admin, { deviceId: other.deviceId, type: 'echo', ttlSeconds: 1 })
   await new Promise(resolve => setTimeout(resolve, 1100))
-  await k.kernel.services.jobs.forPlugin('devices').enqueue('sweep', null, { tenantId: d.tenant.id })
+  await k.runJob('devices', 'sweep', null, { tenantId: d.tenant.id })
   const until = Date.now() + 5000
   let state = ''
   while (Date.now() < until && state !== 'expired') {

@@ -15,7 +15,7 @@ t.test('devices per status, for the tenant\'s summary widget only', async t => {
   const ids: string[] = []
   for (let i = 0; i < 6; i++) ids.push((await register(k, token)).deviceId)
   await register(k, await enrollmentToken(k, b.admin))
-  const seen = (id: string, at: Date | null) => k.kernel.conn.owner('devices').where({ id }).update({ last_seen_at: at })
+  const seen = (id: string, at: Date | null) => k.owner('devices').where({ id }).update({ last_seen_at: at })
   // Default thresholds: overdue after 3 minutes, offline after 15.
   await seen(ids[0]!, minutesAgo(1))
   await seen(ids[1]!, minutesAgo(2))

@@ -99,7 +99,7 @@ t.test('a key revoked elsewhere (another instance, straight in the database) clo
   const s = await connect(d.deviceKey)
   const prefix = d.deviceKey.split('_')[2]
   // What a revocation on another kernel instance leaves behind: only the row changes.
-  await k.kernel.conn.owner('device_keys').where({ tenant_id: d.tenant.id, prefix }).update({ revoked_at: new Date() })
+  await k.owner('device_keys').where({ tenant_id: d.tenant.id, prefix }).update({ revoked_at: new Date() })
   const closed = await Promise.race([s.closed, new Promise<null>(resolve => setTimeout(() => resolve(null), 4000))])
   t.match(closed, { code: 4001, reason: /revoked/ }, 'closed by the next check (every 2 s)')
 

@@ -93,7 +93,7 @@ t.test('a re-enrolment token works once, for its device only, in its tenant only
   t.equal((await self(used.body.deviceKey)).status, 200, 'and the second try took nothing')
 
   const expiring = await reenrollment(d.admin, d.deviceId, { expiresInSeconds: 60 })
-  await k.kernel.conn.owner('device_enrollment_tokens').where({ id: expiring.body.id }).update({ expires_at: new Date(Date.now() - 1000) })
+  await k.owner('device_enrollment_tokens').where({ id: expiring.body.id }).update({ expires_at: new Date(Date.now() - 1000) })
   t.equal((await attempt(expiring.body.token, hardwareId)).status, 401, 'expired')
 
   const first = await reenrollment(d.admin, d.deviceId)

@@ -27,7 +27,7 @@ async function pushedSummary (token: string, tenantId: string): Promise<Record<s
       if (message.event === 'summary') resolve(message)
     }))
     await new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject) })
-    await k.kernel.services.jobs.forPlugin('overview').enqueue('publish-summary', null, { tenantId })
+    await k.runJob('overview', 'publish-summary', null, { tenantId })
     return await got
   } finally { ws.close() }
 }
@@ -73,7 +73,7 @@ t.test('activity names actors and subjects from the caller\'s tenant, never anot
   const token = await k.login(anna.email, password, acme.slug)
   const { user: jan } = await k.createUser(acme, { name: 'Jan Kowalski' })
   const deviceId = '7d1c2a9e-0b7e-4b4f-9a51-3f9c3c1f0a11'
-  const audit = k.kernel.audit
+  const audit = k.audit
   await audit.record({ tenantId: acme.id, actor: `user:${anna.id}`, action: 'user.updated', target: `user:${jan.id}`, details: { roles: ['member'] } })
   await audit.record({ tenantId: acme.id, actor: `device:${deviceId}`, action: 'devices.device.enroll', target: deviceId, details: { hostname: 'edge-03', hardwareId: 'hw-3' } })
   await audit.record({ tenantId: acme.id, actor: anna.id, action: 'devices.device.revoke', target: deviceId })
@@ -102,7 +102,7 @@ t.test('a plugin whose names fail leaves the recorded names, and the rest of the
   const { user: anna, password } = await k.createUser(tenant, { name: 'Anna Nowak', roles: ['tenant-admin'] })
   const token = await k.login(anna.email, password, tenant.slug)
   const target = '0b9d7a52-5d8e-4a4e-9f0e-7d3f5c1b2a90'
-  await k.kernel.audit.record({ tenantId: tenant.id, actor: `user:${anna.id}`, action: 'fx-namer.thing.created', target, details: { name: 'thing-1' } })
+  await k.audit.record({ tenantId: tenant.id, actor: `user:${anna.id}`, action: 'fx-namer.thing.created', target, details: { name: 'thing-1' } })
   const res = await k.request('GET', '/api/v1/overview/summary', { token })
   t.equal(res.status, 200)
   const activity = res.body.recentActivity as Array<Record<string, any>>

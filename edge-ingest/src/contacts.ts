@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Database } from '@monozu/kernel'
-import type { DevicesService } from './devices.ts'
+import type { DevicesService } from '@monozu/plugin-devices/service'
 
 const DATING_WINDOW_MS = 5000
 

@@ -1,9 +1,10 @@
 import { ApiError, definePlugin } from '@monozu/kernel'
+import { devicesService } from '@monozu/plugin-devices/service'
+import { DevicesError } from '@monozu/plugin-devices/errors'
 import type { FastifyRequest } from 'fastify'
 import { decode, InvalidEvent, MEDIA_TYPES, parse, type RawEvent } from './body.ts'
 import { createBuckets } from './buckets.ts'
 import { createContacts } from './contacts.ts'
-import type { DevicesService } from './devices.ts'
 import { checkEvent, type Rejection } from './envelope.ts'
 import { createGroupCommit } from './group-commit.ts'
 
@@ -35,13 +36,13 @@ const responseSchema = {
   }
 } as const
 
-export default definePlugin<void, IngestConfig>({
+export default definePlugin<IngestConfig>({
   start (ctx, app) {
     const config = ctx.config
     for (const [burst, name] of [[config.deviceBurst, 'deviceBurst'], [config.tenantBurst, 'tenantBurst']] as const) {
       if (burst < config.maxEvents) throw new Error(`${name} (${burst}) must be at least maxEvents (${config.maxEvents}), or a full request could never pass`)
     }
-    const devices = ctx.use<DevicesService>('devices')
+    const devices = ctx.service(devicesService)
     const groupCommit = createGroupCommit(ctx.ingest, ctx.log, {
       windowMs: config.batchWindowMs,
       maxBatchEvents: config.maxBatchEvents,
@@ -101,7 +102,7 @@ export default definePlugin<void, IngestConfig>({
       // Before the body is read: an unauthenticated sender never gets to upload.
       onRequest: async (request: FastifyRequest) => {
         const identity = await devices.authenticate(request.headers['x-device-key'])
-        if (!identity) throw new ApiError('invalid_device_key', 'Send a valid device key in the X-Device-Key header', { headers: { 'www-authenticate': 'DeviceKey' } })
+        if (!identity) throw new DevicesError('invalid_device_key', 'Send a valid device key in the X-Device-Key header', { headers: { 'www-authenticate': 'DeviceKey' } })
         if (!await ctx.enabledFor(identity.tenantId)) throw new ApiError('feature_disabled', 'Ingest is not enabled for this tenant')
         request.ingestDevice = identity
       }

@@ -1,9 +1,11 @@
 /**
  * @monozu/kernel: everything a plugin may use. Anything not exported here is internal and
- * may change without notice.
+ * may change without notice. Starting a kernel is @monozu/kernel/host; testing one,
+ * @monozu/kernel/testing.
  */
 export { KERNEL_API_VERSION } from './version.ts'
 export { definePlugin, type PluginContext, type PluginDefinition, type DefinedPlugin, type DemoTenant } from './plugins/define.ts'
+export { defineServiceRef, type ServiceRef } from './plugins/service-ref.ts'
 export type { PluginIngest, IngestConsumer, IngestedEvent, IngestEventInput, IngestKind, IngestTenantEvents, EventCheck } from './ingest/types.ts'
 export type { PluginManifest, LocalText } from './plugins/manifest.ts'
 export { tenantTable } from './db/tenant-table.ts'
@@ -19,5 +21,3 @@ export { ApiError } from './errors/errors.ts'
 export { httpErrors, type HttpErrorCode } from './errors/catalogue.ts'
 export { pageQuery, pageOf, page, encodeCursor, decodeCursor, type CursorKind } from './http/pagination.ts'
 export { csvCell, csvRow, csvValue, type CsvValue } from './http/csv.ts'
-export { createKernel, type Kernel, type KernelOptions } from './kernel.ts'
-export type { KernelConfig } from './config/config.ts'

@@ -18,10 +18,10 @@ import type { Connections } from './db/connections.ts'
 import { connect } from './db/connect.ts'
 import { migrate } from './db/migrate.ts'
 import { createServer } from './http/server.ts'
-import { discover, type Candidate } from './plugins/discover.ts'
-import { loadPlugins, validateCandidates } from './plugins/load.ts'
+import { discover, loadPlugins, preparePlugins, stopPlugins } from './plugins/load.ts'
+import type { Candidate } from './plugins/pipeline/discover.ts'
 import { PluginRegistry } from './plugins/registry.ts'
-import type { Profile } from './plugins/order.ts'
+import type { Profile } from './plugins/pipeline/profile.ts'
 import { shareKernelWithPlugins } from './plugins/share-kernel.ts'
 import { seedDemo, type DemoSeed } from './tenancy/seed.ts'
 import { consoleDestination } from './logging/console.ts'
@@ -45,7 +45,7 @@ export interface KernelOptions {
   pglite?: { memory?: boolean }
   /** The built UI shell to serve at `/` (default ui-shell/dist in the repo). */
   shellDir?: string
-  /** Which plugins run: all (default), cloud (all but edge-ingest) or ingest (edge-ingest only). */
+  /** Which plugins run: all (default), or those whose plugin.json `profiles` name cloud or ingest, with their dependencies. */
   profile?: Profile
 }
 
@@ -91,7 +91,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
   const candidates: Candidate[] = options.plugins
     ? [...options.plugins.map(dir => ({ dir, origin: 'repo' as const })), ...discover(null, config.pluginsDirs)]
     : discover(repoRoot, config.pluginsDirs)
-  const plugins = validateCandidates(candidates, options.profile)
+  const plugins = preparePlugins(candidates, options.profile)
   const conn = await connect(config, logger, options.pglite)
   const registry = new PluginRegistry()
   let services: Services | undefined
@@ -106,7 +106,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     defineAuditRetention(services.jobs, conn.owner, config.auditRetentionDays, logger)
     defineJobRetention(services.jobs, conn.owner, logger)
     defineIngestRetention(services.jobs, conn.owner, logger)
-    const ingest = createIngest({ conn, db, features: services.features, declared: plugins.declared ?? [], log: logger, pollMs: Math.min(config.jobPollMs, 250), worker: config.jobWorker })
+    const ingest = createIngest({ conn, db, features: services.features, declared: plugins.declared, log: logger, pollMs: Math.min(config.jobPollMs, 250), worker: config.jobWorker })
     ingestStop = ingest.stop
     const app = await createServer(logger, config)
     registerKernelRoutes(app, services, config, registry, conn)
@@ -114,7 +114,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, jobs: services.jobs, ingest, features: services.features, bus: services.bus, tenants: createTenantDirectory(conn.owner, db, logger), onFailure: config.pluginStartFailure, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
     const ui = await registerUi(app, { repoRoot, registry, shellDir: options.shellDir })
     if (!ui.shell) logger.warn('the UI shell is not built (ui-shell/dist): run npm run build:ui; the API works without it')
-    const demo = options.seedDemo === false ? null : await seedDemo(services, registry, config.dataDir, config.demoPassword)
+    const demo = options.seedDemo === false ? null : await seedDemo(services, registry, plugins.declared.flatMap(m => m.license?.feature ?? []), config.dataDir, config.demoPassword)
     await app.ready()
     services.jobs.start()
     ingest.start()
@@ -133,9 +133,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
           await app.close()
           await ready.jobs.stop()
           await ingest.stop()
-          for (const record of [...registry.running()].reverse()) {
-            try { await record.definition?.stop?.() } catch (err) { logger.error({ plugin: record.manifest.id, err }, 'plugin failed to stop') }
-          }
+          await stopPlugins(registry, logger, config.pluginStopSeconds * 1000)
           await ready.bus.close()
           await conn.close()
         })()

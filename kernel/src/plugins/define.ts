@@ -6,6 +6,7 @@ import type { PluginJobs } from '../jobs/types.ts'
 import type { PluginChannels } from '../channels/plugin-channels.ts'
 import type { TenantDirectory } from '../tenancy/directory.ts'
 import type { PluginIngest } from '../ingest/types.ts'
+import type { ServiceRef } from './service-ref.ts'
 
 /** What the kernel hands a plugin when it starts. */
 export interface PluginContext<Config = Record<string, unknown>> {
@@ -32,18 +33,26 @@ export interface PluginContext<Config = Record<string, unknown>> {
    * key) call it themselves once they know the tenant.
    */
   enabledFor (tenantId: string): Promise<boolean>
-  /** The services a declared dependency returned from its `start`; throws for undeclared ids. */
-  use<T = unknown> (pluginId: string): T
+  /**
+   * Registers this plugin's implementation of a service it exports (`defineServiceRef` in its
+   * package's `./service`); call it in `start`, before dependents start.
+   */
+  provide<T> (ref: ServiceRef<T>, impl: NoInfer<T>): void
+  /**
+   * Another plugin's service, typed by its reference. plugin.json must declare it in `services`
+   * (with a version range) and its plugin in `dependencies`; the loader has checked both.
+   */
+  service<T> (ref: ServiceRef<T>): T
 }
 
-export interface PluginDefinition<Services = unknown, Config = Record<string, unknown>> {
+export interface PluginDefinition<Config = Record<string, unknown>> {
   /**
    * Registers the plugin's routes on `app` (an encapsulated Fastify instance; route URLs are
    * absolute and must lie under the plugin's declared prefixes, each with `config.permission`
-   * naming one of its declared permissions) and returns the services dependents may `use`.
+   * naming one of its declared permissions) and provides its services with `ctx.provide`.
    */
-  start (ctx: PluginContext<Config>, app: FastifyInstance): Promise<Services | void> | Services | void
-  /** Releases what `start` acquired; called on shutdown in reverse start order. */
+  start (ctx: PluginContext<Config>, app: FastifyInstance): Promise<void> | void
+  /** Releases what `start` acquired; called on shutdown in reverse dependency order, within PLUGIN_STOP_SECONDS. */
   stop? (): Promise<void> | void
   /**
    * Fills a freshly seeded demo tenant (Acme, Globex) with example data; runs once, on the
@@ -56,10 +65,10 @@ export interface DemoTenant { id: string, slug: string, name: string }
 
 const marker = Symbol.for('monozu.plugin')
 
-export type DefinedPlugin<S = unknown, C = Record<string, unknown>> = PluginDefinition<S, C> & { readonly [marker]: true }
+export type DefinedPlugin<C = Record<string, unknown>> = PluginDefinition<C> & { readonly [marker]: true }
 
 /** The default export of every plugin's backend entry. Fails fast on a malformed definition. */
-export function definePlugin<Services = unknown, Config = Record<string, unknown>> (definition: PluginDefinition<Services, Config>): DefinedPlugin<Services, Config> {
+export function definePlugin<Config = Record<string, unknown>> (definition: PluginDefinition<Config>): DefinedPlugin<Config> {
   if (!definition || typeof definition.start !== 'function') throw new TypeError('definePlugin needs { start(ctx, app) { ... } }')
   if (definition.stop !== undefined && typeof definition.stop !== 'function') throw new TypeError('definePlugin: stop must be a function')
   if (definition.seedDemo !== undefined && typeof definition.seedDemo !== 'function') throw new TypeError('definePlugin: seedDemo must be a function')

@@ -14,7 +14,8 @@ export interface PluginRecord {
   error?: string
   definition?: DefinedPlugin
   context?: PluginContext
-  services?: unknown
+  /** Services this plugin provided with ctx.provide, by service id. */
+  provided: Map<string, { version: string, impl: unknown }>
 }
 
 /** What the kernel knows of its plugins after loading: state for health, permissions for roles. */

@@ -19,21 +19,19 @@ function demoPassword (dataDir: string, given: string | undefined): { password: 
   return { password: readOrCreate(file, () => randomBytes(12).toString('base64url') + '\n').trim(), file }
 }
 
-/** The product features a dev license grants, besides whatever installed plugins declare. */
-export const PRODUCT_FEATURES = ['backup', 'cmdb', 'devices', 'ingest', 'itsm', 'security', 'vpn']
-
 /**
  * First start only: the Acme and Globex demo tenants and a platform operator. With the
- * generated dev license key, both tenants get a one-year license for every feature.
+ * generated dev license key, both tenants get a one-year license for every feature that an
+ * installed plugin declares (`features`: from every manifest, also those another profile runs).
  */
-export async function seedDemo (services: Services, registry: PluginRegistry, dataDir: string, given: string | undefined): Promise<DemoSeed> {
+export async function seedDemo (services: Services, registry: PluginRegistry, features: string[], dataDir: string, given: string | undefined): Promise<DemoSeed> {
   const { owner, tenancy } = services
   const { password, file } = demoPassword(dataDir, given)
   // The first instance to claim the key seeds; others starting at the same moment skip.
   const claimed = await owner('kernel_meta').insert({ key: 'demo_seeded', value: 'seeding' }).onConflict('key').ignore().returning('key')
   if (claimed.length === 0) return { password, created: false, passwordFile: file }
   try {
-    await seed(services, registry, password)
+    await seed(services, registry, [...new Set(features)].sort(), password)
   } catch (err) {
     await owner('kernel_meta').where({ key: 'demo_seeded' }).del()
     throw err
@@ -42,9 +40,8 @@ export async function seedDemo (services: Services, registry: PluginRegistry, da
   return { password, created: true, passwordFile: file }
 }
 
-async function seed (services: Services, registry: PluginRegistry, password: string): Promise<void> {
+async function seed (services: Services, registry: PluginRegistry, features: string[], password: string): Promise<void> {
   const { tenancy } = services
-  const features = [...new Set([...PRODUCT_FEATURES, ...registry.records.flatMap(r => r.manifest.license?.feature ?? [])])]
   for (const account of DEMO_ACCOUNTS) {
     const tenant = await tenancy.tenantBySlug(account.tenant.slug) ?? await tenancy.createTenant(account.tenant)
     await tenancy.createUser(tenant.id, { email: account.email, name: account.name, password, roles: ['tenant-admin'] })

@@ -23,7 +23,7 @@ export type CmdbConfig = {
  * export, and reconciliation of discovered assets (ingest kind `discovery`). README.md is the
  * API reference.
  */
-export default definePlugin<void, CmdbConfig>({
+export default definePlugin<CmdbConfig>({
   start (ctx, app) {
     const events = live(ctx)
     typeRoutes(app, events)

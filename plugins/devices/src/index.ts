@@ -8,21 +8,13 @@ import { registerCountRoutes } from './counts.ts'
 import { registerDeviceRoutes } from './devices.ts'
 import { registerEnrollmentRoutes } from './enrollment.ts'
 import { registerReenrollmentRoutes } from './reenrollment.ts'
-import { createDeviceKeys, type DeviceIdentity } from './keys.ts'
+import { createDeviceKeys } from './keys.ts'
 import type { Command, Device } from './model.ts'
+import { devicesService } from './service.ts'
 import { publishStatusChanges, sweepStatuses, touch } from './status.ts'
 import { applyRetention, registerTelemetryRoutes, storeLogs, storeTelemetry } from './telemetry.ts'
 
-
-/** What plugins that declare `devices` as a dependency (edge-ingest) may use. */
-export interface DevicesService {
-  /** The device a key belongs to, or null (unknown, revoked, rotated out, tenant suspended). */
-  authenticate (key: unknown): Promise<DeviceIdentity | null>
-  /** Records the last contact of the tenant's devices inside the caller's tenant transaction. */
-  touch: typeof touch
-}
-
-export default definePlugin<DevicesService, DevicesConfig>({
+export default definePlugin<DevicesConfig>({
   start (ctx, app) {
     const config = ctx.config
     const keys = createDeviceKeys(ctx, { cacheSeconds: config.keyCacheSeconds, overlapSeconds: config.keyOverlapSeconds })
@@ -61,6 +53,6 @@ export default definePlugin<DevicesService, DevicesConfig>({
       ctx.log.info({ tenantId: job.tenantId, deleted }, 'devices retention finished')
     }, { concurrency: 1, maxAttempts: 3, timeoutMs: 3_600_000 })
 
-    return { authenticate: key => keys.authenticate(key), touch }
+    ctx.provide(devicesService, { authenticate: key => keys.authenticate(key), touch })
   }
 })

@@ -1,9 +1,29 @@
 import semver from 'semver'
-import { StartupError } from '../errors/errors.ts'
-import { KERNEL_API_VERSION } from '../version.ts'
-import { prefixesOf, type PluginManifest } from './manifest.ts'
+import { StartupError } from '../../errors/errors.ts'
+import { checkErrorCodes } from '../../errors/plugin-codes.ts'
+import { KERNEL_API_VERSION } from '../../version.ts'
+import { prefixesOf, readManifest, type PluginManifest } from '../manifest.ts'
+import { providerOf } from '../service-ref.ts'
+import type { Candidate } from './discover.ts'
 
-/** Stage 3, check: one small rule each, every failure a StartupError naming the plugins. */
+export interface Found { manifest: PluginManifest, candidate: Candidate }
+
+/** Stage 2, validate: every manifest against plugin.schema.json, then the rules the schema cannot say. */
+export function readManifests (candidates: Candidate[]): Found[] {
+  return candidates.map(candidate => ({ manifest: readManifest(candidate.dir), candidate }))
+}
+
+/** The rules that hold between the plugins that run together; each a small check that throws a StartupError. */
+export function validateSet (manifests: PluginManifest[], installed: PluginManifest[], compile: (schema: object) => unknown): void {
+  checkUnique(manifests)
+  manifests.forEach(m => checkKernelRange(m))
+  checkPrefixes(manifests)
+  checkChannels(manifests)
+  checkIngestKinds(installed, compile)
+  checkErrorCodes(installed)
+  manifests.forEach(checkServices)
+}
+
 export function checkUnique (manifests: PluginManifest[]): void {
   const seen = new Set<string>()
   for (const m of manifests) {
@@ -11,14 +31,12 @@ export function checkUnique (manifests: PluginManifest[]): void {
     seen.add(m.id)
   }
 }
-
 export function checkKernelRange (m: PluginManifest, kernelVersion = KERNEL_API_VERSION): void {
   if (!semver.validRange(m.kernel)) throw new StartupError('manifest_invalid', `plugin "${m.id}": /kernel "${m.kernel}" is not a semver range`, { pluginId: m.id })
   if (!semver.satisfies(kernelVersion, m.kernel)) {
     throw new StartupError('kernel_incompatible', `plugin "${m.id}" needs kernel ${m.kernel}, this kernel is ${kernelVersion}`, { pluginId: m.id })
   }
 }
-
 export function checkPrefixes (manifests: PluginManifest[]): void {
   const owned: Array<{ id: string, prefix: string }> = []
   const overlaps = (a: string, b: string) => a === b || a.startsWith(b + '/') || b.startsWith(a + '/')
@@ -30,53 +48,6 @@ export function checkPrefixes (manifests: PluginManifest[]): void {
     }
   }
 }
-
-/** Orders plugins so each starts after its dependencies; missing, out-of-range and cyclic ones fail. */
-export function orderByDependencies (manifests: PluginManifest[]): PluginManifest[] {
-  const byId = new Map(manifests.map(m => [m.id, m]))
-  for (const m of manifests) {
-    for (const [dep, range] of Object.entries(m.dependencies ?? {})) {
-      const target = byId.get(dep)
-      if (!target) throw new StartupError('dependency_missing', `plugin "${m.id}" depends on "${dep}" (${range}), which is not installed`, { pluginId: m.id })
-      if (!semver.satisfies(target.version, range)) {
-        throw new StartupError('dependency_version', `plugin "${m.id}" depends on "${dep}" ${range}, but ${dep} ${target.version} is installed`, { pluginId: m.id })
-      }
-    }
-  }
-  const ordered: PluginManifest[] = []
-  const state = new Map<string, 'visiting' | 'done'>()
-  const visit = (m: PluginManifest, path: string[]): void => {
-    if (state.get(m.id) === 'done') return
-    if (state.get(m.id) === 'visiting') {
-      const cycle = [...path.slice(path.indexOf(m.id)), m.id]
-      throw new StartupError('dependency_cycle', `plugins depend on each other in a cycle: ${cycle.join(' -> ')}`, { pluginId: m.id })
-    }
-    state.set(m.id, 'visiting')
-    for (const dep of Object.keys(m.dependencies ?? {}).sort()) visit(byId.get(dep) as PluginManifest, [...path, m.id])
-    state.set(m.id, 'done')
-    ordered.push(m)
-  }
-  for (const m of [...manifests].sort((a, b) => a.id.localeCompare(b.id))) visit(m, [])
-  return ordered
-}
-
-export type Profile = 'all' | 'cloud' | 'ingest'
-export const INGEST_PLUGIN = 'edge-ingest'
-
-/** `--profile cloud` runs everything but ingest; `ingest` runs edge-ingest and what it depends on. */
-export function selectProfile (manifests: PluginManifest[], profile: Profile): PluginManifest[] {
-  if (profile === 'cloud') return manifests.filter(m => m.id !== INGEST_PLUGIN)
-  if (profile === 'all') return manifests
-  const keep = new Set<string>()
-  const add = (id: string) => {
-    if (keep.has(id)) return
-    keep.add(id)
-    Object.keys(manifests.find(m => m.id === id)?.dependencies ?? {}).forEach(add)
-  }
-  if (manifests.some(m => m.id === INGEST_PLUGIN)) add(INGEST_PLUGIN)
-  return manifests.filter(m => keep.has(m.id))
-}
-
 /** Channel ids are global (they are URLs): unique, and guarded by one of the plugin's own permissions. */
 export function checkChannels (manifests: PluginManifest[]): void {
   const owner = new Map<string, string>()
@@ -109,5 +80,13 @@ export function checkIngestKinds (manifests: PluginManifest[], compile: (schema:
       }
       owner.set(k.kind, m.id)
     }
+  }
+}
+
+/** A consumed service comes from a declared dependency (so it starts first) and names a semver range. */
+export function checkServices (m: PluginManifest): void {
+  for (const [id, range] of Object.entries(m.services ?? {})) {
+    if (!(providerOf(id) in (m.dependencies ?? {}))) throw new StartupError('manifest_invalid', `plugin "${m.id}": /services "${id}" comes from plugin "${providerOf(id)}", which is not in /dependencies (rule: a service comes from a declared dependency)`, { pluginId: m.id })
+    if (!semver.validRange(range)) throw new StartupError('manifest_invalid', `plugin "${m.id}": /services "${id}" range "${range}" is not a semver range`, { pluginId: m.id })
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Every error the kernel reports, by stable code. HTTP errors become problem+json bodies;
  * start-up errors stop the process with the code in the message. Partners match on `code`,
- * so codes never change once shipped; titles may be reworded.
+ * so codes never change once shipped; titles may be reworded. Only the kernel's own codes live
+ * here: a plugin declares its codes under `errors` in its plugin.json (see ApiError.for).
  */
 export const httpErrors = {
   validation_failed: { status: 400, title: 'The request is not valid' },
@@ -15,8 +16,6 @@ export const httpErrors = {
   refresh_token_reused: { status: 401, title: 'The session token was used twice; the session is revoked' },
   refresh_conflict: { status: 401, title: 'Another request refreshed this session at the same moment' },
   invalid_signature: { status: 401, title: 'The request signature is missing or wrong' },
-  invalid_device_key: { status: 401, title: 'The device key is missing, unknown, revoked or rotated out' },
-  invalid_enrollment_token: { status: 401, title: 'The enrollment token is unknown, expired, used up or revoked' },
   oidc_failed: { status: 401, title: 'Sign-in with the identity provider failed' },
   tenant_suspended: { status: 403, title: 'The tenant is suspended' },
   account_disabled: { status: 403, title: 'The account is disabled' },
@@ -27,8 +26,6 @@ export const httpErrors = {
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
   invalid_state: { status: 409, title: 'The resource is not in a state that allows this' },
-  idempotency_conflict: { status: 409, title: 'The idempotency key was already used for a different request' },
-  device_already_enrolled: { status: 409, title: 'An appliance with this hardware id is already enrolled; re-enrolling it needs a re-enrolment token from an admin' },
   not_licensed: { status: 409, title: 'The tenant\'s license does not include this feature' },
   license_invalid: { status: 422, title: 'The license is not valid' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
@@ -49,6 +46,10 @@ export const startupErrors = {
   dependency_missing: 'A plugin depends on a plugin that is not installed',
   dependency_version: 'A plugin depends on a version of a plugin that is not installed',
   dependency_cycle: 'Plugin dependencies form a cycle',
+  service_undeclared: 'A plugin asked for a service its plugin.json does not declare',
+  service_missing: 'A plugin needs a service its dependency does not provide',
+  service_version: 'A plugin needs a version of a service that is not provided',
+  service_invalid: 'A plugin provided a service it may not provide',
   prefix_overlap: 'Two plugins claim overlapping route prefixes',
   entry_invalid: 'A plugin entry does not default-export definePlugin(...)',
   route_outside_prefix: 'A plugin registered a route outside its declared prefixes',

@@ -23,7 +23,11 @@ export interface Problem {
 }
 
 export function problem (request: FastifyRequest, code: HttpErrorCode, detail: string, extra: Record<string, unknown> = {}): Problem {
-  const { status, title } = httpErrors[code]
+  return problemOf(request, { code, ...httpErrors[code] }, detail, extra)
+}
+
+// An ApiError brings its own status and title: a plugin's code is not in the kernel's catalogue.
+function problemOf (request: FastifyRequest, { code, status, title }: { code: string, status: number, title: string }, detail: string, extra: Record<string, unknown> = {}): Problem {
   return { type: PROBLEM_BASE + code, title, status, detail, code, instance: request.url.split('?')[0] as string, requestId: request.id, ...extra }
 }
 
@@ -45,7 +49,7 @@ export function installProblemHandlers (app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) {
       if (error.status >= 500) request.log.error({ err: error }, 'request failed')
-      return sendProblem(reply, problem(request, error.code, error.message, error.extra), error.headers)
+      return sendProblem(reply, problemOf(request, error, error.message, error.extra), error.headers)
     }
     const fe = error as FastifyError
     if (fe.validation) {

@@ -1,4 +1,4 @@
-import { ApiError } from '@monozu/kernel'
+import { DevicesError } from './errors.ts'
 import type { Ctx } from './context.ts'
 import type { FastifyRequest } from 'fastify'
 import type { DeviceIdentity, DeviceKeys } from './keys.ts'
@@ -14,14 +14,14 @@ declare module 'fastify' {
 export function deviceAuth (ctx: Ctx, keys: DeviceKeys) {
   return async (request: FastifyRequest): Promise<void> => {
     const identity = await keys.authenticate(request.headers['x-device-key'])
-    if (!identity) throw new ApiError('invalid_device_key', 'Send a valid device key in the X-Device-Key header', { headers: { 'www-authenticate': 'DeviceKey' } })
-    if (!await ctx.enabledFor(identity.tenantId)) throw new ApiError('feature_disabled', 'The devices module is not enabled for this tenant')
+    if (!identity) throw new DevicesError('invalid_device_key', 'Send a valid device key in the X-Device-Key header', { headers: { 'www-authenticate': 'DeviceKey' } })
+    if (!await ctx.enabledFor(identity.tenantId)) throw new DevicesError('feature_disabled', 'The devices module is not enabled for this tenant')
     request.device = identity
     ;(request.log as unknown as { setBindings (b: object): void }).setBindings({ tenantId: identity.tenantId, deviceId: identity.deviceId })
   }
 }
 
 export function deviceOf (request: FastifyRequest): DeviceIdentity {
-  if (!request.device) throw new ApiError('invalid_device_key', 'Send a valid device key in the X-Device-Key header')
+  if (!request.device) throw new DevicesError('invalid_device_key', 'Send a valid device key in the X-Device-Key header')
   return request.device
 }

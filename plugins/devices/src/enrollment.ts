@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Ctx } from './context.ts'
 import type { FastifyInstance } from 'fastify'
-import { ApiError, decodeCursor, page, pageOf, pageQuery } from '@monozu/kernel'
+import { decodeCursor, page, pageOf, pageQuery } from '@monozu/kernel'
+import { DevicesError } from './errors.ts'
 import type { DeviceKeys } from './keys.ts'
 import { DEFAULT_THRESHOLDS, toDevice, toToken, tokenSchema, type Device } from './model.ts'
 import { newSecret, parseSecret, sameHash } from './secrets.ts'
@@ -90,7 +91,7 @@ export function registerEnrollmentRoutes (app: FastifyInstance, ctx: Ctx, deps: 
       if (row && !row.revoked_at) await trx('device_enrollment_tokens').where({ id }).update({ revoked_at: new Date() })
       return row
     })
-    if (!found) throw new ApiError('not_found', 'No such enrollment token')
+    if (!found) throw new DevicesError('not_found', 'No such enrollment token')
     await ctx.audit.record({ tenantId, actor: request.auth!.userId ?? 'unknown', action: 'devices.enrollment_token.revoke', target: id, requestId: request.id })
     return reply.code(204).send()
   })
@@ -109,11 +110,11 @@ export function registerEnrollmentRoutes (app: FastifyInstance, ctx: Ctx, deps: 
     }
   }, async (request, reply) => {
     const parsed = parseSecret('mze', request.headers['x-enrollment-token'])
-    const refuse = () => new ApiError('invalid_enrollment_token', 'Send a valid enrollment token in the X-Enrollment-Token header')
+    const refuse = () => new DevicesError('invalid_enrollment_token', 'Send a valid enrollment token in the X-Enrollment-Token header')
     if (!parsed) throw refuse()
     const tenant = await ctx.tenants.get(parsed.tenantId)
     if (!tenant || tenant.status !== 'active') throw refuse()
-    if (!await ctx.enabledFor(parsed.tenantId)) throw new ApiError('feature_disabled', 'The devices module is not enabled for this tenant')
+    if (!await ctx.enabledFor(parsed.tenantId)) throw new DevicesError('feature_disabled', 'The devices module is not enabled for this tenant')
     const body = request.body as { hostname: string, os: string, agentVersion: string, hardwareId: string }
     const tenantId = parsed.tenantId
     const outcome: Outcome = await ctx.db.withTenant(tenantId, async trx => {
@@ -148,11 +149,11 @@ export function registerEnrollmentRoutes (app: FastifyInstance, ctx: Ctx, deps: 
     })
     if ('refused' in outcome) {
       if (outcome.refused === 'token') throw refuse()
-      if (outcome.refused === 'bound') throw new ApiError('invalid_enrollment_token', 'This re-enrolment token belongs to another device: register with that device\'s hardware id')
+      if (outcome.refused === 'bound') throw new DevicesError('invalid_enrollment_token', 'This re-enrolment token belongs to another device: register with that device\'s hardware id')
       // A holder of a valid token tried a known hardware id: recorded, since it may be an attempt to take a device over.
       request.log.warn({ tenantId, deviceId: outcome.deviceId, tokenId: outcome.tokenId }, 'registration of an already enrolled hardware id refused')
       await ctx.audit.record({ tenantId, actor: `enrollment-token:${outcome.tokenId}`, action: 'devices.device.enroll_refused', ...(outcome.deviceId ? { target: outcome.deviceId } : {}), details: { hostname: body.hostname, hardwareId: body.hardwareId }, requestId: request.id })
-      throw new ApiError('device_already_enrolled', 'An appliance with this hardware id is already enrolled in this tenant (or was revoked). A devices admin can issue a re-enrolment token for it (POST /api/v1/devices/{id}/reenrollment).')
+      throw new DevicesError('device_already_enrolled', 'An appliance with this hardware id is already enrolled in this tenant (or was revoked). A devices admin can issue a re-enrolment token for it (POST /api/v1/devices/{id}/reenrollment).')
     }
     deps.keys.forget(outcome.deviceId)
     // The re-enrolled device's old keys are revoked: its open socket goes too.

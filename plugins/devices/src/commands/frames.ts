@@ -56,8 +56,7 @@ export function parseFrame (raw: Buffer): DeviceFrame {
  */
 export function errorFrame (err: unknown, requestId: string, id?: string): Record<string, unknown> {
   const known = err instanceof ApiError
-  const code = known ? err.code : 'internal_error'
+  const { code, status, title } = known ? err : { code: 'internal_error', ...httpErrors.internal_error }
   const detail = known ? err.message : `Something went wrong on our side; quote request id ${requestId} to support.`
-  const { status, title } = httpErrors[code]
   return { type: 'error', code, title, status, detail, instance: SOCKET_PATH, requestId, ...(id ? { id } : {}), ...(known ? err.extra : {}) }
 }

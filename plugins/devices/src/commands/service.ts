@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { ApiError, type Transaction } from '@monozu/kernel'
+import type { Transaction } from '@monozu/kernel'
+import { DevicesError } from '../errors.ts'
 import { IN_FLIGHT, toCommand, type Command, type CommandState } from '../model.ts'
 
 export const OUTPUT_LIMIT = 64 * 1024
@@ -28,7 +29,7 @@ async function load (trx: Transaction, id: string, deviceId?: string): Promise<R
   const q = trx('device_commands').where({ id })
   if (deviceId) q.andWhere({ device_id: deviceId })
   const row = await q.forUpdate().first()
-  if (!row) throw new ApiError('not_found', 'No such command')
+  if (!row) throw new DevicesError('not_found', 'No such command')
   return row
 }
 
@@ -48,7 +49,7 @@ export async function enforceDeadlines (trx: Transaction, deviceId?: string): Pr
 
 export async function createCommand (trx: Transaction, tenantId: string, input: NewCommand, createdBy: string | null): Promise<{ command: Command, created: boolean }> {
   const device = await trx('devices').where({ id: input.deviceId }).first('id', 'revoked_at')
-  if (!device) throw new ApiError('not_found', 'No such device')
+  if (!device) throw new DevicesError('not_found', 'No such device')
   const payload = input.payload ?? {}
   const ttlSeconds = input.ttlSeconds ?? 3600
   const timeoutSeconds = input.timeoutSeconds ?? 300
@@ -57,11 +58,11 @@ export async function createCommand (trx: Transaction, tenantId: string, input: 
     if (existing) {
       const same = existing.device_id === input.deviceId && existing.type === input.type && JSON.stringify(toCommand(existing).payload) === JSON.stringify(payload) &&
         existing.ttl_seconds === ttlSeconds && existing.timeout_seconds === timeoutSeconds
-      if (!same) throw new ApiError('idempotency_conflict', `The idempotency key "${input.idempotencyKey}" was used for a different command (${existing.id})`)
+      if (!same) throw new DevicesError('idempotency_conflict', `The idempotency key "${input.idempotencyKey}" was used for a different command (${existing.id})`)
       return { command: toCommand(existing), created: false }
     }
   }
-  if (device.revoked_at) throw new ApiError('invalid_state', 'The device is revoked; it can no longer receive commands')
+  if (device.revoked_at) throw new DevicesError('invalid_state', 'The device is revoked; it can no longer receive commands')
   const at = now()
   const row = {
     tenant_id: tenantId,
@@ -107,8 +108,8 @@ export async function acknowledge (trx: Transaction, deviceId: string, id: strin
   const row = await load(trx, id, deviceId)
   const current = row.state as CommandState
   const order: CommandState[] = ['sent', 'acked', 'running', 'succeeded', 'failed']
-  if (current === 'queued') throw new ApiError('invalid_state', 'The command has not been delivered yet')
-  if (['timed_out', 'expired', 'cancelled'].includes(current)) throw new ApiError('invalid_state', `The command is ${current}`, { extra: { state: current } })
+  if (current === 'queued') throw new DevicesError('invalid_state', 'The command has not been delivered yet')
+  if (['timed_out', 'expired', 'cancelled'].includes(current)) throw new DevicesError('invalid_state', `The command is ${current}`, { extra: { state: current } })
   if (order.indexOf(current) >= order.indexOf(state)) return { command: toCommand(row), changed }
   const at = now()
   const patch = state === 'acked' ? { state, acked_at: at } : { state, acked_at: row.acked_at ?? at, started_at: at }
@@ -122,7 +123,7 @@ export async function recordResult (trx: Transaction, deviceId: string, id: stri
   const row = await load(trx, id, deviceId)
   const current = row.state as CommandState
   if (current === 'succeeded' || current === 'failed') return { command: toCommand(row), changed }
-  if (!IN_FLIGHT.includes(current)) throw new ApiError('invalid_state', current === 'queued' ? 'The command has not been delivered yet' : `The command is ${current}; its result is no longer accepted`, { extra: { state: current } })
+  if (!IN_FLIGHT.includes(current)) throw new DevicesError('invalid_state', current === 'queued' ? 'The command has not been delivered yet' : `The command is ${current}; its result is no longer accepted`, { extra: { state: current } })
   const at = now()
   const { output, truncated } = capOutput(result.output ?? '')
   const [updated] = await trx('device_commands').where({ id }).update({
@@ -143,7 +144,7 @@ export async function cancelCommand (trx: Transaction, id: string): Promise<Comm
   const row = await load(trx, id)
   const current = row.state as CommandState
   if (current === 'cancelled') return toCommand(row)
-  if (current !== 'queued' && current !== 'sent') throw new ApiError('invalid_state', `Only queued or sent commands can be cancelled; this one is ${current}`, { extra: { state: current } })
+  if (current !== 'queued' && current !== 'sent') throw new DevicesError('invalid_state', `Only queued or sent commands can be cancelled; this one is ${current}`, { extra: { state: current } })
   const [updated] = await trx('device_commands').where({ id }).update({ state: 'cancelled', finished_at: now(), error: 'cancelled by a user' }, '*')
   return toCommand(updated)
 }

@@ -1,150 +1,125 @@
 import { Ajv } from 'ajv'
 import { StartupError } from '../errors/errors.ts'
 
-export interface KernelConfig {
-  port: number
-  host: string
-  dataDir: string
-  databaseUrl: string | undefined
-  databaseAppUrl: string | undefined
-  databasePoolMax: number
-  redisUrl: string | undefined
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
-  logFormat: 'json' | 'pretty'
-  publicUrl: string | undefined
-  adminPanelEnabled: boolean
-  pluginsDirs: string[]
-  accessTokenTtlSeconds: number
-  demoPassword: string | undefined
-  nodeEnv: string
-  allowedOrigins: string[]
-  refreshIdleSeconds: number
-  refreshAbsoluteSeconds: number
-  refreshRaceGraceSeconds: number
-  licensePublicKey: string | undefined
-  licenseWebhookSecrets: string[]
-  internalTokens: string[]
-  uiBaseUrl: string | undefined
-  pluginStartFailure: 'auto' | 'stop' | 'disable'
-  jobWorker: boolean
-  jobConcurrency: number
-  jobLeaseSeconds: number
-  jobPollMs: number
-  jobShutdownSeconds: number
-  auditRetentionDays: number
-  wsHeartbeatSeconds: number
-  wsRecheckSeconds: number
-  outboundAllowPrivate: boolean
+/**
+ * How one variable's raw string becomes a value, and the JSON Schema that value must meet.
+ * `T` exists only for the type: it is what `KernelConfig` says the value is.
+ */
+interface Kind<T> {
+  schema: Record<string, unknown>
+  parse: (raw: string) => unknown
+  readonly of?: () => T
 }
 
-interface Variable {
-  key: keyof KernelConfig
+/** One environment variable, with everything the loader, the type and the docs need of it. */
+export interface Variable<T> {
   env: string
+  kind: Kind<T>
+  fallback: T
+  /** Ends "X=... is not valid: expected <expects>" when the value breaks the schema. */
   expects: string
-  parse: (raw: string) => unknown
-  fallback: unknown
+  /** The default as kernel/README.md shows it, where the fallback alone would mislead. */
+  shownDefault?: string
+  /** The README's "Meaning" column. */
+  meaning: string
 }
 
 const int = (raw: string) => (/^\d+$/.test(raw) ? Number(raw) : Number.NaN)
-const bool = (raw: string) => (raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : undefined)
-const list = (raw: string) => raw.split(/[,:]/).map(s => s.trim()).filter(Boolean)
+// Anything else stays a string, so the schema refuses it rather than the variable reading as unset.
+const bool = (raw: string) => (raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw)
 
-/** The one table of environment variables: README's configuration table mirrors it. */
-export const variables: Variable[] = [
-  { key: 'port', env: 'PORT', expects: 'an integer port 0-65535', parse: int, fallback: 8000 },
-  { key: 'host', env: 'HOST', expects: 'a host name or IP address to listen on', parse: s => s, fallback: '127.0.0.1' },
-  { key: 'dataDir', env: 'DATA_DIR', expects: 'a folder path for keys and the embedded database', parse: s => s, fallback: '.monozu' },
-  { key: 'databaseUrl', env: 'DATABASE_URL', expects: 'postgres://... or mssql://... (unset: embedded PGlite in DATA_DIR)', parse: s => s, fallback: undefined },
-  { key: 'databaseAppUrl', env: 'DATABASE_APP_URL', expects: 'a URL for the non-superuser runtime role (unset: provisioned from DATABASE_URL)', parse: s => s, fallback: undefined },
-  { key: 'databasePoolMax', env: 'DATABASE_POOL_MAX', expects: 'an integer 1-200', parse: int, fallback: 10 },
-  { key: 'redisUrl', env: 'REDIS_URL', expects: 'redis://host:port', parse: s => s, fallback: undefined },
-  { key: 'logLevel', env: 'LOG_LEVEL', expects: 'one of fatal, error, warn, info, debug, trace, silent', parse: s => s, fallback: 'info' },
-  { key: 'logFormat', env: 'LOG_FORMAT', expects: 'json (one JSON object a line, for log collectors) or pretty (readable lines; per-request lines go to DATA_DIR/logs/requests.log below debug level); unset: pretty on a terminal, else json', parse: s => s, fallback: process.stdout.isTTY ? 'pretty' : 'json' },
-  { key: 'publicUrl', env: 'PUBLIC_URL', expects: 'an absolute http(s) URL where users reach the platform', parse: s => s, fallback: undefined },
-  { key: 'adminPanelEnabled', env: 'ADMIN_PANEL_ENABLED', expects: 'true or false', parse: bool, fallback: false },
-  { key: 'pluginsDirs', env: 'PLUGINS_DIRS', expects: 'a comma- or colon-separated list of plugin folders', parse: list, fallback: [] },
-  { key: 'accessTokenTtlSeconds', env: 'ACCESS_TOKEN_TTL', expects: 'seconds, an integer 60-3600', parse: int, fallback: 600 },
-  { key: 'demoPassword', env: 'MONOZU_DEMO_PASSWORD', expects: 'a password of at least 10 characters', parse: s => s, fallback: undefined },
-  { key: 'nodeEnv', env: 'NODE_ENV', expects: 'development, production or test', parse: s => s, fallback: 'development' },
-  { key: 'allowedOrigins', env: 'ALLOWED_ORIGINS', expects: 'a comma-separated list of origins (https://app.example) allowed to refresh sessions, besides PUBLIC_URL', parse: s => s.split(',').map(x => x.trim()).filter(Boolean), fallback: [] },
-  { key: 'refreshIdleSeconds', env: 'REFRESH_IDLE_SECONDS', expects: 'seconds a session may stay unused, an integer 300-31536000', parse: int, fallback: 7 * 24 * 3600 },
-  { key: 'refreshAbsoluteSeconds', env: 'REFRESH_ABSOLUTE_SECONDS', expects: 'seconds a session lives at most, an integer 300-31536000', parse: int, fallback: 30 * 24 * 3600 },
-  { key: 'refreshRaceGraceSeconds', env: 'REFRESH_RACE_GRACE_SECONDS', expects: 'seconds within which a second use of a refresh token counts as a race, not theft, an integer 0-30', parse: int, fallback: 2 },
-  { key: 'licensePublicKey', env: 'LICENSE_PUBLIC_KEY', expects: 'the management side\'s ES256 public key as PEM (SPKI) or JWK JSON (unset: a dev key in DATA_DIR)', parse: s => s, fallback: undefined },
-  { key: 'licenseWebhookSecrets', env: 'LICENSE_WEBHOOK_SECRET', expects: 'one or more whsec_<base64> secrets separated by spaces or commas', parse: s => s.split(/[\s,]+/).filter(Boolean), fallback: [] },
-  { key: 'internalTokens', env: 'INTERNAL_TOKENS', expects: 'one or two secrets (at least 32 characters) separated by commas, accepted in X-Internal-Token', parse: s => s.split(',').map(x => x.trim()).filter(Boolean), fallback: [] },
-  { key: 'pluginStartFailure', env: 'PLUGIN_START_FAILURE', expects: 'auto (third-party plugins are disabled, ours stop the boot), stop or disable', parse: s => s, fallback: 'auto' },
-  { key: 'jobWorker', env: 'JOB_WORKER', expects: 'true or false: run the job worker and scheduler in this instance', parse: bool, fallback: true },
-  { key: 'jobConcurrency', env: 'JOB_CONCURRENCY', expects: 'jobs running at once per instance, an integer 1-1000', parse: int, fallback: 16 },
-  { key: 'jobLeaseSeconds', env: 'JOB_LEASE_SECONDS', expects: 'seconds a claimed job stays locked without a heartbeat, an integer 1-3600', parse: int, fallback: 30 },
-  { key: 'jobPollMs', env: 'JOB_POLL_MS', expects: 'milliseconds between looks for due jobs when idle, an integer 10-60000', parse: int, fallback: 500 },
-  { key: 'jobShutdownSeconds', env: 'JOB_SHUTDOWN_SECONDS', expects: 'seconds shutdown waits for running jobs, an integer 0-600', parse: int, fallback: 10 },
-  { key: 'auditRetentionDays', env: 'AUDIT_RETENTION_DAYS', expects: 'days audit entries are kept, an integer 1-36500', parse: int, fallback: 365 },
-  { key: 'wsHeartbeatSeconds', env: 'WS_HEARTBEAT_SECONDS', expects: 'seconds between WebSocket pings, an integer 1-300', parse: int, fallback: 30 },
-  { key: 'wsRecheckSeconds', env: 'WS_RECHECK_SECONDS', expects: 'seconds between re-checks of each socket\'s permission and feature, an integer 1-300', parse: int, fallback: 5 },
-  { key: 'outboundAllowPrivate', env: 'OUTBOUND_ALLOW_PRIVATE', expects: 'true or false: let server-side requests to tenant-supplied URLs (OIDC issuer, webhooks) reach loopback and private addresses; development and tests only', parse: bool, fallback: false },
-  { key: 'uiBaseUrl', env: 'UI_BASE_URL', expects: 'an absolute URL or path under which UI modules are served (default: /ui on this origin)', parse: s => s, fallback: undefined }
+const integer = (minimum: number, maximum: number): Kind<number> => ({ schema: { type: 'integer', minimum, maximum }, parse: int })
+const text = (schema: Record<string, unknown> = {}): Kind<string> => ({ schema: { type: 'string', ...schema }, parse: s => s })
+const oneOf = <const V extends readonly string[]>(values: V): Kind<V[number]> => ({ schema: { enum: values }, parse: s => s })
+const flag: Kind<boolean> = { schema: { type: 'boolean' }, parse: bool }
+const listOf = (separator: RegExp, items: Record<string, unknown>, limits: Record<string, unknown> = {}): Kind<string[]> => ({
+  schema: { type: 'array', items: { type: 'string', ...items }, ...limits },
+  parse: s => s.split(separator).map(x => x.trim()).filter(Boolean)
+})
+
+type Described = Pick<Variable<unknown>, 'env' | 'expects' | 'shownDefault' | 'meaning'>
+const variable = <T>(kind: Kind<T>, v: Described & { fallback: NoInfer<T> }): Variable<T> => ({ kind, ...v })
+/** A variable with no default: unset, it is `undefined` in KernelConfig. */
+const optional = <T>(kind: Kind<T>, v: Described): Variable<T | undefined> => ({ kind, fallback: undefined, ...v })
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/**
+ * The one declaration of the kernel's configuration: `KernelConfig` is inferred from it, the
+ * validation is built from it, and kernel/README.md's table is generated from it
+ * (`node scripts/gen-config-table.ts`; a test fails when the table is stale).
+ */
+export const variables = {
+  port: variable(integer(0, 65535), { env: 'PORT', fallback: 8000, expects: 'an integer port 0-65535', meaning: 'Port to listen on (0-65535); `npm start -- --port N` also works' }),
+  host: variable(text({ minLength: 1 }), { env: 'HOST', fallback: '127.0.0.1', expects: 'a host name or IP address to listen on', meaning: 'Host name or IP address to listen on' }),
+  dataDir: variable(text({ minLength: 1 }), { env: 'DATA_DIR', fallback: '.monozu', expects: 'a folder path for keys and the embedded database', meaning: 'Folder for signing keys, the development license key, the demo password, the PostgreSQL runtime password and the embedded database. It is created 0700 with files 0600, and an existing one loses its group and other permissions at start (logged). The embedded database is locked to one process (`DATA_DIR/pglite.lock`): a second one stops with `database_locked`, naming the first one\'s pid; a lock left by a process that is gone is taken over with a warning' }),
+  databaseUrl: optional(text({ pattern: '^(postgres|postgresql|mssql)://' }), { env: 'DATABASE_URL', shownDefault: 'unset: embedded PGlite in `DATA_DIR`', expects: 'postgres://... or mssql://... (unset: embedded PGlite in DATA_DIR)', meaning: '`postgres://...` or `mssql://...`; the login migrations run as (the owner)' }),
+  databaseAppUrl: optional(text({ pattern: '^(postgres|postgresql|mssql)://' }), { env: 'DATABASE_APP_URL', shownDefault: 'unset: provisioned from `DATABASE_URL`', expects: 'a URL for the non-superuser runtime role (unset: provisioned from DATABASE_URL)', meaning: 'Login for the request pool; it must not be a superuser, have BYPASSRLS or own anything (required for mssql)' }),
+  databasePoolMax: variable(integer(1, 200), { env: 'DATABASE_POOL_MAX', fallback: 10, expects: 'an integer 1-200', meaning: 'Request pool size, 1-200' }),
+  redisUrl: optional(text({ pattern: '^rediss?://' }), { env: 'REDIS_URL', shownDefault: 'unset (in-process bus)', expects: 'redis://host:port', meaning: '`redis://host:port`: the event bus runs on Redis pub/sub, so WebSocket events reach sockets on every instance. Needed when more than one instance runs' }),
+  logLevel: variable(oneOf(logLevels), { env: 'LOG_LEVEL', fallback: 'info', expects: `one of ${logLevels.join(', ')}`, meaning: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent` (pino)' }),
+  logFormat: variable(oneOf(['json', 'pretty']), { env: 'LOG_FORMAT', fallback: process.stdout.isTTY ? 'pretty' : 'json', shownDefault: '`pretty` on a terminal and in `npm start`, else `json`', expects: 'json (one JSON object a line, for log collectors) or pretty (readable lines; per-request lines go to DATA_DIR/logs/requests.log below debug level); unset: pretty on a terminal, else json', meaning: '`json`: one JSON object a line, for log collectors. `pretty`: `10:32:01 WARN  cmdb     message key=value`, and per-request lines go to `DATA_DIR/logs/requests.log` (the previous run\'s in `requests.log.1`) unless `LOG_LEVEL` is `debug` or `trace`' }),
+  publicUrl: optional(text({ pattern: '^https?://[^\\s]+$' }), { env: 'PUBLIC_URL', shownDefault: 'unset (`urn:monozu:kernel`)', expects: 'an absolute http(s) URL where users reach the platform', meaning: 'Absolute http(s) URL where users reach the platform: the access tokens\' `iss`, an allowed origin for the session cookie, the base of invitation links; an `https` URL turns on HSTS and names `wss://` in the CSP' }),
+  adminPanelEnabled: variable(flag, { env: 'ADMIN_PANEL_ENABLED', fallback: false, shownDefault: '`false` (`true` in `npm start` on the embedded database)', expects: 'true or false', meaning: '`true` mounts the operator API `/api/v1/admin/*` (tenants, licenses, features, users, jobs, audit across tenants, plugin health; every call is audited, refused ones as their real caller) and the operator console (`ui-plugins/admin`), which operators get in the shell\'s navigation' }),
+  pluginsDirs: variable(listOf(/[,:]/, {}), { env: 'PLUGINS_DIRS', fallback: [], expects: 'a comma- or colon-separated list of plugin folders', meaning: 'Comma- or colon-separated plugin folders outside the repo, each a plugin or a folder of plugins; their plugins count as third-party' }),
+  accessTokenTtlSeconds: variable(integer(60, 3600), { env: 'ACCESS_TOKEN_TTL', fallback: 600, expects: 'seconds, an integer 60-3600', meaning: 'Access token lifetime in seconds, 60-3600' }),
+  demoPassword: optional(text({ minLength: 10 }), { env: 'MONOZU_DEMO_PASSWORD', shownDefault: 'unset: generated into `DATA_DIR/demo-password`', expects: 'a password of at least 10 characters', meaning: 'Password of the demo accounts (at least 10 characters)' }),
+  nodeEnv: variable(oneOf(['development', 'production', 'test']), { env: 'NODE_ENV', fallback: 'development', expects: 'development, production or test', meaning: '`development`, `production` or `test`. Outside production and without `PUBLIC_URL`, `http://127.0.0.1:<PORT>` and `http://localhost:<PORT>` are allowed origins' }),
+  allowedOrigins: variable(listOf(/,/, { pattern: '^https?://[^/\\s]+$' }), { env: 'ALLOWED_ORIGINS', fallback: [], expects: 'a comma-separated list of origins (https://app.example) allowed to refresh sessions, besides PUBLIC_URL', meaning: 'Comma-separated origins (`https://app.example`) that may use the session cookie routes, besides `PUBLIC_URL`\'s' }),
+  refreshIdleSeconds: variable(integer(300, 31536000), { env: 'REFRESH_IDLE_SECONDS', fallback: 7 * 24 * 3600, shownDefault: '`604800` (7 days)', expects: 'seconds a session may stay unused, an integer 300-31536000', meaning: 'How long a session may stay unused, 300-31536000' }),
+  refreshAbsoluteSeconds: variable(integer(300, 31536000), { env: 'REFRESH_ABSOLUTE_SECONDS', fallback: 30 * 24 * 3600, shownDefault: '`2592000` (30 days)', expects: 'seconds a session lives at most, an integer 300-31536000', meaning: 'The longest a session lives, 300-31536000' }),
+  refreshRaceGraceSeconds: variable(integer(0, 30), { env: 'REFRESH_RACE_GRACE_SECONDS', fallback: 2, expects: 'seconds within which a second use of a refresh token counts as a race, not theft, an integer 0-30', meaning: '0-30. A refresh token used a second time within this window is treated as a race (401 `refresh_conflict`), not as theft, which revokes the session' }),
+  licensePublicKey: optional(text({ minLength: 40 }), { env: 'LICENSE_PUBLIC_KEY', shownDefault: 'unset: a dev key in `DATA_DIR`', expects: 'the management side\'s ES256 public key as PEM (SPKI) or JWK JSON (unset: a dev key in DATA_DIR)', meaning: 'The management side\'s ES256 public key (PEM/SPKI or JWK JSON), used to verify licenses' }),
+  licenseWebhookSecrets: variable(listOf(/[\s,]+/, { pattern: '^whsec_[A-Za-z0-9+/=]{24,}$' }, { maxItems: 4 }), { env: 'LICENSE_WEBHOOK_SECRET', fallback: [], shownDefault: 'unset', expects: 'one or more whsec_<base64> secrets separated by spaces or commas', meaning: 'One to four `whsec_<base64>` secrets (space- or comma-separated) for the Standard Webhooks license delivery `POST /internal/license/refresh`; unset: 404' }),
+  internalTokens: variable(listOf(/,/, { minLength: 32 }, { maxItems: 2 }), { env: 'INTERNAL_TOKENS', fallback: [], shownDefault: 'unset', expects: 'one or two secrets (at least 32 characters) separated by commas, accepted in X-Internal-Token', meaning: 'One or two secrets (32+ characters, comma-separated) accepted in `X-Internal-Token` by `/internal/v1/*`; unset: 404' }),
+  pluginStartFailure: variable(oneOf(['auto', 'stop', 'disable']), { env: 'PLUGIN_START_FAILURE', fallback: 'auto', expects: 'auto (third-party plugins are disabled, ours stop the boot), stop or disable', meaning: 'What a plugin that throws while starting does: `auto` disables third-party plugins and stops the boot for ours, `stop` always stops, `disable` always disables (an unprotected tenant table stops the boot regardless)' }),
+  pluginStopSeconds: variable(integer(1, 300), { env: 'PLUGIN_STOP_SECONDS', fallback: 10, expects: 'seconds each plugin\'s stop may take at shutdown before it is logged and skipped, an integer 1-300', meaning: 'How long each plugin\'s `stop()` may take at shutdown before it is logged and skipped, 1-300' }),
+  jobWorker: variable(flag, { env: 'JOB_WORKER', fallback: true, expects: 'true or false: run the job worker and scheduler in this instance', meaning: 'Run the job worker and scheduler in this instance (`false` for an instance that only serves HTTP)' }),
+  jobConcurrency: variable(integer(1, 1000), { env: 'JOB_CONCURRENCY', fallback: 16, expects: 'jobs running at once per instance, an integer 1-1000', meaning: 'Jobs running at once per instance, 1-1000 (each job name also has its own limit)' }),
+  jobLeaseSeconds: variable(integer(1, 3600), { env: 'JOB_LEASE_SECONDS', fallback: 30, expects: 'seconds a claimed job stays locked without a heartbeat, an integer 1-3600', meaning: 'How long a claimed job stays locked without a heartbeat, 1-3600; a crashed worker\'s job runs again after this' }),
+  jobPollMs: variable(integer(10, 60000), { env: 'JOB_POLL_MS', fallback: 500, expects: 'milliseconds between looks for due jobs when idle, an integer 10-60000', meaning: 'How often an idle worker looks for due jobs, 10-60000 ms (jobs enqueued on the same instance start at once)' }),
+  jobShutdownSeconds: variable(integer(0, 600), { env: 'JOB_SHUTDOWN_SECONDS', fallback: 10, expects: 'seconds shutdown waits for running jobs, an integer 0-600', meaning: 'How long shutdown waits for running jobs before releasing them to other instances, 0-600' }),
+  auditRetentionDays: variable(integer(1, 36500), { env: 'AUDIT_RETENTION_DAYS', fallback: 365, expects: 'days audit entries are kept, an integer 1-36500', meaning: 'Audit entries older than this are deleted by the daily `kernel:audit.retention` job, in batches of 5,000; 1-36500' }),
+  wsHeartbeatSeconds: variable(integer(1, 300), { env: 'WS_HEARTBEAT_SECONDS', fallback: 30, expects: 'seconds between WebSocket pings, an integer 1-300', meaning: 'Ping interval of WebSocket channels, 1-300; a socket that misses a pong is dropped' }),
+  wsRecheckSeconds: variable(integer(1, 300), { env: 'WS_RECHECK_SECONDS', fallback: 5, expects: 'seconds between re-checks of each socket\'s permission and feature, an integer 1-300', meaning: 'How often each socket\'s permission and feature are checked again, 1-300 (4003 when withdrawn)' }),
+  outboundAllowPrivate: variable(flag, { env: 'OUTBOUND_ALLOW_PRIVATE', fallback: false, expects: 'true or false: let server-side requests to tenant-supplied URLs (OIDC issuer, webhooks) reach loopback and private addresses; development and tests only', meaning: 'Let server-side requests to tenant-supplied URLs (OIDC issuer, webhooks) reach loopback, private and link-local addresses. For development and tests with local servers only; never in production' }),
+  uiBaseUrl: optional(text({ pattern: '^(https?://|/)' }), { env: 'UI_BASE_URL', shownDefault: 'unset (`/ui`)', expects: 'an absolute URL or path under which UI modules are served (default: /ui on this origin)', meaning: 'URL or path under which UI modules are served (`<base>/<plugin id>/remoteEntry.js` in `/api/v1/me/features`)' })
+}
+
+type Variables = typeof variables
+export type KernelConfig = { [K in keyof Variables]: Variables[K]['fallback'] }
+
+/** Variables read by others than loadConfig; kernel/README.md's table lists them after the kernel's. */
+export const variablesReadElsewhere = [
+  { env: 'DEMO_SIMULATOR', shownDefault: '`on`', meaning: '`npm start` only (`scripts/start.ts`): once the platform is healthy, a simulated fleet of 5 appliances (`demo-edge-001`…`005`, 5 events/s) sends telemetry, logs and discovery to the Acme demo tenant and answers commands; `off` turns it off. It also stays off when the port is 0 or the devices and edge-ingest plugins are not both running' },
+  { env: 'PLUGIN_<ID>_CONFIG', shownDefault: 'unset', meaning: 'JSON configuration of one plugin (`<ID>` is the plugin id upper-cased, `-` becomes `_`), validated against the `config` schema in its `plugin.json`, with the schema\'s defaults filled in' }
 ]
 
-const schema = {
+const entries = Object.entries(variables) as Array<[keyof KernelConfig, Variable<unknown>]>
+const byKey = new Map<string, Variable<unknown>>(entries)
+const validate = new Ajv({ allErrors: true }).compile({
   type: 'object',
-  properties: {
-    port: { type: 'integer', minimum: 0, maximum: 65535 },
-    host: { type: 'string', minLength: 1 },
-    dataDir: { type: 'string', minLength: 1 },
-    databaseUrl: { type: 'string', pattern: '^(postgres|postgresql|mssql)://' },
-    databaseAppUrl: { type: 'string', pattern: '^(postgres|postgresql|mssql)://' },
-    databasePoolMax: { type: 'integer', minimum: 1, maximum: 200 },
-    redisUrl: { type: 'string', pattern: '^rediss?://' },
-    logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
-    logFormat: { enum: ['json', 'pretty'] },
-    publicUrl: { type: 'string', pattern: '^https?://[^\\s]+$' },
-    adminPanelEnabled: { type: 'boolean' },
-    pluginsDirs: { type: 'array', items: { type: 'string' } },
-    accessTokenTtlSeconds: { type: 'integer', minimum: 60, maximum: 3600 },
-    demoPassword: { type: 'string', minLength: 10 },
-    nodeEnv: { enum: ['development', 'production', 'test'] },
-    allowedOrigins: { type: 'array', items: { type: 'string', pattern: '^https?://[^/\\s]+$' } },
-    refreshIdleSeconds: { type: 'integer', minimum: 300, maximum: 31536000 },
-    refreshAbsoluteSeconds: { type: 'integer', minimum: 300, maximum: 31536000 },
-    refreshRaceGraceSeconds: { type: 'integer', minimum: 0, maximum: 30 },
-    licensePublicKey: { type: 'string', minLength: 40 },
-    licenseWebhookSecrets: { type: 'array', maxItems: 4, items: { type: 'string', pattern: '^whsec_[A-Za-z0-9+/=]{24,}$' } },
-    internalTokens: { type: 'array', maxItems: 2, items: { type: 'string', minLength: 32 } },
-    uiBaseUrl: { type: 'string', pattern: '^(https?://|/)' },
-    pluginStartFailure: { enum: ['auto', 'stop', 'disable'] },
-    jobWorker: { type: 'boolean' },
-    jobConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
-    jobLeaseSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
-    jobPollMs: { type: 'integer', minimum: 10, maximum: 60000 },
-    jobShutdownSeconds: { type: 'integer', minimum: 0, maximum: 600 },
-    auditRetentionDays: { type: 'integer', minimum: 1, maximum: 36500 },
-    wsHeartbeatSeconds: { type: 'integer', minimum: 1, maximum: 300 },
-    wsRecheckSeconds: { type: 'integer', minimum: 1, maximum: 300 },
-    outboundAllowPrivate: { type: 'boolean' }
-  }
-} as const
-
-const validate = new Ajv({ allErrors: true }).compile(schema)
+  properties: Object.fromEntries(entries.map(([key, v]) => [key, v.kind.schema]))
+})
 
 /** Reads and validates the environment. A bad value names the variable and what it expected. */
 export function loadConfig (env: Record<string, string | undefined> = process.env, overrides: Partial<KernelConfig> = {}): KernelConfig {
   const config: Record<string, unknown> = {}
-  for (const v of variables) {
+  for (const [key, v] of entries) {
     const raw = env[v.env]
-    config[v.key] = raw === undefined || raw === '' ? v.fallback : v.parse(raw)
+    config[key] = raw === undefined || raw === '' ? v.fallback : v.kind.parse(raw)
   }
   Object.assign(config, overrides)
   for (const key of Object.keys(config)) if (config[key] === undefined) delete config[key]
   if (!validate(config)) {
     const problems = (validate.errors ?? []).map(e => {
       const key = e.instancePath.split('/')[1] ?? ''
-      const v = variables.find(x => x.key === key)
+      const v = byKey.get(key)
       const got = v ? JSON.stringify(env[v.env] ?? config[key]) : ''
       return v ? `${v.env}=${got} is not valid: expected ${v.expects}` : `${e.instancePath} ${e.message}`
     })
     throw new StartupError('config_invalid', [...new Set(problems)].join('; '))
   }
-  for (const v of variables) if (!(v.key in config)) config[v.key] = undefined
-  return config as unknown as KernelConfig
+  for (const [key] of entries) if (!(key in config)) config[key] = undefined
+  return config as KernelConfig
 }

@@ -1,8 +1,8 @@
-import { CursorTable, EmptyState, joinPath, useCursorList, useFormat, useT, type Column, type ModuleProps } from '@monozu/ui-sdk'
+import { CursorTable, EmptyState, TextFilter, joinPath, useCursorList, useFormat, useT, type Column, type ModuleProps } from '@monozu/ui-sdk'
 import { useUrlFilters } from './filters.ts'
+import { ListHeader } from './ListHeader.tsx'
 import { messages } from './messages.ts'
-import { TenantName, TenantSelect, useTenants } from './tenant-names.tsx'
-import { TextFilter } from './TextFilter.tsx'
+import { TenantFilter, TenantName, useTenants } from './tenant-names.tsx'
 import type { AuditEntry } from './types.ts'
 
 const KEYS = ['tenant', 'action', 'actor'] as const
@@ -26,17 +26,11 @@ export function Audit ({ basePath }: ModuleProps) {
 
   return (
     <div className='mz-stack admin'>
-      <div className='mz-page-header'>
-        <h1>{t('auditTitle')}</h1>
-        <button type='button' className='mz-button' onClick={list.reload} disabled={list.loading}>{t('refresh')}</button>
-      </div>
+      <ListHeader title={t('auditTitle')} list={list} />
       <form className='admin-filters' aria-label={t('filters')} onSubmit={e => e.preventDefault()}>
-        <div className='mz-field'>
-          <label className='mz-field__label' htmlFor='admin-audit-tenant'>{t('tenant')}</label>
-          <TenantSelect id='admin-audit-tenant' value={filters.tenant} tenants={tenants} onChange={tenant => set({ tenant })} />
-        </div>
-        <TextFilter id='admin-audit-action' label={t('action')} hint={t('actionHint')} value={filters.action} onChange={action => set({ action })} />
-        <TextFilter id='admin-audit-actor' label={t('actor')} hint={t('actorHint')} value={filters.actor} onChange={actor => set({ actor })} />
+        <TenantFilter id='admin-audit-tenant' value={filters.tenant} tenants={tenants} onChange={tenant => set({ tenant })} />
+        <TextFilter id='admin-audit-action' label={t('action')} placeholder={t('actionHint')} value={filters.action} onChange={action => set({ action })} />
+        <TextFilter id='admin-audit-actor' label={t('actor')} placeholder={t('actorHint')} value={filters.actor} onChange={actor => set({ actor })} />
         {active && <button type='button' className='mz-button mz-button--ghost' onClick={() => set({ tenant: '', action: '', actor: '' })}>{t('clearFilters')}</button>}
       </form>
       <CursorTable list={list} caption={t('auditTitle')} columns={columns} rowKey={e => e.id}

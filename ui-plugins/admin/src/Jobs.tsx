@@ -1,12 +1,12 @@
 import { useState } from 'react'
 import {
-  CursorTable, EmptyState, describeError, joinPath, useApi, useCursorList, useFormat, useT, useToast, type Column, type ModuleProps
+  CursorTable, EmptyState, SelectFilter, TextFilter, describeError, joinPath, useApi, useCursorList, useFormat, useT, useToast, type Column, type ModuleProps
 } from '@monozu/ui-sdk'
 import { JobStateBadge } from './badges.tsx'
 import { useUrlFilters } from './filters.ts'
-import { TextFilter } from './TextFilter.tsx'
+import { ListHeader } from './ListHeader.tsx'
 import { messages } from './messages.ts'
-import { TenantName, TenantSelect, useTenants } from './tenant-names.tsx'
+import { TenantFilter, TenantName, useTenants } from './tenant-names.tsx'
 import { JOB_STATES, type Job } from './types.ts'
 
 const KEYS = ['state', 'tenant', 'plugin', 'name'] as const
@@ -58,22 +58,10 @@ export function Jobs ({ basePath }: ModuleProps) {
 
   return (
     <div className='mz-stack admin'>
-      <div className='mz-page-header'>
-        <h1>{t('jobsTitle')}</h1>
-        <button type='button' className='mz-button' onClick={list.reload} disabled={list.loading}>{t('refresh')}</button>
-      </div>
+      <ListHeader title={t('jobsTitle')} list={list} />
       <form className='admin-filters' aria-label={t('filters')} onSubmit={e => e.preventDefault()}>
-        <div className='mz-field'>
-          <label className='mz-field__label' htmlFor='admin-job-state'>{t('state')}</label>
-          <select id='admin-job-state' className='mz-input' value={filters.state} onChange={e => set({ state: e.target.value })}>
-            <option value=''>{t('any')}</option>
-            {JOB_STATES.map(s => <option key={s} value={s}>{t(`jobState.${s}`)}</option>)}
-          </select>
-        </div>
-        <div className='mz-field'>
-          <label className='mz-field__label' htmlFor='admin-job-tenant'>{t('tenant')}</label>
-          <TenantSelect id='admin-job-tenant' value={filters.tenant} tenants={tenants} onChange={tenant => set({ tenant })} />
-        </div>
+        <SelectFilter id='admin-job-state' label={t('state')} anyLabel={t('any')} options={JOB_STATES} optionLabel={s => t(`jobState.${s}`)} value={filters.state} onChange={state => set({ state })} />
+        <TenantFilter id='admin-job-tenant' value={filters.tenant} tenants={tenants} onChange={tenant => set({ tenant })} />
         <TextFilter id='admin-job-plugin' label={t('plugin')} value={filters.plugin} onChange={plugin => set({ plugin })} />
         <TextFilter id='admin-job-name' label={t('job')} value={filters.name} onChange={name => set({ name })} />
         {active && <button type='button' className='mz-button mz-button--ghost' onClick={() => set({ state: '', tenant: '', plugin: '', name: '' })}>{t('clearFilters')}</button>}

@@ -1,4 +1,4 @@
-import { CursorTable, EmptyState, Link, joinPath, navigate, useCursorList, useT, type Column, type ModuleProps } from '@monozu/ui-sdk'
+import { CursorTable, EmptyState, Link, SelectFilter, joinPath, navigate, useCursorList, useT, type Column, type ModuleProps } from '@monozu/ui-sdk'
 import { TenantStatusBadge } from './badges.tsx'
 import { useUrlFilters } from './filters.ts'
 import { Expiry, FeatureList } from './LicenseSummary.tsx'
@@ -7,6 +7,7 @@ import { messages } from './messages.ts'
 import type { Tenant } from './types.ts'
 
 const KEYS = ['status'] as const
+const TENANT_STATUSES = ['active', 'suspended'] as const
 
 /** Every tenant with its license: features, seats, expiry. */
 export function TenantList ({ basePath }: ModuleProps) {
@@ -29,14 +30,7 @@ export function TenantList ({ basePath }: ModuleProps) {
       <div className='mz-page-header'><h1>{t('tenantsTitle')}</h1></div>
       <ManagementNote />
       <form className='admin-filters' aria-label={t('filters')} onSubmit={e => e.preventDefault()}>
-        <div className='mz-field'>
-          <label className='mz-field__label' htmlFor='admin-tenant-status'>{t('status')}</label>
-          <select id='admin-tenant-status' className='mz-input' value={filters.status} onChange={e => set({ status: e.target.value })}>
-            <option value=''>{t('any')}</option>
-            <option value='active'>{t('tenantStatus.active')}</option>
-            <option value='suspended'>{t('tenantStatus.suspended')}</option>
-          </select>
-        </div>
+        <SelectFilter id='admin-tenant-status' label={t('status')} anyLabel={t('any')} options={TENANT_STATUSES} optionLabel={s => t(`tenantStatus.${s}`)} value={filters.status} onChange={status => set({ status })} />
       </form>
       <CursorTable list={list} caption={t('tenantsTitle')} columns={columns} rowKey={x => x.id}
         filterable

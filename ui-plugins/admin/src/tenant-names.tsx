@@ -1,4 +1,4 @@
-import { useApiData, useT, type Page } from '@monozu/ui-sdk'
+import { SelectFilter, useApiData, useT, type Page } from '@monozu/ui-sdk'
 import { messages } from './messages.ts'
 import type { Tenant } from './types.ts'
 
@@ -15,14 +15,10 @@ export function TenantName ({ id, tenants }: { id: string | null, tenants: Tenan
   return tenant ? <>{tenant.name}</> : <span className='admin-mono'>{id}</span>
 }
 
-/** A `<select>` of tenants for a filter, "any" first. */
-export function TenantSelect ({ id, value, tenants, onChange }: { id: string, value: string, tenants: Tenant[], onChange: (id: string) => void }) {
+/** The tenant filter, "any" first; a tenant id from the URL that is not among the loaded ones stays choosable. */
+export function TenantFilter ({ id, value, tenants, onChange }: { id: string, value: string, tenants: Tenant[], onChange: (id: string) => void }) {
   const t = useT(messages)
-  return (
-    <select id={id} className='mz-input' value={value} onChange={e => onChange(e.target.value)}>
-      <option value=''>{t('anyTenant')}</option>
-      {tenants.map(x => <option key={x.id} value={x.id}>{x.name} ({x.slug})</option>)}
-      {value && !tenants.some(x => x.id === value) && <option value={value}>{value}</option>}
-    </select>
-  )
+  const ids = tenants.map(x => x.id)
+  const label = (tenantId: string) => { const x = tenants.find(y => y.id === tenantId); return x ? `${x.name} (${x.slug})` : tenantId }
+  return <SelectFilter id={id} label={t('tenant')} anyLabel={t('anyTenant')} options={value && !ids.includes(value) ? [...ids, value] : ids} optionLabel={label} value={value} onChange={onChange} />
 }

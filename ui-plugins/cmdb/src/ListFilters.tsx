@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react'
-import { useT } from '@monozu/ui-sdk'
+import { SelectFilter, TextFilter, useT } from '@monozu/ui-sdk'
 import { fieldLabel, typeLabel, useCatalog } from './catalog.tsx'
 import { SORTS, type Filters } from './filters.ts'
 import { messages } from './messages.ts'
@@ -28,26 +28,12 @@ export function ListFilters ({ filters, onChange }: { filters: Filters, onChange
         <label className='mz-field__label' htmlFor='cmdb-q'>{t('search')}</label>
         <input id='cmdb-q' type='search' className='mz-input' value={search} placeholder={t('searchHint')} maxLength={100} onChange={e => setSearch(e.target.value)} />
       </div>
-      <div className='mz-field'>
-        <label className='mz-field__label' htmlFor='cmdb-type'>{t('type')}</label>
-        <select id='cmdb-type' className='mz-input' value={filters.type} onChange={e => onChange({ type: e.target.value, fields: keepFields(filters.fields, byKey.get(e.target.value)?.fields) })}>
-          <option value=''>{t('anyType')}</option>
-          {types.map(ty => <option key={ty.key} value={ty.key}>{typeLabel(t, ty.key, ty)}</option>)}
-        </select>
-      </div>
-      <div className='mz-field'>
-        <label className='mz-field__label' htmlFor='cmdb-status'>{t('status')}</label>
-        <select id='cmdb-status' className='mz-input' value={filters.status} onChange={e => onChange({ status: e.target.value })}>
-          <option value=''>{t('anyStatus')}</option>
-          {STATUSES.map(s => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
-        </select>
-      </div>
-      <div className='mz-field'>
-        <label className='mz-field__label' htmlFor='cmdb-site'>{t('field.site')}</label>
-        <input id='cmdb-site' className='mz-input' defaultValue={filters.site} key={filters.site} placeholder={t('anySite')} maxLength={100}
-          onBlur={e => onChange({ site: e.target.value.trim() })}
-          onKeyDown={e => { if (e.key === 'Enter') { e.preventDefault(); onChange({ site: e.currentTarget.value.trim() }) } }} />
-      </div>
+      <SelectFilter
+        id='cmdb-type' label={t('type')} anyLabel={t('anyType')} options={types.map(ty => ty.key)} optionLabel={key => typeLabel(t, key, byKey.get(key))}
+        value={filters.type} onChange={type => onChange({ type, fields: keepFields(filters.fields, byKey.get(type)?.fields) })}
+      />
+      <SelectFilter id='cmdb-status' label={t('status')} anyLabel={t('anyStatus')} options={STATUSES} optionLabel={s => t(`status.${s}`)} value={filters.status} onChange={status => onChange({ status })} />
+      <TextFilter id='cmdb-site' label={t('field.site')} placeholder={t('anySite')} maxLength={100} value={filters.site} onChange={site => onChange({ site })} />
       <div className='mz-field'>
         <label className='mz-field__label' htmlFor='cmdb-sort'>{t('sortBy')}</label>
         <select id='cmdb-sort' className='mz-input' value={filters.sort} onChange={e => onChange({ sort: e.target.value })}>

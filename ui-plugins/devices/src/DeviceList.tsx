@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react'
 import {
-  CursorTable, EmptyState, Link, joinPath, navigate, useCatchUp, useCursorList, useHasPermission, useLocation, useT, type Column, type ModuleProps
+  CursorTable, EmptyState, Link, SelectFilter, TextFilter, joinPath, navigate, useCatchUp, useCursorList, useHasPermission, useLocation, useT, type Column, type ModuleProps
 } from '@monozu/ui-sdk'
 import { DeviceStatusBadge, LiveBadge } from './badges.tsx'
 import { Tags, When } from './display.tsx'
@@ -103,17 +103,8 @@ export function DeviceList ({ basePath }: ModuleProps) {
           <label className='mz-field__label' htmlFor='devices-q'>{t('search')}</label>
           <input id='devices-q' type='search' className='mz-input' value={search} placeholder={t('searchHint')} onChange={e => setSearch(e.target.value)} />
         </div>
-        <div className='mz-field'>
-          <label className='mz-field__label' htmlFor='devices-status'>{t('status')}</label>
-          <select id='devices-status' className='mz-input' value={filters.status} onChange={e => setFilters({ status: e.target.value })}>
-            <option value=''>{t('anyStatus')}</option>
-            {DEVICE_STATUSES.map(s => <option key={s} value={s}>{t(`deviceStatus.${s}`)}</option>)}
-          </select>
-        </div>
-        <div className='mz-field'>
-          <label className='mz-field__label' htmlFor='devices-site'>{t('site')}</label>
-          <input id='devices-site' className='mz-input' defaultValue={filters.site} key={filters.site} placeholder={t('anySite')} onBlur={e => setFilters({ site: e.target.value.trim() })} onKeyDown={e => { if (e.key === 'Enter') { e.preventDefault(); setFilters({ site: e.currentTarget.value.trim() }) } }} />
-        </div>
+        <SelectFilter id='devices-status' label={t('status')} anyLabel={t('anyStatus')} options={DEVICE_STATUSES} optionLabel={s => t(`deviceStatus.${s}`)} value={filters.status} onChange={status => setFilters({ status })} />
+        <TextFilter id='devices-site' label={t('site')} placeholder={t('anySite')} value={filters.site} onChange={site => setFilters({ site })} />
         {filtered && <button type='button' className='mz-button mz-button--ghost' onClick={() => { setSearch(''); navigate(basePath, { replace: true }) }}>{t('clearFilters')}</button>}
       </form>
       <CursorTable list={list} caption={t('devicesTitle')} columns={columns} rowKey={d => d.id}

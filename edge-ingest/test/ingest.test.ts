@@ -1,7 +1,7 @@
 import t from 'tap'
 import { gzipSync } from 'node:zlib'
 import { waitFor, type TestKernel } from '@monozu/kernel/testing'
-import { enrolledDevice, enrollmentToken, licensedTenant, register, startDevicesKernel } from '../../plugins/devices/test/helpers.ts'
+import { enrolledDevice, enrollmentToken, licensedTenant, register, startDevicesKernel } from '@monozu/plugin-devices/testing'
 
 let k: TestKernel
 t.before(async () => {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { TestKernel } from '@monozu/kernel/testing'
-import { enrolledDevice, startDevicesKernel } from '../../plugins/devices/test/helpers.ts'
+import { enrolledDevice, startDevicesKernel } from '@monozu/plugin-devices/testing'
 
 // The log as an operator reads it: the kernel logs at info, as in production.
 const lines: Array<Record<string, unknown>> = []

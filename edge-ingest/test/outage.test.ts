@@ -3,7 +3,7 @@
 import t from 'tap'
 import pg from 'pg'
 import { testDatabase, waitFor, type TestKernel } from '@monozu/kernel/testing'
-import { enrolledDevice, startDevicesKernel } from '../../plugins/devices/test/helpers.ts'
+import { enrolledDevice, startDevicesKernel } from '@monozu/plugin-devices/testing'
 
 const needsPostgres = { skip: testDatabase() !== 'postgres' && 'needs PostgreSQL (DATABASE_URL): the embedded database cannot go away' }
 

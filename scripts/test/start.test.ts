@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort, waitFor } from '@monozu/kernel/testing'
-import { parseOptions } from '../../edge-ingest/simulator/options.ts'
+import { parseOptions } from '@monozu/edge-ingest/simulator/options'
 
 // `npm start` as a new user runs it: scripts/start.ts with every plugin on the embedded database,
 // the seeded demo tenants and the demo fleet, then stopped by a signal.

@@ -8,6 +8,10 @@ import { faceOf, type Kernel } from './host-face.ts'
 export type { Kernel } from './host-face.ts'
 export type { KernelOptions } from './kernel.ts'
 export type { KernelConfig } from './config/config.ts'
+// The configuration a host can set, for the generator of kernel/README.md's table.
+export { variables, variablesReadElsewhere } from './config/config.ts'
+// What the sign-in routes answer, for the UI shell that calls them (a type, so no kernel code in its bundle).
+export type { SignedIn } from './auth/subjects.ts'
 export { createLogger } from './kernel.ts'
 // For tools that describe plugins without starting a kernel (the docs sites' generators).
 export { installedPlugins, type InstalledPlugin } from './plugins/installed.ts'

@@ -1,13 +1,7 @@
+// The body of POST /api/v1/auth/login and /refresh, as the kernel declares it (a type only:
+// nothing of the kernel reaches the bundle).
+import type { SignedIn } from '@monozu/kernel/host'
 import { ApiError, toApiError, type Session } from '@monozu/ui-sdk'
-
-/** What POST /api/v1/auth/login and /refresh return. */
-export interface SignedIn {
-  accessToken: string
-  tokenType: 'Bearer'
-  expiresIn: number
-  user: { id: string, email: string, name: string }
-  tenant: { id: string, slug: string, name: string } | null
-}
 
 export interface ShellSession extends Session {
   /** On page load: trade the refresh cookie (if any) for an access token. */

@@ -5,7 +5,7 @@
 // runs the same comparison in the suite).
 import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { variables, variablesReadElsewhere } from '../kernel/src/config/config.ts'
+import { variables, variablesReadElsewhere } from '@monozu/kernel/host'
 
 export const readmeFile = resolve(import.meta.dirname, '..', 'kernel', 'README.md')
 const start = '<!-- config:start -->'

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { configTable, readmeFile, withConfigTable } from '../gen-config-table.ts'
-import { variables, variablesReadElsewhere } from '../../kernel/src/config/config.ts'
+import { variables, variablesReadElsewhere } from '@monozu/kernel/host'
 
 const readme = readFileSync(readmeFile, 'utf8')
 

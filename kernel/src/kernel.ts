@@ -22,7 +22,7 @@ import { discover, loadPlugins, preparePlugins, stopPlugins } from './plugins/lo
 import type { Candidate } from './plugins/pipeline/discover.ts'
 import { PluginRegistry } from './plugins/registry.ts'
 import type { Profile } from './plugins/pipeline/profile.ts'
-import { shareKernelWithPlugins } from './plugins/share-kernel.ts'
+import { sharePluginServices, shareKernelWithPlugins } from './plugins/share-kernel.ts'
 import { seedDemo, type DemoSeed } from './tenancy/seed.ts'
 import { consoleDestination } from './logging/console.ts'
 
@@ -92,6 +92,8 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     ? [...options.plugins.map(dir => ({ dir, origin: 'repo' as const })), ...discover(null, config.pluginsDirs)]
     : discover(repoRoot, config.pluginsDirs)
   const plugins = preparePlugins(candidates, options.profile)
+  // Ours first: the first plugin to claim a package name keeps it.
+  sharePluginServices(plugins.ordered.map(p => p.candidate).sort((a, b) => Number(a.origin === 'external') - Number(b.origin === 'external')).map(c => c.dir))
   const conn = await connect(config, logger, options.pglite)
   const registry = new PluginRegistry()
   let services: Services | undefined

@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import t from 'tap'
 import { startTestKernel } from '@monozu/kernel/testing'
 import { fixture } from './helpers/paths.ts'
@@ -92,4 +94,14 @@ t.test('defineServiceRef refuses ids the loader cannot map to a plugin and non-s
   const ref = defineServiceRef<{ n: number }>({ id: 'devices.keys', version: '1.2.3' })
   t.same({ id: ref.id, version: ref.version }, { id: 'devices.keys', version: '1.2.3' })
   t.ok(Object.isFrozen(ref))
+})
+
+t.test('a partner plugin imports a provider\'s reference by package name without installing it', async t => {
+  const [clock, alarm] = tempPlugins([provider('1.4.0'), consumer({ dependencies: { clock: '^1.0.0' }, services: { clock: '^1.0.0' } })]) as [string, string]
+  writeFileSync(join(clock, 'package.json'), JSON.stringify({ name: '@acme/plugin-clock', type: 'module', exports: { './service': './src/index.ts' } }))
+  const source = readFileSync(join(alarm, 'src', 'index.ts'), 'utf8')
+  writeFileSync(join(alarm, 'src', 'index.ts'), source.replace('../../clock/src/index.ts', '@acme/plugin-clock/service'))
+  const k = await startTestKernel({ plugins: [clock, alarm], seedDemo: false })
+  t.teardown(() => k.close())
+  t.same((await k.request('GET', '/api/v1/alarm/now')).body, { now: 'noon' })
 })

@@ -99,7 +99,7 @@ export function createDispatcher (deps: { owner: Knex, db: Database, consumers: 
         }
       })()
     },
-    /** Another round soon (the local edge-ingest just committed events): at once, or GAP_MS after the last. */
+    /** Another round soon (an ingest endpoint in this process just committed events): at once, or GAP_MS after the last. */
     poke (): void { wake?.() },
     async stop (): Promise<void> {
       running = false

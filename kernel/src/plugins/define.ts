@@ -25,7 +25,7 @@ export interface PluginContext<Config = Record<string, unknown>> {
   readonly channels: PluginChannels
   /** Read-only facts about tenants (name, status, user and job counts, recent activity). */
   readonly tenants: TenantDirectory
-  /** The durable ingest inbox: consume the kinds declared in plugin.json `ingest` (edge-ingest stores). */
+  /** The durable ingest inbox: consume the kinds declared in plugin.json `ingest`, as the ingest endpoint stored them. */
   readonly ingest: PluginIngest
   /**
    * Whether this plugin is enabled for the tenant (licensed, not switched off). The kernel checks

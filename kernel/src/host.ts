@@ -10,8 +10,6 @@ export type { KernelOptions } from './kernel.ts'
 export type { KernelConfig } from './config/config.ts'
 // The configuration a host can set, for the generator of kernel/README.md's table.
 export { variables, variablesReadElsewhere } from './config/config.ts'
-// The configuration a host can set, for the generator of kernel/README.md's table.
-export { variables, variablesReadElsewhere } from './config/config.ts'
 // What the sign-in routes answer, for the UI shell that calls them (a type, so no kernel code in its bundle).
 export type { SignedIn } from './auth/subjects.ts'
 export { createLogger } from './kernel.ts'

@@ -1,6 +1,7 @@
 import { lazy, Suspense, type ComponentType } from 'react'
 import type { DataTableProps } from './DataTable.tsx'
 import type { DialogProps } from './Dialog.tsx'
+import type { ModuleWidgetsProps } from './ModuleWidgets.tsx'
 import type { TimeSeriesChartProps } from './TimeSeriesChart.tsx'
 import { DelayedSpinner } from './States.tsx'
 
@@ -12,19 +13,21 @@ import { DelayedSpinner } from './States.tsx'
 const loaders = {
   table: () => import('./DataTable.tsx'),
   dialog: () => import('./Dialog.tsx'),
-  chart: () => import('./TimeSeriesChart.tsx')
+  chart: () => import('./TimeSeriesChart.tsx'),
+  widgets: () => import('./ModuleWidgets.tsx')
 }
 
 let preloaded: Promise<unknown> | undefined
-/** Starts loading the lazily loaded components (DataTable, Dialog, TimeSeriesChart). */
+/** Starts loading the lazily loaded components (DataTable, Dialog, TimeSeriesChart, ModuleWidgets). */
 export function preloadComponents (): Promise<unknown> {
-  preloaded ??= Promise.all([loaders.table(), loaders.dialog(), loaders.chart()]).catch(() => { preloaded = undefined })
+  preloaded ??= Promise.all([loaders.table(), loaders.dialog(), loaders.chart(), loaders.widgets()]).catch(() => { preloaded = undefined })
   return preloaded
 }
 
 const LazyTable = lazy(() => loaders.table().then(m => ({ default: m.DataTable as ComponentType<DataTableProps<unknown>> })))
 const LazyDialog = lazy(() => loaders.dialog().then(m => ({ default: m.Dialog })))
 const LazyChart = lazy(() => loaders.chart().then(m => ({ default: m.TimeSeriesChart })))
+const LazyWidgets = lazy(() => loaders.widgets().then(m => ({ default: m.ModuleWidgets })))
 
 /** A table with a text filter, sortable columns (aria-sort) and paging, all on the client. */
 export function DataTable<T> (props: DataTableProps<T>) {
@@ -41,4 +44,12 @@ export function Dialog (props: DialogProps) {
 export function TimeSeriesChart (props: TimeSeriesChartProps) {
   const height = props.height ?? (props.variant === 'sparkline' ? 48 : 220)
   return <Suspense fallback={<div className='mz-chart' style={{ minHeight: height }} aria-busy='true' />}><LazyChart {...props} /></Suspense>
+}
+
+/**
+ * The summary widgets of every module this user has, as cards; only the home page shows them.
+ * Each module's cards show their own spinner while they load, so this shows none of its own.
+ */
+export function ModuleWidgets (props: ModuleWidgetsProps) {
+  return <Suspense fallback={null}><LazyWidgets {...props} /></Suspense>
 }

@@ -3,10 +3,10 @@
 // not read from the build), the error catalogue and the plugins shipped in the repo.
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve, sep } from 'node:path'
-import { httpErrors } from '../../../kernel/src/errors/catalogue.ts'
+import { installedPlugins, problemTypes } from '@monozu/kernel/host'
 import { brokenLinks, builtPages } from '../../test-kit/built-site.ts'
 
 const site = resolve(import.meta.dirname, '..')
@@ -42,7 +42,10 @@ t.test('every content page, API group and problem type is built', async t => {
     t.ok(pages.has(url), `${f} is built at ${url}`)
   }
   for (const tag of new Set(operations.map(o => o.tag))) t.ok(pages.has(`/reference/api/${tag}/`), `API group ${tag}`)
-  for (const code of Object.keys(httpErrors)) t.ok(pages.has(`/problems/${code}/`), `problem page ${code}`)
+  const problems = problemTypes(installedPlugins(repo).map(p => p.manifest))
+  t.ok(problems.some(p => p.plugin === 'devices' && p.code === 'device_already_enrolled'), 'plugin codes are listed with their plugin')
+  for (const { code } of problems) t.ok(pages.has(`/problems/${code}/`), `problem page ${code}`)
+  t.match(read('/problems/device_already_enrolled/'), /Devices module \(plugin <code[^>]*>devices<\/code>\)/, 'a plugin code names its module')
   t.ok(pages.has('/reference/api/') && pages.has('/problems/'), 'the API and problem indexes')
 })
 
@@ -64,8 +67,7 @@ t.test('the API reference holds every operation of the OpenAPI document, on its 
 })
 
 t.test('every shipped plugin has a page naming it', async t => {
-  const dirs = [...readdirSync(join(repo, 'plugins')).map(d => join(repo, 'plugins', d)), join(repo, 'edge-ingest')]
-  const ids = dirs.filter(d => existsSync(join(d, 'plugin.json'))).map(d => (JSON.parse(readFileSync(join(d, 'plugin.json'), 'utf8')) as { id: string }).id)
+  const ids = installedPlugins(repo).map(p => p.manifest.id)
   t.ok(ids.includes('overview'), 'plugins found')
   const modulePages = [...pages.keys()].filter(u => /^\/(modules|guides)\//.test(u)).map(read)
   for (const id of ids) t.ok(modulePages.some(html => /Plugin ids?/.test(html) && new RegExp(`<code[^>]*>${id}</code>`).test(html)), `a module or guide page names plugin ${id}`)

@@ -1,11 +1,12 @@
 // Builds the internal docs once into a temp folder and checks the result against its sources: the
-// content files, the plugins shipped in the repo (found here on the filesystem) and the kernel's
+// content files, the plugins shipped in the repo (found by the kernel's own discovery) and the kernel's
 // OpenAPI document (produced here by scripts/openapi.ts on its own, not read from the build).
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve, sep } from 'node:path'
+import { installedPlugins } from '@monozu/kernel/host'
 import { brokenLinks, builtPages } from '../../test-kit/built-site.ts'
 
 const site = resolve(import.meta.dirname, '..')
@@ -24,10 +25,8 @@ if (generator.status !== 0 || build.status !== 0) t.bailout('nothing to check wi
 const pages = builtPages(dist)
 const read = (url: string) => readFileSync(pages.get(url) as string, 'utf8')
 
-interface Manifest { id: string, version: string, kernel: string, license?: { feature?: string }, permissions?: Array<{ id: string }>, channels?: Array<{ id: string }>, jobs?: Array<{ name: string }>, ingest?: Array<{ kind: string }>, dependencies?: Record<string, string> }
-const shipped = [...readdirSync(join(repo, 'plugins')).map(d => join(repo, 'plugins', d)), join(repo, 'edge-ingest')]
-  .filter(d => existsSync(join(d, 'plugin.json')))
-  .map(d => JSON.parse(readFileSync(join(d, 'plugin.json'), 'utf8')) as Manifest)
+const installed = installedPlugins(repo)
+const shipped = installed.map(p => p.manifest)
 const doc = JSON.parse(readFileSync(join(tmp, 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, { tags?: string[] }>> }
 const methods = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options', 'trace']
 const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item)
@@ -93,9 +92,14 @@ t.test('the plugin reference lists every shipped plugin with its manifest and ro
     for (const c of m.channels ?? []) t.match(html, `<code>${c.id}</code>`, `${m.id}: channel ${c.id}`)
     for (const j of m.jobs ?? []) t.match(html, `<code>${m.id}:${j.name}</code>`, `${m.id}: job ${j.name}`)
     for (const k of m.ingest ?? []) t.match(html, `id="kind-${k.kind}"`, `${m.id}: ingest kind ${k.kind}`)
+    for (const code of Object.keys(m.errors ?? {})) t.match(html, `data-error="${code}"`, `${m.id}: error code ${code}`)
+    const profiles = installed.find(p => p.manifest.id === m.id)?.profiles ?? []
+    t.match(html, new RegExp(`Runs in profiles</th><td>${profiles.map(p => `<code>${p}</code>`).join(' ')}`), `${m.id}: runs in ${profiles.join(', ')}, as the kernel selects`)
     const routes = operations.filter(o => o.tags.includes(m.id))
     for (const r of routes) t.match(html, `data-route="${r.method} ${r.path}"`, `${m.id}: route ${r.method} ${r.path}`)
   }
+  t.ok(shipped.some(m => Object.keys(m.errors ?? {}).includes('invalid_device_key')), 'a plugin with its own error codes to check')
+  t.same(installed.find(p => p.manifest.id === 'edge-ingest')?.profiles, ['all', 'ingest'], 'edge-ingest runs in the ingest profile only')
   const overview = operations.filter(o => o.tags.includes('overview'))
   t.ok(overview.length > 0, 'the overview plugin has tagged routes to check')
 })

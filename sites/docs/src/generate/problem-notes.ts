@@ -1,5 +1,6 @@
 // What each problem code means for a caller and what to do about it. Codes come from the kernel's
-// catalogue at build time; a code added there without a note here still gets its page.
+// catalogue and the shipped plugins' plugin.json `errors` at build time (run.ts); a code added
+// there without a note here still gets its page.
 export const problemNotes: Record<string, string> = {
   validation_failed: 'The body, query or path broke the route\'s schema: a missing or malformed field, or a field the route does not know (unknown fields are always rejected). `errors` lists each problem with `in` (body, querystring, params), a JSON `pointer` and a `message`. Fix the request; retrying it unchanged fails the same way.',
   bad_request: 'The request could not be read, for example a body that is not valid JSON. Fix the request before retrying.',

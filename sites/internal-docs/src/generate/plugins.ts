@@ -1,27 +1,10 @@
 // Joins every shipped plugin.json with the kernel's OpenAPI document into what the plugin
 // reference shows. Routes belong to a plugin when the loader tagged them with its id (it tags
 // every plugin route unless the plugin names its own tags) or when they lie under its prefixes.
+import type { PluginManifest } from '@monozu/kernel'
 
-export interface Text { en: string, pl: string }
-export interface Manifest {
-  id: string
-  dir: string
-  name: Text
-  version: string
-  description: string
-  kernel: string
-  entry?: string
-  thirdParty?: boolean
-  dependencies?: Record<string, string>
-  license?: { feature?: string }
-  permissions?: Array<{ id: string, description: string }>
-  routes?: { prefixes?: string[] }
-  channels?: Array<{ id: string, permission: string, description?: string }>
-  jobs?: Array<{ name: string, schedule?: string, scope?: 'tenant' | 'platform', description?: string }>
-  ingest?: Array<{ kind: string, description?: string, schema?: Record<string, unknown> }>
-  ui?: { remote: string, exposes: string, nav?: Array<{ path: string, label: Text, icon?: string }> }
-  config?: Record<string, unknown>
-}
+/** A shipped plugin.json as run.ts writes it: with its folder, and the profiles that run it (`runsIn`) and the prefixes it owns, as the kernel computes them. */
+export type Manifest = PluginManifest & { dir: string, runsIn: string[], prefixes: string[] }
 
 interface Operation { summary?: string, tags?: string[] }
 export interface OpenApiDocument { paths: Record<string, Record<string, Operation>> }
@@ -39,36 +22,19 @@ export interface PluginView {
 }
 
 const methods = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options', 'trace']
-const INGEST = 'edge-ingest'
-
-/** The kernel's default: a plugin owns /api/v1/<id> unless it declares its prefixes. */
-export const prefixesOf = (m: Manifest) => m.routes?.prefixes ?? [`/api/v1/${m.id}`]
 
 /** OpenAPI writes `:id` as `{id}`; a route is under a prefix when it is the prefix or below it. */
 const under = (path: string, prefix: string) => path === prefix || path.startsWith(prefix + '/')
 
 export function routesOf (m: Manifest, doc: OpenApiDocument): Route[] {
-  const prefixes = prefixesOf(m)
   const routes: Route[] = []
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
       if (!methods.includes(method)) continue
-      if (op.tags?.includes(m.id) || prefixes.some(p => under(path, p))) routes.push({ method: method.toUpperCase(), path, summary: op.summary ?? '' })
+      if (op.tags?.includes(m.id) || m.prefixes.some(p => under(path, p))) routes.push({ method: method.toUpperCase(), path, summary: op.summary ?? '' })
     }
   }
   return routes.sort((a, b) => a.path.localeCompare(b.path) || methods.indexOf(a.method.toLowerCase()) - methods.indexOf(b.method.toLowerCase()))
-}
-
-/** Which `monozu start --profile` runs the plugin (kernel/src/plugins/order.ts selectProfile). */
-function profilesOf (m: Manifest, all: Manifest[]): string[] {
-  const ingestSide = new Set<string>()
-  const add = (id: string) => {
-    if (ingestSide.has(id)) return
-    ingestSide.add(id)
-    Object.keys(all.find(x => x.id === id)?.dependencies ?? {}).forEach(add)
-  }
-  if (all.some(x => x.id === INGEST)) add(INGEST)
-  return ['all', ...(m.id === INGEST ? [] : ['cloud']), ...(ingestSide.has(m.id) ? ['ingest'] : [])]
 }
 
 export function configRows (schema: Record<string, unknown> | undefined): ConfigRow[] {
@@ -87,10 +53,10 @@ export function configRows (schema: Record<string, unknown> | undefined): Config
 export function pluginViews (manifests: Manifest[], doc: OpenApiDocument): PluginView[] {
   return [...manifests].sort((a, b) => a.id.localeCompare(b.id)).map(m => ({
     manifest: m,
-    prefixes: prefixesOf(m),
+    prefixes: m.prefixes,
     routes: routesOf(m, doc),
     usedBy: manifests.filter(x => m.id in (x.dependencies ?? {})).map(x => x.id).sort(),
-    profiles: profilesOf(m, manifests),
+    profiles: m.runsIn,
     configVariable: `PLUGIN_${m.id.toUpperCase().replace(/-/g, '_')}_CONFIG`,
     configRows: configRows(m.config)
   }))

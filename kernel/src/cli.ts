@@ -8,6 +8,7 @@ import { loadConfig } from './config/config.ts'
 import { ApiError, StartupError } from './errors/errors.ts'
 import { readManifest } from './plugins/manifest.ts'
 import { checkKernelRange } from './plugins/pipeline/validate.ts'
+import { PROFILES, type Profile } from './plugins/pipeline/profile.ts'
 import { isDefinedPlugin } from './plugins/define.ts'
 import { shareKernelWithPlugins } from './plugins/share-kernel.ts'
 import { DEMO_ACCOUNTS, DEMO_OPERATOR } from './tenancy/seed.ts'
@@ -34,8 +35,8 @@ function fail (message: string, code = 2): never {
 
 async function start (args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { profile: { type: 'string', default: 'all' }, port: { type: 'string' } } })
-  const profile = values.profile as string
-  if (!['all', 'cloud', 'ingest'].includes(profile)) fail(`--profile must be all, cloud or ingest, not "${profile}"`)
+  const profile = values.profile as Profile
+  if (!PROFILES.includes(profile)) fail(`--profile must be ${PROFILES.slice(0, -1).join(', ')} or ${PROFILES.at(-1)}, not "${profile}"`)
   if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) fail(`--port must be an integer 0-65535, not "${values.port}"`)
   buildUiIfMissing()
   // Everything the kernel writes from here on (keys, demo password, the PGlite files, logs) is
@@ -44,7 +45,7 @@ async function start (args: string[]): Promise<void> {
   // A parent gone during start-up: nothing to finish gracefully yet.
   let parentGone: (reason: string) => void = reason => { console.error(`monozu: ${reason} went away during start-up; exiting`); process.exit(1) }
   watchParent(reason => parentGone(reason))
-  const kernel = await createKernel({ ...(values.port ? { config: { port: Number(values.port) } } : {}), profile: profile as 'all' })
+  const kernel = await createKernel({ ...(values.port ? { config: { port: Number(values.port) } } : {}), profile })
   const url = await kernel.start()
   const log = kernel.app.log
   const serverFile = writeServerRecord(kernel.config.dataDir, url)

@@ -1,4 +1,5 @@
 import { prefixesOf, type PluginManifest } from './manifest.ts'
+import { configVariable } from './pipeline/config.ts'
 import { discover, type Candidate } from './pipeline/discover.ts'
 import { profilesOf, type Profile } from './pipeline/profile.ts'
 import { readManifests } from './pipeline/validate.ts'
@@ -11,6 +12,8 @@ export interface InstalledPlugin {
   profiles: Profile[]
   /** The URL prefixes it owns (declared, or the default). */
   prefixes: string[]
+  /** The environment variable holding its configuration as JSON. */
+  configVariable: string
 }
 
 /**
@@ -26,6 +29,7 @@ export function installedPlugins (repoRoot: string | null, externalDirs: string[
     dir: candidate.dir,
     origin: candidate.origin,
     profiles: profilesOf(manifest, all),
-    prefixes: prefixesOf(manifest)
+    prefixes: prefixesOf(manifest),
+    configVariable: configVariable(manifest.id)
   }))
 }

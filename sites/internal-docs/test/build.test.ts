@@ -55,7 +55,7 @@ t.test('the runbooks exist and name real variables', async t => {
   const config = readFileSync(join(repo, 'kernel', 'src', 'config', 'config.ts'), 'utf8')
   const known = new Set([...config.matchAll(/env: '([A-Z0-9_]+)'/g)].map(m => m[1] as string))
   t.ok(known.has('INTERNAL_TOKENS') && known.has('DATABASE_URL'), 'variables read from config.ts')
-  const pluginVars = new Set(shipped.map(m => `PLUGIN_${m.id.toUpperCase().replace(/-/g, '_')}_CONFIG`))
+  const pluginVars = new Set(installed.map(p => p.configVariable))
   const shellVars = new Set(['DATA_DIR', 'URL', 'TOKEN', 'ADMIN_URL', 'SECRET', 'CREATED_AT', 'PATH'])
   for (const r of runbooks) {
     const text = read(`/runbooks/${r}/`).replace(/<[^>]+>/g, '')

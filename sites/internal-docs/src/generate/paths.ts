@@ -8,9 +8,9 @@ export const generatedDir = join(siteRoot, 'src', 'generated')
 
 /**
  * The plugins the repo ships, found and validated by the kernel's own loader stages, with the
- * profiles and prefixes the kernel computes for them. Test fixtures (kernel/test/fixtures/plugins)
- * and PLUGINS_DIRS are not shipped and not listed.
+ * profiles, prefixes and configuration variable the kernel computes for them. Test fixtures
+ * (kernel/test/fixtures/plugins) and PLUGINS_DIRS are not shipped and not listed.
  */
 export function shippedManifests (): Manifest[] {
-  return installedPlugins(repoRoot).map(p => ({ ...p.manifest, dir: relative(repoRoot, p.dir), runsIn: p.profiles, prefixes: p.prefixes }))
+  return installedPlugins(repoRoot).map(p => ({ ...p.manifest, dir: relative(repoRoot, p.dir), runsIn: p.profiles, prefixes: p.prefixes, configVariable: p.configVariable }))
 }

@@ -3,8 +3,8 @@
 // every plugin route unless the plugin names its own tags) or when they lie under its prefixes.
 import type { PluginManifest } from '@monozu/kernel'
 
-/** A shipped plugin.json as run.ts writes it: with its folder, and the profiles that run it (`runsIn`) and the prefixes it owns, as the kernel computes them. */
-export type Manifest = PluginManifest & { dir: string, runsIn: string[], prefixes: string[] }
+/** A shipped plugin.json as run.ts writes it: with its folder, and the profiles that run it (`runsIn`), its prefixes and configuration variable, as the kernel computes them. */
+export type Manifest = PluginManifest & { dir: string, runsIn: string[], prefixes: string[], configVariable: string }
 
 interface Operation { summary?: string, tags?: string[] }
 export interface OpenApiDocument { paths: Record<string, Record<string, Operation>> }
@@ -57,7 +57,7 @@ export function pluginViews (manifests: Manifest[], doc: OpenApiDocument): Plugi
     routes: routesOf(m, doc),
     usedBy: manifests.filter(x => m.id in (x.dependencies ?? {})).map(x => x.id).sort(),
     profiles: m.runsIn,
-    configVariable: `PLUGIN_${m.id.toUpperCase().replace(/-/g, '_')}_CONFIG`,
+    configVariable: m.configVariable,
     configRows: configRows(m.config)
   }))
 }

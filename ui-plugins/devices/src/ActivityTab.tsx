@@ -1,11 +1,11 @@
 import { useCallback, useState } from 'react'
-import { DelayedSpinner, EmptyState, ErrorState, StatusBadge, useFormat, useT, type Tone } from '@monozu/ui-sdk'
+import { CursorItems, EmptyState, StatusBadge, useFormat, useT, type Tone } from '@monozu/ui-sdk'
 import { DeviceStatusBadge } from './badges.tsx'
 import { When } from './display.tsx'
 import { useLive } from './live.tsx'
 import { messages } from './messages.ts'
 import type { Device, DevicesEvent, LogEntry, StatusChange } from './types.ts'
-import { useCursorList, type CursorList } from '@monozu/ui-sdk'
+import { useCursorList } from '@monozu/ui-sdk'
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const
 const levelTones: Record<string, Tone> = { debug: 'neutral', info: 'info', warn: 'warning', error: 'danger' }
@@ -20,12 +20,6 @@ export function ActivityTab ({ device }: { device: Device }) {
   )
 }
 
-function More<T> ({ list }: { list: CursorList<T> }) {
-  const t = useT(messages)
-  if (!list.hasMore) return null
-  return <button type='button' className='mz-button' onClick={list.loadMore} disabled={list.loading}>{list.loading ? t('loading') : t('loadMore')}</button>
-}
-
 function StatusHistory ({ deviceId }: { deviceId: string }) {
   const t = useT(messages)
   const list = useCursorList<StatusChange>(`/api/v1/devices/${encodeURIComponent(deviceId)}/history`, { limit: 20 })
@@ -37,26 +31,22 @@ function StatusHistory ({ deviceId }: { deviceId: string }) {
   return (
     <section className='mz-card' aria-labelledby='devices-history-changes'>
       <h2 id='devices-history-changes' className='mz-card__title'>{t('statusHistory')}</h2>
-      {list.error && <ErrorState error={list.error} onRetry={list.reload} />}
-      {!list.loaded
-        ? (!list.error && <DelayedSpinner />)
-        : list.items.length === 0
-          ? <EmptyState title={t('noHistory')} />
-          : (
-            <ol className='devices-timeline'>
-              {list.items.map(h => (
-                <li key={`${h.at}|${h.to}`}>
-                  <span className='devices-timeline__change'>
-                    {h.from ? <DeviceStatusBadge status={h.from} /> : <span className='mz-muted'>–</span>}
-                    <span aria-hidden='true'>→</span><span className='mz-visually-hidden'>{t('changedTo')}</span>
-                    <DeviceStatusBadge status={h.to} />
-                  </span>
-                  <When at={h.at} />
-                </li>
-              ))}
-            </ol>
-            )}
-      <More list={list} />
+      <CursorItems list={list} empty={<EmptyState title={t('noHistory')} />}>
+        {items => (
+          <ol className='devices-timeline'>
+            {items.map(h => (
+              <li key={`${h.at}|${h.to}`}>
+                <span className='devices-timeline__change'>
+                  {h.from ? <DeviceStatusBadge status={h.from} /> : <span className='mz-muted'>–</span>}
+                  <span aria-hidden='true'>→</span><span className='mz-visually-hidden'>{t('changedTo')}</span>
+                  <DeviceStatusBadge status={h.to} />
+                </span>
+                <When at={h.at} />
+              </li>
+            ))}
+          </ol>
+        )}
+      </CursorItems>
     </section>
   )
 }
@@ -82,24 +72,20 @@ function Logs ({ deviceId }: { deviceId: string }) {
           <button type='button' className='mz-button' onClick={list.reload} disabled={list.loading}>{t('refresh')}</button>
         </div>
       </div>
-      {list.error && <ErrorState error={list.error} onRetry={list.reload} />}
-      {!list.loaded
-        ? (!list.error && <DelayedSpinner />)
-        : list.items.length === 0
-          ? <EmptyState title={level ? t('noLogsAtLevel') : t('noLogs')}>{level ? undefined : t('noLogsHint')}</EmptyState>
-          : (
-            <ol className='devices-logs'>
-              {list.items.map((l, i) => (
-                <li key={`${l.ts}|${i}`}>
-                  <time dateTime={l.ts} className='mz-muted'>{fmt.dateTime(l.ts, { seconds: true })}</time>
-                  <StatusBadge status={l.level} tone={levelTones[l.level] ?? 'neutral'} label={t.has(`level.${l.level}`) ? t(`level.${l.level}`) : l.level} />
-                  {l.source && <span className='devices-logs__source'>{l.source}</span>}
-                  <span className='devices-logs__message'>{l.message}</span>
-                </li>
-              ))}
-            </ol>
-            )}
-      <More list={list} />
+      <CursorItems list={list} empty={<EmptyState title={level ? t('noLogsAtLevel') : t('noLogs')}>{level ? undefined : t('noLogsHint')}</EmptyState>}>
+        {items => (
+          <ol className='devices-logs'>
+            {items.map((l, i) => (
+              <li key={`${l.ts}|${i}`}>
+                <time dateTime={l.ts} className='mz-muted'>{fmt.dateTime(l.ts, { seconds: true })}</time>
+                <StatusBadge status={l.level} tone={levelTones[l.level] ?? 'neutral'} label={t.has(`level.${l.level}`) ? t(`level.${l.level}`) : l.level} />
+                {l.source && <span className='devices-logs__source'>{l.source}</span>}
+                <span className='devices-logs__message'>{l.message}</span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </CursorItems>
     </section>
   )
 }

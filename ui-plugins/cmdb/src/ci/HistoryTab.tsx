@@ -1,4 +1,4 @@
-import { DelayedSpinner, EmptyState, ErrorState, useCursorList, useFormat, useT } from '@monozu/ui-sdk'
+import { DelayedSpinner, EmptyState, ErrorState, LoadMore, useCursorList, useFormat, useT } from '@monozu/ui-sdk'
 import { useFieldLabel } from '../catalog.tsx'
 import { CiLink, plain, When } from '../display.tsx'
 import { useDebounced, useLive } from '../live.tsx'
@@ -26,7 +26,7 @@ export function HistoryTab ({ basePath, ci }: { basePath: string, ci: Ci }) {
       <ol className='cmdb-history'>
         {list.items.map(c => <Entry key={c.seq} change={c} ci={ci} basePath={basePath} />)}
       </ol>
-      {list.hasMore && <button type='button' className='mz-button' onClick={list.loadMore} disabled={list.loading}>{list.loading ? t('loading') : t('loadOlder')}</button>}
+      <LoadMore list={list} label={t('loadOlder')} />
     </section>
   )
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import {
-  ApiError, DelayedSpinner, ErrorState, Link, describeError, fieldErrors, joinPath, useApi, useCursorList, useHasPermission, useT, useToast
+  ApiError, DelayedSpinner, ErrorState, Link, LoadMore, describeError, fieldErrors, joinPath, useApi, useCursorList, useHasPermission, useT, useToast
 } from '@monozu/ui-sdk'
 import { typeLabel, useCatalog } from '../catalog.tsx'
 import { useDebounced, useLive } from '../live.tsx'
@@ -88,7 +88,7 @@ export function RelationsTab ({ basePath, ci }: { basePath: string, ci: Ci }) {
               <div className='cmdb-graph-wrap'><Graph nodes={[...nodes.values()]} edges={edges} label={t('relationsGraphOf', { name: ci.name })} moreLabel={n => t('moreNodes', { count: n })} /></div>
             </>
             )}
-        {list.hasMore && <button type='button' className='mz-button' onClick={list.loadMore}>{t('loadMore')}</button>}
+        <LoadMore list={list} />
       </section>
       <div className='cmdb-columns cmdb-columns--even'>
         {side(t('usesTitle'), 'cmdb-uses', outgoing, r => ({ id: r.targetId, ref: r.target }))}

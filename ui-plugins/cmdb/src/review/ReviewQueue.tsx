@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import {
-  DelayedSpinner, EmptyState, ErrorState, Link, StatusBadge, describeError, joinPath, navigate, useApi, useCatchUp, useCursorList, useFeatures, useHasPermission, useLocation, useT, useToast,
+  CursorItems, EmptyState, Link, StatusBadge, describeError, joinPath, navigate, useApi, useCatchUp, useCursorList, useFeatures, useHasPermission, useLocation, useT, useToast,
   type ModuleProps, type Tone
 } from '@monozu/ui-sdk'
 import { LiveBadge } from '../badges.tsx'
@@ -43,17 +43,13 @@ export function ReviewQueue ({ basePath }: ModuleProps) {
           {[...REVIEW_STATES, 'all'].map(s => <option key={s} value={s}>{t(`state.${s}`)}</option>)}
         </select>
       </label>
-      {list.error && <ErrorState error={list.error} onRetry={list.reload} />}
-      {!list.loaded
-        ? (!list.error && <DelayedSpinner />)
-        : list.items.length === 0
-          ? <EmptyState title={t(state === 'open' ? 'queueEmpty' : 'noneInState')}>{state === 'open' ? t('queueEmptyHint') : null}</EmptyState>
-          : (
-            <ul className='cmdb-review'>
-              {list.items.map(item => <Item key={item.id} item={item} basePath={basePath} onResolved={() => { if (state === 'open') list.setItems(items => items.filter(i => i.id !== item.id)); else list.reload() }} />)}
-            </ul>
-            )}
-      {list.hasMore && <button type='button' className='mz-button' onClick={list.loadMore} disabled={list.loading}>{list.loading ? t('loading') : t('loadMore')}</button>}
+      <CursorItems list={list} empty={<EmptyState title={t(state === 'open' ? 'queueEmpty' : 'noneInState')}>{state === 'open' ? t('queueEmptyHint') : null}</EmptyState>}>
+        {items => (
+          <ul className='cmdb-review'>
+            {items.map(item => <Item key={item.id} item={item} basePath={basePath} onResolved={() => { if (state === 'open') list.setItems(rows => rows.filter(i => i.id !== item.id)); else list.reload() }} />)}
+          </ul>
+        )}
+      </CursorItems>
     </div>
   )
 }

@@ -2,8 +2,8 @@
 import { CORE_FIELDS, FIELD_KEY as FIELD_KEY_PATTERN, TYPE_KEY as TYPE_KEY_PATTERN, type CoreField } from '@monozu/plugin-cmdb/model'
 
 // The field definitions are the server's own (plain data, no server code in the bundle).
-export { CORE_FIELDS, FIELD_KINDS, RESERVED_KEYS, STATUSES } from '@monozu/plugin-cmdb/model'
-export type { CoreField, FieldDef, FieldKind, Status, TypeDef as CiType } from '@monozu/plugin-cmdb/model'
+export { CORE_FIELDS, FIELD_KINDS, RESERVED_KEYS, RULES_BY_KIND, STATUSES } from '@monozu/plugin-cmdb/model'
+export type { CoreField, FieldDef, FieldKind, FieldRule, Status, TypeDef as CiType } from '@monozu/plugin-cmdb/model'
 
 /** The server's key patterns (JSON Schema strings) as expressions for the forms. */
 export const TYPE_KEY = new RegExp(TYPE_KEY_PATTERN)

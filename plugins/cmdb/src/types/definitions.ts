@@ -1,4 +1,4 @@
-import { FIELD_KEY, FIELD_KINDS, RESERVED_KEYS, TYPE_KEY, type FieldDef } from './model.ts'
+import { FIELD_KEY, FIELD_KINDS, RESERVED_KEYS, RULES_BY_KIND, TYPE_KEY, type FieldDef } from './model.ts'
 import type { Registry } from './registry.ts'
 import { ruleRegex } from './values.ts'
 
@@ -24,15 +24,6 @@ export const fieldSchema = {
 
 export const typeKeySchema = { type: 'string', pattern: TYPE_KEY } as const
 
-const RULES_BY_KIND: Record<string, string[]> = {
-  text: ['regex', 'min', 'max'],
-  url: ['regex', 'min', 'max'],
-  integer: ['min', 'max'],
-  boolean: [],
-  date: [],
-  select: ['choices'],
-  reference: ['refType']
-}
 
 /**
  * Semantic checks of custom field definitions: keys free, rules that fit the kind, regexes

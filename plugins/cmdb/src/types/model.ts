@@ -5,6 +5,18 @@
 export const FIELD_KINDS = ['text', 'integer', 'boolean', 'date', 'url', 'select', 'reference'] as const
 export type FieldKind = typeof FIELD_KINDS[number]
 
+export type FieldRule = 'regex' | 'min' | 'max' | 'choices' | 'refType'
+/** The rules each kind takes; a field definition with any other is refused. */
+export const RULES_BY_KIND: Record<FieldKind, readonly FieldRule[]> = {
+  text: ['regex', 'min', 'max'],
+  url: ['regex', 'min', 'max'],
+  integer: ['min', 'max'],
+  boolean: [],
+  date: [],
+  select: ['choices'],
+  reference: ['refType']
+}
+
 export interface FieldDef {
   key: string
   label: string

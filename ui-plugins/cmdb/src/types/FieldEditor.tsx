@@ -1,8 +1,8 @@
 import { useId, type ReactNode } from 'react'
 import { useT } from '@monozu/ui-sdk'
 import { typeLabel } from '../catalog.tsx'
-import { FIELD_KINDS, type CiType } from '../types.ts'
-import { RULES, type FieldDraft } from './fieldDraft.ts'
+import { FIELD_KINDS, RULES_BY_KIND, type CiType } from '../types.ts'
+import type { FieldDraft } from './fieldDraft.ts'
 import { typesMessages } from './messages.ts'
 
 /** One custom field's controls; `errors` are keyed by the rule name (`key`, `regex`, ...). */
@@ -16,7 +16,7 @@ export function FieldEditor ({ draft, index, types, errors, onChange, onRemove }
 }) {
   const t = useT(typesMessages)
   const id = useId()
-  const rules = RULES[draft.kind]
+  const rules = RULES_BY_KIND[draft.kind]
   const name = draft.label.trim() || draft.key.trim() || t('newField', { n: index + 1 })
 
   // A labelled control with its error right below it, linked for screen readers.

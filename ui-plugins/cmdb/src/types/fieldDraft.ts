@@ -1,5 +1,5 @@
 import type { T } from '@monozu/ui-sdk'
-import { FIELD_KEY, RESERVED_KEYS, type FieldDef, type FieldKind } from '../types.ts'
+import { FIELD_KEY, RESERVED_KEYS, RULES_BY_KIND, type FieldDef, type FieldKind } from '../types.ts'
 
 /** A custom field being edited: every control as text; `saved` fields keep their key and kind. */
 export interface FieldDraft {
@@ -15,17 +15,6 @@ export interface FieldDraft {
   max: string
   choices: string
   refType: string
-}
-
-/** Which rules each kind takes (the server refuses the others). */
-export const RULES: Record<FieldKind, Array<'regex' | 'min' | 'max' | 'choices' | 'refType'>> = {
-  text: ['regex', 'min', 'max'],
-  url: ['regex', 'min', 'max'],
-  integer: ['min', 'max'],
-  boolean: [],
-  date: [],
-  select: ['choices'],
-  reference: ['refType']
 }
 
 let next = 0
@@ -70,7 +59,7 @@ export function toDefs (drafts: FieldDraft[], builtinKeys: Set<string>, t: T): {
     const def: FieldDef = { key, label: d.label.trim(), kind: d.kind }
     if (d.description.trim()) def.description = d.description.trim()
     if (d.required) def.required = true
-    const rules = RULES[d.kind]
+    const rules = RULES_BY_KIND[d.kind]
     if (rules.includes('regex') && d.regex.trim()) {
       try { new RegExp(`^(?:${d.regex.trim()})$`, 'u'); def.regex = d.regex.trim() } catch { err('regex', t('regexInvalid')) }
     }

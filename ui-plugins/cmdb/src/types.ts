@@ -1,9 +1,9 @@
 /** Shapes of the CMDB API (plugins/cmdb/src: cis, types, relations, history, csv, review). */
-import { CORE_FIELDS, FIELD_KEY as FIELD_KEY_PATTERN, TYPE_KEY as TYPE_KEY_PATTERN, type CoreField } from '@monozu/plugin-cmdb/model'
+import { CORE_FIELDS, FIELD_KEY as FIELD_KEY_PATTERN, TYPE_KEY as TYPE_KEY_PATTERN, type CoreField, type Provenance, type RowPlan } from '@monozu/plugin-cmdb/model'
 
 // The field definitions are the server's own (plain data, no server code in the bundle).
 export { CORE_FIELDS, FIELD_KINDS, RESERVED_KEYS, RULES_BY_KIND, STATUSES } from '@monozu/plugin-cmdb/model'
-export type { CoreField, FieldDef, FieldKind, FieldRule, Status, TypeDef as CiType } from '@monozu/plugin-cmdb/model'
+export type { CoreField, FieldDef, FieldKind, FieldRule, Provenance, RowPlan, Status, TypeDef as CiType } from '@monozu/plugin-cmdb/model'
 
 /** The server's key patterns (JSON Schema strings) as expressions for the forms. */
 export const TYPE_KEY = new RegExp(TYPE_KEY_PATTERN)
@@ -21,16 +21,6 @@ const WITHOUT_HARDWARE = new Set(['application', 'service'])
 export function coreFieldsOf (typeKey: string, ci?: Partial<Record<CoreField, unknown>>): CoreField[] {
   const stored = (key: CoreField) => { const v = ci?.[key]; return v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0) }
   return CORE_FIELDS.filter(key => !WITHOUT_HARDWARE.has(typeKey) || !HARDWARE_FIELDS.includes(key) || stored(key))
-}
-
-/** Where a field's value came from. */
-export interface Provenance {
-  by: 'user' | 'import' | 'discovery' | 'review'
-  userId?: string
-  deviceId?: string
-  source?: string
-  eventId?: string
-  at: string
 }
 
 /** A CI: core fields and its type's fields flat beside its metadata. */
@@ -95,15 +85,6 @@ export interface Change {
 }
 
 export interface ProblemRow { in: string, pointer: string, message: string, rule?: string }
-
-export interface RowPlan {
-  row: number
-  action: 'create' | 'update' | 'unchanged'
-  id: string
-  type: string
-  name: string
-  changes?: Record<string, { from: unknown, to: unknown }>
-}
 
 export interface ImportReport {
   importId: string

@@ -1,16 +1,6 @@
-import { CORE_FIELDS, type CoreField } from '../types/model.ts'
+import { CORE_FIELDS, type CoreField, type Provenance } from '../types/model.ts'
 
-/** Where a field's current value came from. */
-export interface Provenance {
-  by: 'user' | 'import' | 'discovery' | 'review'
-  /** The user (user, import, review). */
-  userId?: string
-  /** The appliance that sent the discovery event, and its discovery tool. */
-  deviceId?: string
-  source?: string
-  eventId?: string
-  at: string
-}
+export type { Provenance }
 
 /** A CI's own values in canonical form; `attributes` holds the type's fields. */
 export interface CiState {

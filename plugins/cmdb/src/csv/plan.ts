@@ -5,17 +5,10 @@ import { emptyState, fieldOf, type ChangeContext, type Ci } from '../cis/model.t
 import { hasValue, userProvenance } from '../cis/service.ts'
 import { fetchCis, findByNames, newCi } from '../cis/store.ts'
 import type { FieldError } from '../types/definitions.ts'
-import { CORE_FIELDS } from '../types/model.ts'
+import { CORE_FIELDS, type RowPlan } from '../types/model.ts'
 import type { Registry } from '../types/registry.ts'
 
-export interface RowPlan {
-  row: number
-  action: 'create' | 'update' | 'unchanged'
-  id: string
-  type: string
-  name: string
-  changes?: Record<string, { from: unknown, to: unknown }>
-}
+export type { RowPlan }
 
 export interface ChunkPlan {
   creates: Ci[]

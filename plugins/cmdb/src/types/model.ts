@@ -1,5 +1,6 @@
-// The CMDB's field definitions, shared with its UI module as `@monozu/plugin-cmdb/model`: it is
-// bundled into the browser, so it imports nothing and holds only plain data and types.
+// The CMDB's field definitions and the API shapes its UI reads, shared with the UI module as
+// `@monozu/plugin-cmdb/model`: it is bundled into the browser, so it imports nothing and holds only
+// plain data and types.
 
 /** The kinds a type field can have; the value each takes in JSON is in README.md. */
 export const FIELD_KINDS = ['text', 'integer', 'boolean', 'date', 'url', 'select', 'reference'] as const
@@ -54,6 +55,28 @@ export const RESERVED_KEYS = new Set<string>([...CORE_FIELDS, 'id', 'type', 'loc
 
 export const STATUSES = ['planned', 'active', 'maintenance', 'retired'] as const
 export type Status = typeof STATUSES[number]
+
+/** Where a field's current value came from. */
+export interface Provenance {
+  by: 'user' | 'import' | 'discovery' | 'review'
+  /** The user (user, import, review). */
+  userId?: string
+  /** The appliance that sent the discovery event, and its discovery tool. */
+  deviceId?: string
+  source?: string
+  eventId?: string
+  at: string
+}
+
+/** What a CSV import does (or, in a dry run, would do) with one row. */
+export interface RowPlan {
+  row: number
+  action: 'create' | 'update' | 'unchanged'
+  id: string
+  type: string
+  name: string
+  changes?: Record<string, { from: unknown, to: unknown }>
+}
 
 export const TYPE_KEY = '^[a-z][a-z0-9-]{1,39}$'
 export const FIELD_KEY = '^[a-z][a-zA-Z0-9_]{0,39}$'

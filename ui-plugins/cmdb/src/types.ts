@@ -1,9 +1,9 @@
 /** Shapes of the CMDB API (plugins/cmdb/src: cis, types, relations, history, csv, review). */
-import { CORE_FIELDS, FIELD_KEY as FIELD_KEY_PATTERN, TYPE_KEY as TYPE_KEY_PATTERN, type CoreField, type Provenance, type RowPlan } from '@monozu/plugin-cmdb/model'
+import { CORE_FIELDS, FIELD_KEY as FIELD_KEY_PATTERN, TYPE_KEY as TYPE_KEY_PATTERN, type CoreField, type CoreValues, type Provenance } from '@monozu/plugin-cmdb/model'
 
 // The field definitions are the server's own (plain data, no server code in the bundle).
 export { CORE_FIELDS, FIELD_KINDS, RESERVED_KEYS, RULES_BY_KIND, STATUSES } from '@monozu/plugin-cmdb/model'
-export type { CoreField, FieldDef, FieldKind, FieldRule, Provenance, RowPlan, Status, TypeDef as CiType } from '@monozu/plugin-cmdb/model'
+export type { CoreField, CoreValues, FieldDef, FieldError, FieldKind, FieldRule, ImportReport, Provenance, RowPlan, Status, TypeDef as CiType } from '@monozu/plugin-cmdb/model'
 
 /** The server's key patterns (JSON Schema strings) as expressions for the forms. */
 export const TYPE_KEY = new RegExp(TYPE_KEY_PATTERN)
@@ -24,17 +24,9 @@ export function coreFieldsOf (typeKey: string, ci?: Partial<Record<CoreField, un
 }
 
 /** A CI: core fields and its type's fields flat beside its metadata. */
-export interface Ci {
+export interface Ci extends CoreValues {
   id: string
   type: string
-  name: string
-  status: string
-  site: string | null
-  description: string | null
-  hostname: string | null
-  serial: string | null
-  hardwareUuid: string | null
-  macs: string[]
   locked: string[]
   version: number
   createdAt: string
@@ -85,20 +77,6 @@ export interface Change {
 }
 
 export interface ProblemRow { in: string, pointer: string, message: string, rule?: string }
-
-export interface ImportReport {
-  importId: string
-  dryRun: boolean
-  applied: boolean
-  rows: number
-  created: number
-  updated: number
-  unchanged: number
-  errorCount: number
-  errors: ProblemRow[]
-  changes: RowPlan[]
-  truncated: boolean
-}
 
 export const REVIEW_STATES = ['open', 'accepted', 'merged', 'rejected'] as const
 export type ReviewState = typeof REVIEW_STATES[number]

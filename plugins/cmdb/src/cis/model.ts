@@ -1,17 +1,9 @@
-import { CORE_FIELDS, type CoreField, type Provenance } from '../types/model.ts'
+import { CORE_FIELDS, type CoreField, type CoreValues, type Provenance } from '../types/model.ts'
 
 export type { Provenance }
 
 /** A CI's own values in canonical form; `attributes` holds the type's fields. */
-export interface CiState {
-  name: string
-  status: string
-  site: string | null
-  description: string | null
-  hostname: string | null
-  serial: string | null
-  hardwareUuid: string | null
-  macs: string[]
+export interface CiState extends CoreValues {
   attributes: Record<string, unknown>
 }
 

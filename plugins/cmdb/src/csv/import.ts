@@ -13,28 +13,14 @@ import { idsOf, type Live } from '../live.ts'
 import { insertOrConflict } from '../cis/service.ts'
 import { updateCis } from '../cis/store.ts'
 import type { ChangeContext } from '../cis/model.ts'
-import type { FieldError } from '../types/definitions.ts'
+import type { ImportReport } from '../types/model.ts'
 import { loadRegistry } from '../types/registry.ts'
 import { checkHeader } from './columns.ts'
-import { Planner, type CsvRow, type RowPlan } from './plan.ts'
+import { Planner, type CsvRow } from './plan.ts'
 
 const CHUNK = 500
 const DETAIL_LIMIT = 1000
 const PROGRESS_EVERY = 5000
-
-interface Report {
-  importId: string
-  dryRun: boolean
-  applied: boolean
-  rows: number
-  created: number
-  updated: number
-  unchanged: number
-  errorCount: number
-  errors: FieldError[]
-  changes: RowPlan[]
-  truncated: boolean
-}
 
 /** Copies the upload to a temporary file, refusing more than `max` bytes: never held in memory. */
 async function spool (body: Readable, max: number): Promise<{ path: string, bytes: number }> {
@@ -112,7 +98,7 @@ export function importRoutes (app: FastifyInstance, live: Live, options: { maxBy
     const file = await spool(request.body as Readable, options.maxBytes)
     try {
       progress('uploaded', 0, 0)
-      const report: Report = { importId, dryRun: query.dryRun, applied: false, rows: 0, created: 0, updated: 0, unchanged: 0, errorCount: 0, errors: [], changes: [], truncated: false }
+      const report: ImportReport = { importId, dryRun: query.dryRun, applied: false, rows: 0, created: 0, updated: 0, unchanged: 0, errorCount: 0, errors: [], changes: [], truncated: false }
 
       // Pass 1: check every row, each chunk in its own short read transaction.
       let planner: Planner | undefined

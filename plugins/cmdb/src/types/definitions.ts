@@ -1,8 +1,8 @@
-import { FIELD_KEY, FIELD_KINDS, RESERVED_KEYS, RULES_BY_KIND, TYPE_KEY, type FieldDef } from './model.ts'
+import { FIELD_KEY, FIELD_KINDS, RESERVED_KEYS, RULES_BY_KIND, TYPE_KEY, type FieldDef, type FieldError } from './model.ts'
 import type { Registry } from './registry.ts'
 import { ruleRegex } from './values.ts'
 
-export interface FieldError { in: string, pointer: string, message: string, rule: string }
+export type { FieldError }
 
 /** JSON Schema of one custom field definition (the structural part; `checkFields` does the rest). */
 export const fieldSchema = {

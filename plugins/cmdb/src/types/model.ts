@@ -68,6 +68,21 @@ export interface Provenance {
   at: string
 }
 
+/** The core fields' values, as every CI carries them. */
+export interface CoreValues {
+  name: string
+  status: string
+  site: string | null
+  description: string | null
+  hostname: string | null
+  serial: string | null
+  hardwareUuid: string | null
+  macs: string[]
+}
+
+/** A problem with one value, as problem+json `errors[]` lists it. */
+export interface FieldError { in: string, pointer: string, message: string, rule: string }
+
 /** What a CSV import does (or, in a dry run, would do) with one row. */
 export interface RowPlan {
   row: number
@@ -76,6 +91,21 @@ export interface RowPlan {
   type: string
   name: string
   changes?: Record<string, { from: unknown, to: unknown }>
+}
+
+/** The answer of POST /api/v1/cmdb/import: counts, the first problems and the plan (or what was applied). */
+export interface ImportReport {
+  importId: string
+  dryRun: boolean
+  applied: boolean
+  rows: number
+  created: number
+  updated: number
+  unchanged: number
+  errorCount: number
+  errors: FieldError[]
+  changes: RowPlan[]
+  truncated: boolean
 }
 
 export const TYPE_KEY = '^[a-z][a-z0-9-]{1,39}$'

@@ -27,7 +27,9 @@ function List ({ basePath }: ModuleProps) {
   const t = useT(messages)
   const fmt = useFormat()
   const toast = useToast()
-  // A real module reads its API: const { data, error, reload } = useApiData<{ items: Item[] }>('/api/v1/<id>/items')
+  // A real module reads its API page by page and shows it with the SDK's list states:
+  // const list = useCursorList<Item>('/api/v1/<id>/items', { limit: 50 })
+  // <CursorTable list={list} caption={t('items')} columns={columns} rowKey={item => item.id} empty={...} />
   const [items, setItems] = useState<Item[]>([{ id: '1', name: 'First', created: new Date().toISOString() }])
   const [open, setOpen] = useState(false)
   const [name, setName] = useState('')

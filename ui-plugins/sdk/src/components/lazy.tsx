@@ -1,4 +1,5 @@
 import { lazy, Suspense, type ComponentType } from 'react'
+import type { BarChartProps } from './BarChart.tsx'
 import type { DataTableProps } from './DataTable.tsx'
 import type { DialogProps } from './Dialog.tsx'
 import type { ModuleWidgetsProps } from './ModuleWidgets.tsx'
@@ -14,19 +15,21 @@ const loaders = {
   table: () => import('./DataTable.tsx'),
   dialog: () => import('./Dialog.tsx'),
   chart: () => import('./TimeSeriesChart.tsx'),
+  bars: () => import('./BarChart.tsx'),
   widgets: () => import('./ModuleWidgets.tsx')
 }
 
 let preloaded: Promise<unknown> | undefined
-/** Starts loading the lazily loaded components (DataTable, Dialog, TimeSeriesChart, ModuleWidgets). */
+/** Starts loading the lazily loaded components (DataTable, Dialog, the charts, ModuleWidgets). */
 export function preloadComponents (): Promise<unknown> {
-  preloaded ??= Promise.all([loaders.table(), loaders.dialog(), loaders.chart(), loaders.widgets()]).catch(() => { preloaded = undefined })
+  preloaded ??= Promise.all(Object.values(loaders).map(load => load())).catch(() => { preloaded = undefined })
   return preloaded
 }
 
 const LazyTable = lazy(() => loaders.table().then(m => ({ default: m.DataTable as ComponentType<DataTableProps<unknown>> })))
 const LazyDialog = lazy(() => loaders.dialog().then(m => ({ default: m.Dialog })))
 const LazyChart = lazy(() => loaders.chart().then(m => ({ default: m.TimeSeriesChart })))
+const LazyBars = lazy(() => loaders.bars().then(m => ({ default: m.BarChart })))
 const LazyWidgets = lazy(() => loaders.widgets().then(m => ({ default: m.ModuleWidgets })))
 
 /** A table with a text filter, sortable columns (aria-sort) and paging, all on the client. */
@@ -44,6 +47,11 @@ export function Dialog (props: DialogProps) {
 export function TimeSeriesChart (props: TimeSeriesChartProps) {
   const height = props.height ?? (props.variant === 'sparkline' ? 48 : 220)
   return <Suspense fallback={<div className='mz-chart' style={{ minHeight: height }} aria-busy='true' />}><LazyChart {...props} /></Suspense>
+}
+
+/** Horizontal bars for counts by category, with the data as a real table underneath. */
+export function BarChart (props: BarChartProps) {
+  return <Suspense fallback={<div className='mz-chart' aria-busy='true' />}><LazyBars {...props} /></Suspense>
 }
 
 /**

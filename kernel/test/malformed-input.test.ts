@@ -84,7 +84,6 @@ t.test('cursors are checked field by field against their kind', async t => {
   ]
   for (const [what, key] of bad) t.throws(() => decodeCursor(b64(key), shape), { code: 'validation_failed' }, what)
   t.throws(() => decodeCursor('%%%', shape), { code: 'validation_failed' }, 'not base64url JSON')
-  t.same(decodeCursor(b64({ id: 'x', extra: true }), ['id']), { id: 'x', extra: true }, 'the older list form still decodes')
 
   const users = await k.request('GET', `/api/v1/users?cursor=${b64({ email: 'a@example.com', id: 'not-a-uuid' })}`, { token: admin })
   problem(t, users, 400, 'validation_failed', 'users list with a forged id')

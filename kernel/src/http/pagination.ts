@@ -59,24 +59,19 @@ const notACursor = () => new ApiError('validation_failed', 'querystring/cursor: 
 
 /**
  * The key a cursor from `encodeCursor` holds, checked field by field against `shape`
- * (`{ at: 'date', id: 'uuid' }`): exactly these fields, each of its kind, or a 400.
- * The older form, a list of field names, checks each as a `string` or `number` and allows more fields.
+ * (`{ at: 'date', id: 'uuid' }`): exactly these fields, each of its kind, or a 400. Only a shape
+ * of kinds is accepted: a list of names could not tell a UUID from any text, and a wrong-kind
+ * value that reaches SQL is a 500.
  */
-export function decodeCursor<const S extends Record<string, CursorKind>> (cursor: string | undefined, shape: S): CursorOf<S> | undefined
-/** @deprecated Give the kind of each field (`{ id: 'uuid' }`): a list of names cannot tell a UUID from any text. */
-export function decodeCursor<T extends Record<string, string | number>> (cursor: string | undefined, fields: Array<keyof T & string>): T | undefined
-export function decodeCursor (cursor: string | undefined, shape: Record<string, CursorKind> | string[]): Record<string, string | number> | undefined {
+export function decodeCursor<const S extends Record<string, CursorKind>> (cursor: string | undefined, shape: S): CursorOf<S> | undefined {
   if (cursor === undefined) return undefined
   let key: unknown
   try { key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) } catch { throw notACursor() }
   if (!key || typeof key !== 'object' || Array.isArray(key)) throw notACursor()
-  const fields: Array<[string, (v: unknown) => boolean]> = Array.isArray(shape)
-    ? shape.map(f => [f, v => checks.string(v) || checks.number(v)])
-    : Object.entries(shape).map(([f, kind]) => [f, checks[kind]])
+  const fields = Object.entries(shape)
   const k = key as Record<string, unknown>
-  const exact = Array.isArray(shape) || Object.keys(k).length === fields.length
-  if (!exact || !fields.every(([f, ok]) => Object.hasOwn(k, f) && ok(k[f]))) throw notACursor()
-  return k as Record<string, string | number>
+  if (Object.keys(k).length !== fields.length || !fields.every(([f, kind]) => Object.hasOwn(k, f) && checks[kind](k[f]))) throw notACursor()
+  return k as CursorOf<S>
 }
 
 /** Builds `{ items, nextCursor }` from `limit + 1` fetched rows. */

@@ -77,6 +77,49 @@ export interface PluginManifest {
       [k: string]: unknown
     }
   }[]
+  /**
+   * Durable domain events: the types this plugin publishes (ctx.events.publish) and the published types it handles.
+   */
+  events?: {
+    publishes?: {
+      /**
+       * <pluginId>.<name>; the prefix is this plugin's id.
+       */
+      type: string
+      description: string
+      /**
+       * JSON Schema (2020-12) of the payload; publish validates every payload against it.
+       */
+      schema: {
+        [k: string]: unknown
+      }
+    }[]
+    subscribes?: {
+      type: string
+      /**
+       * The name the plugin registers with ctx.events.handle(name, fn).
+       */
+      handler: string
+      /**
+       * Attempts before the event is dead-lettered for this handler (default 10).
+       */
+      maxAttempts?: number
+    }[]
+  }
+  /**
+   * Notification types this plugin sends with ctx.notify; each user chooses per type which channels reach them.
+   */
+  notifications?: {
+    /**
+     * <pluginId>.<name>
+     */
+    type: string
+    label: LocalText
+    /**
+     * Channels on until the user chooses (default inApp and email).
+     */
+    defaultChannels?: ('inApp' | 'email')[]
+  }[]
   ui?: {
     remote: string
     exposes: string

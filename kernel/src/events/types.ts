@@ -1,0 +1,41 @@
+import type { Transaction } from '../db/database.ts'
+
+/** One domain event as a subscriber receives it. */
+export interface DomainEvent<Payload = unknown> {
+  /** uuid; the same on every delivery attempt, so a handler can deduplicate side effects. */
+  id: string
+  /** `<pluginId>.<name>`, declared in the publisher's plugin.json `events.publishes`. */
+  type: string
+  tenantId: string
+  /** What the event is about (a device id, a CI id); events of one subject arrive in publish order. */
+  subject: string | null
+  payload: Payload
+  /** When the publishing transaction wrote it. */
+  occurredAt: Date
+  /** 1 on the first delivery to this handler. */
+  attempt: number
+}
+
+/**
+ * Runs inside the event's tenant scope: `trx` is a tenant transaction, and the delivery is
+ * acknowledged in it, so a handler that only writes through `trx` sees each event once in effect.
+ * Throwing rolls both back; the event is retried with backoff and dead-lettered after maxAttempts.
+ */
+export type EventHandler<Payload = unknown> = (event: DomainEvent<Payload>, trx: Transaction) => Promise<void> | void
+
+export interface PublishOptions {
+  /** Orders delivery: events with the same subject reach each handler one at a time, in publish order. */
+  subject?: string
+}
+
+/** `ctx.events`: publish the types declared in plugin.json `events.publishes`; handle those in `events.subscribes`. */
+export interface PluginEvents {
+  /**
+   * Writes the event into the outbox inside `trx` (a tenant transaction from `db.withTenant`): it
+   * commits or rolls back with the change that caused it. The payload is validated against the
+   * declared schema (a TypeError naming the field when it does not match).
+   */
+  publish<P = unknown> (trx: Transaction, type: string, payload: P, options?: PublishOptions): Promise<{ id: string }>
+  /** Registers the handler named in plugin.json `events.subscribes[].handler`; call it in `start`. */
+  handle<P = unknown> (handler: string, fn: EventHandler<P>): void
+}

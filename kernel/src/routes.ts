@@ -18,10 +18,15 @@ import { registerJobRoutes } from './jobs/routes.ts'
 import { registerAuditRoutes } from './audit/routes.ts'
 import { registerChannelRoute } from './channels/route.ts'
 import type { ChannelInfo } from './channels/hub.ts'
+import { notificationsChannel } from './notifications/service.ts'
+import { registerNotificationRoutes } from './notifications/routes.ts'
 
-/** Channels of running plugins, by id (checked unique at load). */
+/** The kernel's channels and those of running plugins, by id (checked unique at load; plugins may not take a kernel channel's id). */
 function channelMap (registry: PluginRegistry): Map<string, ChannelInfo> {
-  return new Map(registry.running().flatMap(r => (r.manifest.channels ?? []).map(c => [c.id, { id: c.id, plugin: r.manifest.id, permission: c.permission }] as const)))
+  return new Map<string, ChannelInfo>([
+    ...registry.running().flatMap(r => (r.manifest.channels ?? []).map(c => [c.id, { id: c.id, plugin: r.manifest.id, permission: c.permission }] as const)),
+    [notificationsChannel.id, notificationsChannel]
+  ])
 }
 
 /** Everything the kernel itself serves; plugins mount theirs afterwards. */
@@ -39,6 +44,7 @@ export function registerKernelRoutes (app: FastifyInstance, s: Services, config:
   if (config.adminPanelEnabled) registerAdminRoutes(app, { ...s, registry })
   registerJobRoutes(app, { queue: s.jobs.queue, owner: s.owner, audit: s.audit, admin: config.adminPanelEnabled })
   registerAuditRoutes(app, { owner: s.owner, audit: s.audit, admin: config.adminPanelEnabled })
+  registerNotificationRoutes(app, s)
   registerChannelRoute(app, { ...s, origins: allowedOrigins(config), channels: () => channelMap(registry) })
   registerInternalRoutes(app, { ...s, internalTokens: config.internalTokens, webhookSecrets: config.licenseWebhookSecrets })
 }

@@ -21,6 +21,7 @@ import { createRedisBus } from './bus/redis.ts'
 import { createHub } from './channels/hub.ts'
 import { activeAccounts } from './auth/account.ts'
 import { createJobs } from './jobs/service.ts'
+import { createNotifications } from './notifications/service.ts'
 
 /** Keeps deployments (and parallel test databases) that share one Redis apart. */
 function busTopic (config: KernelConfig): string {
@@ -59,6 +60,8 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     bus,
     jobs,
     hub,
+    /** `ctx.notify` for each plugin, the in-app routes' reads and marks, and the email hook (`setEmailQueue`). */
+    notifications: createNotifications({ db, bus, registry, log: logger }),
     sessions: createSessions(conn.owner, audit, { idleSeconds: config.refreshIdleSeconds, absoluteSeconds: config.refreshAbsoluteSeconds, raceGraceSeconds: config.refreshRaceGraceSeconds }),
     features,
     invitations: createInvitations(conn.owner, db, tenancy, config.publicUrl),

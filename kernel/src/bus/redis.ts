@@ -23,8 +23,8 @@ export async function createRedisBus (url: string, topic: string, log: FastifyBa
     for (const handler of handlers) handler(m)
   })
   return {
-    async publish (tenantId, channel, event, data) {
-      const m = message(tenantId, channel, event, data)
+    async publish (tenantId, channel, event, data, audience) {
+      const m = message(tenantId, channel, event, data, audience)
       await pub.publish(topic, JSON.stringify(m))
       return m
     },

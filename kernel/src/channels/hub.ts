@@ -8,7 +8,12 @@ import type { TokenService } from '../auth/tokens.ts'
 
 export const CLOSE = { expired: 4001, forbidden: 4003, slowConsumer: 1013, goingAway: 1001 } as const
 
-export interface ChannelInfo { id: string, plugin: string, permission: string }
+/**
+ * A channel and who may open it. Kernel channels have no plugin and no permission: every active
+ * user of the tenant may open them. On a `personal` channel only messages addressed to one user
+ * (`BusMessage.userId`) are delivered, and only to that user's sockets.
+ */
+export interface ChannelInfo { id: string, plugin: string | null, permission: string | null, personal?: boolean }
 
 interface Conn {
   socket: WebSocket
@@ -48,9 +53,10 @@ export function createHub (deps: { bus: Bus, tokens: TokenService, principals: P
 
   /** Whether a user with `roles` may read the socket's channel now (feature and permission). */
   async function allowedFor (conn: Conn, roles: string[]): Promise<number | null> {
+    if (conn.channel.plugin === null && conn.channel.permission === null) return null
     const grants = await deps.features.grants(conn.tenantId, roles)
-    const enabled = grants.enabled.some(r => r.manifest.id === conn.channel.plugin)
-    return enabled && grants.permissions.has(conn.channel.permission) ? null : CLOSE.forbidden
+    const enabled = conn.channel.plugin === null || grants.enabled.some(r => r.manifest.id === conn.channel.plugin)
+    return enabled && (conn.channel.permission === null || grants.permissions.has(conn.channel.permission)) ? null : CLOSE.forbidden
   }
 
   /**
@@ -86,6 +92,8 @@ export function createHub (deps: { bus: Bus, tokens: TokenService, principals: P
     let payload: string | undefined
     for (const conn of conns) {
       if (conn.channel.id !== m.channel) continue
+      // Addressed to one user: no other socket of the tenant gets it; a personal channel carries nothing else.
+      if (m.userId !== undefined ? m.userId !== conn.userId : conn.channel.personal === true) continue
       payload ??= JSON.stringify({ type: 'event', channel: m.channel, event: m.event, data: m.data, id: m.id, ts: m.ts })
       send(conn, payload)
     }

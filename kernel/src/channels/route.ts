@@ -40,9 +40,12 @@ export function registerChannelRoute (app: FastifyInstance, deps: { hub: Hub, to
       if (!identity.tenant) throw new ApiError('forbidden', 'Channels carry tenant events; platform operators have no tenant')
       const channel = deps.channels().get((request.params as { channel: string }).channel)
       if (!channel) throw new ApiError('not_found', 'No such channel')
-      const grants = await deps.features.grants(identity.tenant.id, identity.roles)
-      if (!grants.enabled.some(r => r.manifest.id === channel.plugin)) throw new ApiError('feature_disabled', `The ${channel.plugin} module is not enabled for this tenant`)
-      if (!grants.permissions.has(channel.permission)) throw new ApiError('forbidden', `You need the permission ${channel.permission}`)
+      // Kernel channels (no plugin, no permission) are open to every active user of the tenant.
+      if (channel.plugin !== null || channel.permission !== null) {
+        const grants = await deps.features.grants(identity.tenant.id, identity.roles)
+        if (channel.plugin !== null && !grants.enabled.some(r => r.manifest.id === channel.plugin)) throw new ApiError('feature_disabled', `The ${channel.plugin} module is not enabled for this tenant`)
+        if (channel.permission !== null && !grants.permissions.has(channel.permission)) throw new ApiError('forbidden', `You need the permission ${channel.permission}`)
+      }
       request.channelAuth = { tenantId: identity.tenant.id, userId: identity.userId, exp: claims.exp, channel }
     }
   }, (socket, request) => {

@@ -25,3 +25,22 @@ export interface NotificationInput {
  * to commit it with the change that caused it.
  */
 export type Notify = (input: NotificationInput, trx?: Transaction) => Promise<{ recipients: number }>
+
+/** The languages a user may choose (`users.language`); notifications carry text in each. */
+export type Language = 'en' | 'pl'
+export const LANGUAGES: readonly Language[] = ['en', 'pl']
+
+/** One notification as its recipient reads it (the routes' items and the live `notification.created` event). */
+export interface NotificationItem {
+  id: string
+  type: string
+  severity: NotificationSeverity
+  /** In the recipient's language. */
+  title: string
+  body: string
+  /** Both languages, for a UI that switches language without reloading. */
+  localized: { title: LocalText, body: LocalText }
+  link: string | null
+  createdAt: string
+  readAt: string | null
+}

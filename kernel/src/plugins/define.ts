@@ -7,6 +7,7 @@ import type { PluginChannels } from '../channels/plugin-channels.ts'
 import type { TenantDirectory } from '../tenancy/directory.ts'
 import type { PluginIngest } from '../ingest/types.ts'
 import type { ServiceRef } from './service-ref.ts'
+import type { Notify } from '../notifications/types.ts'
 
 /** What the kernel hands a plugin when it starts. */
 export interface PluginContext<Config = Record<string, unknown>> {
@@ -23,6 +24,13 @@ export interface PluginContext<Config = Record<string, unknown>> {
   readonly jobs: PluginJobs
   /** Live events on the channels declared in plugin.json `channels`. */
   readonly channels: PluginChannels
+  /**
+   * Tells people: one in-app notification per recipient (users, role or permission holders),
+   * live on the `notifications` channel to that user alone, and email where their preferences
+   * want it. `type` must be declared in plugin.json `notifications`. Pass `trx` to commit it with
+   * the change that caused it; live delivery then waits for the commit.
+   */
+  readonly notify: Notify
   /** Read-only facts about tenants (name, status, user and job counts, recent activity). */
   readonly tenants: TenantDirectory
   /** The durable ingest inbox: consume the kinds declared in plugin.json `ingest`, as the ingest endpoint stored them. */

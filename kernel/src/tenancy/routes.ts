@@ -6,6 +6,7 @@ import type { Sessions } from '../auth/sessions.ts'
 import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import { TENANT_ROLES } from './roles.ts'
+import { LANGUAGES, type Language } from '../notifications/types.ts'
 import { userFromRow, type Tenancy, type User } from './tenants.ts'
 
 const userSchema = {
@@ -26,12 +27,29 @@ export function registerTenancyRoutes (app: FastifyInstance, deps: { tenancy: Te
     schema: { tags: ['identity'], summary: 'The signed-in user, tenant, roles and permissions' }
   }, async request => {
     const auth = request.auth!
+    // Operators have no tenant row to hold a language: they read English.
+    const language = auth.tenant ? (await request.withTenant(trx => trx('users').where({ id: auth.userId }).first('language')))?.language ?? 'en' : 'en'
     return {
-      user: { id: auth.userId, email: auth.email, name: auth.name },
+      user: { id: auth.userId, email: auth.email, name: auth.name, language },
       tenant: auth.tenant,
       roles: auth.roles,
       permissions: [...auth.permissions].sort()
     }
+  })
+
+  app.patch('/api/v1/me', {
+    schema: {
+      tags: ['identity'],
+      summary: 'Change my own settings: the language of my notifications and emails',
+      description: 'The UI calls this when the user switches language. Tenant users only.',
+      body: { type: 'object', required: ['language'], properties: { language: { enum: [...LANGUAGES] } } },
+      response: { 200: { type: 'object', properties: { language: { enum: [...LANGUAGES] } } } }
+    }
+  }, async request => {
+    const { language } = request.body as { language: Language }
+    const userId = request.auth!.userId
+    await request.withTenant(trx => trx('users').where({ id: userId }).update({ language }))
+    return { language }
   })
 
   app.get('/api/v1/users', {

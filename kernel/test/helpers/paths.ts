@@ -5,3 +5,4 @@ export const notesAndTags = [fixture('fx-notes'), fixture('fx-tags')]
 export const gated = fixture('fx-gated')
 export const jobsFixture = fixture('fx-jobs')
 export const tickerFixture = fixture('fx-ticker')
+export const alertsFixture = fixture('fx-alerts')

@@ -12,6 +12,7 @@ import { pluginChannels } from '../../channels/plugin-channels.ts'
 import type { Jobs } from '../../jobs/service.ts'
 import type { Ingest } from '../../ingest/service.ts'
 import type { Features } from '../../licensing/features.ts'
+import type { Notifications } from '../../notifications/service.ts'
 import type { KernelTenantDirectory } from '../../tenancy/directory.ts'
 import { isDefinedPlugin, type DefinedPlugin, type PluginContext } from '../define.ts'
 import type { PluginRecord, PluginRegistry } from '../registry.ts'
@@ -25,6 +26,7 @@ export interface KernelParts {
   ingest: Ingest
   features: Features
   bus: Bus
+  notifications: Notifications
   tenants: KernelTenantDirectory
   db: Database
   audit: AuditService
@@ -62,6 +64,7 @@ export function contextFor (record: PluginRecord, parts: KernelParts, config: Re
     jobs: parts.jobs.forPlugin(m.id),
     channels: pluginChannels(m, parts.bus, id => parts.registry.get(id)?.manifest),
     tenants: parts.tenants.forPlugin(m.id),
+    notify: parts.notifications.forPlugin(m),
     ingest: parts.ingest.forPlugin(m),
     enabledFor: tenantId => parts.features.isEnabled(tenantId, m.id),
     provide: (ref, impl) => provide(record, ref, impl),

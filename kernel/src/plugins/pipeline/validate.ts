@@ -4,6 +4,7 @@ import { checkErrorCodes } from '../../errors/plugin-codes.ts'
 import { KERNEL_API_VERSION } from '../../version.ts'
 import { prefixesOf, readManifest, type PluginManifest } from '../manifest.ts'
 import { providerOf } from '../service-ref.ts'
+import { checkNotifications } from '../../notifications/manifest-checks.ts'
 import type { Candidate } from './discover.ts'
 
 export interface Found { manifest: PluginManifest, candidate: Candidate }
@@ -19,6 +20,7 @@ export function validateSet (manifests: PluginManifest[], installed: PluginManif
   manifests.forEach(m => checkKernelRange(m))
   checkPrefixes(manifests)
   checkChannels(manifests)
+  checkNotifications(manifests)
   checkIngestKinds(installed, compile)
   checkErrorCodes(installed)
   manifests.forEach(checkServices)

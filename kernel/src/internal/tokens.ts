@@ -14,6 +14,15 @@ export function internalTokenMatches (given: string | undefined, secrets: string
 export const WEBHOOK_TOLERANCE_SECONDS = 300
 
 /**
+ * The Standard Webhooks HMAC-SHA256 of `${id}.${timestamp}.${body}`, keyed with the base64 part
+ * of a `whsec_` secret: the one primitive both for checking deliveries we receive and for
+ * signing the tenant webhooks we send (`webhook-signature: v1,<base64 of this>`).
+ */
+export function webhookHmac (secret: string, id: string, timestamp: string, body: Buffer | string): Buffer {
+  return createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64')).update(`${id}.${timestamp}.`).update(body).digest()
+}
+
+/**
  * Standard Webhooks: `webhook-signature` holds space-separated `v1,<base64 HMAC-SHA256>` of
  * `${id}.${timestamp}.${rawBody}` keyed with the base64 part of a `whsec_` secret. Any
  * configured secret matching any listed signature passes (rotation on both sides).
@@ -22,8 +31,7 @@ export function verifyWebhook (headers: { id?: string, timestamp?: string, signa
   const { id, timestamp, signature } = headers
   if (!id || !timestamp || !signature) return 'missing'
   if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now / 1000 - Number(timestamp)) > WEBHOOK_TOLERANCE_SECONDS) return 'stale'
-  const signed = Buffer.concat([Buffer.from(`${id}.${timestamp}.`), rawBody])
-  const expected = secrets.map(s => createHmac('sha256', Buffer.from(s.slice('whsec_'.length), 'base64')).update(signed).digest())
+  const expected = secrets.map(s => webhookHmac(s, id, timestamp, rawBody))
   for (const part of signature.split(' ')) {
     const [version, value] = part.split(',')
     if (version !== 'v1' || !value) continue

@@ -3,7 +3,8 @@ export const KERNEL_PERMISSIONS = [
   { id: 'users.manage', description: 'Manage the tenant\'s users and their roles' },
   { id: 'identity.manage', description: 'Configure the tenant\'s sign-in with an identity provider' },
   { id: 'jobs.read', description: 'See the tenant\'s background jobs' },
-  { id: 'audit.read', description: 'Read the tenant\'s audit log' }
+  { id: 'audit.read', description: 'Read the tenant\'s audit log' },
+  { id: 'webhooks.manage', description: 'Register the tenant\'s webhook endpoints and read their delivery log' }
 ] as const
 
 export const TENANT_ROLES = ['tenant-admin', 'member'] as const

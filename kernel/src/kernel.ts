@@ -10,6 +10,7 @@ import { createTenantDirectory } from './tenancy/directory.ts'
 import { defineAuditRetention } from './audit/retention.ts'
 import { defineJobRetention } from './jobs/retention.ts'
 import { defineIngestRetention } from './ingest/retention.ts'
+import { defineEventRetention } from './events/retention.ts'
 import { createIngest } from './ingest/service.ts'
 import { createServices, type Services } from './services.ts'
 import type { Tenancy } from './tenancy/tenants.ts'
@@ -105,6 +106,8 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     await conn.checkRuntimeRole()
     services = await createServices(config, conn, registry, logger)
     const { db, tenancy, tokens, audit } = services
+    services.events.declare(plugins.declared)
+    defineEventRetention(services.jobs, conn.owner, logger)
     defineAuditRetention(services.jobs, conn.owner, config.auditRetentionDays, logger)
     defineJobRetention(services.jobs, conn.owner, logger)
     defineIngestRetention(services.jobs, conn.owner, logger)
@@ -113,13 +116,14 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     const app = await createServer(logger, config)
     registerKernelRoutes(app, services, config, registry, conn)
 
-    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, jobs: services.jobs, ingest, features: services.features, bus: services.bus, notifications: services.notifications, tenants: createTenantDirectory(conn.owner, db, logger), onFailure: config.pluginStartFailure, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
+    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, jobs: services.jobs, ingest, events: services.events, features: services.features, bus: services.bus, notifications: services.notifications, tenants: createTenantDirectory(conn.owner, db, logger), onFailure: config.pluginStartFailure, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
     const ui = await registerUi(app, { repoRoot, registry, shellDir: options.shellDir })
     if (!ui.shell) logger.warn('the UI shell is not built (ui-shell/dist): run npm run build:ui; the API works without it')
     const demo = options.seedDemo === false ? null : await seedDemo(services, registry, plugins.declared.flatMap(m => m.license?.feature ?? []), config.dataDir, config.demoPassword)
     await app.ready()
     services.jobs.start()
     ingest.start()
+    services.events.start()
 
     const ready = services
     let stopping: Promise<void> | undefined
@@ -135,6 +139,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
           await app.close()
           await ready.jobs.stop()
           await ingest.stop()
+          await ready.events.stop()
           await stopPlugins(registry, logger, config.pluginStopSeconds * 1000)
           await ready.bus.close()
           await conn.close()
@@ -145,6 +150,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
   } catch (err) {
     await services?.jobs.stop().catch(() => {})
     await ingestStop?.().catch(() => {})
+    await services?.events.stop().catch(() => {})
     await services?.hub.stop().catch(() => {})
     await services?.bus.close().catch(() => {})
     await conn.close().catch(() => {})

@@ -15,6 +15,7 @@ import type { PluginRegistry } from './plugins/registry.ts'
 import { registerTenancyRoutes } from './tenancy/routes.ts'
 import type { Services } from './services.ts'
 import { registerJobRoutes } from './jobs/routes.ts'
+import { registerEventRoutes } from './events/routes.ts'
 import { registerAuditRoutes } from './audit/routes.ts'
 import { registerChannelRoute } from './channels/route.ts'
 import type { ChannelInfo } from './channels/hub.ts'
@@ -43,6 +44,7 @@ export function registerKernelRoutes (app: FastifyInstance, s: Services, config:
   registerMeFeatures(app, { features: s.features, uiBaseUrl: config.uiBaseUrl, operatorConsole: config.adminPanelEnabled })
   if (config.adminPanelEnabled) registerAdminRoutes(app, { ...s, registry })
   registerJobRoutes(app, { queue: s.jobs.queue, owner: s.owner, audit: s.audit, admin: config.adminPanelEnabled })
+  registerEventRoutes(app, { owner: s.owner, audit: s.audit, poke: s.events.poke, admin: config.adminPanelEnabled })
   registerAuditRoutes(app, { owner: s.owner, audit: s.audit, admin: config.adminPanelEnabled })
   registerNotificationRoutes(app, s)
   registerChannelRoute(app, { ...s, origins: allowedOrigins(config), channels: () => channelMap(registry) })

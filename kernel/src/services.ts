@@ -21,6 +21,7 @@ import { createRedisBus } from './bus/redis.ts'
 import { createHub } from './channels/hub.ts'
 import { activeAccounts } from './auth/account.ts'
 import { createJobs } from './jobs/service.ts'
+import { createEvents } from './events/service.ts'
 import { createNotifications } from './notifications/service.ts'
 
 /** Keeps deployments (and parallel test databases) that share one Redis apart. */
@@ -47,6 +48,7 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     owner: conn.owner, db, features, log: logger,
     config: { leaseMs: config.jobLeaseSeconds * 1000, pollMs: config.jobPollMs, concurrency: config.jobConcurrency, shutdownMs: config.jobShutdownSeconds * 1000, worker: config.jobWorker }
   })
+  const events = createEvents({ conn, db, features, bus, log: logger, config: { pollMs: config.eventsPollMs, worker: config.jobWorker } })
   const hub = createHub({ bus, tokens, principals, features, accounts: (tenantId, ids) => activeAccounts(conn.owner, tenantId, ids), log: logger, options: { maxBufferedBytes: 1024 * 1024, heartbeatMs: config.wsHeartbeatSeconds * 1000, recheckMs: config.wsRecheckSeconds * 1000 } })
   return {
     owner: conn.owner,
@@ -59,6 +61,7 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     principals,
     bus,
     jobs,
+    events,
     hub,
     /** `ctx.notify` for each plugin, the in-app routes' reads and marks, and the email hook (`setEmailQueue`). */
     notifications: createNotifications({ db, bus, registry, log: logger }),

@@ -58,7 +58,9 @@ export const startupErrors = {
   migration_failed: 'A migration failed',
   rls_missing: 'A tenant table lacks forced row-level security',
   db_role_unsafe: 'The runtime database role can bypass row-level security',
-  database_locked: 'The embedded database is in use by another process'
+  database_locked: 'The embedded database is in use by another process',
+  events_unhandled: 'A plugin did not register an event handler its plugin.json subscribes',
+  events_unsupported: 'Domain events are not available on this database'
 } as const
 
 export type StartupErrorCode = keyof typeof startupErrors

@@ -7,6 +7,7 @@ import type { PluginChannels } from '../channels/plugin-channels.ts'
 import type { TenantDirectory } from '../tenancy/directory.ts'
 import type { PluginIngest } from '../ingest/types.ts'
 import type { ServiceRef } from './service-ref.ts'
+import type { PluginEvents } from '../events/types.ts'
 import type { Notify } from '../notifications/types.ts'
 
 /** What the kernel hands a plugin when it starts. */
@@ -35,6 +36,8 @@ export interface PluginContext<Config = Record<string, unknown>> {
   readonly tenants: TenantDirectory
   /** The durable ingest inbox: consume the kinds declared in plugin.json `ingest`, as the ingest endpoint stored them. */
   readonly ingest: PluginIngest
+  /** Durable domain events declared in plugin.json `events`: publish in your transaction, handle in `start`. */
+  readonly events: PluginEvents
   /**
    * Whether this plugin is enabled for the tenant (licensed, not switched off). The kernel checks
    * this for token-authenticated requests; routes with their own auth (`public`, e.g. a device

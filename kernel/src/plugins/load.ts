@@ -51,6 +51,7 @@ export async function loadPlugins (prepared: Prepared, options: LoadOptions): Pr
       if (down) throw new StartupError('plugin_start_failed', `plugin "${manifest.id}" depends on "${down}", which is disabled`, { pluginId: manifest.id })
       const ctx = await initialisePlugin(record, options)
       await startPlugin(record, ctx, options.app)
+      options.events.assertHandled(manifest)
       options.log.info({ plugin: manifest.id, version: manifest.version }, 'plugin started')
     } catch (err) {
       failed(record, err, options)

@@ -49,6 +49,13 @@ export interface TestKit {
   signInOperator (): Promise<{ token: string, id: string }>
   /** Enqueues a declared job of `plugin` and waits until the kernel's worker has finished it. */
   runJob (plugin: string, name: string, payload?: unknown, options?: EnqueueOptions & { timeoutMs?: number }): Promise<JobOutcome>
+  /**
+   * Delivers every domain event that is due now to its handlers in this kernel and resolves when
+   * none is left (handlers that throw are charged an attempt and back off; their events are then
+   * not due). `retries: true` first makes events that are backing off due, as if their backoff
+   * had passed. Resolves with the number of deliveries made. No sleeping in tests.
+   */
+  deliverEvents (options?: { retries?: boolean }): Promise<number>
   /** The context the kernel gave a loaded plugin: for testing code that takes a part of it (its `ingest`, `jobs`). */
   pluginContext (pluginId: string): PluginContext
   request (method: InjectOptions['method'], url: string, options?: { token?: string, body?: unknown, headers?: Record<string, string> }): Promise<Response>
@@ -131,6 +138,7 @@ export function kitFor (kernel: KernelInside): TestKit {
       }, timeoutMs)
       return { id, state: row.state, attempts: Number(row.attempts), lastError: row.last_error ?? null }
     },
+    deliverEvents: options => kernel.services.events.deliverNow(options),
     pluginContext (pluginId) {
       const context = kernel.registry.get(pluginId)?.context
       if (!context) throw new Error(`plugin "${pluginId}" is not loaded (or did not start)`)

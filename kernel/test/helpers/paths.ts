@@ -5,4 +5,6 @@ export const notesAndTags = [fixture('fx-notes'), fixture('fx-tags')]
 export const gated = fixture('fx-gated')
 export const jobsFixture = fixture('fx-jobs')
 export const tickerFixture = fixture('fx-ticker')
+export const eventsPublisher = fixture('fx-events-pub')
+export const eventsSubscriber = fixture('fx-events-sub')
 export const alertsFixture = fixture('fx-alerts')

@@ -11,6 +11,7 @@ import type { Bus } from '../../bus/bus.ts'
 import { pluginChannels } from '../../channels/plugin-channels.ts'
 import type { Jobs } from '../../jobs/service.ts'
 import type { Ingest } from '../../ingest/service.ts'
+import type { Events } from '../../events/service.ts'
 import type { Features } from '../../licensing/features.ts'
 import type { Notifications } from '../../notifications/service.ts'
 import type { KernelTenantDirectory } from '../../tenancy/directory.ts'
@@ -24,6 +25,7 @@ export interface KernelParts {
   conn: Connections
   jobs: Jobs
   ingest: Ingest
+  events: Events
   features: Features
   bus: Bus
   notifications: Notifications
@@ -66,6 +68,7 @@ export function contextFor (record: PluginRecord, parts: KernelParts, config: Re
     tenants: parts.tenants.forPlugin(m.id),
     notify: parts.notifications.forPlugin(m),
     ingest: parts.ingest.forPlugin(m),
+    events: parts.events.forPlugin(m),
     enabledFor: tenantId => parts.features.isEnabled(tenantId, m.id),
     provide: (ref, impl) => provide(record, ref, impl),
     // The one unchecked step: the provider registered `impl` against a ref carrying this type.

@@ -4,6 +4,7 @@ import { checkErrorCodes } from '../../errors/plugin-codes.ts'
 import { KERNEL_API_VERSION } from '../../version.ts'
 import { prefixesOf, readManifest, type PluginManifest } from '../manifest.ts'
 import { providerOf } from '../service-ref.ts'
+import { checkEvents } from './events.ts'
 import { checkNotifications } from '../../notifications/manifest-checks.ts'
 import type { Candidate } from './discover.ts'
 
@@ -23,6 +24,7 @@ export function validateSet (manifests: PluginManifest[], installed: PluginManif
   checkNotifications(manifests)
   checkIngestKinds(installed, compile)
   checkErrorCodes(installed)
+  checkEvents(installed)
   manifests.forEach(checkServices)
 }
 

@@ -8,6 +8,7 @@ import { registerKernelRoutes } from './routes.ts'
 import { registerUi } from './http/ui.ts'
 import { createTenantDirectory } from './tenancy/directory.ts'
 import { defineAuditRetention } from './audit/retention.ts'
+import { defineNotificationRetention } from './notifications/retention.ts'
 import { defineJobRetention } from './jobs/retention.ts'
 import { defineIngestRetention } from './ingest/retention.ts'
 import { defineEventRetention } from './events/retention.ts'
@@ -109,6 +110,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     services.events.declare(plugins.declared)
     defineEventRetention(services.jobs, conn.owner, logger)
     defineAuditRetention(services.jobs, conn.owner, config.auditRetentionDays, logger)
+    defineNotificationRetention(services.jobs, conn.owner, config.notificationRetentionDays, logger)
     defineJobRetention(services.jobs, conn.owner, logger)
     defineIngestRetention(services.jobs, conn.owner, logger)
     const ingest = createIngest({ conn, db, features: services.features, declared: plugins.declared, log: logger, pollMs: Math.min(config.jobPollMs, 250), worker: config.jobWorker })

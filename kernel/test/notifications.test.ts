@@ -24,7 +24,7 @@ const get = (url: string, who: Signed) => k.request('GET', url, { token: who.tok
 const post = (url: string, who: Signed, body?: unknown) => k.request('POST', url, { token: who.token, ...(body !== undefined ? { body } : {}) })
 
 t.before(async () => {
-  k = await startTestKernel({ plugins: [alertsFixture], config: { adminPanelEnabled: true } })
+  k = await startTestKernel({ plugins: [alertsFixture], config: { adminPanelEnabled: true, notificationRetentionDays: 30 } })
   notify = k.pluginContext('fx-alerts').notify
   acme = await k.createTenant({ slug: 'notify-acme' })
   globex = await k.createTenant({ slug: 'notify-globex' })
@@ -245,6 +245,23 @@ t.test('preferences: every declared type with effective values; unknown types re
   t.equal((await put({})).status, 400, 'an empty change is refused')
   t.equal((await get('/api/v1/notifications/preferences', stranger)).body.types.length, 2, 'the fixture runs for every tenant')
   t.equal((await k.owner('notification_preferences').where({ user_id: stranger.user.id })).length, 0, 'another user\'s choices are their own')
+})
+
+t.test('retention deletes what was read long ago, and nothing unread or still to be emailed', async t => {
+  const henry = await k.signIn(acme, ['member'])
+  const titles = ['old read', 'old read, email queued', 'old read, digest pending', 'old unread', 'recently read']
+  for (const title of titles) await notify(input({ users: [henry.user.id] }, { title: text(title), type: 'fx-alerts.quiet' }))
+  const byTitle = (title: string) => k.owner('notifications').where({ user_id: henry.user.id }).whereRaw("title->>'en' = ?", [title])
+  const longAgo = new Date(Date.now() - 31 * 86400_000)
+  await byTitle('old read').update({ read_at: longAgo, created_at: longAgo })
+  await byTitle('old read, email queued').update({ read_at: longAgo, email_state: 'queued' })
+  await byTitle('old read, digest pending').update({ read_at: longAgo, email_state: 'digest' })
+  await byTitle('old unread').update({ created_at: longAgo })
+  await byTitle('recently read').update({ read_at: new Date(Date.now() - 29 * 86400_000) })
+  const outcome = await k.runJob('kernel', 'notifications.retention')
+  t.equal(outcome.state, 'succeeded')
+  const left = (await k.owner('notifications').where({ user_id: henry.user.id })).map(r => r.title.en).sort()
+  t.same(left, titles.filter(x => x !== 'old read').sort(), 'only the notification read 31 days ago is gone')
 })
 
 t.test('manifest rules: own types only, no kernel channel ids', async t => {

@@ -41,7 +41,8 @@ export default defineConfig({
           label: 'Guides',
           items: [
             { label: 'Appliance enrollment and ingest', link: '/guides/appliance-enrollment-and-ingest/' },
-            { label: 'Operator console', link: '/guides/operator-console/' }
+            { label: 'Operator console', link: '/guides/operator-console/' },
+            { label: 'Notifications', link: '/guides/notifications/' }
           ]
         },
         {

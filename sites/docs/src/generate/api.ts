@@ -60,7 +60,8 @@ const kernelTags: Record<string, { label: string, blurb: string }> = {
   identity: { label: 'Me and identity provider', blurb: 'The signed-in user, the modules they see, and the tenant\'s identity provider.' },
   users: { label: 'Users', blurb: 'The tenant\'s users and their roles (tenant admins).' },
   jobs: { label: 'Jobs', blurb: 'The tenant\'s background jobs (tenant admins).' },
-  audit: { label: 'Audit log', blurb: 'Who did what in the tenant (tenant admins).' }
+  audit: { label: 'Audit log', blurb: 'Who did what in the tenant (tenant admins).' },
+  notifications: { label: 'Notifications', blurb: 'My own notifications: the list, unread count, marking read, and which types reach me by which channel.' }
 }
 const trailingTags: Record<string, { label: string, blurb: string }> = {
   admin: { label: 'Operator API', blurb: 'Platform operators only, and only when the instance runs with ADMIN_PANEL_ENABLED=true. Every call is audited.' },

@@ -61,7 +61,7 @@ function serverCi (i: number, tag: string, at: Date): Ci {
 
 async function fill (k: TestKernel, tenantId: string, n: number, tag: string): Promise<number> {
   const started = performance.now()
-  const ctx: ChangeContext = { actor: { kind: 'import', id: 'bench', name: 'bench' }, requestId: `bench-fill-${tag}`, message: null, at: new Date() }
+  const ctx: ChangeContext = { actor: { kind: 'import', id: 'bench', name: 'bench' }, requestId: `bench-fill-${tag}`, message: null, at: new Date(), publish: null }
   for (let i = 0; i < n; i += 2000) {
     const batch = Array.from({ length: Math.min(2000, n - i) }, (_, j) => serverCi(i + j, tag, ctx.at))
     await k.db.withTenant(tenantId, trx => insertCis(trx, tenantId, batch, ctx))
@@ -200,7 +200,7 @@ async function main (): Promise<void> {
   const direct = events(EVENTS, EVENTS, CIS).map((data, i) => discovered({ deviceId: device, eventId: null, ts: new Date().toISOString(), seq: String(i), data }))
   const t1 = performance.now()
   for (let i = 0; i < direct.length; i += 500) {
-    await k.db.withTenant(a.id, trx => reconcile(trx, a.id, direct.slice(i, i + 500)))
+    await k.db.withTenant(a.id, trx => reconcile(trx, a.id, direct.slice(i, i + 500), { publish: null }))
   }
   const directRate = EVENTS / ((performance.now() - t1) / 1000)
   console.log(`reconcile() called directly (no inbox), batches of 500: ${round(directRate)} events/s`)

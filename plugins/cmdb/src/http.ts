@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import { ApiError } from '@monozu/kernel'
 import type { FieldError } from './types/definitions.ts'
 import type { Actor, ChangeContext } from './cis/model.ts'
+import type { Live } from './live.ts'
 
 /** 400 validation_failed with one entry per bad field, in the kernel's `errors` format (+ `rule`). */
 export function invalid (errors: FieldError[]): ApiError {
@@ -20,8 +21,8 @@ export function userActor (request: FastifyRequest, kind: Actor['kind'] = 'user'
 }
 
 /** The change-log context of a request: its id groups everything the request changed. */
-export function changeContext (request: FastifyRequest, message: string | null | undefined, kind: Actor['kind'] = 'user'): ChangeContext {
-  return { actor: userActor(request, kind), requestId: request.id, message: message ?? null, at: new Date() }
+export function changeContext (request: FastifyRequest, live: Live, message: string | null | undefined, kind: Actor['kind'] = 'user'): ChangeContext {
+  return { actor: userActor(request, kind), requestId: request.id, message: message ?? null, at: new Date(), publish: live.ciChanged }
 }
 
 export const uuidParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const

@@ -1,4 +1,5 @@
 import type { PluginContext, Transaction } from '@monozu/kernel'
+import { ciPublisher, type CiPublisher } from './cis/events.ts'
 
 /**
  * Live changes on the `cmdb` channel. Events are small (ids and what changed): clients re-read
@@ -6,6 +7,8 @@ import type { PluginContext, Transaction } from '@monozu/kernel'
  * instead of one event per CI. A failed publish never fails the change that caused it.
  */
 export interface Live {
+  /** `cmdb.ci_changed` domain events (durable, for other plugins); the change contexts carry it. */
+  readonly ciChanged: CiPublisher
   publish (tenantId: string, event: string, data: Record<string, unknown>): void
   /** Publishes once `trx` commits (a consumer's transaction we do not end ourselves); never if it rolls back. */
   afterCommit (trx: Transaction, tenantId: string, event: string, data: Record<string, unknown>): void
@@ -17,6 +20,7 @@ export function live (ctx: PluginContext): Live {
   }
   return {
     publish,
+    ciChanged: ciPublisher(ctx),
     afterCommit (trx, tenantId, event, data) {
       trx.executionPromise.then(() => publish(tenantId, event, data), () => {})
     }

@@ -1,3 +1,4 @@
+import type { CiPublisher } from './events.ts'
 import { CORE_FIELDS, type CoreField, type CoreValues, type Provenance } from '../types/model.ts'
 
 export type { Provenance }
@@ -33,6 +34,11 @@ export interface ChangeContext {
   requestId: string
   message: string | null
   at: Date
+  /**
+   * Publishes `cmdb.ci_changed` for every CI the store writes, in its transaction. Null only where
+   * no plugin context exists (a bench's direct store calls); every plugin path passes one.
+   */
+  publish: CiPublisher | null
 }
 
 const isCore = (key: string): key is CoreField => (CORE_FIELDS as readonly string[]).includes(key)

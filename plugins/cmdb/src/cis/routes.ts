@@ -73,7 +73,7 @@ export function ciRoutes (app: FastifyInstance, live: Live): void {
   }, async (request, reply) => {
     const body = request.body as Record<string, unknown> & { type: string }
     const input = split(body)
-    const ctx = changeContext(request, input.message)
+    const ctx = changeContext(request, live, input.message)
     const ci = await request.withTenant(async trx => createCi(trx, tenantOf(request), await loadRegistry(trx), { type: body.type, ...input }, ctx))
     live.publish(tenantOf(request), 'ci.created', { id: ci.id, type: ci.type, name: ci.name })
     return reply.code(201).send(present(ci, { provenance: true }))
@@ -87,7 +87,7 @@ export function ciRoutes (app: FastifyInstance, live: Live): void {
     const body = request.body as Record<string, unknown>
     const version = expectedVersion(request.headers['if-match'])
     const input = split(body)
-    const ctx = changeContext(request, input.message)
+    const ctx = changeContext(request, live, input.message)
     const { before, after } = await request.withTenant(async trx => {
       const ci = await fetchCi(trx, id, { forUpdate: true })
       if (!ci) throw notFound('CI', id)
@@ -108,7 +108,7 @@ export function ciRoutes (app: FastifyInstance, live: Live): void {
     const ci = await request.withTenant(async trx => {
       const found = await fetchCi(trx, id, { forUpdate: true })
       if (!found) throw notFound('CI', id)
-      await removeCis(trx, tenantOf(request), await loadRegistry(trx), [found], changeContext(request, message))
+      await removeCis(trx, tenantOf(request), await loadRegistry(trx), [found], changeContext(request, live, message))
       return found
     })
     live.publish(tenantOf(request), 'ci.deleted', { id, type: ci.type, name: ci.name })
@@ -133,7 +133,7 @@ export function ciRoutes (app: FastifyInstance, live: Live): void {
     const { ids, set, message } = request.body as { ids: string[], set: Record<string, unknown>, message?: string }
     const input = split(set)
     if (input.fields.name !== undefined) throw invalid([{ in: 'body', pointer: '/set/name', message: 'names are unique per type: rename CIs one at a time with PATCH', rule: 'unique' }])
-    const ctx = changeContext(request, message)
+    const ctx = changeContext(request, live, message)
     const written = await request.withTenant(async trx => {
       const registry = await loadRegistry(trx)
       const found = await fetchCis(trx, ids, { forUpdate: true })

@@ -1,6 +1,7 @@
 import type { Transaction } from '@monozu/kernel'
 import { recordChanges, diff, type Change } from '../history/log.ts'
 import { valueKey } from '../types/values.ts'
+import type { CiChangedPayload } from './events.ts'
 import { flatten, type Actor, type ChangeContext, type Ci, type CiState, type Provenance } from './model.ts'
 
 /**
@@ -99,6 +100,9 @@ async function insertValues (trx: Transaction, tenantId: string, cis: Ci[]): Pro
 /** A CI's change-log view: its fields plus its locks. */
 const logged = (ci: Ci): Record<string, unknown> => ({ type: ci.type, ...flatten(ci), locked: ci.locked })
 
+const isSet = (v: unknown) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)
+const event = (ci: Ci, change: CiChangedPayload['change'], changedFields: string[]): CiChangedPayload => ({ ciId: ci.id, change, changedFields, class: ci.type, name: ci.name })
+
 export async function fetchCis (trx: Transaction, ids: string[], options: { forUpdate?: boolean } = {}): Promise<Map<string, Ci>> {
   const found = new Map<string, Ci>()
   for (let i = 0; i < ids.length; i += CHUNK) {
@@ -148,6 +152,7 @@ export async function insertCis (trx: Transaction, tenantId: string, cis: Ci[], 
   for (let i = 0; i < cis.length; i += CHUNK) await trx('cmdb_cis').insert(cis.slice(i, i + CHUNK).map(ci => rowOf(tenantId, ci)))
   await insertValues(trx, tenantId, cis)
   await recordChanges(trx, tenantId, cis.map(ci => ({ entity: 'ci', action: 'create', ciId: ci.id, before: null, after: logged(ci), ...actorFor(actors, ci.id) })), ctx)
+  await ctx.publish?.(trx, cis.map(ci => event(ci, 'created', Object.entries(logged(ci)).filter(([k, v]) => k !== 'type' && isSet(v)).map(([k]) => k))))
 }
 
 const updateSql = `
@@ -166,11 +171,13 @@ where c.id = v.id`
 export async function updateCis (trx: Transaction, tenantId: string, pairs: Array<{ before: Ci, after: Ci }>, ctx: ChangeContext, actors?: Actors): Promise<Ci[]> {
   const changes: Change[] = []
   const written: Ci[] = []
+  const events: CiChangedPayload[] = []
   for (const { before, after } of pairs) {
     const d = diff(logged(before), logged(after))
     if (!d) continue
     const next = { ...after, version: before.version + 1, updatedAt: ctx.at.toISOString() }
     written.push(next)
+    events.push(event(next, 'updated', Object.keys(d.after)))
     changes.push({ entity: 'ci', action: 'update', ciId: before.id, before: d.before, after: d.after, ...actorFor(actors, before.id) })
   }
   if (written.length === 0) return written
@@ -185,6 +192,7 @@ export async function updateCis (trx: Transaction, tenantId: string, pairs: Arra
   }
   await insertValues(trx, tenantId, written)
   await recordChanges(trx, tenantId, changes, ctx)
+  await ctx.publish?.(trx, events)
   return written
 }
 
@@ -202,4 +210,5 @@ export async function deleteCis (trx: Transaction, tenantId: string, cis: Ci[], 
   // Relations and indexed values go by ON DELETE CASCADE.
   for (let i = 0; i < ids.length; i += CHUNK) await trx('cmdb_cis').whereIn('id', ids.slice(i, i + CHUNK)).del()
   await recordChanges(trx, tenantId, changes, ctx)
+  await ctx.publish?.(trx, cis.map(ci => event(ci, 'deleted', [])))
 }

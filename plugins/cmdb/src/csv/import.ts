@@ -91,7 +91,7 @@ export function importRoutes (app: FastifyInstance, live: Live, options: { maxBy
     const query = request.query as { dryRun: boolean, emptyCells: 'clear' | 'keep', message?: string }
     const tenantId = tenantOf(request)
     if (!(request.body && typeof (request.body as Readable).pipe === 'function')) throw new ApiError('unsupported_media_type', 'Send the file as the request body with Content-Type: text/csv')
-    const ctx: ChangeContext = changeContext(request, query.message ?? 'CSV import', 'import')
+    const ctx: ChangeContext = changeContext(request, live, query.message ?? 'CSV import', 'import')
     const importId = request.id
     const progress = (phase: string, rows: number, errors: number) => live.publish(tenantId, 'import.progress', { importId, phase, rows, errors, dryRun: query.dryRun })
 

@@ -10,7 +10,7 @@ import { reconcile } from './reconcile.ts'
 export function consumeDiscovery (ctx: PluginContext, live: Live, batchSize: number): void {
   ctx.ingest.consume('discovery', async (events, trx) => {
     const tenantId = events[0]!.tenantId
-    const result = await reconcile(trx, tenantId, events.map(discovered))
+    const result = await reconcile(trx, tenantId, events.map(discovered), { publish: live.ciChanged })
     if (result.skipped.length > 0) ctx.log.debug({ tenantId, skipped: result.skipped.slice(0, 20) }, 'cmdb: discovery fields skipped (unknown field or invalid value)')
     const changed = [...result.created, ...result.updated]
     if (changed.length > 0) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { Transaction } from '@monozu/kernel'
 import type { Actor, ChangeContext, Ci } from '../cis/model.ts'
+import type { CiPublisher } from '../cis/events.ts'
 import { ciOf, CI_COLUMNS, findByNames, insertCis, updateCis, type CiRow } from '../cis/store.ts'
 import { loadRegistry, type Registry } from '../types/registry.ts'
 import { applyDiscovered, createDiscovered, type Skipped } from './apply.ts'
@@ -122,7 +123,7 @@ const actorKey = (d: Discovered) => `${d.deviceId}\u0000${d.source}`
  * CMDB, creates or updates CIs, or files an ambiguous one for review. Writes are batched (a few
  * statements per batch, not per event); the change log groups a batch under one request id.
  */
-export async function reconcile (trx: Transaction, tenantId: string, events: Discovered[], options: { registry?: Registry, requestId?: string } = {}): Promise<ReconcileResult> {
+export async function reconcile (trx: Transaction, tenantId: string, events: Discovered[], options: { publish: CiPublisher | null, registry?: Registry, requestId?: string }): Promise<ReconcileResult> {
   const result: ReconcileResult = { created: [], updated: [], unchanged: 0, review: [], lockedKept: 0, skipped: [] }
   if (events.length === 0) return result
   const registry = options.registry ?? await loadRegistry(trx)
@@ -180,7 +181,7 @@ export async function reconcile (trx: Transaction, tenantId: string, events: Dis
 
   // One write for the whole batch; the change log still names, per CI, the appliance and
   // source whose event touched it first.
-  const ctx: ChangeContext = { actor: actorOf(events[0]!), requestId, message: null, at }
+  const ctx: ChangeContext = { actor: actorOf(events[0]!), requestId, message: null, at, publish: options.publish }
   const who = new Map<string, Actor>()
   for (const [id, c] of created) who.set(id, actors.get(c.actor) as Actor)
   for (const [id, u] of updated) who.set(id, actors.get(u.actor) as Actor)

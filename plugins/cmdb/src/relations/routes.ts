@@ -36,7 +36,7 @@ export function relationRoutes (app: FastifyInstance, live: Live, options: { imp
   }, async (request, reply) => {
     const body = request.body as { sourceId: string, targetId: string, type: string, message?: string }
     if (body.sourceId === body.targetId) throw invalid([{ in: 'body', pointer: '/targetId', message: 'a CI cannot relate to itself', rule: 'self' }])
-    const ctx = changeContext(request, body.message)
+    const ctx = changeContext(request, live, body.message)
     const relation = await request.withTenant(async trx => {
       const ends = await trx('cmdb_cis').select('id').whereIn('id', [body.sourceId, body.targetId]) as Array<{ id: string }>
       for (const end of ['sourceId', 'targetId'] as const) {
@@ -90,7 +90,7 @@ export function relationRoutes (app: FastifyInstance, live: Live, options: { imp
       const found = await trx('cmdb_relations').first('id', 'source_id', 'target_id', 'type').where({ id }).forUpdate() as RelationRow | undefined
       if (!found) throw notFound('relation', id)
       await trx('cmdb_relations').where({ id }).del()
-      await recordChanges(trx, tenantOf(request), [{ entity: 'relation', action: 'delete', ciId: found.source_id, otherCiId: found.target_id, relationId: id, before: { sourceId: found.source_id, targetId: found.target_id, type: found.type }, after: null }], changeContext(request, message))
+      await recordChanges(trx, tenantOf(request), [{ entity: 'relation', action: 'delete', ciId: found.source_id, otherCiId: found.target_id, relationId: id, before: { sourceId: found.source_id, targetId: found.target_id, type: found.type }, after: null }], changeContext(request, live, message))
       return found
     })
     live.publish(tenantOf(request), 'relation.deleted', { id, sourceId: row.source_id, targetId: row.target_id, type: row.type })

@@ -96,7 +96,7 @@ export function reviewRoutes (app: FastifyInstance, live: Live): void {
     schema: { summary: 'The asset is new: create a CI from the event', params: uuidParam, querystring: { type: 'object', properties: { message: messageSchema } }, response: { 201: ciSchema } }
   }, async (request, reply) => {
     const { id } = request.params as { id: string }
-    const ctx = changeContext(request, (request.query as { message?: string }).message, 'review')
+    const ctx = changeContext(request, live, (request.query as { message?: string }).message, 'review')
     const ci = await request.withTenant(async trx => {
       const row = await openItem(trx, id)
       const d = eventOf(row)
@@ -125,7 +125,7 @@ export function reviewRoutes (app: FastifyInstance, live: Live): void {
   }, async request => {
     const { id } = request.params as { id: string }
     const body = request.body as { ciId: string, message?: string }
-    const ctx = changeContext(request, body.message, 'review')
+    const ctx = changeContext(request, live, body.message, 'review')
     const ci = await request.withTenant(async trx => {
       const row = await openItem(trx, id)
       const target = await fetchCi(trx, body.ciId, { forUpdate: true })

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { DemoTenant, PluginContext } from '@monozu/kernel'
 import { applyInput } from '../cis/input.ts'
 import { emptyState, type ChangeContext, type Ci } from '../cis/model.ts'
+import { ciPublisher } from '../cis/events.ts'
 import { insertCis, newCi } from '../cis/store.ts'
 import { recordChanges } from '../history/log.ts'
 import { loadRegistry } from '../types/registry.ts'
@@ -57,7 +58,7 @@ const RELATIONS: Array<[string, string, string]> = [
 export async function seedDemo (ctx: PluginContext, tenant: DemoTenant): Promise<void> {
   if (tenant.slug !== 'acme') return
   const at = new Date()
-  const change: ChangeContext = { actor: { kind: 'user', id: 'demo-seed', name: 'Demo data' }, requestId: `demo-seed-${at.getTime()}`, message: 'Demo data', at }
+  const change: ChangeContext = { actor: { kind: 'user', id: 'demo-seed', name: 'Demo data' }, requestId: `demo-seed-${at.getTime()}`, message: 'Demo data', at, publish: ciPublisher(ctx) }
   const by = { by: 'user' as const, userId: 'demo-seed', at: at.toISOString() }
   await ctx.db.withTenant(tenant.id, async trx => {
     if (await trx('cmdb_cis').first('id')) return // seeded already

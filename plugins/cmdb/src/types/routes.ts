@@ -105,7 +105,7 @@ export function typeRoutes (app: FastifyInstance, live: Live): void {
   }, async request => {
     const { key } = request.params as { key: string }
     const body = request.body as { label?: string, description?: string | null, fields?: FieldDef[] }
-    const ctx = changeContext(request, `type ${key} changed`)
+    const ctx = changeContext(request, live, `type ${key} changed`)
     const result = await request.withTenant(async trx => {
       const registry = await loadRegistry(trx)
       const current = registry.get(key)

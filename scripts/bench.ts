@@ -16,6 +16,7 @@ import { createInterface } from 'node:readline'
 const benches: Record<string, string> = {
   kernel: 'kernel/bench/kernel.ts',
   jobs: 'kernel/bench/jobs.ts',
+  events: 'kernel/bench/events.ts',
   ws: 'kernel/bench/ws.ts',
   ui: 'ui-shell/bench/ui.ts',
   ingest: 'edge-ingest/bench/ingest.ts',

@@ -1,0 +1,66 @@
+/**
+ * One kernel instance for `npm run bench -- events`: a real kernel process (createKernel, as the
+ * CLI's `start` does) with only the bench-events plugin, its event dispatcher on. Settings come
+ * from the environment as for `monozu start` (DATABASE_URL, DATA_DIR, EVENTS_POLL_MS, REDIS_URL...).
+ *
+ * IPC with the bench: { type: 'ready' } once it listens. { type: 'publish', ... } publishes
+ * `count` ticks through ctx.events.publish, `perTx` per tenant transaction, either as fast as it
+ * can or paced at `rate` events/s; the answer says how long it took and how far behind the pace
+ * it fell. SIGTERM, SIGINT or a closed IPC channel stop the kernel and exit.
+ */
+import { fileURLToPath } from 'node:url'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { PluginContext } from '@monozu/kernel'
+import { createKernel } from '../src/kernel.ts'
+
+const pluginDir = fileURLToPath(new URL('./fixtures/bench-events/', import.meta.url))
+const CONTEXT = Symbol.for('monozu.bench-events.ctx')
+
+const kernel = await createKernel({ plugins: [pluginDir], seedDemo: false })
+const url = await kernel.start()
+const ctx = (globalThis as Record<symbol, PluginContext>)[CONTEXT] as PluginContext
+
+interface Publish { publisher: number, tenants: string[], subjects: number, count: number, perTx: number, rate?: number, concurrency: number }
+
+/**
+ * Transaction i carries ticks i*perTx.. of tenant i % tenants. Lane j of `concurrency` runs
+ * transactions j, j + concurrency, ... one after another, and its subjects are its own
+ * (`p<publisher>l<j>s<k>`), so each subject's publish order is its ticks' order: the bench checks
+ * that handlers saw them in it. Paced: transaction i starts no earlier than i * perTx / rate s in.
+ */
+async function publish (p: Publish): Promise<{ ms: number, behindMs: number }> {
+  const txs = Math.ceil(p.count / p.perTx)
+  const t0 = performance.now()
+  let behindMs = 0
+  const lane = async (j: number) => {
+    for (let i = j; i < txs; i += p.concurrency) {
+      if (p.rate) {
+        const wait = t0 + (i * p.perTx / p.rate) * 1000 - performance.now()
+        if (wait > 0) await sleep(wait)
+        else behindMs = Math.max(behindMs, -wait)
+      }
+      const tenant = p.tenants[i % p.tenants.length] as string
+      await ctx.db.withTenant(tenant, async trx => {
+        for (let n = i * p.perTx; n < Math.min(p.count, (i + 1) * p.perTx); n++) {
+          await ctx.events.publish(trx, 'bench-events.tick', { publisher: p.publisher, n }, { subject: `p${p.publisher}l${j}s${n % p.subjects}` })
+        }
+      })
+    }
+  }
+  await Promise.all(Array.from({ length: p.concurrency }, (_, j) => lane(j)))
+  return { ms: performance.now() - t0, behindMs }
+}
+
+let stopping: Promise<void> | undefined
+const stop = () => {
+  stopping ??= kernel.stop().then(() => process.exit(0), err => { console.error('events-worker: stop failed', err); process.exit(1) })
+  return stopping
+}
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)
+process.on('disconnect', stop)
+process.on('message', (m: { type?: string } & Publish) => {
+  if (m?.type !== 'publish') return
+  publish(m).then(r => process.send?.({ type: 'publish', ...r }), err => process.send?.({ type: 'publish', error: (err as Error).stack ?? String(err) }))
+})
+process.send?.({ type: 'ready', pid: process.pid, url })

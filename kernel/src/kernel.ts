@@ -27,6 +27,7 @@ import type { Profile } from './plugins/pipeline/profile.ts'
 import { sharePluginServices, shareKernelWithPlugins } from './plugins/share-kernel.ts'
 import { seedDemo, type DemoSeed } from './tenancy/seed.ts'
 import { consoleDestination } from './logging/console.ts'
+import type { Clock } from './clock/clock.ts'
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const kernelMigrations = fileURLToPath(new URL('./migrations/', import.meta.url))
@@ -49,6 +50,8 @@ export interface KernelOptions {
   shellDir?: string
   /** Which plugins run: all (default), or those whose plugin.json `profiles` name cloud or ingest, with their dependencies. */
   profile?: Profile
+  /** The kernel's time (default the system clock). Only the test kit passes another: no configuration sets it. */
+  clock?: Clock
 }
 
 export interface Kernel {
@@ -105,7 +108,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     if (applied.length > 0) logger.info({ migrations: applied }, 'kernel migrations applied')
     await assertTenantTablesProtected(conn, 'the kernel')
     await conn.checkRuntimeRole()
-    services = await createServices(config, conn, registry, logger)
+    services = await createServices(config, conn, registry, logger, options.clock)
     const { db, tenancy, tokens, audit } = services
     services.events.declare(plugins.declared)
     defineEventRetention(services.jobs, conn.owner, logger)
@@ -118,7 +121,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     const app = await createServer(logger, config)
     registerKernelRoutes(app, services, config, registry, conn)
 
-    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, jobs: services.jobs, ingest, events: services.events, features: services.features, bus: services.bus, notifications: services.notifications, tenants: createTenantDirectory(conn.owner, db, logger), onFailure: config.pluginStartFailure, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
+    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, clock: services.clock, jobs: services.jobs, ingest, events: services.events, features: services.features, bus: services.bus, notifications: services.notifications, tenants: createTenantDirectory(conn.owner, db, logger), onFailure: config.pluginStartFailure, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
     const ui = await registerUi(app, { repoRoot, registry, shellDir: options.shellDir })
     if (!ui.shell) logger.warn('the UI shell is not built (ui-shell/dist): run npm run build:ui; the API works without it')
     const demo = options.seedDemo === false ? null : await seedDemo(services, registry, plugins.declared.flatMap(m => m.license?.feature ?? []), config.dataDir, config.demoPassword)

@@ -21,6 +21,7 @@ import { createRedisBus } from './bus/redis.ts'
 import { createHub } from './channels/hub.ts'
 import { activeAccounts } from './auth/account.ts'
 import { createJobs } from './jobs/service.ts'
+import { systemClock, type Clock } from './clock/clock.ts'
 import { createEvents } from './events/service.ts'
 import { createNotifications } from './notifications/service.ts'
 
@@ -30,7 +31,7 @@ function busTopic (config: KernelConfig): string {
 }
 
 /** The kernel's services, built once per kernel instance (nothing module-global). */
-export async function createServices (config: KernelConfig, conn: Connections, registry: PluginRegistry, logger: FastifyBaseLogger) {
+export async function createServices (config: KernelConfig, conn: Connections, registry: PluginRegistry, logger: FastifyBaseLogger, clock: Clock = systemClock) {
   const audit = createAudit(conn.owner, logger)
   const db = createDatabase(conn, purpose => audit.record({ action: 'platform.scope', actor: purpose.actor, details: { reason: purpose.reason } }))
   const tokens = createTokenService(await loadSigningKeys(config.dataDir), {
@@ -41,17 +42,18 @@ export async function createServices (config: KernelConfig, conn: Connections, r
   const tenancy = createTenancy(conn.owner, db)
   const outbound = createOutbound({ allowPrivate: config.outboundAllowPrivate, log: logger })
   const licenseKeys = await loadLicenseKeys(config.licensePublicKey, config.dataDir)
-  const features = createFeatures({ owner: conn.owner, registry, keys: licenseKeys, audit })
+  const features = createFeatures({ owner: conn.owner, registry, keys: licenseKeys, audit, clock })
   const principals = createPrincipalResolver(conn.owner)
   const bus = config.redisUrl ? await createRedisBus(config.redisUrl, busTopic(config), logger) : createMemoryBus()
   const jobs = createJobs({
-    owner: conn.owner, db, features, log: logger,
+    owner: conn.owner, db, features, log: logger, clock,
     config: { leaseMs: config.jobLeaseSeconds * 1000, pollMs: config.jobPollMs, concurrency: config.jobConcurrency, shutdownMs: config.jobShutdownSeconds * 1000, worker: config.jobWorker }
   })
   const events = createEvents({ conn, db, features, bus, log: logger, config: { pollMs: config.eventsPollMs, worker: config.jobWorker } })
   const hub = createHub({ bus, tokens, principals, features, accounts: (tenantId, ids) => activeAccounts(conn.owner, tenantId, ids), log: logger, options: { maxBufferedBytes: 1024 * 1024, heartbeatMs: config.wsHeartbeatSeconds * 1000, recheckMs: config.wsRecheckSeconds * 1000 } })
   return {
     owner: conn.owner,
+    clock,
     audit,
     outbound,
     db,
@@ -65,7 +67,7 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     hub,
     /** `ctx.notify` for each plugin, the in-app routes' reads and marks, and the email hook (`setEmailQueue`). */
     notifications: createNotifications({ db, bus, registry, log: logger }),
-    sessions: createSessions(conn.owner, audit, { idleSeconds: config.refreshIdleSeconds, absoluteSeconds: config.refreshAbsoluteSeconds, raceGraceSeconds: config.refreshRaceGraceSeconds }),
+    sessions: createSessions(conn.owner, audit, { idleSeconds: config.refreshIdleSeconds, absoluteSeconds: config.refreshAbsoluteSeconds, raceGraceSeconds: config.refreshRaceGraceSeconds }, clock),
     features,
     invitations: createInvitations(conn.owner, db, tenancy, config.publicUrl),
     providers: createIdentityProviders(conn.owner, createSecretBox(config.dataDir), outbound)

@@ -67,10 +67,13 @@ t.test('mssql:// URLs become tedious connection settings', async t => {
   })
 })
 
-t.test('the job claim on SQL Server: UPDLOCK + READPAST, parameters bound, output of the claimed rows', async t => {
-  const native = mssql.raw(claimSqlMssql, { limit: 50, names: 'fx-jobs:record,fx-jobs:slow', worker: 'w1', leaseMs: 30000 }).toSQL().toNative()
+t.test('the job claim on SQL Server: UPDLOCK + READPAST, parameters bound (the kernel clock\'s now too), output of the claimed rows', async t => {
+  const now = new Date('2030-01-01T00:00:00Z')
+  const native = mssql.raw(claimSqlMssql, { limit: 50, now, names: 'fx-jobs:record,fx-jobs:slow', worker: 'w1', leaseMs: 30000 }).toSQL().toNative()
   t.match(native.sql, /select top \(@p0\) \* from jobs with \(updlock, readpast, rowlock\)/)
-  t.match(native.sql, /string_split\(@p1, ','\)/)
-  t.match(native.sql, /locked_by = @p2,\s+lease_until = dateadd\(millisecond, @p3, sysdatetimeoffset\(\)\)\s+output inserted\.\*/)
-  t.same(native.bindings, [50, 'fx-jobs:record,fx-jobs:slow', 'w1', 30000])
+  t.match(native.sql, /run_at <= @p1\) or \(state = 'running' and lease_until < @p2\)/)
+  t.match(native.sql, /string_split\(@p3, ','\)/)
+  t.match(native.sql, /locked_by = @p4,\s+lease_until = dateadd\(millisecond, @p5, @p6\)\s+output inserted\.\*/)
+  t.notMatch(native.sql, /sysdatetimeoffset/, 'due-ness is the kernel clock\'s, not the server\'s')
+  t.same(native.bindings, [50, now, now, 'fx-jobs:record,fx-jobs:slow', 'w1', 30000, now])
 })

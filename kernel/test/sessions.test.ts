@@ -1,5 +1,4 @@
 import t from 'tap'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { startTestKernel, type TestKernel } from '../src/testing/internal.ts'
 import type { Tenant } from '../src/tenancy/tenants.ts'
 
@@ -8,7 +7,8 @@ let k: TestKernel
 let tenant: Tenant
 
 t.before(async () => {
-  k = await startTestKernel({ config: { allowedOrigins: [ORIGIN], refreshRaceGraceSeconds: 1, refreshAbsoluteSeconds: 300, refreshIdleSeconds: 600 } })
+  // Sessions expire and the race grace ends on the kernel clock, which the tests move.
+  k = await startTestKernel({ clock: 'manual', config: { allowedOrigins: [ORIGIN], refreshRaceGraceSeconds: 1, refreshAbsoluteSeconds: 300, refreshIdleSeconds: 600 } })
   tenant = await k.createTenant({ slug: 'sessions' })
 })
 t.teardown(() => k?.close())
@@ -84,14 +84,14 @@ t.test('refresh rotates the cookie and returns a working access token', async t 
   const next = sessionCookie(res) as Cookie
   t.not(next.value, cookie.value, 'a new refresh token')
   t.equal((await k.request('GET', '/api/v1/me', { token: body.accessToken })).status, 200)
-  t.ok(new Date(next.attributes.expires as string).getTime() <= Date.now() + 300_000 + 1000, 'rotation never extends past the absolute lifetime')
+  t.ok(new Date(next.attributes.expires as string).getTime() <= k.clock.now().getTime() + 300_000, 'rotation never extends past the absolute lifetime')
 })
 
 t.test('reusing a rotated token revokes the whole family', async t => {
   const { cookie } = await signIn()
   const first = await refresh(cookie.value)
   const newest = sessionCookie(first) as Cookie
-  await sleep(1100) // past the race grace: this is a replay, not a second tab
+  await k.clock.advance(1001) // past the race grace: this is a replay, not a second tab
   const replay = await refresh(cookie.value)
   t.equal(replay.statusCode, 401)
   t.equal(replay.json().code, 'refresh_token_reused')
@@ -118,7 +118,7 @@ t.test('two refreshes racing with one token: one wins, one gets 401, the family 
 
 t.test('idle expiry, sign-out and suspension end sessions', async t => {
   const idle = await signIn()
-  await k.kernel.conn.owner('refresh_tokens').where({ id: idle.cookie.value.split('.')[0] }).update({ expires_at: new Date(Date.now() - 1000) })
+  await k.kernel.conn.owner('refresh_tokens').where({ id: idle.cookie.value.split('.')[0] }).update({ expires_at: new Date(k.clock.now().getTime() - 1000) })
   t.equal((await refresh(idle.cookie.value)).json().code, 'refresh_token_invalid', 'an idle-expired token is refused')
 
   const { cookie } = await signIn()

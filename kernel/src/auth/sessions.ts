@@ -4,6 +4,7 @@ import type { Knex } from 'knex'
 import { ApiError } from '../errors/errors.ts'
 import type { AuditService } from '../audit/audit.ts'
 import type {} from '@fastify/cookie'
+import type { Clock } from '../clock/clock.ts'
 import { readRefreshToken } from './cookies.ts'
 
 export const REFRESH_COOKIE = '__Host-monozu_rt'
@@ -29,7 +30,7 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
  * token revokes its whole family, except within `raceGraceSeconds` of its rotation: that is two
  * tabs refreshing at once, so the later one gets 401 refresh_conflict and the family survives.
  */
-export function createSessions (owner: Knex, audit: AuditService, policy: SessionPolicy) {
+export function createSessions (owner: Knex, audit: AuditService, policy: SessionPolicy, clock: Clock) {
   function setCookie (reply: FastifyReply, id: string, secret: string, expiresAt: Date): void {
     reply.setCookie(REFRESH_COOKIE, `${id}.${secret}`, { httpOnly: true, secure: true, sameSite: 'strict', path: '/', expires: expiresAt })
   }
@@ -41,7 +42,7 @@ export function createSessions (owner: Knex, audit: AuditService, policy: Sessio
   async function insert (trx: Knex | Knex.Transaction, subject: SessionSubject, familyId: string, familyExpiresAt: Date) {
     const id = randomUUID()
     const secret = randomBytes(32).toString('base64url')
-    const now = Date.now()
+    const now = clock.nowMs()
     const expiresAt = new Date(Math.min(now + policy.idleSeconds * 1000, familyExpiresAt.getTime()))
     await trx('refresh_tokens').insert({
       id, family_id: familyId, secret_hash: sha256(secret), subject_kind: subject.kind, subject_id: subject.id,
@@ -57,7 +58,7 @@ export function createSessions (owner: Knex, audit: AuditService, policy: Sessio
   }
 
   async function revokeFamily (familyId: string, trx: Knex | Knex.Transaction = owner): Promise<void> {
-    await trx('refresh_tokens').where({ family_id: familyId }).whereNull('revoked_at').update({ revoked_at: new Date() })
+    await trx('refresh_tokens').where({ family_id: familyId }).whereNull('revoked_at').update({ revoked_at: clock.now() })
   }
 
   return {
@@ -67,7 +68,7 @@ export function createSessions (owner: Knex, audit: AuditService, policy: Sessio
         const row = await owner(subject.kind === 'operator' ? 'operators' : 'users').where({ id: subject.id }).first('session_version')
         subject = { ...subject, version: Number(row?.session_version ?? 0) }
       }
-      const familyExpiresAt = new Date(Date.now() + policy.absoluteSeconds * 1000)
+      const familyExpiresAt = new Date(clock.nowMs() + policy.absoluteSeconds * 1000)
       const { id, secret, expiresAt } = await insert(owner, subject, randomUUID(), familyExpiresAt)
       setCookie(reply, id, secret, expiresAt)
     },
@@ -83,13 +84,13 @@ export function createSessions (owner: Knex, audit: AuditService, policy: Sessio
         if (!row || !timingSafeEqual(hash, Buffer.from(row.secret_hash))) return { error: 'refresh_token_invalid' as const }
         if (row.revoked_at) return { error: 'refresh_token_invalid' as const }
         if (row.used_at) {
-          const since = Date.now() - new Date(row.used_at).getTime()
+          const since = clock.nowMs() - new Date(row.used_at).getTime()
           if (since <= policy.raceGraceSeconds * 1000) return { error: 'refresh_conflict' as const }
           await revokeFamily(row.family_id, trx)
           return { error: 'refresh_token_reused' as const, row }
         }
-        if (new Date(row.expires_at).getTime() <= Date.now()) return { error: 'refresh_token_invalid' as const }
-        await trx('refresh_tokens').where({ id }).update({ used_at: new Date() })
+        if (new Date(row.expires_at).getTime() <= clock.nowMs()) return { error: 'refresh_token_invalid' as const }
+        await trx('refresh_tokens').where({ id }).update({ used_at: clock.now() })
         const subject: SessionSubject = { kind: row.subject_kind, id: row.subject_id, tenantId: row.subject_tenant, version: Number(row.subject_version) }
         const next = await insert(trx, subject, row.family_id, new Date(row.family_expires_at))
         return { subject, next }
@@ -120,7 +121,7 @@ export function createSessions (owner: Knex, audit: AuditService, policy: Sessio
 
     /** Revokes every session in a tenant (suspension). */
     async revokeTenant (tenantId: string): Promise<void> {
-      await owner('refresh_tokens').where({ subject_tenant: tenantId }).whereNull('revoked_at').update({ revoked_at: new Date() })
+      await owner('refresh_tokens').where({ subject_tenant: tenantId }).whereNull('revoked_at').update({ revoked_at: clock.now() })
     },
 
     /**
@@ -129,8 +130,8 @@ export function createSessions (owner: Knex, audit: AuditService, policy: Sessio
      * refresh racing this update; marking them keeps the table truthful and counts them for the audit.
      */
     async revokeSubject (subjectId: string): Promise<number> {
-      const live = await owner('refresh_tokens').where({ subject_id: subjectId }).whereNull('revoked_at').where('family_expires_at', '>', new Date()).countDistinct('family_id as n').first()
-      await owner('refresh_tokens').where({ subject_id: subjectId }).whereNull('revoked_at').update({ revoked_at: new Date() })
+      const live = await owner('refresh_tokens').where({ subject_id: subjectId }).whereNull('revoked_at').where('family_expires_at', '>', clock.now()).countDistinct('family_id as n').first()
+      await owner('refresh_tokens').where({ subject_id: subjectId }).whereNull('revoked_at').update({ revoked_at: clock.now() })
       return Number(live?.n ?? 0)
     }
   }

@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Knex } from 'knex'
+import type { Clock } from '../clock/clock.ts'
 import type { JobQueue } from './queue.ts'
 import type { JobDefinition, ScheduleDeclaration } from './types.ts'
 
@@ -21,10 +22,11 @@ export function createTicker (deps: {
   definitions: Map<string, JobDefinition>
   /** The tenants a plugin's tenant-scoped schedule runs for (active, plugin enabled). */
   tenantsFor: (plugin: string) => Promise<string[]>
+  clock: Clock
   log: FastifyBaseLogger
 }) {
   const seen = new Map<string, number>()
-  let timer: NodeJS.Timeout | undefined
+  let stopTimer: (() => void) | undefined
   let ticking: Promise<void> = Promise.resolve()
   let rounds = 0
 
@@ -45,7 +47,7 @@ export function createTicker (deps: {
   }
 
   async function round (): Promise<void> {
-    const now = new Date()
+    const now = deps.clock.now()
     for (const s of deps.schedules) {
       const key = `${s.plugin}:${s.name}`
       const tick = lastTick(s.schedule, now)
@@ -58,20 +60,26 @@ export function createTicker (deps: {
       }
     }
     if (++rounds % 3600 === 0) {
-      await deps.owner('job_schedule_ticks').where('tick_at', '<', new Date(Date.now() - 2 * 86400_000)).del()
+      await deps.owner('job_schedule_ticks').where('tick_at', '<', new Date(deps.clock.nowMs() - 2 * 86400_000)).del()
         .catch(err => deps.log.warn({ err }, 'could not prune old schedule ticks'))
     }
   }
 
   return {
     start (): void {
-      if (timer || deps.schedules.length === 0) return
-      timer = setInterval(() => { ticking = ticking.then(round) }, 1000)
+      if (stopTimer || deps.schedules.length === 0) return
+      stopTimer = deps.clock.every(1000, () => (ticking = ticking.then(round)))
       ticking = ticking.then(round)
     },
+    /** One look at the schedules now, after any in progress (when started). */
+    round (): Promise<void> {
+      if (!stopTimer) return ticking
+      ticking = ticking.then(round)
+      return ticking
+    },
     async stop (): Promise<void> {
-      clearInterval(timer)
-      timer = undefined
+      stopTimer?.()
+      stopTimer = undefined
       await ticking
     }
   }

@@ -5,6 +5,7 @@ import type { Knex } from 'knex'
 import { StartupError } from '../errors/errors.ts'
 import { isUuid, type Database } from '../db/database.ts'
 import type { Features } from '../licensing/features.ts'
+import type { Clock } from '../clock/clock.ts'
 import type { PluginManifest } from '../plugins/manifest.ts'
 import { createJobQueue } from './queue.ts'
 import { createTicker, lastTick } from './schedules.ts'
@@ -23,9 +24,9 @@ export interface JobsConfig {
 type Declared = Pick<PluginManifest, 'id' | 'jobs'>
 
 /** Jobs for the kernel and its plugins: one durable queue, one worker and one scheduler per instance. */
-export function createJobs (deps: { owner: Knex, db: Database, features: Features, log: FastifyBaseLogger, config: JobsConfig }) {
+export function createJobs (deps: { owner: Knex, db: Database, features: Features, log: FastifyBaseLogger, clock: Clock, config: JobsConfig }) {
   const log = deps.log.child({ component: 'jobs' })
-  const queue = createJobQueue(deps.owner)
+  const queue = createJobQueue(deps.owner, deps.clock)
   const declared = new Map<string, { scope: 'tenant' | 'platform' }>()
   const definitions = new Map<string, JobDefinition>()
   const schedules: ScheduleDeclaration[] = []
@@ -37,6 +38,7 @@ export function createJobs (deps: { owner: Knex, db: Database, features: Feature
     definitions,
     allowed: async row => row.tenant === null || row.plugin === 'kernel' || deps.features.isEnabled(row.tenant, row.plugin),
     log,
+    clock: deps.clock,
     options: { id: workerId, ...deps.config }
   })
   const ticker = createTicker({
@@ -49,6 +51,7 @@ export function createJobs (deps: { owner: Knex, db: Database, features: Feature
       const enabled = await Promise.all(tenants.map(t => deps.features.isEnabled(t.id, plugin)))
       return tenants.filter((_, i) => enabled[i]).map(t => t.id)
     },
+    clock: deps.clock,
     log
   })
 
@@ -102,6 +105,16 @@ export function createJobs (deps: { owner: Knex, db: Database, features: Feature
           return result
         }
       }
+    },
+
+    /**
+     * Fires the schedule ticks that are due and claims due jobs now; resolves once the claim has
+     * started what it took. The test kit calls it after advancing a manual clock.
+     */
+    async poll (): Promise<void> {
+      if (!deps.config.worker) return
+      await ticker.round()
+      await worker.poll()
     },
 
     start (): void {

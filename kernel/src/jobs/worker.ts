@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
+import type { Clock } from '../clock/clock.ts'
 import type { Database } from '../db/database.ts'
 import type { JobQueue, JobRow } from './queue.ts'
 import type { JobDefinition } from './types.ts'
@@ -32,16 +33,20 @@ export function createWorker (deps: {
   /** False when the job's plugin is switched off for its tenant: the job waits instead of running. */
   allowed: (row: JobRow) => Promise<boolean>
   log: FastifyBaseLogger
+  /** Decides retry and lease times; polling and job timeouts stay in real time. */
+  clock: Clock
   options: WorkerOptions
 }) {
-  const { queue, definitions, options, log } = deps
+  const { queue, definitions, options, log, clock } = deps
   const active = new Map<string, Active>()
   let running = false
   let wakeUp: (() => void) | null = null
   let loopDone: Promise<void> = Promise.resolve()
   let completed: string[] = []
   let flushing: Promise<void> | null = null
-  let heartbeat: NodeJS.Timeout | undefined
+  let stopHeartbeat: (() => void) | undefined
+  // Callers of poll(): resolved once a claim that began after their call has finished.
+  let rounds: Array<() => void> = []
   let flushTimer: NodeJS.Timeout | undefined
   let lastPoll = 0
   const pollDue = () => Date.now() - lastPoll >= options.pollMs
@@ -67,7 +72,7 @@ export function createWorker (deps: {
     const jobLog = log.child({ job: row.id, jobName: `${row.plugin}:${row.name}`, tenantId: row.tenant, attempt: row.attempts })
     if (!def) return queue.release(options.id, [row.id])
     if (row.attempts > row.max_attempts) return queue.fail(options.id, row.id, row.last_error ?? 'the lease of its last attempt expired', null)
-    if (!(await deps.allowed(row))) return queue.release(options.id, [row.id], new Date(Date.now() + options.pollMs * 10))
+    if (!(await deps.allowed(row))) return queue.release(options.id, [row.id], new Date(clock.nowMs() + options.pollMs * 10))
     const timer = setTimeout(() => abort.abort(new Error(`timed out after ${def.timeoutMs} ms`)), def.timeoutMs)
     const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }))
     aborted.catch(() => {})
@@ -84,7 +89,7 @@ export function createWorker (deps: {
       else flushTimer ??= setTimeout(() => { flushTimer = undefined; void flush() }, 5)
     } catch (err) {
       if (!running && abort.signal.aborted) return // shutdown: released below
-      const retryAt = row.attempts < row.max_attempts ? new Date(Date.now() + backoffMs(def, row.attempts)) : null
+      const retryAt = row.attempts < row.max_attempts ? new Date(clock.nowMs() + backoffMs(def, row.attempts)) : null
       jobLog.warn({ err: errorText(err), retryAt }, retryAt ? 'job failed; will retry' : 'job failed for the last time: dead')
       await queue.fail(options.id, row.id, errorText(err), retryAt)
     } finally {
@@ -119,18 +124,23 @@ export function createWorker (deps: {
       const slots = freeSlots()
       // Claim in batches: wait until a quarter of the capacity is free (or the poll passes).
       const free = options.concurrency - active.size
-      if (slots.size === 0 || (free < Math.max(1, options.concurrency / 4) && active.size > 0 && !pollDue())) { await sleep(options.pollMs); continue }
+      const asked = rounds.length > 0
+      if (!asked && (slots.size === 0 || (free < Math.max(1, options.concurrency / 4) && active.size > 0 && !pollDue()))) { await sleep(options.pollMs); continue }
       lastPoll = Date.now()
+      const waiting = rounds
+      rounds = []
       let claimed: JobRow[] = []
       try {
         claimed = await queue.claim(options.id, slots, options.leaseMs)
       } catch (err) {
         log.error({ err }, 'claiming jobs failed; retrying')
+        for (const done of waiting) done()
         await sleep(options.pollMs * 4)
         continue
       }
       for (const row of claimed) start(row)
-      if (claimed.length === 0) await sleep(options.pollMs)
+      for (const done of waiting) done()
+      if (claimed.length === 0 && rounds.length === 0) await sleep(options.pollMs)
     }
   }
 
@@ -138,14 +148,20 @@ export function createWorker (deps: {
     start (): void {
       if (running || definitions.size === 0) return
       running = true
-      heartbeat = setInterval(() => {
-        queue.extend(options.id, [...active.keys()], options.leaseMs).catch(err => log.warn({ err }, 'could not extend job leases'))
-      }, Math.max(250, Math.floor(options.leaseMs / 3)))
-      heartbeat.unref()
+      // On the kernel clock, so a test's advance past a lease extends it before the next claim.
+      stopHeartbeat = clock.every(Math.max(250, Math.floor(options.leaseMs / 3)), () =>
+        queue.extend(options.id, [...active.keys()], options.leaseMs).catch(err => log.warn({ err }, 'could not extend job leases')))
       loopDone = loop()
     },
     /** Something was enqueued here: look for work now instead of at the next poll. */
     notify,
+    /** Claims now, and resolves once that claim has finished and started what it took (at once when not running). */
+    poll (): Promise<void> {
+      if (!running) return Promise.resolve()
+      const done = new Promise<void>(resolve => rounds.push(resolve))
+      notify()
+      return done
+    },
     /** Stops claiming, waits for running jobs up to shutdownMs, then releases what is left. */
     async stop (): Promise<void> {
       if (!running) return
@@ -157,7 +173,8 @@ export function createWorker (deps: {
       await Promise.race([Promise.all(waiting.map(a => a.done)), deadline])
       const left = [...active.values()]
       for (const a of left) a.abort.abort(new Error('instance shutting down'))
-      clearInterval(heartbeat)
+      stopHeartbeat?.()
+      for (const done of rounds.splice(0)) done()
       clearTimeout(flushTimer)
       await flush()
       if (left.length > 0) {

@@ -5,6 +5,7 @@ import type { AuditService } from '../audit/audit.ts'
 import type { PluginRecord, PluginRegistry } from '../plugins/registry.ts'
 import { verifyLicense, type LicenseKeys } from './license.ts'
 import { permissionsFor } from '../tenancy/roles.ts'
+import type { Clock } from '../clock/clock.ts'
 
 interface TenantState {
   at: number
@@ -28,7 +29,7 @@ export const featureKey = (record: PluginRecord) => record.manifest.license?.fea
  * Which plugins a tenant may use: licensed (unexpired) and not switched off by an operator.
  * Plugins without `license.feature` are always licensed.
  */
-export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, keys: LicenseKeys, audit: AuditService }) {
+export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, keys: LicenseKeys, audit: AuditService, clock: Clock }) {
   const cache = new Map<string, TenantState>()
   const loading = new Map<string, Promise<TenantState>>()
   // Bumped by every change: a load that began before a change must neither be cached nor shared
@@ -38,7 +39,7 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
 
   function cached (tenantId: string): TenantState | undefined {
     const hit = cache.get(tenantId)
-    return hit && Date.now() - hit.at < TTL_MS ? hit : undefined
+    return hit && deps.clock.nowMs() - hit.at < TTL_MS ? hit : undefined
   }
 
   function state (tenantId: string): Promise<TenantState> {
@@ -67,7 +68,7 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
       deps.owner('tenant_features').where({ tenant: tenantId }).select('feature', 'enabled')
     ])
     const fresh: TenantState = {
-      at: Date.now(),
+      at: deps.clock.nowMs(),
       licensed: new Set(license ? JSON.parse(license.features) : []),
       expiresAt: license ? new Date(license.expires_at).getTime() : 0,
       toggles: new Map(toggles.map((r: { feature: string, enabled: boolean }) => [r.feature, Boolean(r.enabled)])),
@@ -89,13 +90,13 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
 
   const licensed = (s: TenantState, record: PluginRecord) => {
     const feature = record.manifest.license?.feature
-    return feature === undefined || (s.licensed.has(feature) && s.expiresAt > Date.now())
+    return feature === undefined || (s.licensed.has(feature) && s.expiresAt > deps.clock.nowMs())
   }
   const enabled = (s: TenantState, record: PluginRecord) =>
     record.state === 'running' && licensed(s, record) && s.toggles.get(featureKey(record)) !== false
 
   function enabledList (s: TenantState): PluginRecord[] {
-    const licenseLive = s.expiresAt > Date.now()
+    const licenseLive = s.expiresAt > deps.clock.nowMs()
     if (!s.enabled || s.enabled.licenseLive !== licenseLive) {
       s.enabled = { list: deps.registry.running().filter(r => enabled(s, r)), licenseLive }
       s.permissions.clear()
@@ -130,7 +131,7 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
         const record = deps.registry.get(manifest.id)
         if (record) return enabled(s, record)
         const feature = manifest.license?.feature
-        const isLicensed = feature === undefined || (s.licensed.has(feature) && s.expiresAt > Date.now())
+        const isLicensed = feature === undefined || (s.licensed.has(feature) && s.expiresAt > deps.clock.nowMs())
         return isLicensed && s.toggles.get(feature ?? manifest.id) !== false
       })
     },

@@ -7,6 +7,7 @@ import type { PluginChannels } from '../channels/plugin-channels.ts'
 import type { TenantDirectory } from '../tenancy/directory.ts'
 import type { PluginIngest } from '../ingest/types.ts'
 import type { ServiceRef } from './service-ref.ts'
+import type { Clock } from '../clock/clock.ts'
 import type { PluginEvents } from '../events/types.ts'
 import type { Notify } from '../notifications/types.ts'
 
@@ -18,6 +19,11 @@ export interface PluginContext<Config = Record<string, unknown>> {
   readonly config: Config
   /** A pino logger bound to the plugin id. */
   readonly log: FastifyBaseLogger
+  /**
+   * The kernel's time: read it (and set timers on it) wherever time decides behaviour (expiry,
+   * timeouts, thresholds), instead of `Date.now()`, so tests can advance it instead of sleeping.
+   */
+  readonly clock: Clock
   /** Tenant-scoped data access; see `Database.withTenant`. */
   readonly db: Database
   readonly audit: AuditService

@@ -8,7 +8,7 @@ import { faceOf, insideOf, type Kernel } from '../host-face.ts'
 import { kitFor, type TestKit } from './kit.ts'
 import { startInside, type TestKernelOptions } from './start.ts'
 
-export type { TestKit, Response, JobOutcome } from './kit.ts'
+export type { TestKit, TestClock, Response, JobOutcome } from './kit.ts'
 export { testDatabase, type TestKernelOptions } from './start.ts'
 export { freshDatabase } from './postgres.ts'
 export { waitFor } from './wait.ts'
@@ -23,8 +23,8 @@ export interface TestKernel extends TestKit {
 }
 
 export async function startTestKernel (options: TestKernelOptions = {}): Promise<TestKernel> {
-  const { kernel, close } = await startInside(options)
-  return { ...kitFor(kernel), kernel: faceOf(kernel), close }
+  const { kernel, clock, close } = await startInside(options)
+  return { ...kitFor(kernel, clock), kernel: faceOf(kernel), close }
 }
 
 /** The kit for a kernel a bench or script started itself with `createKernel` of `@monozu/kernel/host`. */

@@ -15,6 +15,6 @@ export interface TestKernel extends TestKit {
 }
 
 export async function startTestKernel (options: TestKernelOptions = {}): Promise<TestKernel> {
-  const { kernel, close } = await startInside(options)
-  return { ...kitFor(kernel), kernel, close }
+  const { kernel, clock, close } = await startInside(options)
+  return { ...kitFor(kernel, clock), kernel, close }
 }

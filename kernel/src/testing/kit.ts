@@ -8,6 +8,7 @@ import type { AuditService } from '../audit/audit.ts'
 import type { EnqueueOptions } from '../jobs/types.ts'
 import type { PluginContext } from '../plugins/define.ts'
 import { issueLicense } from '../licensing/license.ts'
+import type { ManualClock } from './clock.ts'
 import { waitFor } from './wait.ts'
 
 export interface Response {
@@ -20,8 +21,24 @@ export interface Response {
 /** How a job ended: `succeeded`, `dead` (out of attempts) or `cancelled`, with the last error. */
 export interface JobOutcome { id: string, state: string, attempts: number, lastError: string | null }
 
+/** The kernel's clock as a test sees it. */
+export interface TestClock {
+  now (): Date
+  /**
+   * Moves the kernel's time forward by `ms` (a kernel started with `{ clock: 'manual' }` only):
+   * runs the kernel's and plugins' timers that fall due (expiries, periodic checks) and then the
+   * job scheduler and one claim of due jobs; resolves when those have run and the claimed jobs
+   * have started. Await a job's end with `waitFor` or `runJob`.
+   */
+  advance (ms: number): Promise<void>
+  /** Sets the kernel's time (manual clock only); forward runs what falls due, as `advance`. */
+  set (to: Date): Promise<void>
+}
+
 /** What a test does to a running kernel, without reaching into it. */
 export interface TestKit {
+  /** The kernel's time: real unless the kernel was started with `{ clock: 'manual' }`. */
+  clock: TestClock
   app: KernelInside['app']
   dialect: string
   /**
@@ -65,8 +82,23 @@ let counter = 0
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`
 const FINISHED = ['succeeded', 'dead', 'cancelled']
 
-export function kitFor (kernel: KernelInside): TestKit {
+export function kitFor (kernel: KernelInside, manual: ManualClock | null = null): TestKit {
   const owner = kernel.conn.owner
+  const manualOnly = (): ManualClock => {
+    if (!manual) throw new Error('the kernel runs on the system clock: start it with startTestKernel({ clock: \'manual\' }) to move time')
+    return manual
+  }
+  const clock: TestClock = {
+    now: () => kernel.services.clock.now(),
+    async advance (ms) {
+      await manualOnly().advance(ms)
+      await kernel.services.jobs.poll()
+    },
+    async set (to) {
+      await manualOnly().set(to)
+      await kernel.services.jobs.poll()
+    }
+  }
 
   const request: TestKit['request'] = async (method, url, opts = {}) => {
     const headers: Record<string, string> = { ...opts.headers }
@@ -108,6 +140,7 @@ export function kitFor (kernel: KernelInside): TestKit {
   }
 
   return {
+    clock,
     app: kernel.app,
     dialect: kernel.conn.dialect,
     owner,

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { createKernel, createLogger, type Kernel as KernelInside, type KernelOptions } from '../kernel.ts'
 import type { KernelConfig } from '../config/config.ts'
 import { freshDatabase } from './postgres.ts'
+import { ManualClock } from './clock.ts'
 
 export interface TestKernelOptions {
   /** Plugin folders to load (none by default). */
@@ -19,6 +20,11 @@ export interface TestKernelOptions {
   shellDir?: string
   /** Where the kernel logs, and from which level (default: nowhere, or stdout at TEST_LOG_LEVEL): for tests that read the log. */
   log?: { level: KernelConfig['logLevel'], stream: { write (line: string): unknown } }
+  /**
+   * 'system' (default): real time. 'manual': the kernel's clock starts at the real time and then
+   * stands still until the test moves it with `kit.clock.advance(ms)` or `kit.clock.set(date)`.
+   */
+  clock?: 'system' | 'manual'
 }
 
 /** The database the tests run on: PostgreSQL when DATABASE_URL is set. */
@@ -27,7 +33,8 @@ export function testDatabase (): 'pglite' | 'postgres' {
 }
 
 /** A kernel on its own data dir (and fresh PostgreSQL database), and how to remove all of it. */
-export async function startInside (options: TestKernelOptions): Promise<{ kernel: KernelInside, close: () => Promise<void> }> {
+export async function startInside (options: TestKernelOptions): Promise<{ kernel: KernelInside, clock: ManualClock | null, close: () => Promise<void> }> {
+  const clock = options.clock === 'manual' ? new ManualClock() : null
   const which = options.database === undefined || options.database === 'auto' ? testDatabase() : options.database
   const dataDir = mkdtempSync(join(tmpdir(), 'monozu-test-'))
   let pg: Awaited<ReturnType<typeof freshDatabase>> | undefined
@@ -47,7 +54,8 @@ export async function startInside (options: TestKernelOptions): Promise<{ kernel
     ...(options.shellDir ? { shellDir: options.shellDir } : {}),
     logger: options.log ? createLogger({ logLevel: options.log.level }, options.log.stream) : createLogger({ logLevel: (process.env.TEST_LOG_LEVEL as KernelConfig['logLevel']) ?? 'silent' }),
     ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}),
-    ...(which === 'pglite' ? { pglite: { memory: true } } : {})
+    ...(which === 'pglite' ? { pglite: { memory: true } } : {}),
+    ...(clock ? { clock } : {})
   }
   let kernel: KernelInside
   try {
@@ -59,6 +67,7 @@ export async function startInside (options: TestKernelOptions): Promise<{ kernel
   }
   return {
     kernel,
+    clock,
     async close () {
       await kernel.stop()
       await pg?.drop()

@@ -42,7 +42,7 @@ export default definePlugin<DevicesConfig>({
 
     ctx.jobs.define('sweep', async job => {
       const tenantId = job.tenantId as string
-      const { changes, commands } = await job.withTenant(async trx => ({ changes: await sweepStatuses(trx, tenantId), commands: await enforceDeadlines(trx) }))
+      const { changes, commands } = await job.withTenant(async trx => ({ changes: await sweepStatuses(trx, tenantId), commands: await enforceDeadlines(trx, ctx.clock) }))
       await publishStatusChanges(ctx, tenantId, changes)
       await publish(tenantId, commands)
       for (const c of commands) sockets.poke(c.deviceId)

@@ -45,7 +45,7 @@ export function createDeviceKeys (ctx: Ctx, options: { cacheSeconds: number, ove
       .first('k.key_hash', 'k.valid_until', 'k.device_id'))
     if (!row || !sameHash(row.key_hash, parsed.hash)) return null
     const validUntil = row.valid_until ? new Date(row.valid_until).getTime() : null
-    return { identity: { tenantId: parsed.tenantId, deviceId: row.device_id, keyPrefix: parsed.prefix }, validUntil, at: Date.now() }
+    return { identity: { tenantId: parsed.tenantId, deviceId: row.device_id, keyPrefix: parsed.prefix }, validUntil, at: ctx.clock.nowMs() }
   }
 
   async function authenticateUncached (key: string, now: number): Promise<DeviceIdentity | null> {
@@ -65,7 +65,7 @@ export function createDeviceKeys (ctx: Ctx, options: { cacheSeconds: number, ove
      */
     authenticate (key: unknown): Promise<DeviceIdentity | null> {
       if (typeof key !== 'string' || key.length > 200) return Promise.resolve(null)
-      const now = Date.now()
+      const now = ctx.clock.nowMs()
       const hit = cache.get(key)
       if (hit && now - hit.at < options.cacheSeconds * 1000 && (hit.validUntil === null || hit.validUntil > now)) return Promise.resolve(hit.identity)
       cache.delete(key)
@@ -80,7 +80,7 @@ export function createDeviceKeys (ctx: Ctx, options: { cacheSeconds: number, ove
 
     /** A new key; the device's current keys keep working until the returned time. */
     async rotate (trx: Transaction, tenantId: string, deviceId: string): Promise<{ key: string, previousKeyValidUntil: string }> {
-      const until = new Date(Date.now() + options.overlapSeconds * 1000)
+      const until = new Date(ctx.clock.nowMs() + options.overlapSeconds * 1000)
       // A key already rotated out keeps its earlier end: rotating twice never extends it.
       await trx('device_keys').where({ device_id: deviceId }).whereNull('revoked_at').where(q => q.whereNull('valid_until').orWhere('valid_until', '>', until)).update({ valid_until: until })
       const issued = await this.issue(trx, tenantId, deviceId)
@@ -89,13 +89,13 @@ export function createDeviceKeys (ctx: Ctx, options: { cacheSeconds: number, ove
     },
 
     async revokeAll (trx: Transaction, deviceId: string): Promise<void> {
-      await trx('device_keys').where({ device_id: deviceId }).whereNull('revoked_at').update({ revoked_at: new Date() })
+      await trx('device_keys').where({ device_id: deviceId }).whereNull('revoked_at').update({ revoked_at: ctx.clock.now() })
       this.forget(deviceId)
     },
 
     async prefixes (trx: Transaction, deviceId: string): Promise<string[]> {
       const rows = await trx('device_keys').where({ device_id: deviceId }).whereNull('revoked_at')
-        .where(q => q.whereNull('valid_until').orWhere('valid_until', '>', new Date())).orderBy('created_at', 'desc').select('prefix')
+        .where(q => q.whereNull('valid_until').orWhere('valid_until', '>', ctx.clock.now())).orderBy('created_at', 'desc').select('prefix')
       return rows.map((r: { prefix: string }) => r.prefix)
     },
 

@@ -1,10 +1,11 @@
 import t from 'tap'
 import WebSocket from 'ws'
-import type { TestKernel } from '@monozu/kernel/testing'
+import { waitFor, type TestKernel } from '@monozu/kernel/testing'
 import { enrolledDevice, enrollmentToken, register, startDevicesKernel } from './helpers.ts'
 
 let k: TestKernel
-t.before(async () => { k = await startDevicesKernel() })
+// Timeouts and TTLs run on the kernel clock: the test moves it instead of waiting.
+t.before(async () => { k = await startDevicesKernel({ clock: 'manual' }) })
 t.teardown(() => k?.close())
 
 const asDevice = (key: string) => ({ headers: { 'x-device-key': key } })
@@ -16,6 +17,7 @@ t.test('one command at a time per device, in order, through its states', async t
   const first = await queue(d.admin, { deviceId: d.deviceId, type: 'run-script', payload: { script: 'uptime' }, timeoutSeconds: 60 })
   t.equal(first.status, 202)
   t.match(first.body, { state: 'queued', type: 'run-script', payload: { script: 'uptime' }, ttlSeconds: 3600, timeoutSeconds: 60 })
+  await k.clock.advance(1) // queued a moment later (the clock stands still otherwise)
   const second = await queue(d.admin, { deviceId: d.deviceId, type: 'echo' })
   t.equal((await queue(d.member, { deviceId: d.deviceId, type: 'echo' })).status, 403, 'members cannot send commands')
 
@@ -46,10 +48,14 @@ t.test('one command at a time per device, in order, through its states', async t
 t.test('a stuck command times out and stops blocking; an undelivered one expires', async t => {
   const d = await enrolledDevice(k)
   const stuck = await queue(d.admin, { deviceId: d.deviceId, type: 'reboot', timeoutSeconds: 1 })
+  await k.clock.advance(1)
   const next = await queue(d.admin, { deviceId: d.deviceId, type: 'echo' })
   t.match(await poll(d.deviceKey), [{ id: stuck.body.id }])
   await k.request('POST', `/api/v1/commands/${stuck.body.id}/ack`, { ...asDevice(d.deviceKey), body: { state: 'running' } })
-  await new Promise(resolve => setTimeout(resolve, 1100))
+  await k.clock.advance(999)
+  t.same(await poll(d.deviceKey), [], 'the running command blocks the queue until its timeout')
+  t.equal((await k.request('GET', `/api/v1/commands/${stuck.body.id}`, { token: d.member })).body.state, 'running')
+  await k.clock.advance(1)
   t.match(await poll(d.deviceKey), [{ id: next.body.id, state: 'sent' }], 'the next command goes once the stuck one times out')
   const timedOut = await k.request('GET', `/api/v1/commands/${stuck.body.id}`, { token: d.member })
   t.match(timedOut.body, { state: 'timed_out', error: /timeout/ })
@@ -59,15 +65,13 @@ t.test('a stuck command times out and stops blocking; an undelivered one expires
 
   const other = await register(k, await enrollmentToken(k, d.admin))
   const expiring = await queue(d.admin, { deviceId: other.deviceId, type: 'echo', ttlSeconds: 1 })
-  await new Promise(resolve => setTimeout(resolve, 1100))
-  await k.runJob('devices', 'sweep', null, { tenantId: d.tenant.id })
-  const until = Date.now() + 5000
-  let state = ''
-  while (Date.now() < until && state !== 'expired') {
-    state = (await k.request('GET', `/api/v1/commands/${expiring.body.id}`, { token: d.member })).body.state
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-  t.equal(state, 'expired', 'the sweep job expires it even though the device never asked')
+  const stateOf = async (id: string) => (await k.request('GET', `/api/v1/commands/${id}`, { token: d.member })).body.state
+  await k.clock.advance(999)
+  t.equal((await k.runJob('devices', 'sweep', null, { tenantId: d.tenant.id })).state, 'succeeded')
+  t.equal(await stateOf(expiring.body.id), 'queued', 'not expired before its TTL')
+  await k.clock.advance(1)
+  t.equal((await k.runJob('devices', 'sweep', null, { tenantId: d.tenant.id })).state, 'succeeded')
+  t.equal(await stateOf(expiring.body.id), 'expired', 'the sweep job expires it even though the device never asked')
   t.same(await poll(other.deviceKey), [], 'an expired command is never delivered')
 })
 
@@ -150,10 +154,7 @@ t.test('commands are pushed over the device socket and users watch them live', a
   }), 'a socket without a valid key is refused before the upgrade')
   const device = new WebSocket(`${base}/api/ws/device`, { headers: { 'x-device-key': d.deviceKey } })
   const messages: Array<Record<string, any>> = []
-  const next = () => new Promise<Record<string, any>>(resolve => {
-    const waitOne = () => { const m = messages.shift(); if (m) resolve(m); else setTimeout(waitOne, 10) }
-    waitOne()
-  })
+  const next = () => waitFor('a frame on the device socket', async () => messages.shift(), 5000)
   device.on('message', raw => messages.push(JSON.parse(raw.toString())))
   await new Promise((resolve, reject) => { device.on('open', resolve); device.on('error', reject) })
   const cmd = await queue(d.admin, { deviceId: d.deviceId, type: 'ping', payload: { host: '10.0.0.1' } })
@@ -169,8 +170,7 @@ t.test('commands are pushed over the device socket and users watch them live', a
   t.match(await next(), { type: 'command', command: { id: second.body.id } }, 'the same socket gets the next command')
   device.send(JSON.stringify({ type: 'result', id: second.body.id, exitCode: 0 }))
   t.match(await next(), { type: 'updated', command: { id: second.body.id, state: 'succeeded' } })
-  const until = Date.now() + 5000
-  while (Date.now() < until && !seen.includes('succeeded')) await new Promise(resolve => setTimeout(resolve, 20))
+  await waitFor('the watcher to see the command succeed', async () => seen.includes('succeeded'), 5000)
   t.same(seen.slice(0, 4), ['queued', 'sent', 'running', 'succeeded'], 'the user saw every state change live')
   const dev = await k.request('GET', `/api/v1/devices/${d.deviceId}`, { token: d.member })
   t.equal(dev.body.status, 'online', 'an open socket is contact')

@@ -4,10 +4,12 @@ import { waitFor, type TestKernel } from '@monozu/kernel/testing'
 import { enrolledDevice, startDevicesKernel } from './helpers.ts'
 
 const OVERLAP_SECONDS = 2
+// The socket's key checks (every 2 s) and the overlap's end run on the kernel clock, moved by the test.
+const CHECK_MS = 2000
 let k: TestKernel
 let base: string
 t.before(async () => {
-  k = await startDevicesKernel({ pluginConfig: { devices: { keyOverlapSeconds: OVERLAP_SECONDS, keyCacheSeconds: 5 } } })
+  k = await startDevicesKernel({ clock: 'manual', pluginConfig: { devices: { keyOverlapSeconds: OVERLAP_SECONDS, keyCacheSeconds: 5 } } })
   base = (await k.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')
 })
 t.teardown(() => k?.close())
@@ -16,20 +18,27 @@ interface DeviceSocket {
   ws: WebSocket
   next (): Promise<Record<string, any>>
   closed: Promise<{ code: number, reason: string }>
-  closedAt (): number | null
+  /** Resolves once the server answered a frame sent now: the socket was open when it arrived. */
+  answers (): Promise<boolean>
 }
 
 /** A real appliance-side socket: frames are queued for next(), the close is recorded. */
 async function connect (key: string): Promise<DeviceSocket> {
   const ws = new WebSocket(`${base}/api/ws/device`, { headers: { 'x-device-key': key } })
   const frames: Array<Record<string, any>> = []
-  let at: number | null = null
   ws.on('message', raw => frames.push(JSON.parse(raw.toString())))
-  const closed = new Promise<{ code: number, reason: string }>(resolve => ws.on('close', (code, reason) => { at = Date.now(); resolve({ code, reason: reason.toString() }) }))
+  const closed = new Promise<{ code: number, reason: string }>(resolve => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })))
   await new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject) })
   const next = () => waitFor('a frame from the server', async () => frames.shift(), 5000)
-  return { ws, next, closed, closedAt: () => at }
+  const answers = async () => {
+    ws.send('not json')
+    return (await Promise.race([next(), closed.then(() => null)]))?.code === 'bad_request'
+  }
+  return { ws, next, closed, answers }
 }
+
+/** The close, or null if the socket is still open after `ms` of real time (a guard against hanging, not a timing). */
+const closedWithin = (s: DeviceSocket, ms = 5000) => Promise.race([s.closed, new Promise<null>(resolve => setTimeout(() => resolve(null), ms))])
 
 const noSql = /22P02|select |invalid input syntax|device_commands|\$1/i
 
@@ -80,15 +89,16 @@ t.test('a socket opened with a rotated-out key closes when the overlap ends; one
   const rotated = await k.request('POST', `/api/v1/devices/${d.deviceId}/rotate-key`, { token: d.admin })
   t.equal(rotated.status, 201)
   const until = Date.parse(rotated.body.previousKeyValidUntil)
-  await new Promise(resolve => setTimeout(resolve, 500))
-  t.equal(old.closedAt(), null, 'the old key\'s socket works during the overlap')
-  const closed = await Promise.race([old.closed, new Promise<null>(resolve => setTimeout(() => resolve(null), OVERLAP_SECONDS * 1000 + 3000))])
-  t.match(closed, { code: 4001, reason: /rotated out/ }, 'closed once the overlap is over')
-  t.ok((old.closedAt() ?? 0) >= until - 50, 'not before the overlap ends')
+  t.equal(until, k.clock.now().getTime() + OVERLAP_SECONDS * 1000, 'the overlap runs on the kernel clock')
+  await k.clock.set(new Date(until - 1)) // the key checks on the way see the overlap's end and set its timer
+  t.ok(await old.answers(), 'the old key\'s socket works until the last moment of the overlap')
+  await k.clock.set(new Date(until))
+  t.match(await closedWithin(old), { code: 4001, reason: /rotated out/ }, 'closed when the overlap ends')
 
   const fresh = await connect(rotated.body.deviceKey)
-  await new Promise(resolve => setTimeout(resolve, 2500))
-  t.equal(fresh.ws.readyState, WebSocket.OPEN, 'a socket of the new key stays open past the checks')
+  for (let i = 0; i < 3; i++) await k.clock.advance(CHECK_MS)
+  t.ok(await fresh.answers(), 'a socket of the new key stays open past the checks')
+  t.equal(fresh.ws.readyState, WebSocket.OPEN)
   const cmd = await k.request('POST', '/api/v1/commands', { token: d.admin, body: { deviceId: d.deviceId, type: 'echo' } })
   t.match(await fresh.next(), { type: 'command', command: { id: cmd.body.id } })
   fresh.ws.close()
@@ -100,8 +110,9 @@ t.test('a key revoked elsewhere (another instance, straight in the database) clo
   const prefix = d.deviceKey.split('_')[2]
   // What a revocation on another kernel instance leaves behind: only the row changes.
   await k.owner('device_keys').where({ tenant_id: d.tenant.id, prefix }).update({ revoked_at: new Date() })
-  const closed = await Promise.race([s.closed, new Promise<null>(resolve => setTimeout(() => resolve(null), 4000))])
-  t.match(closed, { code: 4001, reason: /revoked/ }, 'closed by the next check (every 2 s)')
+  t.ok(await s.answers(), 'open until the next check')
+  await k.clock.advance(CHECK_MS)
+  t.match(await closedWithin(s), { code: 4001, reason: /revoked/ }, 'closed by the next check (every 2 s)')
 
   const e = await enrolledDevice(k)
   const other = await connect(e.deviceKey)

@@ -4,7 +4,8 @@ import { waitFor, type TestKernel } from '@monozu/kernel/testing'
 import { enrolledDevice, enrollmentToken, licensedTenant, register, startDevicesKernel } from './helpers.ts'
 
 let k: TestKernel
-t.before(async () => { k = await startDevicesKernel({ config: { adminPanelEnabled: true }, pluginConfig: { devices: { keyOverlapSeconds: 2, keyCacheSeconds: 5 } } }) })
+// A rotated key's overlap runs on the kernel clock, which the test moves instead of waiting.
+t.before(async () => { k = await startDevicesKernel({ clock: 'manual', config: { adminPanelEnabled: true }, pluginConfig: { devices: { keyOverlapSeconds: 2, keyCacheSeconds: 5 } } }) })
 t.teardown(() => k?.close())
 
 const self = (key: string) => k.request('GET', '/api/v1/devices/self', { headers: { 'x-device-key': key } })
@@ -89,11 +90,15 @@ t.test('keys rotate with an overlap and revoke at once', async t => {
   t.equal((await self(rotated.body.deviceKey)).status, 200)
   const detail = await k.request('GET', `/api/v1/devices/${d.deviceId}`, { token: d.member })
   t.equal(detail.body.keyPrefixes.length, 2, 'both keys are listed during the overlap')
-  await new Promise(resolve => setTimeout(resolve, 2100))
+  t.equal(Date.parse(rotated.body.previousKeyValidUntil), k.clock.now().getTime() + 2000)
+  await k.clock.advance(1999)
+  t.equal((await self(d.deviceKey)).status, 200, 'the old key works until the overlap\'s last moment')
+  await k.clock.advance(1)
   const old = await self(d.deviceKey)
   t.equal(old.status, 401, 'the rotated-out key stops after the overlap (even though it was cached)')
   t.equal(old.body.code, 'invalid_device_key')
   t.equal((await self(rotated.body.deviceKey)).status, 200)
+  t.equal((await k.request('GET', `/api/v1/devices/${d.deviceId}`, { token: d.member })).body.keyPrefixes.length, 1, 'only the new key is listed after it')
 
   t.equal((await k.request('POST', `/api/v1/devices/${d.deviceId}/rotate-key`, { token: d.member })).status, 403, 'members cannot rotate keys')
   const revoked = await k.request('POST', `/api/v1/devices/${d.deviceId}/revoke`, { token: d.admin })
@@ -124,7 +129,7 @@ t.test('the module\'s license gates appliances too', async t => {
   const operator = await k.signInOperator()
   const off = await k.request('PUT', `/api/v1/admin/tenants/${d.tenant.id}/features/devices`, { token: operator.token, body: { enabled: false } })
   t.equal(off.status, 200, JSON.stringify(off.body))
-  await new Promise(resolve => setTimeout(resolve, 2100))
+  // No wait: the switch applies to this instance's next request (others within the features cache's 2 s).
   const res = await self(d.deviceKey)
   t.equal(res.status, 403)
   t.equal(res.body.code, 'feature_disabled')

@@ -10,6 +10,7 @@ import type { AuditService } from '../../audit/audit.ts'
 import type { Bus } from '../../bus/bus.ts'
 import { pluginChannels } from '../../channels/plugin-channels.ts'
 import type { Jobs } from '../../jobs/service.ts'
+import type { Clock } from '../../clock/clock.ts'
 import type { Ingest } from '../../ingest/service.ts'
 import type { Events } from '../../events/service.ts'
 import type { Features } from '../../licensing/features.ts'
@@ -33,6 +34,7 @@ export interface KernelParts {
   db: Database
   audit: AuditService
   log: FastifyBaseLogger
+  clock: Clock
   registry: PluginRegistry
   env: Record<string, string | undefined>
   pluginConfig?: Record<string, unknown>
@@ -61,6 +63,7 @@ export function contextFor (record: PluginRecord, parts: KernelParts, config: Re
     manifest: m,
     config,
     log: parts.log.child({ plugin: m.id }),
+    clock: parts.clock,
     db: parts.db,
     audit: parts.audit,
     jobs: parts.jobs.forPlugin(m.id),

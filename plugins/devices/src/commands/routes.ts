@@ -46,8 +46,8 @@ export function registerCommandRoutes (app: FastifyInstance, ctx: Ctx, deps: {
     }
   }, async (request, reply) => {
     const tenantId = tenantOf(request)
-    const body = request.body as Parameters<typeof createCommand>[2]
-    const { command, created } = await request.withTenant(trx => createCommand(trx, tenantId, body, request.auth!.userId ?? null))
+    const body = request.body as Parameters<typeof createCommand>[3]
+    const { command, created } = await request.withTenant(trx => createCommand(trx, ctx.clock, tenantId, body, request.auth!.userId ?? null))
     if (created) {
       await publish(tenantId, [command])
       await ctx.audit.record({ tenantId, actor: request.auth!.userId ?? 'unknown', action: 'devices.command.create', target: command.id, details: { deviceId: command.deviceId, type: command.type }, requestId: request.id })
@@ -93,7 +93,7 @@ export function registerCommandRoutes (app: FastifyInstance, ctx: Ctx, deps: {
     const tenantId = tenantOf(request)
     const { id } = request.params as { id: string }
     const before = await request.withTenant(trx => trx('device_commands').where({ id }).first('state'))
-    const command = await request.withTenant(trx => cancelCommand(trx, id))
+    const command = await request.withTenant(trx => cancelCommand(trx, ctx.clock, id))
     if (before?.state !== 'cancelled') {
       await publish(tenantId, [command])
       await ctx.audit.record({ tenantId, actor: request.auth!.userId ?? 'unknown', action: 'devices.command.cancel', target: id, requestId: request.id })
@@ -109,7 +109,7 @@ export function registerCommandRoutes (app: FastifyInstance, ctx: Ctx, deps: {
     schema: { summary: 'The device\'s next command (device key)', response: { 200: { type: 'object', properties: { items: { type: 'array', items: commandSchema } } } } }
   }, async request => {
     const { tenantId, deviceId } = deviceOf(request)
-    const { command, changed } = await ctx.db.withTenant(tenantId, async trx => { await touch(trx, [deviceId]); return nextCommand(trx, deviceId) })
+    const { command, changed } = await ctx.db.withTenant(tenantId, async trx => { await touch(trx, [deviceId]); return nextCommand(trx, ctx.clock, deviceId) })
     await publish(tenantId, changed)
     return { items: command ? [command] : [] }
   })
@@ -127,7 +127,7 @@ export function registerCommandRoutes (app: FastifyInstance, ctx: Ctx, deps: {
     const { tenantId, deviceId } = deviceOf(request)
     const { id } = request.params as { id: string }
     const state = (request.body as { state?: 'acked' | 'running' } | null)?.state ?? 'acked'
-    const { command, changed } = await ctx.db.withTenant(tenantId, async trx => { await touch(trx, [deviceId]); return acknowledge(trx, deviceId, id, state) })
+    const { command, changed } = await ctx.db.withTenant(tenantId, async trx => { await touch(trx, [deviceId]); return acknowledge(trx, ctx.clock, deviceId, id, state) })
     await publish(tenantId, changed)
     return command
   })
@@ -151,7 +151,7 @@ export function registerCommandRoutes (app: FastifyInstance, ctx: Ctx, deps: {
     const { tenantId, deviceId } = deviceOf(request)
     const { id } = request.params as { id: string }
     const body = request.body as { exitCode: number, output?: string, durationMs?: number }
-    const { command, changed } = await ctx.db.withTenant(tenantId, async trx => { await touch(trx, [deviceId]); return recordResult(trx, deviceId, id, body) })
+    const { command, changed } = await ctx.db.withTenant(tenantId, async trx => { await touch(trx, [deviceId]); return recordResult(trx, ctx.clock, deviceId, id, body) })
     await publish(tenantId, changed)
     sockets.poke(deviceId)
     return command

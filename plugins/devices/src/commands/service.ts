@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Transaction } from '@monozu/kernel'
+import type { Clock, Transaction } from '@monozu/kernel'
 import { DevicesError } from '../errors.ts'
 import { IN_FLIGHT, toCommand, type Command, type CommandState } from '../model.ts'
 
@@ -13,8 +13,6 @@ export interface NewCommand {
   timeoutSeconds?: number
   idempotencyKey?: string
 }
-
-const now = () => new Date()
 
 /** Caps output at 64 KiB of UTF-8 without splitting a character. */
 export function capOutput (output: string): { output: string, truncated: boolean } {
@@ -33,12 +31,14 @@ async function load (trx: Transaction, id: string, deviceId?: string): Promise<R
   return row
 }
 
+// Every function takes the plugin's clock (ctx.clock): TTLs and timeouts run on the kernel's time.
+
 /**
  * Expires queued commands past their TTL and times out in-flight ones past their deadline:
  * for one device (on every delivery) or the whole tenant (the sweep job). Returns the changed.
  */
-export async function enforceDeadlines (trx: Transaction, deviceId?: string): Promise<Command[]> {
-  const at = now()
+export async function enforceDeadlines (trx: Transaction, clock: Clock, deviceId?: string): Promise<Command[]> {
+  const at = clock.now()
   const scope = (q: ReturnType<Transaction>) => (deviceId ? q.where({ device_id: deviceId }) : q)
   const expired = await scope(trx('device_commands')).where({ state: 'queued' }).where('expires_at', '<=', at)
     .update({ state: 'expired', finished_at: at, error: 'not delivered before its TTL ran out' }, '*')
@@ -47,7 +47,7 @@ export async function enforceDeadlines (trx: Transaction, deviceId?: string): Pr
   return [...expired, ...timedOut].map(toCommand)
 }
 
-export async function createCommand (trx: Transaction, tenantId: string, input: NewCommand, createdBy: string | null): Promise<{ command: Command, created: boolean }> {
+export async function createCommand (trx: Transaction, clock: Clock, tenantId: string, input: NewCommand, createdBy: string | null): Promise<{ command: Command, created: boolean }> {
   const device = await trx('devices').where({ id: input.deviceId }).first('id', 'revoked_at')
   if (!device) throw new DevicesError('not_found', 'No such device')
   const payload = input.payload ?? {}
@@ -63,7 +63,7 @@ export async function createCommand (trx: Transaction, tenantId: string, input: 
     }
   }
   if (device.revoked_at) throw new DevicesError('invalid_state', 'The device is revoked; it can no longer receive commands')
-  const at = now()
+  const at = clock.now()
   const row = {
     tenant_id: tenantId,
     id: randomUUID(),
@@ -80,7 +80,7 @@ export async function createCommand (trx: Transaction, tenantId: string, input: 
   }
   // Two requests racing with one idempotency key: the unique index lets one in; the other re-reads.
   const inserted = await trx('device_commands').insert(row).onConflict(['tenant_id', 'idempotency_key']).ignore().returning('*')
-  if (inserted.length === 0) return createCommand(trx, tenantId, input, createdBy)
+  if (inserted.length === 0) return createCommand(trx, clock, tenantId, input, createdBy)
   return { command: toCommand(inserted[0]), created: true }
 }
 
@@ -89,42 +89,42 @@ export async function createCommand (trx: Transaction, tenantId: string, input: 
  * acknowledged is handed out again (the device may have missed it); while one is acknowledged
  * or running, nothing. The device row is locked so two concurrent polls cannot both start one.
  */
-export async function nextCommand (trx: Transaction, deviceId: string): Promise<{ command: Command | null, changed: Command[] }> {
+export async function nextCommand (trx: Transaction, clock: Clock, deviceId: string): Promise<{ command: Command | null, changed: Command[] }> {
   await trx('devices').where({ id: deviceId }).forUpdate().first('id')
-  const changed = await enforceDeadlines(trx, deviceId)
+  const changed = await enforceDeadlines(trx, clock, deviceId)
   const inFlight = await trx('device_commands').where({ device_id: deviceId }).whereIn('state', IN_FLIGHT).orderBy('created_at').first()
   if (inFlight) return { command: inFlight.state === 'sent' ? toCommand(inFlight) : null, changed }
   const queued = await trx('device_commands').where({ device_id: deviceId, state: 'queued' }).orderBy([{ column: 'created_at' }, { column: 'id' }]).first('id', 'timeout_seconds')
   if (!queued) return { command: null, changed }
-  const at = now()
+  const at = clock.now()
   const [sent] = await trx('device_commands').where({ id: queued.id }).update({ state: 'sent', sent_at: at, deadline_at: new Date(at.getTime() + queued.timeout_seconds * 1000) }, '*')
   const command = toCommand(sent)
   return { command, changed: [...changed, command] }
 }
 
 /** The device acknowledges (acked) or reports it started (running). Repeats change nothing. */
-export async function acknowledge (trx: Transaction, deviceId: string, id: string, state: 'acked' | 'running'): Promise<{ command: Command, changed: Command[] }> {
-  const changed = await enforceDeadlines(trx, deviceId)
+export async function acknowledge (trx: Transaction, clock: Clock, deviceId: string, id: string, state: 'acked' | 'running'): Promise<{ command: Command, changed: Command[] }> {
+  const changed = await enforceDeadlines(trx, clock, deviceId)
   const row = await load(trx, id, deviceId)
   const current = row.state as CommandState
   const order: CommandState[] = ['sent', 'acked', 'running', 'succeeded', 'failed']
   if (current === 'queued') throw new DevicesError('invalid_state', 'The command has not been delivered yet')
   if (['timed_out', 'expired', 'cancelled'].includes(current)) throw new DevicesError('invalid_state', `The command is ${current}`, { extra: { state: current } })
   if (order.indexOf(current) >= order.indexOf(state)) return { command: toCommand(row), changed }
-  const at = now()
+  const at = clock.now()
   const patch = state === 'acked' ? { state, acked_at: at } : { state, acked_at: row.acked_at ?? at, started_at: at }
   const [updated] = await trx('device_commands').where({ id }).update(patch, '*')
   const command = toCommand(updated)
   return { command, changed: [...changed, command] }
 }
 
-export async function recordResult (trx: Transaction, deviceId: string, id: string, result: { exitCode: number, output?: string, durationMs?: number }): Promise<{ command: Command, changed: Command[] }> {
-  const changed = await enforceDeadlines(trx, deviceId)
+export async function recordResult (trx: Transaction, clock: Clock, deviceId: string, id: string, result: { exitCode: number, output?: string, durationMs?: number }): Promise<{ command: Command, changed: Command[] }> {
+  const changed = await enforceDeadlines(trx, clock, deviceId)
   const row = await load(trx, id, deviceId)
   const current = row.state as CommandState
   if (current === 'succeeded' || current === 'failed') return { command: toCommand(row), changed }
   if (!IN_FLIGHT.includes(current)) throw new DevicesError('invalid_state', current === 'queued' ? 'The command has not been delivered yet' : `The command is ${current}; its result is no longer accepted`, { extra: { state: current } })
-  const at = now()
+  const at = clock.now()
   const { output, truncated } = capOutput(result.output ?? '')
   const [updated] = await trx('device_commands').where({ id }).update({
     state: result.exitCode === 0 ? 'succeeded' : 'failed',
@@ -140,12 +140,12 @@ export async function recordResult (trx: Transaction, deviceId: string, id: stri
   return { command, changed: [...changed, command] }
 }
 
-export async function cancelCommand (trx: Transaction, id: string): Promise<Command> {
+export async function cancelCommand (trx: Transaction, clock: Clock, id: string): Promise<Command> {
   const row = await load(trx, id)
   const current = row.state as CommandState
   if (current === 'cancelled') return toCommand(row)
   if (current !== 'queued' && current !== 'sent') throw new DevicesError('invalid_state', `Only queued or sent commands can be cancelled; this one is ${current}`, { extra: { state: current } })
-  const [updated] = await trx('device_commands').where({ id }).update({ state: 'cancelled', finished_at: now(), error: 'cancelled by a user' }, '*')
+  const [updated] = await trx('device_commands').where({ id }).update({ state: 'cancelled', finished_at: clock.now(), error: 'cancelled by a user' }, '*')
   return toCommand(updated)
 }
 

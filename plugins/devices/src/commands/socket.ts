@@ -17,7 +17,7 @@ interface Connection {
   requestId: string
   lastSent: string | null
   busy: Promise<void>
-  expiry: NodeJS.Timeout | undefined
+  expiry: (() => void) | undefined
 }
 
 const POLL_MS = 2000
@@ -34,7 +34,7 @@ export const CLOSE_KEY = 4001
  */
 export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, commands: Command[]) => Promise<void>) {
   const connections = new Map<string, Connection>()
-  let timer: NodeJS.Timeout | undefined
+  let stopChecks: (() => void) | undefined
   const touched = new Map<string, number>()
 
   const send = (c: Connection, message: object) => { if (c.socket.readyState === 1) c.socket.send(JSON.stringify(message)) }
@@ -42,7 +42,7 @@ export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, comma
   /** Hands the device its next command if there is one it has not been sent on this socket. */
   function deliver (c: Connection): Promise<void> {
     c.busy = c.busy.then(async () => {
-      const { command, changed } = await ctx.db.withTenant(c.identity.tenantId, trx => nextCommand(trx, c.identity.deviceId))
+      const { command, changed } = await ctx.db.withTenant(c.identity.tenantId, trx => nextCommand(trx, ctx.clock, c.identity.deviceId))
       await publish(c.identity.tenantId, changed)
       if (command && command.id !== c.lastSent) {
         c.lastSent = command.id
@@ -59,15 +59,15 @@ export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, comma
       try {
         const { due, keys } = await ctx.db.withTenant(tenantId, async trx => {
           const ids = list.map(c => c.identity.deviceId)
-          if (Date.now() - (touched.get(tenantId) ?? 0) >= TOUCH_MS) {
+          if (ctx.clock.nowMs() - (touched.get(tenantId) ?? 0) >= TOUCH_MS) {
             await touch(trx, ids)
-            touched.set(tenantId, Date.now())
+            touched.set(tenantId, ctx.clock.nowMs())
           }
           const rows = await trx('device_commands').whereIn('device_id', ids).whereIn('state', ['queued', 'sent', 'acked', 'running']).distinct('device_id')
           return { due: rows.map((r: { device_id: string }) => r.device_id), keys: await keyStates(trx, list.map(c => c.identity.keyPrefix)) }
         })
         for (const c of list) if (connections.get(c.identity.deviceId) === c) enforceKey(c, keys.get(c.identity.keyPrefix))
-        for (const id of due) { const c = connections.get(id); if (c) void deliver(c) }
+        await Promise.all(due.flatMap(id => { const c = connections.get(id); return c ? [deliver(c)] : [] }))
       } catch (err) { ctx.log.error({ err, tenantId }, 'device socket check failed') }
     }
   }
@@ -88,7 +88,7 @@ export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, comma
       const { tenantId, deviceId } = c.identity
       const result = await ctx.db.withTenant(tenantId, async trx => {
         await touch(trx, [deviceId])
-        return f.type === 'ack' ? acknowledge(trx, deviceId, f.id, f.state) : recordResult(trx, deviceId, f.id, f)
+        return f.type === 'ack' ? acknowledge(trx, ctx.clock, deviceId, f.id, f.state) : recordResult(trx, ctx.clock, deviceId, f.id, f)
       })
       await publish(tenantId, result.changed)
       send(c, { type: 'updated', command: result.command })
@@ -107,10 +107,9 @@ export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, comma
   function enforceKey (c: Connection, key: KeyState | undefined): void {
     if (!key || key.revoked) return c.socket.close(CLOSE_KEY, 'device key revoked')
     if (key.validUntil === null || c.expiry) return
-    const wait = key.validUntil - Date.now()
+    const wait = key.validUntil - ctx.clock.nowMs()
     if (wait <= 0) return c.socket.close(CLOSE_KEY, 'device key rotated out')
-    c.expiry = setTimeout(() => c.socket.close(CLOSE_KEY, 'device key rotated out'), Math.min(wait, 2 ** 31 - 1))
-    c.expiry.unref()
+    c.expiry = ctx.clock.after(wait, () => c.socket.close(CLOSE_KEY, 'device key rotated out'))
   }
 
   return {
@@ -131,15 +130,14 @@ export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, comma
           c.busy = c.busy.then(() => onMessage(c, raw))
         })
         socket.on('close', () => {
-          clearTimeout(c.expiry)
+          c.expiry?.()
           if (connections.get(identity.deviceId) === c) connections.delete(identity.deviceId)
         })
         // The key may have been rotated out or revoked since it was cached: checked here, then every POLL_MS.
         void ctx.db.withTenant(identity.tenantId, async trx => { await touch(trx, [identity.deviceId]); return keyStates(trx, [identity.keyPrefix]) })
           .then(keys => { enforceKey(c, keys.get(identity.keyPrefix)); return deliver(c) }, err => ctx.log.error({ err }, 'device socket start failed'))
       })
-      timer = setInterval(() => { void check() }, POLL_MS)
-      timer.unref()
+      stopChecks = ctx.clock.every(POLL_MS, check)
     },
     /** A command for this device was queued or finished here: push the next one now. */
     poke (deviceId: string): void {
@@ -149,8 +147,8 @@ export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, comma
     /** Closes the socket of a device whose keys were revoked here (other instances notice within POLL_MS). */
     disconnect (deviceId: string): void { connections.get(deviceId)?.socket.close(CLOSE_KEY, 'device key revoked') },
     stop (): void {
-      clearInterval(timer)
-      for (const c of connections.values()) { clearTimeout(c.expiry); c.socket.close(1001, 'server shutting down') }
+      stopChecks?.()
+      for (const c of connections.values()) { c.expiry?.(); c.socket.close(1001, 'server shutting down') }
       connections.clear()
     }
   }

@@ -7,7 +7,7 @@ import { alertsFixture } from './helpers/paths.ts'
 
 const ORIGIN = 'https://app.monozu.test'
 type Signed = { token: string, user: { id: string } }
-interface Client { ws: WebSocket, messages: Array<Record<string, any>> }
+interface Client { ws: WebSocket, messages: Array<Record<string, any>>, closed: Promise<number> }
 
 let k: TestKernel
 let base: string
@@ -19,7 +19,7 @@ let bob: Signed
 let stranger: Signed
 
 t.before(async () => {
-  k = await startTestKernel({ plugins: [alertsFixture], config: { allowedOrigins: [ORIGIN] } })
+  k = await startTestKernel({ plugins: [alertsFixture], config: { allowedOrigins: [ORIGIN], wsRecheckSeconds: 1 } })
   base = (await k.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')
   notify = k.pluginContext('fx-alerts').notify
   acme = await k.createTenant({ slug: 'live-acme' })
@@ -35,8 +35,9 @@ function connect (token: string | undefined): Promise<Client> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${base}/api/ws/notifications`, token ? ['bearer', token] : [], { origin: ORIGIN })
     const messages: Client['messages'] = []
+    const closed = new Promise<number>(r => ws.on('close', code => r(code)))
     ws.on('message', raw => messages.push(JSON.parse(raw.toString())))
-    ws.on('open', () => resolve({ ws, messages }))
+    ws.on('open', () => resolve({ ws, messages, closed }))
     ws.on('unexpected-response', (_req, res) => {
       let body = ''
       res.on('data', c => { body += c })
@@ -112,7 +113,8 @@ t.test('every signed-in tenant user may open the channel; others may not', async
   const member = await k.signIn(acme, ['member'])
   const socket = await connect(member.token)
   t.equal(socket.ws.protocol, 'bearer')
-  socket.ws.close()
+  t.equal((await k.request('PATCH', `/api/v1/users/${member.user.id}`, { token: bob.token, body: { disabled: true } })).status, 200)
+  t.equal(await socket.closed, 4003, 'a user disabled meanwhile loses the socket at the next re-check')
   const op = await k.signInOperator()
   for (const [what, token, status] of [['no token', undefined, 401], ['operator (no tenant)', op.token, 403]] as const) {
     const err = await connect(token).then(() => undefined, (e: { status?: number }) => e)

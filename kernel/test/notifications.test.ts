@@ -214,6 +214,7 @@ t.test('isolation: nobody reaches another user\'s notifications', async t => {
 
   const op = await k.signInOperator()
   t.equal((await k.request('GET', '/api/v1/notifications', { token: op.token })).status, 403, 'operators have no notifications')
+  t.equal((await k.request('PATCH', '/api/v1/me', { token: op.token, body: { language: 'pl' } })).status, 403, 'nor a language to set')
   t.equal((await k.request('GET', '/api/v1/notifications')).status, 401)
   t.equal((await post('/api/v1/notifications/not-a-uuid/read', alice)).body.code, 'validation_failed')
 })

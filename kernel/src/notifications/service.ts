@@ -141,11 +141,11 @@ export function createNotifications (deps: { db: Database, bus: Bus, registry: P
       const now = new Date()
       const { row, language, changed, unread } = await deps.db.withTenant(tenantId, async trx => {
         const mine = () => trx('notifications').where({ id, user_id: userId, in_app: true })
-        const changed = await mine().whereNull('read_at').update({ read_at: now })
+        const changed = Number(await mine().whereNull('read_at').update({ read_at: now })) > 0
         const row = await mine().first()
         if (!row) throw new ApiError('not_found', `No notification ${id}`)
         const user = await trx('users').where({ id: userId }).first('language')
-        return { row, language: (user?.language ?? 'en') as Language, changed: Number(changed) > 0, unread: changed ? await count(trx, userId) : 0 }
+        return { row, language: (user?.language ?? 'en') as Language, changed, unread: changed ? await count(trx, userId) : 0 }
       })
       if (changed) await publish(tenantId, userId, 'notification.read', { ids: [id], all: false, readAt: now.toISOString(), unread } satisfies ReadEvent)
       return itemOf(row, language)

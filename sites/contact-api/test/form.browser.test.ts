@@ -1,5 +1,5 @@
 // The website's contact form end to end in Debian's Chromium: the real website build (pointed at
-// this worker by PUBLIC_CONTACT_API_URL), served by a tiny static server, posting cross-origin to
+// this worker by CONTACT_API_URL), served by a tiny static server, posting cross-origin to
 // the real worker (Node adapter), which talks to the siteverify and Resend stand-ins. Only
 // Cloudflare's Turnstile script is replaced, through page.route, by a stand-in that implements
 // its documented client API (test/turnstile-stand-in.ts).
@@ -89,7 +89,8 @@ t.test('the website\'s contact form against the real worker', { skip }, async t 
   const worker = await startWorker({ ...baseEnv(siteverify.verifyUrl, resend.url), ALLOWED_ORIGINS: site.origin, RATE_LIMIT_MAX: '100' })
   t.teardown(async () => { await worker.stop(); await siteverify.close(); await resend.close(); await site.close() })
 
-  const build = await buildWebsite(outDir, { PUBLIC_CONTACT_API_URL: worker.endpoint, PUBLIC_TURNSTILE_SITE_KEY: SITE_KEY })
+  // A production build (every setting given), as `npm run build:sites` makes it.
+  const build = await buildWebsite(outDir, { SITES_MODE: 'production', CONTACT_API_URL: worker.endpoint, TURNSTILE_SITE_KEY: SITE_KEY })
   if (build.code !== 0) { t.fail(`the website build failed (exit ${build.code}):\n${build.output.slice(-3000)}`); return }
   const pages = contactPages(outDir)
   t.ok(pages.pl && pages.en, `a contact page in Polish and in English (found ${JSON.stringify(pages)})`)
@@ -147,7 +148,7 @@ t.test('the website\'s contact form against the real worker', { skip }, async t 
       t.equal(scriptUrls.length, 1, 'the Turnstile script was requested once')
       t.match(new URL(scriptUrls[0]!).searchParams.get('render'), 'explicit', 'for explicit rendering')
       const renders = await page.evaluate('window.__turnstileStandIn.renders') as Array<{ sitekey: string, container: string }>
-      t.same(renders.map(r => [r.sitekey, r.container]), [[SITE_KEY, 'turnstile']], 'rendered into #turnstile with PUBLIC_TURNSTILE_SITE_KEY')
+      t.same(renders.map(r => [r.sitekey, r.container]), [[SITE_KEY, 'turnstile']], 'rendered into #turnstile with TURNSTILE_SITE_KEY')
 
       const sent = resend.sent.length
       await fill(page, values)
@@ -221,6 +222,31 @@ t.test('the website\'s contact form against the real worker', { skip }, async t 
     t.equal(await page.getByLabel(/wiadomość|message/i).inputValue(), 'Proszę o kontakt w sprawie wdrożenia.', 'what was typed is kept')
     await page.locator('#turnstile .turnstile-stand-in[data-state="solved"]').waitFor()
     t.ok(await page.evaluate('window.__turnstileStandIn.resets') as number >= 1, 'the widget was reset for a fresh token')
+  })
+
+  // One message per 2 minutes: the page counts "😀" as one character, as the worker does, so a
+  // 100-emoji name (200 UTF-16 units) goes through; the next message meets the 429.
+  await t.test('😀 counted as the API counts it, then a 429 with its wait', async t => {
+    const limited = await startWorker({ ...baseEnv(siteverify.verifyUrl, resend.url), ALLOWED_ORIGINS: site.origin, RATE_LIMIT_MAX: '1', RATE_LIMIT_WINDOW_SECONDS: '120' })
+    t.teardown(() => limited.stop())
+    const { context, page, status, messages } = await open(pages.pl!)
+    t.teardown(() => context.close())
+    // The built page posts to the first worker; this context sends its requests to the limited one.
+    await context.route(worker.endpoint, route => route.continue({ url: limited.endpoint }))
+    const emoji = { name: '😀'.repeat(100), email: 'emoji@przyklad.pl', company: '😀', message: '😀'.repeat(10) }
+    await fill(page, emoji)
+    await submit(page)
+    t.same(await settled(status), { state: 'success', text: messages.status.success }, '100 × 😀 (the name\'s maximum) and 10 × 😀 (the message\'s minimum) are accepted by both')
+    t.match(await limited.waitForLog(l => l.method === 'POST'), { status: 200 }, 'the limited worker took it')
+
+    await page.locator('#turnstile .turnstile-stand-in[data-state="solved"]').waitFor()
+    await fill(page, { name: 'Jan Nowak', email: 'jan@nowak.pl', company: '', message: 'Druga wiadomość w ciągu minuty.' })
+    await submit(page)
+    const outcome = await settled(status)
+    const wait = new Intl.NumberFormat('pl', { style: 'unit', unit: 'minute', unitDisplay: 'long' }).format(2)
+    const all = JSON.parse(await page.locator('#contact-messages').textContent() ?? '{}') as { status: { rateLimitedFor: string } }
+    t.same(outcome, { state: 'error', text: all.status.rateLimitedFor.replace('{wait}', wait) }, `the 429's Retry-After shown as the wait: "${wait}"`)
+    await page.screenshot({ path: `${shots}contact-pl-rate-limited.png`, fullPage: true })
   })
 
   await t.test('Resend down: the mail_failed message', async t => {

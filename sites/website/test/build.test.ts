@@ -3,20 +3,26 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { parse, type HTMLElement } from 'node-html-parser'
-import { buildSite, fileFor, pagePaths } from './site.ts'
+import { join } from 'node:path'
+import { buildSite, fileFor, pagePaths, siteDir } from './site.ts'
 import { pl } from '../src/i18n/pl.ts'
 import { en } from '../src/i18n/en.ts'
-import { moduleIds } from '../src/data/modules.ts'
+import { productModules, sitePlugins } from '../../catalogue/modules.ts'
 import { turnstileScriptUrl } from '../src/data/contact.ts'
 import { dictionaries } from '../src/i18n/index.ts'
+import { unfilledFacts } from '../src/data/company.ts'
 import { contactErrorCodes } from '../src/i18n/types.ts'
 
 const SITE = 'https://www.monozu.example'
 const API = 'https://contact.monozu.example/api/contact'
 const SITE_KEY = '0x4AAAAAAAtest-site-key'
 
+const APP = 'https://app.monozu.example/'
+const DOCS = 'https://docs.monozu.example/'
+const catalogue = productModules(sitePlugins(join(siteDir, '..', '..'), {}))
+
 /** Where each page lives without its locale prefix: the pages every language must have. */
-const expectedPaths = ['/', ...moduleIds.map(id => `/${id}/`), '/pricing/', '/contact/', '/privacy/']
+const expectedPaths = ['/', ...catalogue.map(m => `/${m.id}/`), '/pricing/', '/contact/', '/privacy/', '/terms/', '/imprint/']
 
 /** Dotted paths of every leaf in a dictionary, with arrays by index, to compare their shapes. */
 function leaves (value: unknown, prefix = ''): string[] {
@@ -36,10 +42,14 @@ t.test('the Polish and English dictionaries have the same keys and no empty text
   t.same(empty, [], 'no empty strings')
 })
 
+// A production build, with every setting given: what `npm run build:sites` makes.
 const { outDir, remove } = await buildSite('build-test', {
+  SITES_MODE: 'production',
   SITE_URL: SITE,
-  PUBLIC_CONTACT_API_URL: API,
-  PUBLIC_TURNSTILE_SITE_KEY: SITE_KEY
+  CONTACT_API_URL: API,
+  TURNSTILE_SITE_KEY: SITE_KEY,
+  APP_URL: APP,
+  DOCS_URL: DOCS
 })
 t.teardown(remove)
 
@@ -66,7 +76,14 @@ t.test('each page: lang, title, canonical, hreflang alternates and language swit
     const plPath = lang === 'pl' ? path : counterpart(path)
     const enPath = lang === 'en' ? path : counterpart(path)
     t.equal(root.querySelector('html')?.getAttribute('lang'), lang, `${path}: <html lang="${lang}">`)
-    t.ok(root.querySelector('title')?.textContent.trim(), `${path}: has a title`)
+    const title = root.querySelector('title')?.textContent.trim() ?? ''
+    t.ok(title, `${path}: has a title`)
+    t.ok([...title].length <= 60, `${path}: title of ${[...title].length} characters (at most 60): ${title}`)
+    const ogImage = root.querySelector('meta[property="og:image"]')?.getAttribute('content') ?? ''
+    t.ok(ogImage.startsWith(SITE + '/og/') && ogImage.endsWith('.png') && fileFor(outDir, ogImage.slice(SITE.length)), `${path}: og:image is a built PNG (${ogImage})`)
+    t.equal(root.querySelector('meta[name="twitter:card"]')?.getAttribute('content'), 'summary_large_image', `${path}: twitter:card`)
+    t.equal(root.querySelector('a[data-testid="sign-in"]')?.getAttribute('href'), APP, `${path}: signs in at APP_URL`)
+    t.equal(root.querySelector('a[data-testid="docs-link"]')?.getAttribute('href'), DOCS + (lang === 'pl' ? 'pl/' : ''), `${path}: links the docs in its language`)
     t.ok(root.querySelector('meta[name="description"]')?.getAttribute('content')?.trim(), `${path}: has a description`)
     t.equal(root.querySelectorAll('h1').length, 1, `${path}: one h1`)
     t.equal(root.querySelector('link[rel="canonical"]')?.getAttribute('href'), SITE + path, `${path}: canonical from SITE_URL`)
@@ -127,8 +144,10 @@ t.test('the contact form follows the contact-api contract', async t => {
     const { root } = pages.get(path)!
     const form = root.querySelector('form[data-testid="contact-form"]')
     if (!form) { t.fail(`${path}: no contact form`); continue }
-    t.equal(form.getAttribute('data-endpoint'), API, `${path}: posts to PUBLIC_CONTACT_API_URL`)
-    t.equal(form.getAttribute('data-sitekey'), SITE_KEY, `${path}: Turnstile site key from PUBLIC_TURNSTILE_SITE_KEY`)
+    t.equal(form.getAttribute('data-endpoint'), API, `${path}: posts to CONTACT_API_URL`)
+    t.equal(form.getAttribute('data-sitekey'), SITE_KEY, `${path}: Turnstile site key from TURNSTILE_SITE_KEY`)
+    t.notMatch(root.toString(), /127\.0\.0\.1|1x00000000000000000000AA/, `${path}: no development stand-in in a production build`)
+    t.same(form.querySelectorAll('[maxlength], [minlength]').map(el => el.getAttribute('name')), [], `${path}: no maxlength/minlength (they count UTF-16 units; the script counts characters as the API does)`)
     t.equal(form.getAttribute('data-locale'), langOf(path), `${path}: sends the page's locale`)
     for (const name of ['name', 'email', 'company', 'message', 'website']) {
       t.ok(form.querySelector(`[name="${name}"]`), `${path}: field ${name}`)
@@ -156,5 +175,22 @@ t.test('the Turnstile script is loaded on the contact pages only', async t => {
     const code = [html, ...root.querySelectorAll('script[src^="/"]').map(s => readFileSync(fileFor(outDir, s.getAttribute('src')!)!, 'utf8'))].join('\n')
     const loads = code.includes(turnstileScriptUrl)
     t.equal(loads, path.endsWith('/contact/'), `${path}: ${loads ? 'loads' : 'does not load'} Turnstile`)
+  }
+})
+
+t.test('robots.txt and the sitemap list every page with its alternates', async t => {
+  const robots = readFileSync(join(outDir, 'robots.txt'), 'utf8')
+  t.match(robots, `Sitemap: ${SITE}/sitemap.xml`, 'robots.txt names the sitemap at SITE_URL')
+  const sitemap = readFileSync(join(outDir, 'sitemap.xml'), 'utf8')
+  const locs = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map(m => (m[1] as string).slice(SITE.length)).sort()
+  t.same(locs, [...localized].sort(), 'one <loc> per built page (not the 404)')
+  t.equal([...sitemap.matchAll(/hreflang="(pl|en)"/g)].length, locs.length * 2, 'each with its pl and en alternates')
+})
+
+t.test('the imprint marks every company fact still to be filled in', async t => {
+  for (const path of ['/imprint/', '/en/imprint/']) {
+    const { root } = pages.get(path)!
+    const marked = root.querySelectorAll('[data-to-fill]').length
+    t.equal(marked, unfilledFacts().length, `${path}: ${marked} facts marked as placeholders, as src/data/company.ts says`)
   }
 })

@@ -20,7 +20,8 @@ export async function buildSite (name: string, env: Record<string, string> = {})
   await rm(outDir, { recursive: true, force: true })
   const child = spawn(process.execPath, [astroBin, 'build', '--outDir', outDir], {
     cwd: siteDir,
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env },
+    // The tests build in the explicit development mode (local stand-ins) unless they say otherwise.
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', SITES_MODE: 'development', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let log = ''

@@ -8,7 +8,7 @@ export const en: Dictionary = {
     ogLocale: 'en_GB',
     currency: 'EUR',
     languageName: 'English',
-    siteDescription: 'Monozu Cloud is a multi-tenant IT-management platform for managed service providers (MSPs): CMDB, ITSM, security, VPN, backup and devices in one place.'
+    siteDescription: 'Monozu Cloud is a multi-tenant IT-management platform for managed service providers (MSPs): CMDB and devices today, more modules coming.'
   },
   a11y: {
     skipLink: 'Skip to content',
@@ -23,7 +23,9 @@ export const en: Dictionary = {
     products: 'Products',
     pricing: 'Pricing',
     contact: 'Contact',
-    cta: 'Book a demo'
+    cta: 'Book a demo',
+    signIn: 'Sign in',
+    docs: 'Docs'
   },
   footer: {
     tagline: 'The IT-management platform for companies that look after many clients’ infrastructure.',
@@ -31,16 +33,18 @@ export const en: Dictionary = {
     company: 'Company',
     legal: 'Legal',
     privacy: 'Privacy policy',
+    terms: 'Terms of service',
+    imprint: 'Imprint',
     rights: 'All rights reserved.',
     madeIn: 'Designed and built in Poland.'
   },
   home: {
     title: 'Monozu Cloud — the IT-management platform for MSPs',
-    metaDescription: 'Monozu Cloud brings CMDB, service desk, security, VPN, backup and device management together in one multi-tenant platform for IT service providers.',
+    metaDescription: 'Monozu Cloud brings CMDB and device management together in one multi-tenant platform for IT service providers, with more modules on the way.',
     hero: {
       eyebrow: 'The platform for managed service providers',
       title: 'All of your clients’ infrastructure on one platform',
-      lead: 'Monozu Cloud brings together CMDB, service desk, security, VPN, backup and device management. Every client gets its own isolated space; you get one view of everything and pay only for the modules you actually use.',
+      lead: 'Monozu Cloud brings together a configuration database (CMDB) and device management, with more modules — service desk, security, VPN and backup — on the way. Every client gets its own isolated space; you get one view of everything and pay only for the modules you actually use.',
       primaryCta: 'Book a demo',
       secondaryCta: 'See pricing',
       image: '/images/platform-overview-en.svg',
@@ -55,7 +59,7 @@ export const en: Dictionary = {
         },
         {
           title: 'Modules, not a monolith',
-          body: 'Switch on only the areas you need — CMDB, ITSM, Security, VPN, Backup or Devices — and add more as your service catalogue grows.'
+          body: 'Switch on only the areas you need, and add more as your service catalogue grows and new modules arrive.'
         },
         {
           title: 'One sign-in, a full trail',
@@ -64,7 +68,7 @@ export const en: Dictionary = {
       ]
     },
     modules: {
-      title: 'Six modules, one platform',
+      title: 'Modules of one platform',
       lead: 'Each module works on its own, and together they share the same data about clients, devices and services.',
       more: 'More about'
     },
@@ -82,7 +86,7 @@ export const en: Dictionary = {
         },
         {
           title: 'Switch on modules and automate',
-          body: 'Turn on tickets, security policies, VPN and backup. Background jobs and live notifications take care of the rest.'
+          body: 'Switch on the modules you need. Background jobs and live notifications take care of the rest.'
         }
       ]
     },
@@ -124,11 +128,17 @@ export const en: Dictionary = {
     seePricing: 'See full pricing',
     ctaTitle: 'Want to see {module} in action?',
     ctaBody: 'We’ll walk you through the module with sample data and help you plan the rollout for your clients.',
-    ctaButton: 'Book a demo'
+    ctaButton: 'Book a demo',
+    coming: {
+      title: 'This module is being built',
+      body: 'It cannot be bought or switched on yet. We will publish its price when it is available. Write to us if you want to hear first.',
+      button: 'Keep me posted'
+    },
+    priceOnRequest: 'Price on request'
   },
+  moduleStatus: { available: 'Available', coming: 'Coming' },
   modules: {
     cmdb: {
-      name: 'CMDB',
       tagline: 'A configuration database that knows what depends on what.',
       metaDescription: 'CMDB in Monozu Cloud: typed configuration items, relationships and impact analysis, CSV import and export, and a change history for every MSP client.',
       title: 'Know what you have, and what breaks when something fails',
@@ -150,7 +160,6 @@ export const en: Dictionary = {
       }
     },
     itsm: {
-      name: 'ITSM',
       tagline: 'Tickets, SLAs and changes under control — separately for every client.',
       metaDescription: 'ITSM in Monozu Cloud: ticket and incident handling, SLA timers, change management and a client portal in one platform for MSPs.',
       title: 'A service desk that never misses a deadline',
@@ -172,7 +181,6 @@ export const en: Dictionary = {
       }
     },
     security: {
-      name: 'Security',
       tagline: 'Every client’s security posture on one screen.',
       metaDescription: 'Security in Monozu Cloud: patch, encryption and endpoint protection status, security policies and alerts for all of your MSP clients.',
       title: 'Spot the gaps before someone else does',
@@ -194,7 +202,6 @@ export const en: Dictionary = {
       }
     },
     vpn: {
-      name: 'VPN',
       tagline: 'Secure access to client networks without manual configuration.',
       metaDescription: 'VPN in Monozu Cloud: site-to-site tunnels, remote access for users and technicians, central key management and live connection status.',
       title: 'Connect offices, people and servers — from one console',
@@ -216,7 +223,6 @@ export const en: Dictionary = {
       }
     },
     backup: {
-      name: 'Backup',
       tagline: 'Backups you can trust — and proof that they work.',
       metaDescription: 'Backup in Monozu Cloud: backup policies, job monitoring, restore tests and reports for MSP clients.',
       title: 'A backup is only as good as the restore',
@@ -238,7 +244,6 @@ export const en: Dictionary = {
       }
     },
     devices: {
-      name: 'Devices',
       tagline: 'Enrolment, inventory and remote commands for your whole fleet.',
       metaDescription: 'Devices in Monozu Cloud: device enrolment, hardware and software inventory, remote commands and live device status for MSPs.',
       title: 'Every client device, always within reach',
@@ -262,7 +267,7 @@ export const en: Dictionary = {
   },
   pricing: {
     title: 'Pricing',
-    metaDescription: 'Monozu Cloud pricing: pay for the modules and seats you need. Standard and Professional plans for CMDB, ITSM, Security, VPN, Backup and Devices.',
+    metaDescription: 'Monozu Cloud pricing: pay for the modules and seats you need. Standard and Professional plans for every available module.',
     heading: 'Pay only for what you use',
     lead: 'Every module has two plans, and the price depends on the number of seats. Mix modules and plans as you like — differently for each client, too.',
     note: 'Prices in euros per seat per month with annual billing, excluding VAT. Monthly billing costs {surcharge} more.',
@@ -293,7 +298,7 @@ export const en: Dictionary = {
     faq: [
       {
         question: 'What is a seat?',
-        answer: 'A seat is one active user account with access to a given module, such as one of your technicians or an administrator on the client’s side. Users who only raise requests through the ITSM portal don’t take up a seat.'
+        answer: 'A seat is one active user account with access to a given module, such as one of your technicians or an administrator on the client’s side.'
       },
       {
         question: 'Do I have to buy every module?',
@@ -305,7 +310,7 @@ export const en: Dictionary = {
       },
       {
         question: 'Can I try the platform first?',
-        answer: 'Yes. For 30 days you can use every module on the Professional plan free of charge, with no card details required.'
+        answer: 'Yes. For 30 days you can use every available module on the Professional plan free of charge, with no card details required.'
       },
       {
         question: 'How do payments work?',
@@ -319,7 +324,8 @@ export const en: Dictionary = {
         question: 'What happens to my data if I cancel?',
         answer: 'Before the contract ends you can export your data through the API or as CSV files. Once it has ended, we delete the data as set out in the data processing agreement.'
       }
-    ]
+    ],
+    comingNote: 'Modules marked “coming” are being built: they cannot be bought yet, and we will publish their prices when they are available.'
   },
   contact: {
     title: 'Contact',
@@ -344,6 +350,7 @@ export const en: Dictionary = {
       noscript: `The form needs JavaScript. You can also email us directly at ${company.salesEmail}.`
     },
     status: {
+      rateLimitedFor: 'Too many messages have been sent. Please try again in {wait}.',
       sending: 'Sending your message…',
       success: 'Thank you! Your message has arrived. We’ll reply within one business day.',
       invalid: 'Please correct the highlighted fields and try again.',
@@ -468,6 +475,84 @@ export const en: Dictionary = {
         ]
       }
     ]
+  },
+  terms: {
+    title: 'Terms of service',
+    metaDescription: 'Monozu Cloud terms of service: the contract, module licences, payment, availability, data and liability.',
+    heading: 'Monozu Cloud terms of service',
+    updated: 'Last updated',
+    intro: `These terms govern the use of the Monozu Cloud platform provided by ${company.legalName} (“we”) to businesses (the “Customer”). The platform is for businesses only; we do not contract with consumers.`,
+    sections: [
+      {
+        heading: 'The contract',
+        blocks: [
+          'The contract is made when we accept an order. The order states the modules, plans, number of seats and billing period.',
+          'Detailed terms, including a data processing agreement, may be agreed separately; where they conflict with these terms, the separate agreement prevails.'
+        ]
+      },
+      {
+        heading: 'Modules and licences',
+        blocks: [
+          'The Customer uses the modules named in the order under the licence assigned to its organisation. Modules marked “coming” on this website are not for sale.',
+          'The licence is non-exclusive, non-transferable and lasts as long as the contract.'
+        ]
+      },
+      {
+        heading: 'Payment',
+        blocks: [
+          'Fees are charged per seat at the prices in force on the day of the order. We issue VAT invoices payable within 14 days.'
+        ]
+      },
+      {
+        heading: 'Availability and support',
+        blocks: [
+          `We aim to keep the platform running without interruption and announce planned maintenance in advance. Report problems with the service to ${company.salesEmail}.`
+        ]
+      },
+      {
+        heading: 'Customer data',
+        blocks: [
+          'Data entered into the platform belongs to the Customer. Before the contract ends the Customer can export it through the API or as CSV files; after it ends we delete it as the data processing agreement says.'
+        ]
+      },
+      {
+        heading: 'Liability',
+        blocks: [
+          'Our liability to the Customer is limited to actual loss and to the fees the Customer paid in the 12 months before the event, unless mandatory law says otherwise.'
+        ]
+      },
+      {
+        heading: 'Complaints and contact',
+        blocks: [
+          `Send complaints and questions about these terms to ${company.legalEmail}. We reply within 14 days.`
+        ]
+      },
+      {
+        heading: 'Governing law',
+        blocks: [
+          'The contract is governed by Polish law. Disputes go to the court competent for our registered office.'
+        ]
+      }
+    ]
+  },
+  imprint: {
+    title: 'Imprint',
+    metaDescription: `Company details of ${company.legalName}, the operator of Monozu Cloud: address, register, tax numbers and contact.`,
+    heading: 'Imprint',
+    updated: 'Last updated',
+    intro: `Monozu Cloud is provided by ${company.legalName}.`,
+    sections: [],
+    labels: {
+      legalName: 'Company',
+      address: 'Registered office',
+      registry: 'Register',
+      taxId: 'Tax ID (NIP)',
+      regon: 'REGON',
+      capital: 'Share capital',
+      email: 'Email',
+      representatives: 'Management board'
+    },
+    toFill: 'to be filled in'
   },
   notFound: {
     title: 'Page not found',

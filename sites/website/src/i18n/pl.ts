@@ -8,7 +8,7 @@ export const pl: Dictionary = {
     ogLocale: 'pl_PL',
     currency: 'PLN',
     languageName: 'Polski',
-    siteDescription: 'Monozu Cloud to wielodostępna platforma do zarządzania IT dla dostawców usług zarządzanych (MSP): CMDB, ITSM, bezpieczeństwo, VPN, kopie zapasowe i urządzenia w jednym miejscu.'
+    siteDescription: 'Monozu Cloud to wielodostępna platforma do zarządzania IT dla dostawców usług zarządzanych (MSP): CMDB i urządzenia już dziś, kolejne moduły wkrótce.'
   },
   a11y: {
     skipLink: 'Przejdź do treści',
@@ -23,7 +23,9 @@ export const pl: Dictionary = {
     products: 'Produkty',
     pricing: 'Cennik',
     contact: 'Kontakt',
-    cta: 'Umów prezentację'
+    cta: 'Umów prezentację',
+    signIn: 'Zaloguj się',
+    docs: 'Dokumentacja'
   },
   footer: {
     tagline: 'Platforma do zarządzania IT dla firm, które opiekują się infrastrukturą wielu klientów.',
@@ -31,16 +33,18 @@ export const pl: Dictionary = {
     company: 'Firma',
     legal: 'Informacje prawne',
     privacy: 'Polityka prywatności',
+    terms: 'Regulamin',
+    imprint: 'Dane firmy',
     rights: 'Wszelkie prawa zastrzeżone.',
     madeIn: 'Projektujemy i rozwijamy w Polsce.'
   },
   home: {
     title: 'Monozu Cloud — platforma do zarządzania IT dla MSP',
-    metaDescription: 'Monozu Cloud łączy CMDB, obsługę zgłoszeń, bezpieczeństwo, VPN, kopie zapasowe i zarządzanie urządzeniami w jednej wielodostępnej platformie dla dostawców usług IT.',
+    metaDescription: 'Monozu Cloud łączy CMDB i zarządzanie urządzeniami w jednej wielodostępnej platformie dla dostawców usług IT; kolejne moduły są w drodze.',
     hero: {
       eyebrow: 'Platforma dla dostawców usług IT (MSP)',
       title: 'Cała infrastruktura Twoich klientów w jednej platformie',
-      lead: 'Monozu Cloud łączy CMDB, obsługę zgłoszeń, bezpieczeństwo, VPN, kopie zapasowe i zarządzanie urządzeniami. Każdy klient ma własną, odizolowaną przestrzeń, a Ty — jeden widok na wszystko i płatność tylko za moduły, których naprawdę używasz.',
+      lead: 'Monozu Cloud łączy bazę konfiguracji (CMDB) i zarządzanie urządzeniami, a kolejne moduły — obsługa zgłoszeń, bezpieczeństwo, VPN i kopie zapasowe — są w drodze. Każdy klient ma własną, odizolowaną przestrzeń, a Ty — jeden widok na wszystko i płatność tylko za moduły, których naprawdę używasz.',
       primaryCta: 'Umów prezentację',
       secondaryCta: 'Zobacz cennik',
       image: '/images/platform-overview-pl.svg',
@@ -55,7 +59,7 @@ export const pl: Dictionary = {
         },
         {
           title: 'Moduły zamiast jednego pakietu',
-          body: 'Włączasz tylko potrzebne obszary — CMDB, ITSM, Security, VPN, Backup czy Devices — i dokładasz kolejne, gdy rośnie Twoja oferta.'
+          body: 'Włączasz tylko potrzebne obszary i dokładasz kolejne, gdy rośnie Twoja oferta — i gdy pojawiają się nowe moduły.'
         },
         {
           title: 'Jedno logowanie, pełny ślad',
@@ -64,7 +68,7 @@ export const pl: Dictionary = {
       ]
     },
     modules: {
-      title: 'Sześć modułów, jedna platforma',
+      title: 'Moduły jednej platformy',
       lead: 'Każdy moduł działa samodzielnie, a razem korzystają ze wspólnych danych o klientach, urządzeniach i usługach.',
       more: 'Więcej o module'
     },
@@ -82,7 +86,7 @@ export const pl: Dictionary = {
         },
         {
           title: 'Włącz moduły i automatyzuj',
-          body: 'Uruchom zgłoszenia, polityki bezpieczeństwa, VPN i kopie zapasowe. Zadania w tle i powiadomienia na żywo zrobią resztę.'
+          body: 'Włącz moduły, których potrzebujesz. Zadania w tle i powiadomienia na żywo zrobią resztę.'
         }
       ]
     },
@@ -124,11 +128,17 @@ export const pl: Dictionary = {
     seePricing: 'Zobacz pełny cennik',
     ctaTitle: 'Chcesz zobaczyć moduł {module} w działaniu?',
     ctaBody: 'Pokażemy moduł na przykładowych danych i pomożemy zaplanować wdrożenie u Twoich klientów.',
-    ctaButton: 'Umów prezentację'
+    ctaButton: 'Umów prezentację',
+    coming: {
+      title: 'Ten moduł jest w przygotowaniu',
+      body: 'Nie można go jeszcze kupić ani włączyć. Cenę podamy, gdy moduł będzie dostępny. Napisz do nas, jeśli chcesz wiedzieć o tym jako pierwszy.',
+      button: 'Daj mi znać'
+    },
+    priceOnRequest: 'Cena na zapytanie'
   },
+  moduleStatus: { available: 'Dostępny', coming: 'Wkrótce' },
   modules: {
     cmdb: {
-      name: 'CMDB',
       tagline: 'Baza konfiguracji, która wie, co od czego zależy.',
       metaDescription: 'CMDB w Monozu Cloud: typowane elementy konfiguracji, relacje i analiza wpływu, import i eksport CSV oraz historia zmian dla każdego klienta MSP.',
       title: 'Wiedz, co masz i co się stanie, gdy coś przestanie działać',
@@ -146,11 +156,10 @@ export const pl: Dictionary = {
       ],
       plans: {
         standard: ['Nieograniczona liczba elementów konfiguracji', 'Relacje i analiza wpływu', 'Import i eksport CSV'],
-        professional: ['Własne typy elementów i pola', 'Automatyczne uzupełnianie z modułu Devices', 'Pełna historia zmian w dzienniku audytu']
+        professional: ['Własne typy elementów i pola', 'Automatyczne uzupełnianie z modułu Urządzenia', 'Pełna historia zmian w dzienniku audytu']
       }
     },
     itsm: {
-      name: 'ITSM',
       tagline: 'Zgłoszenia, SLA i zmiany pod kontrolą — osobno dla każdego klienta.',
       metaDescription: 'ITSM w Monozu Cloud: obsługa zgłoszeń i incydentów, czasy SLA, zarządzanie zmianą i portal dla klientów w jednej platformie dla MSP.',
       title: 'Obsługa zgłoszeń, która nie gubi terminów',
@@ -172,11 +181,10 @@ export const pl: Dictionary = {
       }
     },
     security: {
-      name: 'Security',
       tagline: 'Stan zabezpieczeń wszystkich klientów na jednym ekranie.',
       metaDescription: 'Security w Monozu Cloud: stan aktualizacji, szyfrowania i ochrony stacji roboczych, polityki bezpieczeństwa i alerty dla wszystkich klientów MSP.',
       title: 'Zobacz luki, zanim zrobi to ktoś inny',
-      lead: 'Moduł Security zbiera z urządzeń informacje o aktualizacjach, szyfrowaniu dysków, ochronie antywirusowej i zaporze, porównuje je z przyjętymi politykami i pokazuje, co wymaga uwagi — u każdego klienta i łącznie.',
+      lead: 'Moduł Bezpieczeństwo zbiera z urządzeń informacje o aktualizacjach, szyfrowaniu dysków, ochronie antywirusowej i zaporze, porównuje je z przyjętymi politykami i pokazuje, co wymaga uwagi — u każdego klienta i łącznie.',
       highlights: [
         { title: 'Polityki bezpieczeństwa', body: 'Zdefiniuj wymagania, np. szyfrowanie dysku, aktualny system i włączoną zaporę, i przypisz je klientom lub grupom urządzeń.' },
         { title: 'Ocena zgodności', body: 'Każde urządzenie dostaje ocenę zgodności z polityką, a odstępstwa trafiają na listę uporządkowaną według ważności.' },
@@ -194,7 +202,6 @@ export const pl: Dictionary = {
       }
     },
     vpn: {
-      name: 'VPN',
       tagline: 'Bezpieczny dostęp do sieci klientów bez ręcznej konfiguracji.',
       metaDescription: 'VPN w Monozu Cloud: tunele między lokalizacjami, zdalny dostęp dla użytkowników i techników, zarządzanie kluczami i stan połączeń w czasie rzeczywistym.',
       title: 'Połącz biura, ludzi i serwery — z jednego panelu',
@@ -216,7 +223,6 @@ export const pl: Dictionary = {
       }
     },
     backup: {
-      name: 'Backup',
       tagline: 'Kopie zapasowe, którym możesz zaufać — i dowód, że działają.',
       metaDescription: 'Backup w Monozu Cloud: polityki kopii zapasowych, monitorowanie zadań, testy odtwarzania i raporty dla klientów MSP.',
       title: 'Kopia zapasowa jest tyle warta, co udane odtworzenie',
@@ -238,7 +244,6 @@ export const pl: Dictionary = {
       }
     },
     devices: {
-      name: 'Devices',
       tagline: 'Rejestracja, inwentaryzacja i zdalne polecenia dla całej floty.',
       metaDescription: 'Devices w Monozu Cloud: rejestracja urządzeń, inwentaryzacja sprzętu i oprogramowania, zdalne polecenia i stan urządzeń na żywo dla MSP.',
       title: 'Każde urządzenie klienta zawsze pod ręką',
@@ -262,7 +267,7 @@ export const pl: Dictionary = {
   },
   pricing: {
     title: 'Cennik',
-    metaDescription: 'Cennik Monozu Cloud: płacisz za moduły i stanowiska, których potrzebujesz. Plany Standard i Professional dla CMDB, ITSM, Security, VPN, Backup i Devices.',
+    metaDescription: 'Cennik Monozu Cloud: płacisz za moduły i stanowiska, których potrzebujesz. Plany Standard i Professional dla każdego dostępnego modułu.',
     heading: 'Płać tylko za to, czego używasz',
     lead: 'Każdy moduł ma dwa plany, a cena zależy od liczby stanowisk. Moduły i plany możesz łączyć dowolnie — także inaczej dla każdego klienta.',
     note: 'Ceny netto w złotych za jedno stanowisko miesięcznie przy rozliczeniu rocznym; do cen doliczamy VAT. Przy rozliczeniu miesięcznym cena jest wyższa o {surcharge}.',
@@ -293,7 +298,7 @@ export const pl: Dictionary = {
     faq: [
       {
         question: 'Czym jest stanowisko?',
-        answer: 'Stanowisko to jedno aktywne konto użytkownika z dostępem do danego modułu, np. Twojego technika lub administratora po stronie klienta. Użytkownicy, którzy jedynie zgłaszają sprawy przez portal ITSM, nie zajmują stanowisk.'
+        answer: 'Stanowisko to jedno aktywne konto użytkownika z dostępem do danego modułu, np. Twojego technika lub administratora po stronie klienta.'
       },
       {
         question: 'Czy muszę kupić wszystkie moduły?',
@@ -305,7 +310,7 @@ export const pl: Dictionary = {
       },
       {
         question: 'Czy mogę najpierw przetestować platformę?',
-        answer: 'Tak. Przez 30 dni możesz bezpłatnie korzystać ze wszystkich modułów w planie Professional, bez podawania danych karty.'
+        answer: 'Tak. Przez 30 dni możesz bezpłatnie korzystać ze wszystkich dostępnych modułów w planie Professional, bez podawania danych karty.'
       },
       {
         question: 'Jak wygląda płatność?',
@@ -319,7 +324,8 @@ export const pl: Dictionary = {
         question: 'Co stanie się z danymi, jeśli zrezygnuję?',
         answer: 'Przed końcem umowy możesz wyeksportować dane przez API lub do plików CSV. Po jej zakończeniu usuwamy dane zgodnie z umową powierzenia przetwarzania danych.'
       }
-    ]
+    ],
+    comingNote: 'Moduły oznaczone jako „wkrótce” są w przygotowaniu: nie można ich jeszcze kupić, a ich ceny podamy, gdy będą dostępne.'
   },
   contact: {
     title: 'Kontakt',
@@ -344,6 +350,7 @@ export const pl: Dictionary = {
       noscript: `Formularz wymaga włączonej obsługi JavaScriptu. Możesz też napisać bezpośrednio na adres ${company.salesEmail}.`
     },
     status: {
+      rateLimitedFor: 'Wysłano zbyt wiele wiadomości. Spróbuj ponownie za {wait}.',
       sending: 'Wysyłamy wiadomość…',
       success: 'Dziękujemy! Wiadomość dotarła. Odpowiemy w ciągu jednego dnia roboczego.',
       invalid: 'Popraw zaznaczone pola i spróbuj ponownie.',
@@ -468,6 +475,84 @@ export const pl: Dictionary = {
         ]
       }
     ]
+  },
+  terms: {
+    title: 'Regulamin',
+    metaDescription: 'Regulamin świadczenia usług Monozu Cloud: zawarcie umowy, licencje na moduły, płatności, dostępność, dane i odpowiedzialność.',
+    heading: 'Regulamin świadczenia usług Monozu Cloud',
+    updated: 'Ostatnia aktualizacja',
+    intro: `Regulamin określa zasady korzystania z platformy Monozu Cloud świadczonej przez ${company.legalName} (dalej: „my”) na rzecz przedsiębiorców (dalej: „Klient”). Platforma jest przeznaczona wyłącznie dla przedsiębiorców; nie zawieramy umów z konsumentami.`,
+    sections: [
+      {
+        heading: 'Zawarcie umowy',
+        blocks: [
+          'Umowa zostaje zawarta z chwilą akceptacji zamówienia przez nas. Zamówienie określa moduły, plany, liczbę stanowisk i okres rozliczeniowy.',
+          'Szczegółowe warunki, w tym umowa powierzenia przetwarzania danych osobowych, mogą zostać uzgodnione w odrębnej umowie; w razie sprzeczności ma ona pierwszeństwo przed regulaminem.'
+        ]
+      },
+      {
+        heading: 'Moduły i licencje',
+        blocks: [
+          'Klient korzysta z modułów wskazanych w zamówieniu, w ramach licencji przypisanej do jego organizacji. Moduły oznaczone na stronie jako „wkrótce” nie są przedmiotem sprzedaży.',
+          'Licencja jest niewyłączna, nieprzenoszalna i obowiązuje przez czas trwania umowy.'
+        ]
+      },
+      {
+        heading: 'Płatności',
+        blocks: [
+          'Opłaty są naliczane za stanowiska według cennika obowiązującego w dniu zamówienia. Wystawiamy faktury VAT z 14-dniowym terminem płatności.'
+        ]
+      },
+      {
+        heading: 'Dostępność i wsparcie',
+        blocks: [
+          `Dokładamy starań, aby platforma działała nieprzerwanie; planowane prace ogłaszamy z wyprzedzeniem. Zgłoszenia dotyczące działania usługi przyjmujemy pod adresem ${company.salesEmail}.`
+        ]
+      },
+      {
+        heading: 'Dane Klienta',
+        blocks: [
+          'Dane wprowadzone do platformy należą do Klienta. Przed zakończeniem umowy Klient może je wyeksportować przez API lub do plików CSV; po jej zakończeniu usuwamy je zgodnie z umową powierzenia.'
+        ]
+      },
+      {
+        heading: 'Odpowiedzialność',
+        blocks: [
+          'Nasza odpowiedzialność wobec Klienta jest ograniczona do szkody rzeczywistej i do wysokości opłat zapłaconych przez Klienta w ciągu 12 miesięcy poprzedzających zdarzenie, chyba że przepis bezwzględnie obowiązujący stanowi inaczej.'
+        ]
+      },
+      {
+        heading: 'Reklamacje i kontakt',
+        blocks: [
+          `Reklamacje i pytania dotyczące regulaminu prosimy kierować na adres ${company.legalEmail}. Odpowiadamy w ciągu 14 dni.`
+        ]
+      },
+      {
+        heading: 'Prawo właściwe',
+        blocks: [
+          'Umowa podlega prawu polskiemu. Spory rozstrzyga sąd właściwy dla naszej siedziby.'
+        ]
+      }
+    ]
+  },
+  imprint: {
+    title: 'Dane firmy',
+    metaDescription: `Dane rejestrowe ${company.legalName}, operatora Monozu Cloud: adres, rejestr, NIP, REGON i kontakt.`,
+    heading: 'Dane firmy',
+    updated: 'Ostatnia aktualizacja',
+    intro: `Monozu Cloud świadczy ${company.legalName}.`,
+    sections: [],
+    labels: {
+      legalName: 'Firma',
+      address: 'Adres siedziby',
+      registry: 'Rejestr',
+      taxId: 'NIP',
+      regon: 'REGON',
+      capital: 'Kapitał zakładowy',
+      email: 'E-mail',
+      representatives: 'Zarząd'
+    },
+    toFill: 'do uzupełnienia'
   },
   notFound: {
     title: 'Nie znaleziono strony',

@@ -15,7 +15,6 @@ export interface Item { title: string, body: string }
 export type Block = string | string[]
 
 export interface ModuleCopy {
-  name: string
   /** One line for cards and the footer. */
   tagline: string
   metaDescription: string
@@ -25,6 +24,16 @@ export interface ModuleCopy {
   useCases: Item[]
   /** What each plan adds, for the pricing page. */
   plans: Record<PlanId, string[]>
+}
+
+/** A legal page of headed sections. */
+export interface LegalPage {
+  title: string
+  metaDescription: string
+  heading: string
+  updated: string
+  intro: string
+  sections: Array<{ heading: string, blocks: Block[] }>
 }
 
 export interface Dictionary {
@@ -47,13 +56,15 @@ export interface Dictionary {
     switchLanguage: string
     homeLink: string
   }
-  nav: { products: string, pricing: string, contact: string, cta: string }
+  nav: { products: string, pricing: string, contact: string, cta: string, signIn: string, docs: string }
   footer: {
     tagline: string
     products: string
     company: string
     legal: string
     privacy: string
+    terms: string
+    imprint: string
     rights: string
     madeIn: string
   }
@@ -80,7 +91,14 @@ export interface Dictionary {
     ctaTitle: string
     ctaBody: string
     ctaButton: string
+    /** Shown instead of a price and the buy button while a module's plugin is not in the product. */
+    coming: { title: string, body: string, button: string }
+    /** A module on sale that the site has no marketing copy for yet: its manifest speaks for it. */
+    priceOnRequest: string
   }
+  /** A module's status, from the manifests (sites/catalogue). */
+  moduleStatus: { available: string, coming: string }
+  /** Marketing copy of the planned modules; a module that lands without copy uses its manifest. */
   modules: Record<ModuleId, ModuleCopy>
   pricing: {
     title: string
@@ -97,6 +115,7 @@ export interface Dictionary {
     enterprise: { title: string, body: string, cta: string }
     faqTitle: string
     faq: Array<{ question: string, answer: string }>
+    comingNote: string
   }
   contact: {
     title: string
@@ -121,6 +140,8 @@ export interface Dictionary {
       noscript: string
     }
     status: {
+      /** "{wait}" is replaced by the wait the API asks for (its Retry-After), e.g. "2 minutes". */
+      rateLimitedFor: string
       sending: string
       success: string
       invalid: string
@@ -141,6 +162,13 @@ export interface Dictionary {
     updated: string
     intro: string
     sections: Array<{ heading: string, blocks: Block[] }>
+  }
+  terms: LegalPage
+  imprint: LegalPage & {
+    /** Labels of the company facts (src/data/company.ts). */
+    labels: { legalName: string, address: string, registry: string, taxId: string, regon: string, capital: string, email: string, representatives: string }
+    /** Shown next to a value still to be filled in before going live. */
+    toFill: string
   }
   notFound: { title: string, body: string, home: string }
 }

@@ -1,6 +1,6 @@
 // The contact form in the browser: checks the fields, renders the Turnstile widget, posts JSON to
 // the contact API and shows the outcome in the status line (data-state idle|sending|success|error).
-import { contactFields, contactLimits, turnstileScriptUrl, type ContactField } from '../data/contact.ts'
+import { characters, contactFields, contactLimits, turnstileScriptUrl, type ContactField } from '../data/contact.ts'
 import type { Dictionary, FieldRule } from '../i18n/types.ts'
 
 interface Turnstile {
@@ -111,11 +111,26 @@ function setUp (form: HTMLFormElement): void {
       const value = values[name]
       const { required, min, max } = contactLimits[name]
       if (!value) { if (required) errors[name] = 'required'; continue }
-      if (value.length > max) errors[name] = 'too_long'
-      else if (value.length < min) errors[name] = 'too_short'
+      // Code points, as the API counts: 5000 emoji fit in the message, and "😀" is one character.
+      if (characters(value) > max) errors[name] = 'too_long'
+      else if (characters(value) < min) errors[name] = 'too_short'
       else if (name === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) errors[name] = 'format'
     }
     return errors
+  }
+
+  /**
+   * The 429's Retry-After (seconds, or an HTTP date) as the wait people read: "45 seconds",
+   * "2 minutes" in the page's language. Null when the header is missing or unreadable.
+   */
+  function retryWait (header: string | null): string | null {
+    if (!header) return null
+    const seconds = /^\d+$/.test(header.trim()) ? Number(header) : Math.ceil((Date.parse(header) - Date.now()) / 1000)
+    if (!Number.isFinite(seconds) || seconds < 0) return null
+    const [value, unit] = seconds < 60 ? [Math.max(1, seconds), 'second'] : seconds < 3600 ? [Math.ceil(seconds / 60), 'minute'] : [Math.ceil(seconds / 3600), 'hour']
+    const text = new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(value)
+    // "za 1 minutę", not the nominative "1 minuta" Intl gives (plurals are the same in both cases).
+    return locale === 'pl' && value === 1 ? text.replace(/a$/, 'ę') : text
   }
 
   form.addEventListener('submit', event => {
@@ -165,7 +180,9 @@ function setUp (form: HTMLFormElement): void {
       let shown = false
       for (const [name, rule] of Object.entries(body?.fields ?? {})) shown = showFieldError(name, rule) || shown
       const codes: Record<string, string> = messages.status.codes
-      setStatus('error', (body?.code && codes[body.code]) || (shown ? messages.status.invalid : messages.status.unknown))
+      const wait = response.status === 429 ? retryWait(response.headers.get('retry-after')) : null
+      if (wait) setStatus('error', messages.status.rateLimitedFor.replace('{wait}', wait))
+      else setStatus('error', (body?.code && codes[body.code]) || (shown ? messages.status.invalid : messages.status.unknown))
     } catch {
       setStatus('error', messages.status.network)
     } finally {

@@ -1,0 +1,7 @@
+// The build's data, served in memory by astro.config.ts (see src/data/modules.ts and settings).
+declare module 'virtual:monozu/build' {
+  import type { ProductModule } from '../../catalogue/modules.ts'
+  import type { WebsiteSettings } from './generate/settings.ts'
+  export const modules: ProductModule[]
+  export const settings: WebsiteSettings
+}

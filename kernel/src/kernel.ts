@@ -109,6 +109,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     await assertTenantTablesProtected(conn, 'the kernel')
     await conn.checkRuntimeRole()
     services = await createServices(config, conn, registry, logger, options.clock)
+    if (services.email) services.notifications.setEmailQueue(services.email.queued)
     const { db, tenancy, tokens, audit } = services
     services.events.declare(plugins.declared)
     defineEventRetention(services.jobs, conn.owner, logger)
@@ -147,6 +148,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
           await ready.events.stop()
           await stopPlugins(registry, logger, config.pluginStopSeconds * 1000)
           await ready.bus.close()
+          ready.email?.close()
           await conn.close()
         })()
         return stopping

@@ -21,6 +21,7 @@ import { createRedisBus } from './bus/redis.ts'
 import { createHub } from './channels/hub.ts'
 import { activeAccounts } from './auth/account.ts'
 import { createJobs } from './jobs/service.ts'
+import { setUpEmail } from './notifications/email/index.ts'
 import { systemClock, type Clock } from './clock/clock.ts'
 import { createEvents } from './events/service.ts'
 import { createNotifications } from './notifications/service.ts'
@@ -67,6 +68,8 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     hub,
     /** `ctx.notify` for each plugin, the in-app routes' reads and marks, and the email hook (`setEmailQueue`). */
     notifications: createNotifications({ db, bus, registry, log: logger }),
+    /** Notification email; null when SMTP_URL is unset (email off). */
+    email: setUpEmail({ config, jobs, owner: conn.owner, registry, log: logger }),
     sessions: createSessions(conn.owner, audit, { idleSeconds: config.refreshIdleSeconds, absoluteSeconds: config.refreshAbsoluteSeconds, raceGraceSeconds: config.refreshRaceGraceSeconds }, clock),
     features,
     invitations: createInvitations(conn.owner, db, tenancy, config.publicUrl),

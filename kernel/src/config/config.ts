@@ -22,6 +22,8 @@ export interface Variable<T> {
   shownDefault?: string
   /** The README's "Meaning" column. */
   meaning: string
+  /** Holds credentials: a bad value is never echoed in the start-up error. */
+  secret?: boolean
 }
 
 const int = (raw: string) => (/^\d+$/.test(raw) ? Number(raw) : Number.NaN)
@@ -37,7 +39,7 @@ const listOf = (separator: RegExp, items: Record<string, unknown>, limits: Recor
   parse: s => s.split(separator).map(x => x.trim()).filter(Boolean)
 })
 
-type Described = Pick<Variable<unknown>, 'env' | 'expects' | 'shownDefault' | 'meaning'>
+type Described = Pick<Variable<unknown>, 'env' | 'expects' | 'shownDefault' | 'meaning' | 'secret'>
 const variable = <T>(kind: Kind<T>, v: Described & { fallback: NoInfer<T> }): Variable<T> => ({ kind, ...v })
 /** A variable with no default: unset, it is `undefined` in KernelConfig. */
 const optional = <T>(kind: Kind<T>, v: Described): Variable<T | undefined> => ({ kind, fallback: undefined, ...v })
@@ -85,7 +87,10 @@ export const variables = {
   wsHeartbeatSeconds: variable(integer(1, 300), { env: 'WS_HEARTBEAT_SECONDS', fallback: 30, expects: 'seconds between WebSocket pings, an integer 1-300', meaning: 'Ping interval of WebSocket channels, 1-300; a socket that misses a pong is dropped' }),
   wsRecheckSeconds: variable(integer(1, 300), { env: 'WS_RECHECK_SECONDS', fallback: 5, expects: 'seconds between re-checks of each socket\'s permission and feature, an integer 1-300', meaning: 'How often each socket\'s permission and feature are checked again, 1-300 (4003 when withdrawn)' }),
   outboundAllowPrivate: variable(flag, { env: 'OUTBOUND_ALLOW_PRIVATE', fallback: false, expects: 'true or false: let server-side requests to tenant-supplied URLs (OIDC issuer, webhooks) reach loopback and private addresses; development and tests only', meaning: 'Let server-side requests to tenant-supplied URLs (OIDC issuer, webhooks) reach loopback, private and link-local addresses. For development and tests with local servers only; never in production' }),
-  uiBaseUrl: optional(text({ pattern: '^(https?://|/)' }), { env: 'UI_BASE_URL', shownDefault: 'unset (`/ui`)', expects: 'an absolute URL or path under which UI modules are served (default: /ui on this origin)', meaning: 'URL or path under which UI modules are served (`<base>/<plugin id>/remoteEntry.js` in `/api/v1/me/features`)' })
+  uiBaseUrl: optional(text({ pattern: '^(https?://|/)' }), { env: 'UI_BASE_URL', shownDefault: 'unset (`/ui`)', expects: 'an absolute URL or path under which UI modules are served (default: /ui on this origin)', meaning: 'URL or path under which UI modules are served (`<base>/<plugin id>/remoteEntry.js` in `/api/v1/me/features`)' }),
+  smtpUrl: optional(text({ pattern: '^smtps?://[^\\s]+$' }), { env: 'SMTP_URL', secret: true, shownDefault: 'unset: no email', expects: 'smtp://[user:password@]host[:port] or smtps://... (credentials in the URL)', meaning: '`smtp://user:password@host:587` (STARTTLS when the server offers it) or `smtps://...` (TLS from the start): notifications are also emailed. Unset: email is off, notifications stay in-app (one info line at start says so). The credentials are never logged' }),
+  mailFrom: optional(text({ pattern: '^[^\\r\\n]*@[^\\r\\n]+$' }), { env: 'MAIL_FROM', shownDefault: 'unset', expects: 'a sender address, e.g. Monozu <alerts@example.com>', meaning: 'Sender of notification emails, e.g. `Monozu <alerts@example.com>`; required when `SMTP_URL` is set' }),
+  mailDigestHour: variable(integer(0, 23), { env: 'MAIL_DIGEST_HOUR', fallback: 7, shownDefault: '`7` (07:00 UTC)', expects: 'the UTC hour the daily digest email is sent, an integer 0-23', meaning: 'The hour (UTC, 0-23) at which the daily `kernel:notifications.digest` job emails each user who chose the digest the notifications collected since the last one' })
 }
 
 type Variables = typeof variables
@@ -117,10 +122,13 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     const problems = (validate.errors ?? []).map(e => {
       const key = e.instancePath.split('/')[1] ?? ''
       const v = byKey.get(key)
-      const got = v ? JSON.stringify(env[v.env] ?? config[key]) : ''
+      const got = v?.secret ? '(hidden)' : v ? JSON.stringify(env[v.env] ?? config[key]) : ''
       return v ? `${v.env}=${got} is not valid: expected ${v.expects}` : `${e.instancePath} ${e.message}`
     })
     throw new StartupError('config_invalid', [...new Set(problems)].join('; '))
+  }
+  if (config.smtpUrl !== undefined && config.mailFrom === undefined) {
+    throw new StartupError('config_invalid', 'MAIL_FROM is required when SMTP_URL is set: expected a sender address, e.g. Monozu <alerts@example.com>')
   }
   for (const [key] of entries) if (!(key in config)) config[key] = undefined
   return config as KernelConfig

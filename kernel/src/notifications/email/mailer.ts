@@ -1,0 +1,40 @@
+import type { FastifyBaseLogger } from 'fastify'
+import nodemailer from 'nodemailer'
+import type { KernelConfig } from '../../config/config.ts'
+
+export interface OutgoingMail { to: string, subject: string, text: string, html: string }
+
+export interface Mailer {
+  send (mail: OutgoingMail): Promise<{ messageId: string }>
+  close (): void
+}
+
+/** Where mail goes, for logs: the host and port of SMTP_URL without its user and password. */
+export function smtpTarget (smtpUrl: string): string {
+  const url = new URL(smtpUrl)
+  return `${url.protocol}//${url.host}`
+}
+
+/**
+ * The SMTP transport of SMTP_URL (nodemailer parses the URL: `smtps://` is TLS from the start,
+ * `smtp://` upgrades with STARTTLS when offered; user and password come from the URL).
+ * Null when SMTP_URL is unset: email is off, which is logged once here.
+ */
+export function createMailer (config: Pick<KernelConfig, 'smtpUrl' | 'mailFrom'>, log: FastifyBaseLogger): Mailer | null {
+  if (!config.smtpUrl) {
+    log.info('email is off (SMTP_URL is not set): notifications are delivered in the app only')
+    return null
+  }
+  const from = config.mailFrom
+  if (!from) throw new Error('MAIL_FROM is required when SMTP_URL is set')
+  // nodemailer's own logger is off: it would print the AUTH exchange.
+  const transport = nodemailer.createTransport(config.smtpUrl, { from })
+  log.info({ smtp: smtpTarget(config.smtpUrl), from }, 'email is on: notifications are also sent by SMTP')
+  return {
+    async send (mail) {
+      const info = await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html })
+      return { messageId: info.messageId }
+    },
+    close () { transport.close() }
+  }
+}

@@ -32,6 +32,8 @@ const preferencesSchema = {
   }
 }
 
+const isUniqueViolation = (err: unknown) => ['23505', '2627', '2601'].includes(String((err as { code?: string }).code ?? (err as { number?: number }).number))
+
 interface TypeInfo { type: string, label: { en: string, pl: string }, plugin: string, defaults: readonly NotificationChannel[] }
 
 /** Who is asking: every route here works on the caller's own notifications, in their tenant. */
@@ -173,6 +175,10 @@ export function registerNotificationRoutes (app: FastifyInstance, deps: { notifi
         await trx('notification_settings').insert({ tenant_id: tenantId, user_id: userId, digest: body.digest })
       }
       return preferences(trx, userId, types)
+    }).catch(err => {
+      // Two saves of the same user at the same moment (two tabs): the later one lost the race.
+      if (isUniqueViolation(err)) throw new ApiError('conflict', 'Your notification settings were changed at the same moment elsewhere; load them and save again')
+      throw err
     })
   })
 }

@@ -75,7 +75,7 @@ t.test('preferences decide the channels; digest users get email_state digest', a
   t.equal((await put(erin, { digest: true })).status, 200)
 
   const sent = await notify(input({ users: [alice.user.id, carol.user.id, dave.user.id, erin.user.id] }))
-  t.equal(sent.recipients, 2, 'in-app reaches alice and erin; carol only by email, dave not at all')
+  t.equal(sent.recipients, 3, 'alice and erin in the app and by email, carol only by email, dave not at all')
   const state = async (who: Signed) => (await rowsFor(who.user.id)).filter(r => r.type === 'fx-alerts.threshold')
   const [a] = await state(alice)
   t.match(a, { in_app: true, read_at: null, email_state: 'queued' }, 'no preference: the type\'s defaults, in-app and email')

@@ -32,7 +32,8 @@ const DEFAULT_CHANNELS: readonly NotificationChannel[] = ['inApp', 'email']
 /** Rows per INSERT: 13 columns each stays under SQL Server's 2,100 parameters. */
 const INSERT_BATCH = 150
 
-interface Live { tenantId: string, ids: string[], items: Array<{ userId: string, item: NotificationItem }> }
+/** What one notify stored: how many people it reaches (in-app or email), and the in-app items to publish. */
+interface Live { tenantId: string, reached: number, ids: string[], items: Array<{ userId: string, item: NotificationItem }> }
 
 /** The outermost transaction of `trx` (a savepoint commits for real only with it). */
 function outermost (trx: Transaction): Transaction & { executionPromise?: Promise<unknown> } {
@@ -63,7 +64,7 @@ export function createNotifications (deps: { db: Database, bus: Bus, registry: P
   }
 
   async function publishCreated (live: Live): Promise<void> {
-    for (const { userId, item } of live.items) await publish(live.tenantId, userId, 'notification.created', item)
+    await Promise.all(live.items.map(({ userId, item }) => publish(live.tenantId, userId, 'notification.created', item)))
   }
 
   /** The rows, in one transaction of the tenant; what to publish once it commits. */
@@ -93,6 +94,7 @@ export function createNotifications (deps: { db: Database, bus: Bus, registry: P
     const shown = rows.filter(r => r.in_app)
     return {
       tenantId: input.tenantId,
+      reached: rows.length,
       ids: shown.map(r => r.id),
       items: shown.map(r => ({ userId: r.user_id, item: itemOf({ ...r, title: input.title, body: input.body }, recipients.get(r.user_id) ?? 'en') }))
     }
@@ -125,11 +127,11 @@ export function createNotifications (deps: { db: Database, bus: Bus, registry: P
         if (trx) {
           const live = await store(trx, checked, defaults)
           if (live.items.length > 0) publishAfterCommit(trx, live)
-          return { recipients: live.items.length }
+          return { recipients: live.reached }
         }
         const live = await deps.db.withTenant(checked.tenantId, t => store(t, checked, defaults))
         await publishCreated(live)
-        return { recipients: live.items.length }
+        return { recipients: live.reached }
       }
     },
 

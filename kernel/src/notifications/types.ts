@@ -22,7 +22,8 @@ export interface NotificationInput {
 /**
  * `ctx.notify`: stores one in-app notification per recipient (delivered live on the `notifications`
  * channel to that user alone) and queues email for those whose preferences want it. Pass `trx`
- * to commit it with the change that caused it.
+ * to commit it with the change that caused it. Answers how many people it reached, in the app
+ * or by email (those who turned both channels off for the type are not counted).
  */
 export type Notify = (input: NotificationInput, trx?: Transaction) => Promise<{ recipients: number }>
 

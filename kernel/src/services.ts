@@ -69,7 +69,7 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     /** `ctx.notify` for each plugin, the in-app routes' reads and marks, and the email hook (`setEmailQueue`). */
     notifications: createNotifications({ db, bus, registry, log: logger }),
     /** Notification email; null when SMTP_URL is unset (email off). */
-    email: setUpEmail({ config, jobs, owner: conn.owner, registry, log: logger }),
+    email: setUpEmail({ config, jobs, owner: conn.owner, registry, clock, log: logger }),
     sessions: createSessions(conn.owner, audit, { idleSeconds: config.refreshIdleSeconds, absoluteSeconds: config.refreshAbsoluteSeconds, raceGraceSeconds: config.refreshRaceGraceSeconds }, clock),
     features,
     invitations: createInvitations(conn.owner, db, tenancy, config.publicUrl),

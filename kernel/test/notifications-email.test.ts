@@ -1,4 +1,5 @@
 import t from 'tap'
+import { randomUUID } from 'node:crypto'
 import { startTestKernel, waitFor, type TestKernel } from '../src/testing/internal.ts'
 import type { Tenant } from '../src/tenancy/tenants.ts'
 import type { NotificationInput, Notify } from '../src/notifications/types.ts'
@@ -225,6 +226,26 @@ t.test('SMTP refusing (550): retried with backoff, then failed with a structured
   t.equal(line.smtp.responseCode, 550)
   t.equal(line.userId, en.user.id)
   t.equal(line.tenantId, tenant.id)
+})
+
+t.test('the sweep re-enqueues a queued email whose job was lost; fresh and day-old ones are left alone', async t => {
+  await notify(input([en.user.id], { title: { en: 'Swept', pl: 'Zmiecione' } }))
+  await waitFor('the first email', async () => mailsTo(en.user.email).some(m => m.subject === '[Warning] Swept'))
+  const row = await waitFor('the row marked sent', async () => { const r = await latest(en.user.id); return r?.email_state === 'sent' && r })
+  const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000)
+  const lost = { ...row, id: randomUUID(), email_state: 'queued', emailed_at: null, created_at: minutesAgo(20) }
+  const fresh = { ...lost, id: randomUUID(), created_at: minutesAgo(1) }
+  const old = { ...lost, id: randomUUID(), created_at: minutesAgo(25 * 60) }
+  // What a crash between the commit and the enqueue leaves: queued rows without a send job.
+  await k.owner('notifications').insert([lost, fresh, old].map(r => ({ ...r, title: JSON.stringify(r.title), body: JSON.stringify(r.body) })))
+  const before = smtp.messages.length
+  t.equal((await k.runJob('kernel', 'notifications.email-sweep')).state, 'succeeded')
+  await waitFor('the lost email', async () => (await stateOf(lost.id)).email_state === 'sent')
+  await emailJobsSettled()
+  t.equal(smtp.messages.length, before + 1, 'one email: the lost one')
+  t.equal((await stateOf(fresh.id)).email_state, 'queued', 'younger than ten minutes: its job may still come')
+  t.equal((await stateOf(old.id)).email_state, 'queued', 'older than a day: too late to mail')
+  await k.owner('notifications').whereIn('id', [fresh.id, old.id]).update({ email_state: 'none' })
 })
 
 t.test('the SMTP password never reaches the log', async t => {

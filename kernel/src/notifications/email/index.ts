@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Knex } from 'knex'
+import type { Clock } from '../../clock/clock.ts'
 import type { KernelConfig } from '../../config/config.ts'
 import type { Jobs } from '../../jobs/service.ts'
 import type { PluginRegistry } from '../../plugins/registry.ts'
@@ -12,7 +13,7 @@ export type { EmailJobs } from './jobs.ts'
  * Notification email, when SMTP_URL is set: the mailer and its jobs. Null when it is not (one
  * info line says so), and then notifications stay in-app. `close` releases the SMTP transport.
  */
-export function setUpEmail (deps: { config: KernelConfig, jobs: Jobs, owner: Knex, registry: PluginRegistry, log: FastifyBaseLogger }): (EmailJobs & { close (): void }) | null {
+export function setUpEmail (deps: { config: KernelConfig, jobs: Jobs, owner: Knex, registry: PluginRegistry, clock: Clock, log: FastifyBaseLogger }): (EmailJobs & { close (): void }) | null {
   const log = deps.log.child({ component: 'email' })
   const mailer = createMailer(deps.config, log)
   if (!mailer) return null
@@ -27,6 +28,7 @@ export function setUpEmail (deps: { config: KernelConfig, jobs: Jobs, owner: Kne
     // Plugins load after the jobs are defined: the labels are read on first use.
     typeLabel: type => (known ??= labels()).get(type),
     digestHour: deps.config.mailDigestHour,
+    clock: deps.clock,
     log
   })
   return { ...email, close: () => mailer.close() }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Knex } from 'knex'
+import type { Clock } from '../../clock/clock.ts'
 import type { Transaction } from '../../db/database.ts'
 import type { Jobs } from '../../jobs/service.ts'
 import type { JobRun } from '../../jobs/types.ts'
@@ -42,6 +43,8 @@ export interface EmailDeps {
   /** A declared notification type's label (plugin.json `notifications`), if any plugin declares it. */
   typeLabel: (type: string) => LocalText | undefined
   digestHour: number
+  /** The kernel's clock: the sweep's "older than" reads it. */
+  clock: Clock
   log: FastifyBaseLogger
 }
 
@@ -156,7 +159,7 @@ export function defineEmailJobs (deps: EmailDeps) {
 
   kernelJobs.define(SWEEP_JOB, async () => {
     const stale: Array<{ id: string, tenant_id: string }> = await owner('notifications')
-      .where({ email_state: 'queued' }).whereBetween('created_at', [new Date(Date.now() - SWEEP_WINDOW_MS), new Date(Date.now() - STALE_MS)])
+      .where({ email_state: 'queued' }).whereBetween('created_at', [new Date(deps.clock.nowMs() - SWEEP_WINDOW_MS), new Date(deps.clock.nowMs() - STALE_MS)])
       .limit(1000).select('id', 'tenant_id')
     if (stale.length === 0) return
     const pending = new Set((await owner('jobs').where({ plugin: 'kernel', name: SEND_JOB }).whereIn('state', ['pending', 'running'])

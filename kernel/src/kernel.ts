@@ -11,6 +11,7 @@ import { defineAuditRetention } from './audit/retention.ts'
 import { defineNotificationRetention } from './notifications/retention.ts'
 import { defineJobRetention } from './jobs/retention.ts'
 import { defineIngestRetention } from './ingest/retention.ts'
+import { defineWebhookRetention } from './webhooks/retention.ts'
 import { defineEventRetention } from './events/retention.ts'
 import { createIngest } from './ingest/service.ts'
 import { createServices, type Services } from './services.ts'
@@ -114,9 +115,10 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     services.events.declare(plugins.declared)
     defineEventRetention(services.jobs, conn.owner, logger)
     defineAuditRetention(services.jobs, conn.owner, config.auditRetentionDays, logger)
-    defineNotificationRetention(services.jobs, conn.owner, config.notificationRetentionDays, logger)
+    defineNotificationRetention(services.jobs, conn.owner, config.notificationRetentionDays, logger, services.clock)
     defineJobRetention(services.jobs, conn.owner, logger)
     defineIngestRetention(services.jobs, conn.owner, logger)
+    defineWebhookRetention(services.jobs, conn.owner, logger, services.clock)
     const ingest = createIngest({ conn, db, features: services.features, declared: plugins.declared, log: logger, pollMs: Math.min(config.jobPollMs, 250), worker: config.jobWorker })
     ingestStop = ingest.stop
     const app = await createServer(logger, config)
@@ -128,6 +130,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     const demo = options.seedDemo === false ? null : await seedDemo(services, registry, plugins.declared.flatMap(m => m.license?.feature ?? []), config.dataDir, config.demoPassword)
     await app.ready()
     services.jobs.start()
+    services.webhooks.start()
     ingest.start()
     services.events.start()
 
@@ -144,6 +147,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
           app.drain()
           await app.close()
           await ready.jobs.stop()
+          await ready.webhooks.stop()
           await ingest.stop()
           await ready.events.stop()
           await stopPlugins(registry, logger, config.pluginStopSeconds * 1000)
@@ -156,6 +160,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     }
   } catch (err) {
     await services?.jobs.stop().catch(() => {})
+    await services?.webhooks.stop().catch(() => {})
     await ingestStop?.().catch(() => {})
     await services?.events.stop().catch(() => {})
     await services?.hub.stop().catch(() => {})

@@ -21,6 +21,7 @@ import { registerChannelRoute } from './channels/route.ts'
 import type { ChannelInfo } from './channels/hub.ts'
 import { notificationsChannel } from './notifications/service.ts'
 import { registerNotificationRoutes } from './notifications/routes.ts'
+import { registerWebhookRoutes } from './webhooks/routes.ts'
 
 /** The kernel's channels and those of running plugins, by id (checked unique at load; plugins may not take a kernel channel's id). */
 function channelMap (registry: PluginRegistry): Map<string, ChannelInfo> {
@@ -49,4 +50,5 @@ export function registerKernelRoutes (app: FastifyInstance, s: Services, config:
   registerNotificationRoutes(app, s)
   registerChannelRoute(app, { ...s, origins: allowedOrigins(config), channels: () => channelMap(registry) })
   registerInternalRoutes(app, { ...s, internalTokens: config.internalTokens, webhookSecrets: config.licenseWebhookSecrets })
+  registerWebhookRoutes(app, { webhooks: s.webhooks, audit: s.audit, allowHttp: config.outboundAllowPrivate })
 }

@@ -21,10 +21,11 @@ import { createRedisBus } from './bus/redis.ts'
 import { createHub } from './channels/hub.ts'
 import { activeAccounts } from './auth/account.ts'
 import { createJobs } from './jobs/service.ts'
-import { setUpEmail } from './notifications/email/index.ts'
-import { systemClock, type Clock } from './clock/clock.ts'
+import { createWebhooks } from './webhooks/service.ts'
 import { createEvents } from './events/service.ts'
 import { createNotifications } from './notifications/service.ts'
+import { setUpEmail } from './notifications/email/index.ts'
+import { systemClock, type Clock } from './clock/clock.ts'
 
 /** Keeps deployments (and parallel test databases) that share one Redis apart. */
 function busTopic (config: KernelConfig): string {
@@ -51,6 +52,12 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     config: { leaseMs: config.jobLeaseSeconds * 1000, pollMs: config.jobPollMs, concurrency: config.jobConcurrency, shutdownMs: config.jobShutdownSeconds * 1000, worker: config.jobWorker }
   })
   const events = createEvents({ conn, db, features, bus, log: logger, config: { pollMs: config.eventsPollMs, worker: config.jobWorker } })
+  const webhooks = createWebhooks({
+    owner: conn.owner, outbound, box: createSecretBox(config.dataDir), audit, features, log: logger, clock,
+    worker: { id: jobs.workerId, enabled: config.jobWorker, pollMs: config.jobPollMs, concurrency: 8, leaseMs: 60_000 }
+  })
+  // Tenant webhooks queue their deliveries inside each publishing transaction.
+  events.onPublish(webhooks.enqueue)
   const hub = createHub({ bus, tokens, principals, features, accounts: (tenantId, ids) => activeAccounts(conn.owner, tenantId, ids), log: logger, options: { maxBufferedBytes: 1024 * 1024, heartbeatMs: config.wsHeartbeatSeconds * 1000, recheckMs: config.wsRecheckSeconds * 1000 } })
   return {
     owner: conn.owner,
@@ -67,13 +74,14 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     events,
     hub,
     /** `ctx.notify` for each plugin, the in-app routes' reads and marks, and the email hook (`setEmailQueue`). */
-    notifications: createNotifications({ db, bus, registry, log: logger }),
+    notifications: createNotifications({ db, bus, registry, clock, log: logger }),
     /** Notification email; null when SMTP_URL is unset (email off). */
     email: setUpEmail({ config, jobs, owner: conn.owner, registry, clock, log: logger }),
     sessions: createSessions(conn.owner, audit, { idleSeconds: config.refreshIdleSeconds, absoluteSeconds: config.refreshAbsoluteSeconds, raceGraceSeconds: config.refreshRaceGraceSeconds }, clock),
     features,
     invitations: createInvitations(conn.owner, db, tenancy, config.publicUrl),
-    providers: createIdentityProviders(conn.owner, createSecretBox(config.dataDir), outbound)
+    providers: createIdentityProviders(conn.owner, createSecretBox(config.dataDir), outbound),
+    webhooks
   }
 }
 

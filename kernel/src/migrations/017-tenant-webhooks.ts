@@ -56,8 +56,9 @@ export async function up (knex: Knex): Promise<void> {
     t.primary(['tenant_id', 'id'])
     t.foreign(['tenant_id', 'webhook_id']).references(['tenant_id', 'id']).inTable('tenant_webhooks').onDelete('CASCADE')
     t.index(['tenant_id', 'webhook_id', 'created_at'])
-    // The workers' claim looks across tenants for due deliveries.
+    // The workers' claim looks across tenants for due deliveries; retention for old finished ones.
     t.index(['status', 'next_attempt_at'])
+    t.index(['status', 'updated_at'])
   })
 }
 

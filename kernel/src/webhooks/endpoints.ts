@@ -72,11 +72,12 @@ export function signingSecrets (row: Pick<WebhookRow, 'secret_sealed' | 'previou
 /** Writes inside a tenant transaction (RLS holds them to the tenant). */
 export function endpointStore (box: SecretBox) {
   return {
-    async create (trx: Knex.Transaction, tenantId: string, input: { url: string, eventTypes: string[], description?: string | null, enabled?: boolean }, actor: string) {
+    /** `now` in milliseconds, as list cursors carry it (a database default would add microseconds a cursor cannot hold). */
+    async create (trx: Knex.Transaction, tenantId: string, input: { url: string, eventTypes: string[], description?: string | null, enabled?: boolean }, actor: string, now: Date) {
       const secret = newSecret()
       const row = {
         tenant_id: tenantId, id: randomUUID(), url: input.url, description: input.description ?? null, event_types: JSON.stringify(input.eventTypes),
-        enabled: input.enabled ?? true, secret_sealed: box.seal(secret), created_by: actor
+        enabled: input.enabled ?? true, secret_sealed: box.seal(secret), created_by: actor, created_at: now, updated_at: now
       }
       await trx('tenant_webhooks').insert(row)
       return { row: (await trx('tenant_webhooks').where({ id: row.id }).first()) as WebhookRow, secret }

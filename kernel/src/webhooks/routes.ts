@@ -47,6 +47,8 @@ export function registerWebhookRoutes (app: FastifyInstance, deps: { webhooks: W
     if (url.protocol !== 'https:' && !(deps.allowHttp && url.protocol === 'http:')) throw problem('/url', 'unsupported scheme', `must be ${https}`)
     if (url.username || url.password) throw problem('/url', 'credentials in the URL', 'must not hold a user name or password')
     if (url.hash) throw problem('/url', 'fragment', 'must not have a #fragment')
+    // Normalising (percent-encoding, punycode) can lengthen it past the column.
+    if (url.href.length > 2000) throw problem('/url', 'too long', 'must be at most 2000 characters once normalised')
     return url.href
   }
 
@@ -85,7 +87,7 @@ export function registerWebhookRoutes (app: FastifyInstance, deps: { webhooks: W
     const url = checkUrl(body.url)
     await checkTypes(tenantOf(request), body.eventTypes)
     const result = await request.withTenant(async trx => {
-      const made = await webhooks.endpoints.create(trx, tenantOf(request), { ...body, url }, actorOf(request))
+      const made = await webhooks.endpoints.create(trx, tenantOf(request), { ...body, url }, actorOf(request), webhooks.clock.now())
       await audit.record({ action: 'webhook.created', actor: actorOf(request), tenantId: tenantOf(request), target: `webhook:${made.row.id}`, details: { origin: origin(url), eventTypes: body.eventTypes, enabled: made.row.enabled }, requestId: request.id }, trx)
       return made
     })

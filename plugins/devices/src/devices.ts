@@ -4,7 +4,8 @@ import { ApiError, decodeCursor, page, pageOf, pageQuery, type Transaction } fro
 import { deviceOf } from './device-auth.ts'
 import type { DeviceKeys } from './keys.ts'
 import { deviceSchema, STATUSES, toDevice, type Device, type Status } from './model.ts'
-import { thresholds, touch } from './status.ts'
+import { thresholds } from './status.ts'
+import type { DeviceEvents } from './events.ts'
 
 const idParams = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string', format: 'uuid' } } } as const
 const settingsSchema = {
@@ -34,6 +35,7 @@ function whereStatus (query: ReturnType<Transaction>, status: Status, t: { overd
 
 export function registerDeviceRoutes (app: FastifyInstance, ctx: Ctx, deps: {
   keys: DeviceKeys
+  events: DeviceEvents
   devicePreHandler: (request: FastifyRequest) => Promise<void>
   updated: (tenantId: string, device: Device) => Promise<void>
   revoked: (deviceId: string) => void
@@ -96,7 +98,7 @@ export function registerDeviceRoutes (app: FastifyInstance, ctx: Ctx, deps: {
     schema: { summary: 'The calling device (device key)', response: { 200: deviceSchema } }
   }, async request => {
     const { tenantId, deviceId } = deviceOf(request)
-    return ctx.db.withTenant(tenantId, async trx => { await touch(trx, [deviceId]); return loadDevice(trx, keys, deviceId) })
+    return ctx.db.withTenant(tenantId, async trx => { await deps.events.touch(trx, [deviceId]); return loadDevice(trx, keys, deviceId) })
   })
 
   app.get('/api/v1/devices/:id', {

@@ -11,27 +11,31 @@ import { registerReenrollmentRoutes } from './reenrollment.ts'
 import { createDeviceKeys } from './keys.ts'
 import type { Command, Device } from './model.ts'
 import { devicesService } from './service.ts'
-import { publishStatusChanges, sweepStatuses, touch } from './status.ts'
+import { publishStatusChanges, sweepStatuses } from './status.ts'
+import { deviceEvents } from './events.ts'
+import { notifyOffline } from './offline-notice.ts'
 import { applyRetention, registerTelemetryRoutes, storeLogs, storeTelemetry } from './telemetry.ts'
 
 export default definePlugin<DevicesConfig>({
   start (ctx, app) {
     const config = ctx.config
     const keys = createDeviceKeys(ctx, { cacheSeconds: config.keyCacheSeconds, overlapSeconds: config.keyOverlapSeconds })
+    const events = deviceEvents(ctx)
+    notifyOffline(ctx)
     const publish = async (tenantId: string, commands: Command[]) => {
       for (const command of commands) await ctx.channels.publish(tenantId, 'devices', 'command.state', { command })
     }
     const updated = (tenantId: string, device: Device) => ctx.channels.publish(tenantId, 'devices', 'device.updated', { device })
     const devicePreHandler = deviceAuth(ctx, keys)
-    const sockets = createDeviceSockets(ctx, publish)
+    const sockets = createDeviceSockets(ctx, events, publish)
     // Per kernel instance (a test process may run several): closed with this plugin's context.
     app.addHook('onClose', async () => sockets.stop())
 
     sockets.register(app, devicePreHandler)
     registerEnrollmentRoutes(app, ctx, { keys, enrolled: (tenantId, device) => ctx.channels.publish(tenantId, 'devices', 'device.enrolled', { device }), disconnect: id => sockets.disconnect(id) })
     registerReenrollmentRoutes(app, ctx)
-    registerDeviceRoutes(app, ctx, { keys, devicePreHandler, updated, revoked: id => sockets.disconnect(id) })
-    registerCommandRoutes(app, ctx, { sockets, publish, devicePreHandler })
+    registerDeviceRoutes(app, ctx, { keys, events, devicePreHandler, updated, revoked: id => sockets.disconnect(id) })
+    registerCommandRoutes(app, ctx, { sockets, events, publish, devicePreHandler })
     registerTelemetryRoutes(app)
     registerCountRoutes(app)
     // The home page's activity names devices by their hostname (device ids in devices.* entries).
@@ -42,7 +46,14 @@ export default definePlugin<DevicesConfig>({
 
     ctx.jobs.define('sweep', async job => {
       const tenantId = job.tenantId as string
-      const { changes, commands } = await job.withTenant(async trx => ({ changes: await sweepStatuses(trx, tenantId), commands: await enforceDeadlines(trx, ctx.clock) }))
+      // Recorded and published in one transaction: a status change or a finished command is an event exactly when it is stored.
+      const { changes, commands } = await job.withTenant(async trx => {
+        const changes = await sweepStatuses(trx, tenantId)
+        await events.statusChanges(trx, changes)
+        const commands = await enforceDeadlines(trx, ctx.clock)
+        await events.commands(trx, commands)
+        return { changes, commands }
+      })
       await publishStatusChanges(ctx, tenantId, changes)
       await publish(tenantId, commands)
       for (const c of commands) sockets.poke(c.deviceId)
@@ -53,6 +64,6 @@ export default definePlugin<DevicesConfig>({
       ctx.log.info({ tenantId: job.tenantId, deleted }, 'devices retention finished')
     }, { concurrency: 1, maxAttempts: 3, timeoutMs: 3_600_000 })
 
-    ctx.provide(devicesService, { authenticate: key => keys.authenticate(key), touch })
+    ctx.provide(devicesService, { authenticate: key => keys.authenticate(key), touch: (trx, ids, at) => events.touch(trx, ids, at) })
   }
 })

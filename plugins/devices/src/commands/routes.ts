@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Ctx } from '../context.ts'
-import { ApiError, decodeCursor, page, pageOf, pageQuery } from '@monozu/kernel'
+import { ApiError, decodeCursor, page, pageOf, pageQuery, type Transaction } from '@monozu/kernel'
 import { deviceOf } from '../device-auth.ts'
 import { COMMAND_STATES, commandSchema, toCommand, type Command } from '../model.ts'
-import { touch } from '../status.ts'
+import type { DeviceEvents } from '../events.ts'
 import type { DeviceSockets } from './socket.ts'
 import { acknowledge, cancelCommand, createCommand, nextCommand, recordResult } from './service.ts'
 
@@ -13,10 +13,19 @@ const PAYLOAD_LIMIT = 64 * 1024
 
 export function registerCommandRoutes (app: FastifyInstance, ctx: Ctx, deps: {
   sockets: DeviceSockets
+  events: DeviceEvents
   publish: (tenantId: string, commands: Command[]) => Promise<void>
   devicePreHandler: (request: FastifyRequest) => Promise<void>
 }): void {
-  const { sockets, publish } = deps
+  const { sockets, events, publish } = deps
+  // A device call's transaction: its contact, then the command change, both published as domain events in it.
+  const deviceCall = <R extends { changed: Command[] }>(tenantId: string, deviceId: string, work: (trx: Transaction) => Promise<R>) =>
+    ctx.db.withTenant(tenantId, async trx => {
+      await events.touch(trx, [deviceId])
+      const result = await work(trx)
+      await events.commands(trx, result.changed)
+      return result
+    })
   const tenantOf = (request: FastifyRequest) => request.auth!.tenant!.id
 
   app.post('/api/v1/commands', {
@@ -92,8 +101,12 @@ export function registerCommandRoutes (app: FastifyInstance, ctx: Ctx, deps: {
   }, async request => {
     const tenantId = tenantOf(request)
     const { id } = request.params as { id: string }
-    const before = await request.withTenant(trx => trx('device_commands').where({ id }).first('state'))
-    const command = await request.withTenant(trx => cancelCommand(trx, ctx.clock, id))
+    const { before, command } = await request.withTenant(async trx => {
+      const before = await trx('device_commands').where({ id }).forUpdate().first('state')
+      const command = await cancelCommand(trx, ctx.clock, id)
+      if (before?.state !== 'cancelled') await events.commands(trx, [command])
+      return { before, command }
+    })
     if (before?.state !== 'cancelled') {
       await publish(tenantId, [command])
       await ctx.audit.record({ tenantId, actor: request.auth!.userId ?? 'unknown', action: 'devices.command.cancel', target: id, requestId: request.id })
@@ -109,7 +122,7 @@ export function registerCommandRoutes (app: FastifyInstance, ctx: Ctx, deps: {
     schema: { summary: 'The device\'s next command (device key)', response: { 200: { type: 'object', properties: { items: { type: 'array', items: commandSchema } } } } }
   }, async request => {
     const { tenantId, deviceId } = deviceOf(request)
-    const { command, changed } = await ctx.db.withTenant(tenantId, async trx => { await touch(trx, [deviceId]); return nextCommand(trx, ctx.clock, deviceId) })
+    const { command, changed } = await deviceCall(tenantId, deviceId, trx => nextCommand(trx, ctx.clock, deviceId))
     await publish(tenantId, changed)
     return { items: command ? [command] : [] }
   })
@@ -127,7 +140,7 @@ export function registerCommandRoutes (app: FastifyInstance, ctx: Ctx, deps: {
     const { tenantId, deviceId } = deviceOf(request)
     const { id } = request.params as { id: string }
     const state = (request.body as { state?: 'acked' | 'running' } | null)?.state ?? 'acked'
-    const { command, changed } = await ctx.db.withTenant(tenantId, async trx => { await touch(trx, [deviceId]); return acknowledge(trx, ctx.clock, deviceId, id, state) })
+    const { command, changed } = await deviceCall(tenantId, deviceId, trx => acknowledge(trx, ctx.clock, deviceId, id, state))
     await publish(tenantId, changed)
     return command
   })
@@ -151,7 +164,7 @@ export function registerCommandRoutes (app: FastifyInstance, ctx: Ctx, deps: {
     const { tenantId, deviceId } = deviceOf(request)
     const { id } = request.params as { id: string }
     const body = request.body as { exitCode: number, output?: string, durationMs?: number }
-    const { command, changed } = await ctx.db.withTenant(tenantId, async trx => { await touch(trx, [deviceId]); return recordResult(trx, ctx.clock, deviceId, id, body) })
+    const { command, changed } = await deviceCall(tenantId, deviceId, trx => recordResult(trx, ctx.clock, deviceId, id, body))
     await publish(tenantId, changed)
     sockets.poke(deviceId)
     return command

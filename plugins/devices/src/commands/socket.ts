@@ -6,7 +6,7 @@ import type {} from '@fastify/websocket'
 import { ApiError } from '@monozu/kernel'
 import { keyStates, type DeviceIdentity, type KeyState } from '../keys.ts'
 import type { Command } from '../model.ts'
-import { touch } from '../status.ts'
+import type { DeviceEvents } from '../events.ts'
 import { errorFrame, parseFrame, type DeviceFrame } from './frames.ts'
 import { acknowledge, nextCommand, recordResult } from './service.ts'
 
@@ -17,6 +17,7 @@ interface Connection {
   requestId: string
   lastSent: string | null
   busy: Promise<void>
+  /** Cancels the timer that closes the socket when its rotated-out key's overlap ends. */
   expiry: (() => void) | undefined
 }
 
@@ -32,7 +33,7 @@ export const CLOSE_KEY = 4001
  * instance is found by the 2 s check, which also re-checks the sockets' keys, so a revocation made
  * on another instance closes them too (one transaction per tenant with connected devices).
  */
-export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, commands: Command[]) => Promise<void>) {
+export function createDeviceSockets (ctx: Ctx, events: DeviceEvents, publish: (tenantId: string, commands: Command[]) => Promise<void>) {
   const connections = new Map<string, Connection>()
   let stopChecks: (() => void) | undefined
   const touched = new Map<string, number>()
@@ -42,7 +43,11 @@ export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, comma
   /** Hands the device its next command if there is one it has not been sent on this socket. */
   function deliver (c: Connection): Promise<void> {
     c.busy = c.busy.then(async () => {
-      const { command, changed } = await ctx.db.withTenant(c.identity.tenantId, trx => nextCommand(trx, ctx.clock, c.identity.deviceId))
+      const { command, changed } = await ctx.db.withTenant(c.identity.tenantId, async trx => {
+        const next = await nextCommand(trx, ctx.clock, c.identity.deviceId)
+        await events.commands(trx, next.changed)
+        return next
+      })
       await publish(c.identity.tenantId, changed)
       if (command && command.id !== c.lastSent) {
         c.lastSent = command.id
@@ -60,7 +65,7 @@ export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, comma
         const { due, keys } = await ctx.db.withTenant(tenantId, async trx => {
           const ids = list.map(c => c.identity.deviceId)
           if (ctx.clock.nowMs() - (touched.get(tenantId) ?? 0) >= TOUCH_MS) {
-            await touch(trx, ids)
+            await events.touch(trx, ids)
             touched.set(tenantId, ctx.clock.nowMs())
           }
           const rows = await trx('device_commands').whereIn('device_id', ids).whereIn('state', ['queued', 'sent', 'acked', 'running']).distinct('device_id')
@@ -87,8 +92,10 @@ export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, comma
       const f = frame
       const { tenantId, deviceId } = c.identity
       const result = await ctx.db.withTenant(tenantId, async trx => {
-        await touch(trx, [deviceId])
-        return f.type === 'ack' ? acknowledge(trx, ctx.clock, deviceId, f.id, f.state) : recordResult(trx, ctx.clock, deviceId, f.id, f)
+        await events.touch(trx, [deviceId])
+        const done = f.type === 'ack' ? await acknowledge(trx, ctx.clock, deviceId, f.id, f.state) : await recordResult(trx, ctx.clock, deviceId, f.id, f)
+        await events.commands(trx, done.changed)
+        return done
       })
       await publish(tenantId, result.changed)
       send(c, { type: 'updated', command: result.command })
@@ -102,7 +109,7 @@ export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, comma
   /**
    * Closes the socket once its key is no longer valid: at once when revoked (here or on another
    * instance), at the end of the rotation overlap when rotated out. An overlap end never moves
-   * later (keys.rotate), so a timer set for it stays right.
+   * later (keys.rotate), so a timer set for it stays right. The timer runs on the kernel clock.
    */
   function enforceKey (c: Connection, key: KeyState | undefined): void {
     if (!key || key.revoked) return c.socket.close(CLOSE_KEY, 'device key revoked')
@@ -134,7 +141,7 @@ export function createDeviceSockets (ctx: Ctx, publish: (tenantId: string, comma
           if (connections.get(identity.deviceId) === c) connections.delete(identity.deviceId)
         })
         // The key may have been rotated out or revoked since it was cached: checked here, then every POLL_MS.
-        void ctx.db.withTenant(identity.tenantId, async trx => { await touch(trx, [identity.deviceId]); return keyStates(trx, [identity.keyPrefix]) })
+        void ctx.db.withTenant(identity.tenantId, async trx => { await events.touch(trx, [identity.deviceId]); return keyStates(trx, [identity.keyPrefix]) })
           .then(keys => { enforceKey(c, keys.get(identity.keyPrefix)); return deliver(c) }, err => ctx.log.error({ err }, 'device socket start failed'))
       })
       stopChecks = ctx.clock.every(POLL_MS, check)

@@ -115,7 +115,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     services.events.declare(plugins.declared)
     defineEventRetention(services.jobs, conn.owner, logger)
     defineAuditRetention(services.jobs, conn.owner, config.auditRetentionDays, logger)
-    defineNotificationRetention(services.jobs, conn.owner, config.notificationRetentionDays, logger)
+    defineNotificationRetention(services.jobs, conn.owner, config.notificationRetentionDays, logger, services.clock)
     defineJobRetention(services.jobs, conn.owner, logger)
     defineIngestRetention(services.jobs, conn.owner, logger)
     defineWebhookRetention(services.jobs, conn.owner, logger, services.clock)

@@ -74,7 +74,7 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     events,
     hub,
     /** `ctx.notify` for each plugin, the in-app routes' reads and marks, and the email hook (`setEmailQueue`). */
-    notifications: createNotifications({ db, bus, registry, log: logger }),
+    notifications: createNotifications({ db, bus, registry, clock, log: logger }),
     /** Notification email; null when SMTP_URL is unset (email off). */
     email: setUpEmail({ config, jobs, owner: conn.owner, registry, clock, log: logger }),
     sessions: createSessions(conn.owner, audit, { idleSeconds: config.refreshIdleSeconds, absoluteSeconds: config.refreshAbsoluteSeconds, raceGraceSeconds: config.refreshRaceGraceSeconds }, clock),

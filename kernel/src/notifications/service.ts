@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Bus } from '../bus/bus.ts'
+import type { Clock } from '../clock/clock.ts'
 import type { ChannelInfo } from '../channels/hub.ts'
 import type { Database, Transaction } from '../db/database.ts'
 import { ApiError } from '../errors/errors.ts'
@@ -42,7 +43,7 @@ function outermost (trx: Transaction): Transaction & { executionPromise?: Promis
   return t
 }
 
-export function createNotifications (deps: { db: Database, bus: Bus, registry: PluginRegistry, log: FastifyBaseLogger }) {
+export function createNotifications (deps: { db: Database, bus: Bus, registry: PluginRegistry, clock: Clock, log: FastifyBaseLogger }) {
   const log = deps.log.child({ component: 'notifications' })
   let emailQueued: EmailQueueHook | undefined
 
@@ -71,8 +72,8 @@ export function createNotifications (deps: { db: Database, bus: Bus, registry: P
   async function store (trx: Transaction, input: CheckedInput, defaults: readonly NotificationChannel[]): Promise<Live> {
     const recipients = await resolveRecipients(trx, input.to, pluginPermissions())
     const deliveries = await channelsFor(trx, [...recipients.keys()], input.type, defaults)
-    // Set here, not by the database: a millisecond timestamp round-trips through list cursors exactly.
-    const now = new Date()
+    // The kernel's clock, not the database's: a millisecond timestamp round-trips through list cursors exactly.
+    const now = deps.clock.now()
     const rows = deliveries.filter(d => d.inApp || d.email).map(d => ({
       tenant_id: input.tenantId,
       id: randomUUID(),
@@ -140,7 +141,7 @@ export function createNotifications (deps: { db: Database, bus: Bus, registry: P
 
     /** Marks one of the user's notifications read; 404 when it is not theirs. */
     async markRead (tenantId: string, userId: string, id: string): Promise<NotificationItem> {
-      const now = new Date()
+      const now = deps.clock.now()
       const { row, language, changed, unread } = await deps.db.withTenant(tenantId, async trx => {
         const mine = () => trx('notifications').where({ id, user_id: userId, in_app: true })
         const changed = Number(await mine().whereNull('read_at').update({ read_at: now })) > 0
@@ -155,7 +156,7 @@ export function createNotifications (deps: { db: Database, bus: Bus, registry: P
 
     /** Marks every unread notification of the user read; answers how many changed. */
     async markAllRead (tenantId: string, userId: string): Promise<number> {
-      const now = new Date()
+      const now = deps.clock.now()
       const changed = Number(await deps.db.withTenant(tenantId, trx => trx('notifications').where({ user_id: userId }).whereNull('read_at').update({ read_at: now })))
       if (changed > 0) await publish(tenantId, userId, 'notification.read', { ids: [], all: true, readAt: now.toISOString(), unread: 0 } satisfies ReadEvent)
       return changed

@@ -10,47 +10,69 @@ if (!existsSync(generated('openapi.json'))) {
 }
 const doc = JSON.parse(readFileSync(generated('openapi.json'), 'utf8')) as OpenApiDocument
 const plugins = JSON.parse(readFileSync(generated('plugins.json'), 'utf8')) as PluginLabel[]
+// The marketing website, linked from every page (WEBSITE_URL for a staging build).
+const website = process.env.WEBSITE_URL || 'https://monozu.cloud/'
 
 // https://docs.monozu.cloud is where the kernel's problem `type` URLs point (kernel/src/http/problem.ts).
+// English at the root (its paths are what the API's problem URLs and other pages link to),
+// Polish under /pl/; a page not yet translated shows the English text with a notice.
 export default defineConfig({
   site: 'https://docs.monozu.cloud',
+  // Pages that moved keep working.
+  redirects: { '/guides/operator-console/': '/self-hosting/' },
   integrations: [
     starlight({
       title: 'Monozu Cloud',
       description: 'User documentation of Monozu Cloud, the IT-management platform for MSPs.',
+      defaultLocale: 'root',
+      locales: {
+        root: { label: 'English', lang: 'en' },
+        pl: { label: 'Polski', lang: 'pl' }
+      },
+      // Our own src/pages/404.astro (see there).
+      disable404Route: true,
       customCss: ['./src/styles/api.css'],
+      components: { Search: './src/components/Search.astro', SocialIcons: './src/components/WebsiteLink.astro' },
+      head: [{ tag: 'meta', attrs: { name: 'monozu:website', content: website } }],
       sidebar: [
         {
           label: 'Getting started',
+          translations: { pl: 'Pierwsze kroki' },
           items: [
-            { label: 'Sign in and try it locally', link: '/getting-started/' },
-            { label: 'Users and roles', link: '/getting-started/users-and-roles/' },
-            { label: 'Licensed modules', link: '/getting-started/licensed-modules/' }
+            { slug: 'getting-started' },
+            { slug: 'getting-started/users-and-roles' },
+            { slug: 'getting-started/licensed-modules' }
           ]
         },
         {
           label: 'Modules',
+          translations: { pl: 'Moduły' },
           items: [
-            { label: 'Overview', link: '/modules/overview/' },
-            { label: 'Devices', link: '/modules/devices/' },
-            { label: 'CMDB', link: '/modules/cmdb/' },
-            { label: 'Roadmap: ITSM, VPN, Backup, Security', link: '/modules/roadmap/' }
+            { slug: 'modules' },
+            { slug: 'modules/overview' },
+            { slug: 'modules/devices' },
+            { slug: 'modules/cmdb' },
+            { slug: 'modules/roadmap' }
           ]
         },
         {
           label: 'Guides',
-          items: [
-            { label: 'Appliance enrollment and ingest', link: '/guides/appliance-enrollment-and-ingest/' },
-            { label: 'Operator console', link: '/guides/operator-console/' },
-            { label: 'Notifications', link: '/guides/notifications/' }
-          ]
+          translations: { pl: 'Poradniki' },
+          // Every page in guides/ appears here by itself, in both languages.
+          items: [{ autogenerate: { directory: 'guides' } }]
+        },
+        {
+          label: 'Self-hosting and development',
+          translations: { pl: 'Własna instalacja i rozwój' },
+          items: [{ slug: 'self-hosting' }]
         },
         {
           label: 'API reference',
+          translations: { pl: 'Dokumentacja API' },
           items: [
-            { label: 'Conventions', link: '/reference/api/' },
+            { label: 'Conventions', translations: { pl: 'Konwencje' }, link: '/reference/api/' },
             ...groupByTag(doc, plugins).map(g => ({ label: g.label, link: `/reference/api/${g.slug}/` })),
-            { label: 'Problem types', link: '/problems/' }
+            { label: 'Problem types', translations: { pl: 'Typy błędów' }, link: '/problems/' }
           ]
         }
       ]

@@ -18,10 +18,15 @@ export default defineConfig({
       description: 'How Monozu Cloud is put together and operated: service map, runbooks, plugin reference.',
       head: [{ tag: 'meta', attrs: { name: 'robots', content: 'noindex, nofollow' } }],
       pagefind: true,
+      // Our own src/pages/404.astro (see there).
+      disable404Route: true,
       customCss: ['./src/styles/reference.css'],
+      // Pagefind's UI loads when search is opened; the button passes axe (shared with the public docs).
+      components: { Search: '../docs/src/components/Search.astro' },
       sidebar: [
         { label: 'Start here', link: '/' },
         { label: 'Service map', link: '/service-map/' },
+        { label: 'Operator console', link: '/operator-console/' },
         {
           label: 'Runbooks',
           items: [
@@ -29,9 +34,11 @@ export default defineConfig({
             { label: 'Rotate internal tokens and webhook secrets', link: '/runbooks/rotate-internal-secrets/' },
             { label: 'Rotate or revoke a device key', link: '/runbooks/rotate-device-key/' },
             { label: 'Back up and restore the database', link: '/runbooks/backup-and-restore/' },
-            { label: 'Scale out', link: '/runbooks/scale-out/' }
+            { label: 'Scale out', link: '/runbooks/scale-out/' },
+            { label: 'Dead-lettered domain events', link: '/runbooks/dead-events/' }
           ]
         },
+        { label: 'Operator and internal API', link: '/reference/internal-api/' },
         {
           label: 'Plugin reference',
           items: [

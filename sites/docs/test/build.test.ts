@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os'
 import { join, relative, resolve, sep } from 'node:path'
 import { installedPlugins, problemTypes } from '@monozu/kernel/host'
 import { brokenLinks, builtPages } from '../../test-kit/built-site.ts'
+import { productModules, sitePlugins } from '../../catalogue/modules.ts'
+import { forAudience, isInternalOperation } from '../src/generate/audience.ts'
+import type { OpenApiDocument } from '../src/generate/api.ts'
 
 const site = resolve(import.meta.dirname, '..')
 const repo = resolve(site, '..', '..')
@@ -18,7 +21,7 @@ const dist = join(tmp, 'dist')
 const generator = spawnSync(process.execPath, [join(repo, 'scripts', 'openapi.ts'), join(tmp, 'openapi.json')], { encoding: 'utf8' })
 const build = spawnSync('npm', ['run', '-s', 'build', '--', '--outDir', dist], { cwd: site, encoding: 'utf8' })
 
-interface Op { tags?: string[] }
+interface Op { tags?: string[], parameters?: Array<{ name: string, in: string }> }
 const methods = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options', 'trace']
 
 t.equal(generator.status, 0, `scripts/openapi.ts ran${generator.status === 0 ? '' : `: ${generator.stderr.slice(-2000)}`}`)
@@ -26,7 +29,11 @@ t.equal(build.status, 0, `the site built${build.status === 0 ? '' : `: ${(build.
 if (generator.status !== 0 || build.status !== 0) t.bailout('nothing to check without the OpenAPI document and the build')
 
 const pages = builtPages(dist)
-const doc = JSON.parse(readFileSync(join(tmp, 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, Op>> }
+const fullDoc = JSON.parse(readFileSync(join(tmp, 'openapi.json'), 'utf8')) as OpenApiDocument
+// The public reference documents the public operations only (src/generate/audience.ts).
+const doc = forAudience(fullDoc, 'public') as unknown as { paths: Record<string, Record<string, Op>> }
+const internalOps = Object.entries(fullDoc.paths).flatMap(([path, item]) => Object.entries(item)
+  .filter(([method, op]) => methods.includes(method) && isInternalOperation(path, op as Op)).map(([method]) => ({ method: method.toUpperCase(), path })))
 const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item)
   .filter(([method]) => methods.includes(method))
   .map(([method, op]) => ({ method: method.toUpperCase(), path, tag: op.tags?.[0] ?? 'other' })))
@@ -38,7 +45,7 @@ t.test('every content page, API group and problem type is built', async t => {
   t.ok(files.length >= 10, `${files.length} content files`)
   for (const f of files) {
     const route = '/' + relative(content, join(content, f)).split(sep).join('/').replace(/\.mdx?$/, '').replace(/(^|\/)index$/, '')
-    const url = route === '/404' ? '/404.html' : route.endsWith('/') ? route : `${route}/`
+    const url = route.endsWith('/') ? route : `${route}/`
     t.ok(pages.has(url), `${f} is built at ${url}`)
   }
   for (const tag of new Set(operations.map(o => o.tag))) t.ok(pages.has(`/reference/api/${tag}/`), `API group ${tag}`)
@@ -73,8 +80,52 @@ t.test('every shipped plugin has a page naming it', async t => {
   for (const id of ids) t.ok(modulePages.some(html => /Plugin ids?/.test(html) && new RegExp(`<code[^>]*>${id}</code>`).test(html)), `a module or guide page names plugin ${id}`)
 })
 
-t.test('the roadmap names the planned areas without inventing routes', async t => {
-  const roadmap = read('/modules/roadmap/')
-  for (const area of ['ITSM', 'VPN', 'Backup', 'Security']) t.match(roadmap, area)
-  t.notMatch(roadmap, /\/api\/v1\/(itsm|vpn|backup|security)/)
+t.test('the module list and the roadmap come from the manifests', async t => {
+  const modules = productModules(sitePlugins(repo, {}))
+  for (const [url, lang] of [['/modules/', 'en'], ['/pl/modules/', 'pl']] as const) {
+    const html = read(url)
+    for (const m of modules) {
+      t.match(html, `data-module="${m.id}" data-status="${m.status}"`, `${url}: ${m.id} is ${m.status}, as its manifest (or its absence) says`)
+      t.match(html, m.name[lang], `${url}: ${m.id} named "${m.name[lang]}"`)
+    }
+  }
+  for (const url of ['/modules/roadmap/', '/pl/modules/roadmap/']) {
+    const listed = [...read(url).matchAll(/data-module="([a-z-]+)" data-status="coming"/g)].map(m => m[1]).sort()
+    t.same(listed, modules.filter(m => m.status === 'coming').map(m => m.id).sort(), `${url}: exactly the modules without a plugin`)
+    t.notMatch(read(url), /data-status="available"/, `${url}: nothing available on the roadmap`)
+  }
+  t.notMatch(read('/modules/roadmap/'), /\/api\/v1\/(itsm|vpn|backup|security)/, 'the roadmap invents no routes')
+})
+
+t.test('the public docs publish no internal or operator route', async t => {
+  t.ok(internalOps.length >= 10, `the kernel has ${internalOps.length} internal and operator operations to leave out`)
+  const all = [...pages.keys()].filter(u => u.endsWith('/') || u.endsWith('.html')).map(u => [u, read(u)] as const)
+  for (const { method, path } of internalOps) {
+    t.notOk(all.some(([, html]) => html.includes(`data-method="${method}" data-path="${path}"`)), `${method} ${path} is on no page`)
+  }
+  t.same(all.filter(([, html]) => /X-Internal-Token|\/internal\/v1\/|\/api\/v1\/admin\/|license\/refresh/i.test(html)).map(([u]) => u), [],
+    'no page names X-Internal-Token, /internal/v1/, /api/v1/admin/ or the license webhook')
+  t.notOk([...pages.keys()].some(u => /\/reference\/api\/(admin|internal)\//.test(u)), 'no admin or internal tag page')
+})
+
+t.test('Polish pages, the website link and the 404 page', async t => {
+  for (const url of ['/pl/', '/pl/getting-started/', '/pl/modules/', '/pl/modules/cmdb/', '/pl/modules/devices/']) {
+    t.match(read(url), /<html[^>]*lang="pl"/, `${url} is Polish`)
+  }
+  t.match(read('/pl/modules/devices/'), 'Urządzenia', 'Polish pages use the Polish module names')
+  const websiteLink = (url: string) => /<a href="([^"]+)" data-testid="website-link"/.exec(read(url))?.[1]
+  t.equal(websiteLink('/'), 'https://monozu.cloud/en/', 'English pages link back to the English website')
+  t.equal(websiteLink('/pl/'), 'https://monozu.cloud/', 'Polish pages to the Polish one')
+  t.ok(pages.has('/404.html'), 'one 404 page for static hosts')
+  t.notMatch(build.stdout + build.stderr, /conflicts with higher priority route|collection "i18n" does not exist|Entry docs → 404 was not found/, 'no /404 route conflict, no i18n collection warning')
+  t.notMatch(read('/modules/cmdb/'), /In the web interface <\/td><td>not yet/, 'the CMDB page no longer says it has no web interface')
+})
+
+t.test('Pagefind loads when search is opened, not with every page', async t => {
+  const html = read('/modules/cmdb/')
+  t.match(html, /<site-search/, 'the search button is there')
+  const scripts = [...html.matchAll(/<script[^>]*src="([^"]+)"/g)].map(m => m[1] as string)
+  const code = [html, ...scripts.filter(s => s.startsWith('/')).map(s => readFileSync(join(dist, s), 'utf8'))].join('\n')
+  t.notMatch(code, /requestIdleCallback/, 'no Pagefind load on idle')
+  t.match(code, /loadUI/, 'the UI is loaded by the dialog')
 })

@@ -1,7 +1,9 @@
 import { defineCollection } from 'astro:content'
-import { docsLoader } from '@astrojs/starlight/loaders'
-import { docsSchema } from '@astrojs/starlight/schema'
+import { docsLoader, i18nLoader } from '@astrojs/starlight/loaders'
+import { docsSchema, i18nSchema } from '@astrojs/starlight/schema'
 
 export const collections = {
-  docs: defineCollection({ loader: docsLoader(), schema: docsSchema() })
+  docs: defineCollection({ loader: docsLoader(), schema: docsSchema() }),
+  // Our own UI strings (src/content/i18n/<lang>.json): the 404 text, among others.
+  i18n: defineCollection({ loader: i18nLoader(), schema: i18nSchema() })
 }

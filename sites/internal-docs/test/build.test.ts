@@ -38,7 +38,7 @@ t.test('every content page and every plugin page is built', async t => {
   const files = (readdirSync(content, { recursive: true }) as string[]).filter(f => /\.mdx?$/.test(f))
   for (const f of files) {
     const route = '/' + relative(content, join(content, f)).split(sep).join('/').replace(/\.mdx?$/, '').replace(/(^|\/)index$/, '')
-    const url = route === '/404' ? '/404.html' : route.endsWith('/') ? route : `${route}/`
+    const url = route.endsWith('/') ? route : `${route}/`
     t.ok(pages.has(url), `${f} is built at ${url}`)
   }
   t.ok(pages.has('/reference/plugins/'), 'the plugin index')
@@ -49,7 +49,7 @@ t.test('every internal link and asset resolves', async t => {
 })
 
 t.test('the runbooks exist and name real variables', async t => {
-  const runbooks = ['rotate-jwt-signing-keys', 'rotate-internal-secrets', 'rotate-device-key', 'backup-and-restore', 'scale-out']
+  const runbooks = ['rotate-jwt-signing-keys', 'rotate-internal-secrets', 'rotate-device-key', 'backup-and-restore', 'scale-out', 'dead-events']
   for (const r of runbooks) t.ok(pages.has(`/runbooks/${r}/`), `runbook ${r}`)
   // Every SCREAMING_CASE variable a runbook names is one the kernel or a plugin actually reads.
   const config = readFileSync(join(repo, 'kernel', 'src', 'config', 'config.ts'), 'utf8')
@@ -72,6 +72,22 @@ t.test('the service map is drawn statically', async t => {
   t.match(html, /<svg[^>]*class="service-map"/)
   for (const box of ['kernel', 'ingest', 'postgres', 'redis', 'management', 'contact', 'sites']) t.match(html, `data-box="${box}"`)
   t.notMatch(html, /mermaid/i, 'no client-side diagram script')
+  t.match(html, 'data-link="browser-contact"', 'the visitor\'s browser posts to the contact API')
+  t.notMatch(html, 'data-link="sites-contact"', 'the static site itself sends nothing')
+})
+
+t.test('the operator and internal API, left out of the public reference, is here', async t => {
+  const html = read('/reference/internal-api/')
+  const internal = operations.filter(o => o.tags.some(tag => ['admin', 'internal'].includes(tag)) || /^\/(internal\/|api\/v1\/admin\/)/.test(o.path))
+  t.ok(internal.length >= 10, `${internal.length} internal and operator operations`)
+  for (const op of internal) t.match(html, `data-operation="${op.method} ${op.path}"`, `${op.method} ${op.path}`)
+  t.notMatch(html, /data-operation="[A-Z]+ \/api\/v1\/(me|users|cmdb|devices)\b/, 'and no public operation')
+  t.ok(pages.has('/operator-console/'), 'the operator console guide moved here')
+})
+
+t.test('one 404 page, no route conflict or i18n warning', async t => {
+  t.ok(pages.has('/404.html'), '/404.html for static hosts')
+  t.notMatch(build.stdout + build.stderr, /conflicts with higher priority route|collection "i18n" does not exist|Entry docs → 404 was not found/, 'no warning')
 })
 
 t.test('the plugin reference lists every shipped plugin with its manifest and routes', async t => {

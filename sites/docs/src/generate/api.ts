@@ -63,10 +63,8 @@ const kernelTags: Record<string, { label: string, blurb: string }> = {
   audit: { label: 'Audit log', blurb: 'Who did what in the tenant (tenant admins).' },
   notifications: { label: 'Notifications', blurb: 'My own notifications: the list, unread count, marking read, and which types reach me by which channel.' }
 }
-const trailingTags: Record<string, { label: string, blurb: string }> = {
-  admin: { label: 'Operator API', blurb: 'Platform operators only, and only when the instance runs with ADMIN_PANEL_ENABLED=true. Every call is audited.' },
-  internal: { label: 'Internal (management side)', blurb: 'Machine-to-machine routes for the management side. They take no user token: /internal/v1/* needs X-Internal-Token, the license webhook a Standard Webhooks signature.' }
-}
+/** The internal and operator tags are not here: the public document has none (audience.ts). */
+const trailingTags: Record<string, { label: string, blurb: string }> = {}
 
 export const slugify = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')
 

@@ -5,7 +5,7 @@ export const problemNotes: Record<string, string> = {
   validation_failed: 'The body, query or path broke the route\'s schema: a missing or malformed field, or a field the route does not know (unknown fields are always rejected). `errors` lists each problem with `in` (body, querystring, params), a JSON `pointer` and a `message`. Fix the request; retrying it unchanged fails the same way.',
   bad_request: 'The request could not be read, for example a body that is not valid JSON. Fix the request before retrying.',
   tenant_required: 'The email address exists in more than one tenant. Sign in again with `"tenant": "<slug>"` in the body.',
-  unauthorized: 'The route needs credentials and none (or the wrong kind) were sent: an `Authorization: Bearer <access token>` header for user routes, `X-Internal-Token` for the internal API, `X-Device-Key` for appliances.',
+  unauthorized: 'The route needs credentials and none (or the wrong kind) were sent: an `Authorization: Bearer <access token>` header for user routes, `X-Device-Key` for appliances.',
   invalid_token: 'The access token is malformed, signed by an unknown key or meant for another audience. Sign in again.',
   token_expired: 'The access token is past its `exp` (tokens live about 10 minutes). Call `POST /api/v1/auth/refresh` for a new one and repeat the request.',
   invalid_credentials: 'The email or password is wrong. After repeated failures the API answers 429 instead (5 per account and IP, 50 per IP, per 15 minutes).',

@@ -5,9 +5,10 @@ import type { Jobs } from '../jobs/service.ts'
 import { orphanedEvents } from './store.ts'
 
 /**
- * Delivered events leave the outbox with their last acknowledgement; this sweeps what that
- * misses (two handlers of one event acknowledging at the same moment, or a type nobody
- * subscribes to). Dead-lettered deliveries keep their event until an operator retries or discards them.
+ * Delivered events leave the outbox with their last acknowledgement; this sweeps the events that
+ * never had a delivery (a type nobody subscribes to: it was written for the onPublish hooks) and
+ * any other leftover. Dead-lettered deliveries keep their event until an operator retries or
+ * discards them.
  */
 export function defineEventRetention (jobs: Jobs, owner: Knex, log: FastifyBaseLogger): void {
   if (owner.client.dialect === 'mssql') return

@@ -50,15 +50,17 @@ export async function claimDeliveries (trx: Transaction, tenantId: string, plugi
 
 /**
  * The acknowledgement, in the handler's transaction: its deliveries go, and each event with no
- * other delivery left leaves the outbox (the statement does not see its own deletes, hence the
- * `<> all`; PostgreSQL runs a deleting CTE whether or not it is read). Two handlers acknowledging one event at once may each leave it to the other: the
- * retention job removes such leftovers.
+ * other delivery left leaves the outbox. The events are locked first (in one order, so two
+ * acknowledging transactions cannot deadlock): of two handlers of one event acknowledging at
+ * once, the second waits for the first and then, in a fresh snapshot, sees that no delivery is
+ * left. The deleting statement does not see its own deletes, hence the `<> all`.
  */
 export async function acknowledge (trx: Transaction, tenantId: string, rows: ClaimedRow[]): Promise<void> {
   const seqs = rows.map(r => r.seq)
-  const events = [...new Set(rows.map(r => r.event_id))]
+  const events = [...new Set(rows.map(r => r.event_id))].sort()
+  await trx.raw('select id from event_outbox where tenant_id = ? and id = any(?::uuid[]) order by id for update', [tenantId, events])
   await trx.raw(`
-    with gone as (delete from event_deliveries where tenant_id = ? and seq = any(?::bigint[]) returning seq)
+    with gone as (delete from event_deliveries where tenant_id = ? and seq = any(?::bigint[]))
     delete from event_outbox o
      where o.tenant_id = ? and o.id = any(?::uuid[])
        and not exists (select 1 from event_deliveries d where d.tenant_id = o.tenant_id and d.event_id = o.id and d.seq <> all(?::bigint[]))`, [tenantId, seqs, tenantId, events, seqs])
@@ -88,7 +90,7 @@ export async function retriesDueNow (owner: Knex): Promise<void> {
   await owner('event_deliveries').where({ state: 'pending' }).where('attempts', '>', 0).update({ available_at: owner.fn.now() })
 }
 
-/** Deletes up to `limit` events no delivery refers to any more, older than a minute (see acknowledge); the count. */
+/** Deletes up to `limit` events no delivery refers to, older than a minute; the count. */
 export async function orphanedEvents (owner: Knex, limit: number): Promise<number> {
   const [row] = rowsOf<{ n: number }>(await owner.raw(`
     with gone as (

@@ -13,7 +13,7 @@ export interface Instance {
 }
 
 /** A real kernel process (`monozu start`), ready when it prints its URL: for tests across processes (crashes, two instances). */
-export async function startInstance (name: string, env: Record<string, string>): Promise<Instance> {
+export async function startInstance (name: string, env: Record<string, string>, options: { startMs?: number } = {}): Promise<Instance> {
   const port = await freePort()
   const clean: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', FX_WORKER_NAME: name, ...env }
   for (const key of ['DATABASE_URL', 'REDIS_URL', 'PLUGINS_DIRS'] as const) if (!(key in env)) delete clean[key]
@@ -22,7 +22,8 @@ export async function startInstance (name: string, env: Record<string, string>):
   child.stdout!.on('data', d => { out += d })
   child.stderr!.on('data', d => { out += d })
   const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)))
-  const deadline = Date.now() + 60_000
+  // A busy machine can take a minute to start a kernel with every repo plugin: tests may allow more.
+  const deadline = Date.now() + (options.startMs ?? 60_000)
   while (!/Monozu Cloud is (running|ready)/.test(out) || !out.includes(String(port))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL')

@@ -47,7 +47,10 @@ export default defineConfig({
       shared: {
         react: { singleton: true, requiredVersion: '^19.0.0' },
         'react-dom': { singleton: true, requiredVersion: '^19.0.0' },
-        '@monozu/ui-sdk': { singleton: true, requiredVersion: `^${sdkVersion}` }
+        '@monozu/ui-sdk': { singleton: true, requiredVersion: `^${sdkVersion}` },
+        // Provided for modules only: the shell's first screen never imports it, so it is fetched
+        // when the first module (or a lazy page of the shell) asks for it.
+        '@monozu/ui-sdk/components': { singleton: true, requiredVersion: `^${sdkVersion}` }
       },
       dts: false,
       // Plain remoteEntry.js URLs: no manifests, preloading or devtools snapshots (saves ~KBs of runtime).

@@ -29,7 +29,9 @@ export function uiModuleConfig ({ id, remote = id, widgets }) {
           'react-dom': { singleton: true, requiredVersion: '^19.0.0' },
           // Always the shell's copy (it holds the session): no fallback is bundled. The range is
           // the SDK this module was built with, so a shell with an older SDK is named in a warning.
-          '@monozu/ui-sdk': { singleton: true, requiredVersion: `^${sdkVersion}`, import: false }
+          '@monozu/ui-sdk': { singleton: true, requiredVersion: `^${sdkVersion}`, import: false },
+          // The module-facing part: also the shell's one copy, fetched when the first module asks.
+          '@monozu/ui-sdk/components': { singleton: true, requiredVersion: `^${sdkVersion}`, import: false }
         },
         dts: false,
         disableSnapshot: true,

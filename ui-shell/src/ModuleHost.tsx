@@ -1,5 +1,5 @@
 import { Component, lazy, Suspense, useMemo, useState, type ComponentType, type ErrorInfo, type ReactNode } from 'react'
-import { DelayedSpinner, ErrorState, preloadComponents, useT, type ModuleProps } from '@monozu/ui-sdk'
+import { DelayedSpinner, ErrorState, useT, type ModuleProps } from '@monozu/ui-sdk'
 import { messages } from './messages.ts'
 import { loadModule, moduleBase, type UiFeature } from './remotes.ts'
 
@@ -18,7 +18,9 @@ export function ModuleHost ({ feature }: { feature: UiFeature }) {
   const t = useT(messages)
   const [attempt, setAttempt] = useState(0)
   const Module = useMemo<ComponentType<ModuleProps>>(() => lazy(() => {
-    void preloadComponents() // the SDK's lazily loaded components, in parallel with the module
+    // The SDK's module-facing part (the shell's shared copy, not in its start-up JS) in parallel
+    // with the module, which would otherwise ask for it only once its own code has arrived.
+    void import('@monozu/ui-sdk/components').catch(() => { /* the module's own import reports it */ })
     return loadModule(feature)
   }), [feature, attempt])
   const name = t.pick(feature.name)

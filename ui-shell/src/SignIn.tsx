@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
-import { ApiError, describeError, Field, useApi, useLocation, useT } from '@monozu/ui-sdk'
+import { ApiError, describeError, useApi, useLocation, useT } from '@monozu/ui-sdk'
+import { Field } from '@monozu/ui-sdk/components'
 import { signInMessages } from './signin-messages.ts'
 
 const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/

@@ -1,4 +1,5 @@
-import { CursorTable, EmptyState, TextFilter, joinPath, useCursorList, useFormat, useT, type Column, type ModuleProps } from '@monozu/ui-sdk'
+import { EmptyState, joinPath, useFormat, useT, type ModuleProps } from '@monozu/ui-sdk'
+import { CursorTable, TextFilter, useCursorList, type Column } from '@monozu/ui-sdk/components'
 import { useUrlFilters } from './filters.ts'
 import { ListHeader } from './ListHeader.tsx'
 import { messages } from './messages.ts'

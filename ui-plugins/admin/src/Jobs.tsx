@@ -1,7 +1,6 @@
 import { useState } from 'react'
-import {
-  CursorTable, EmptyState, SelectFilter, TextFilter, describeError, joinPath, useApi, useCursorList, useFormat, useT, useToast, type Column, type ModuleProps
-} from '@monozu/ui-sdk'
+import { EmptyState, describeError, joinPath, useApi, useFormat, useT, useToast, type ModuleProps } from '@monozu/ui-sdk'
+import { CursorTable, SelectFilter, TextFilter, useCursorList, type Column } from '@monozu/ui-sdk/components'
 import { JobStateBadge } from './badges.tsx'
 import { useUrlFilters } from './filters.ts'
 import { ListHeader } from './ListHeader.tsx'

@@ -1,4 +1,5 @@
-import { useT, type CursorList } from '@monozu/ui-sdk'
+import { useT } from '@monozu/ui-sdk'
+import { type CursorList } from '@monozu/ui-sdk/components'
 import { messages } from './messages.ts'
 
 /** A console list's title with its refresh button (the lists are not live: the operator reloads). */

@@ -1,4 +1,5 @@
-import { DataTable, DelayedSpinner, ErrorState, useApiData, useT, type Column, type Page } from '@monozu/ui-sdk'
+import { DelayedSpinner, ErrorState, useApiData, useT } from '@monozu/ui-sdk'
+import { DataTable, type Column, type Page } from '@monozu/ui-sdk/components'
 import { PluginStateBadge } from './badges.tsx'
 import { messages } from './messages.ts'
 import type { PluginHealth } from './types.ts'

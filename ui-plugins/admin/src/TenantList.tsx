@@ -1,4 +1,5 @@
-import { CursorTable, EmptyState, Link, SelectFilter, joinPath, navigate, useCursorList, useT, type Column, type ModuleProps } from '@monozu/ui-sdk'
+import { EmptyState, Link, joinPath, navigate, useT, type ModuleProps } from '@monozu/ui-sdk'
+import { CursorTable, SelectFilter, useCursorList, type Column } from '@monozu/ui-sdk/components'
 import { TenantStatusBadge } from './badges.tsx'
 import { useUrlFilters } from './filters.ts'
 import { Expiry, FeatureList } from './LicenseSummary.tsx'

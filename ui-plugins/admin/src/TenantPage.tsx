@@ -1,8 +1,8 @@
 import { useState } from 'react'
 import {
-  DataTable, DelayedSpinner, ErrorState, Link, describeError, joinPath, useApi, useApiData, useFormat, useT, useToast,
-  type Column, type ModuleProps
+  DelayedSpinner, ErrorState, Link, describeError, joinPath, useApi, useApiData, useFormat, useT, useToast, type ModuleProps
 } from '@monozu/ui-sdk'
+import { DataTable, type Column } from '@monozu/ui-sdk/components'
 import { TenantStatusBadge } from './badges.tsx'
 import { Expiry, FeatureList } from './LicenseSummary.tsx'
 import { ManagementNote } from './ManagementNote.tsx'

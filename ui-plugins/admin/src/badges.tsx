@@ -1,4 +1,5 @@
-import { StatusBadge, useT, type Tone } from '@monozu/ui-sdk'
+import { useT } from '@monozu/ui-sdk'
+import { StatusBadge, type Tone } from '@monozu/ui-sdk/components'
 import { messages } from './messages.ts'
 import type { JobState } from './types.ts'
 

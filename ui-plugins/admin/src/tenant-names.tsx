@@ -1,4 +1,5 @@
-import { SelectFilter, useApiData, useT, type Page } from '@monozu/ui-sdk'
+import { useApiData, useT } from '@monozu/ui-sdk'
+import { SelectFilter, type Page } from '@monozu/ui-sdk/components'
 import { messages } from './messages.ts'
 import type { Tenant } from './types.ts'
 

@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react'
 import {
-  CursorTable, EmptyState, Link, describeError, joinPath, navigate, useApi, useCatchUp, useCursorList, useHasPermission, useLocation, useT, useToast, type Column, type ModuleProps
+  EmptyState, Link, describeError, joinPath, navigate, useApi, useHasPermission, useLocation, useT, useToast, type ModuleProps
 } from '@monozu/ui-sdk'
+import { CursorTable, useCatchUp, useCursorList, type Column } from '@monozu/ui-sdk/components'
 import { CiStatusBadge, LiveBadge } from './badges.tsx'
 import { typeLabel, useCatalog } from './catalog.tsx'
 import { Dash, When } from './display.tsx'

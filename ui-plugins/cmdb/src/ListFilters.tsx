@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react'
-import { SelectFilter, TextFilter, useT } from '@monozu/ui-sdk'
+import { useT } from '@monozu/ui-sdk'
+import { SelectFilter, TextFilter } from '@monozu/ui-sdk/components'
 import { fieldLabel, typeLabel, useCatalog } from './catalog.tsx'
 import { SORTS, type Filters } from './filters.ts'
 import { messages } from './messages.ts'

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
-import { Dialog, Field, useT, useToast } from '@monozu/ui-sdk'
+import { useT, useToast } from '@monozu/ui-sdk'
+import { Dialog, Field } from '@monozu/ui-sdk/components'
 import { noFilters, sameFilters, type Filters } from './filters.ts'
 import { messages } from './messages.ts'
 import { useSavedViews } from './views.ts'

@@ -1,4 +1,5 @@
-import { StatusBadge, useFormat, useT, type ChannelStatus, type Tone } from '@monozu/ui-sdk'
+import { useFormat, useT, type ChannelStatus } from '@monozu/ui-sdk'
+import { StatusBadge, type Tone } from '@monozu/ui-sdk/components'
 import { messages } from './messages.ts'
 import type { Provenance } from './types.ts'
 

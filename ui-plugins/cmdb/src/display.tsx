@@ -1,4 +1,5 @@
-import { Link, RelativeTime, joinPath, useApiData, useFormat, useT } from '@monozu/ui-sdk'
+import { Link, joinPath, useApiData, useFormat, useT } from '@monozu/ui-sdk'
+import { RelativeTime } from '@monozu/ui-sdk/components'
 import { messages } from './messages.ts'
 import type { FieldDef } from './types.ts'
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef } from 'react'
-import { createLiveChannel } from '@monozu/ui-sdk'
+import { createLiveChannel } from '@monozu/ui-sdk/components'
 import type { CmdbEvent } from './types.ts'
 
 /** The module's one socket on the channel `cmdb`: Module.tsx mounts the provider. */

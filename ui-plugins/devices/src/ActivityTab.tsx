@@ -1,11 +1,12 @@
 import { useCallback, useState } from 'react'
-import { CursorItems, EmptyState, StatusBadge, useFormat, useT, type Tone } from '@monozu/ui-sdk'
+import { EmptyState, useFormat, useT } from '@monozu/ui-sdk'
+import { CursorItems, StatusBadge, type Tone } from '@monozu/ui-sdk/components'
 import { DeviceStatusBadge } from './badges.tsx'
 import { When } from './display.tsx'
 import { useLive } from './live.tsx'
 import { messages } from './messages.ts'
 import type { Device, DevicesEvent, LogEntry, StatusChange } from './types.ts'
-import { useCursorList } from '@monozu/ui-sdk'
+import { useCursorList } from '@monozu/ui-sdk/components'
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const
 const levelTones: Record<string, Tone> = { debug: 'neutral', info: 'info', warn: 'warning', error: 'danger' }

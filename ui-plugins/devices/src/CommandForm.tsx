@@ -1,5 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react'
-import { ApiError, Field, describeError, fieldErrors, useApi, useT, useToast, type T } from '@monozu/ui-sdk'
+import { ApiError, describeError, fieldErrors, useApi, useT, useToast, type T } from '@monozu/ui-sdk'
+import { Field } from '@monozu/ui-sdk/components'
 import { messages } from './messages.ts'
 import type { Command } from './types.ts'
 

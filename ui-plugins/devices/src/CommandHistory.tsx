@@ -1,11 +1,12 @@
 import { useState } from 'react'
-import { CursorTable, EmptyState, describeError, useApi, useT, useToast, type Column } from '@monozu/ui-sdk'
+import { EmptyState, describeError, useApi, useT, useToast } from '@monozu/ui-sdk'
+import { CursorTable, type Column } from '@monozu/ui-sdk/components'
 import { CommandStateBadge } from './badges.tsx'
 import { useDuration, When } from './display.tsx'
 import { messages } from './messages.ts'
 import { OutputDialog } from './OutputDialog.tsx'
 import { CANCELLABLE, COMMAND_STATES, type Command } from './types.ts'
-import type { CursorList } from '@monozu/ui-sdk'
+import type { CursorList } from '@monozu/ui-sdk/components'
 
 interface Props {
   list: CursorList<Command>

@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react'
-import { useCatchUp, useCursorList, useHasPermission, useT } from '@monozu/ui-sdk'
+import { useHasPermission, useT } from '@monozu/ui-sdk'
+import { useCatchUp, useCursorList } from '@monozu/ui-sdk/components'
 import { CommandForm } from './CommandForm.tsx'
 import { CommandHistory } from './CommandHistory.tsx'
 import { useLive } from './live.tsx'

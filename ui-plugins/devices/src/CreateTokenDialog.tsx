@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
-import { ApiError, Dialog, Field, describeError, fieldErrors, useApi, useFormat, useT, type T } from '@monozu/ui-sdk'
+import { ApiError, describeError, fieldErrors, useApi, useFormat, useT, type T } from '@monozu/ui-sdk'
+import { Dialog, Field } from '@monozu/ui-sdk/components'
 import { messages } from './messages.ts'
 import { Secret } from './Secret.tsx'
 import type { CreatedToken } from './types.ts'

@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useState } from 'react'
-import {
-  CursorTable, EmptyState, Link, SelectFilter, TextFilter, joinPath, navigate, useCatchUp, useCursorList, useHasPermission, useLocation, useT, type Column, type ModuleProps
-} from '@monozu/ui-sdk'
+import { EmptyState, Link, joinPath, navigate, useHasPermission, useLocation, useT, type ModuleProps } from '@monozu/ui-sdk'
+import { CursorTable, SelectFilter, TextFilter, useCatchUp, useCursorList, type Column } from '@monozu/ui-sdk/components'
 import { DeviceStatusBadge, LiveBadge } from './badges.tsx'
 import { Tags, When } from './display.tsx'
 import { useLive, useNow, useRefresh } from './live.tsx'

@@ -1,8 +1,8 @@
 import { useCallback, type ReactNode } from 'react'
 import {
-  ApiError, DelayedSpinner, EmptyState, ErrorState, Link, NavLink, joinPath, useApiData, useCatchUp, useFormat, useHasPermission, useT,
-  type ModuleProps
+  ApiError, DelayedSpinner, EmptyState, ErrorState, Link, NavLink, joinPath, useApiData, useFormat, useHasPermission, useT, type ModuleProps
 } from '@monozu/ui-sdk'
+import { useCatchUp } from '@monozu/ui-sdk/components'
 import { ActivityTab } from './ActivityTab.tsx'
 import { DeviceStatusBadge, LiveBadge } from './badges.tsx'
 import { CommandsTab } from './CommandsTab.tsx'

@@ -1,14 +1,15 @@
 import { useState } from 'react'
 import {
-  CursorTable, Dialog, EmptyState, Link, describeError, joinPath, useApi, useFormat, useHasPermission, useT, useToast, type Column, type ModuleProps
+  EmptyState, Link, describeError, joinPath, useApi, useFormat, useHasPermission, useT, useToast, type ModuleProps
 } from '@monozu/ui-sdk'
+import { CursorTable, Dialog, type Column } from '@monozu/ui-sdk/components'
 import { TokenStateBadge } from './badges.tsx'
 import { CreateTokenDialog } from './CreateTokenDialog.tsx'
 import { Tags, When } from './display.tsx'
 import { messages } from './messages.ts'
 import { SectionNav } from './SectionNav.tsx'
 import type { EnrollmentToken } from './types.ts'
-import { useCursorList } from '@monozu/ui-sdk'
+import { useCursorList } from '@monozu/ui-sdk/components'
 
 /** Enrollment tokens (devices.admin): list, create (shown once), revoke. */
 export function EnrollmentTokens ({ basePath }: ModuleProps) {

@@ -1,5 +1,6 @@
 import { useState } from 'react'
-import { Dialog, ErrorState, describeError, useApi, useFormat, useT, useToast } from '@monozu/ui-sdk'
+import { ErrorState, describeError, useApi, useFormat, useT, useToast } from '@monozu/ui-sdk'
+import { Dialog } from '@monozu/ui-sdk/components'
 import { When } from './display.tsx'
 import { messages } from './messages.ts'
 import { ReenrolAction } from './Reenrolment.tsx'

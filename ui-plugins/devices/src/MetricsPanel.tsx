@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react'
-import { EmptyState, ErrorState, TimeSeriesChart, useApiData, useFormat, useT } from '@monozu/ui-sdk'
+import { EmptyState, ErrorState, useApiData, useFormat, useT } from '@monozu/ui-sdk'
+import { TimeSeriesChart } from '@monozu/ui-sdk/components'
 import { messages } from './messages.ts'
 import type { Metrics } from './types.ts'
 

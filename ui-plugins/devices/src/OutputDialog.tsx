@@ -1,4 +1,5 @@
-import { Dialog, useFormat, useT } from '@monozu/ui-sdk'
+import { useFormat, useT } from '@monozu/ui-sdk'
+import { Dialog } from '@monozu/ui-sdk/components'
 import { CommandStateBadge } from './badges.tsx'
 import { useDuration } from './display.tsx'
 import { messages } from './messages.ts'

@@ -1,4 +1,5 @@
-import { BarChart, DelayedSpinner, ErrorState, Link, defineMessages, defineWidgets, useApiData, useFormat, useT, type WidgetProps } from '@monozu/ui-sdk'
+import { DelayedSpinner, ErrorState, Link, defineMessages, useApiData, useFormat, useT, type WidgetProps } from '@monozu/ui-sdk'
+import { BarChart, defineWidgets } from '@monozu/ui-sdk/components'
 import './widgets.css'
 
 /** GET /api/v1/devices/counts */

@@ -1,4 +1,5 @@
-import { StatusBadge, useT, type ChannelStatus, type T, type Tone } from '@monozu/ui-sdk'
+import { useT, type ChannelStatus, type T } from '@monozu/ui-sdk'
+import { StatusBadge, type Tone } from '@monozu/ui-sdk/components'
 import { messages } from './messages.ts'
 import type { CommandState, DeviceStatus, TokenState } from './types.ts'
 

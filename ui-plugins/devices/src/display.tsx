@@ -1,4 +1,5 @@
-import { RelativeTime, useFormat, useT } from '@monozu/ui-sdk'
+import { useFormat, useT } from '@monozu/ui-sdk'
+import { RelativeTime } from '@monozu/ui-sdk/components'
 import { messages } from './messages.ts'
 
 /** A moment as relative time ("3 minutes ago"), the exact date on hover and for machines. */

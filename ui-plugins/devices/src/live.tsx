@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { createLiveChannel } from '@monozu/ui-sdk'
+import { createLiveChannel } from '@monozu/ui-sdk/components'
 import type { DevicesEvent } from './types.ts'
 
 /** The module's one socket on the channel `devices`: Module.tsx mounts the provider. */

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import {
-  BarChart, DelayedSpinner, EmptyState, ErrorState, ModuleWidgets, StatusBadge, TimeSeriesChart, useApiData, useChannel, useFeatures, useFormat, useMe, useT,
-  type ChannelEvent, type ChannelStatus
+  DelayedSpinner, EmptyState, ErrorState, useApiData, useChannel, useFeatures, useFormat, useMe, useT, type ChannelEvent, type ChannelStatus
 } from '@monozu/ui-sdk'
+import { BarChart, ModuleWidgets, StatusBadge, TimeSeriesChart } from '@monozu/ui-sdk/components'
 import { sentence, type Activity } from './activity.ts'
 import { messages } from './messages.ts'
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { useApi, withQuery, type Query } from './api.ts'
+import { useApi, withQuery, type Query } from '@monozu/ui-sdk'
 
 /** One page of a list, as every list route answers (`?limit=&cursor=`). */
 export interface Page<T> { items: T[], nextCursor: string | null }

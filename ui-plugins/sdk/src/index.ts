@@ -1,6 +1,8 @@
 /**
- * @monozu/ui-sdk: everything a Monozu UI module uses from the platform. The shell and every
- * module share one instance (module federation singleton), so hooks read the shell's session.
+ * @monozu/ui-sdk: the core every Monozu UI module and the shell share. The shell and every module
+ * use one instance (module federation singleton), so hooks read the shell's session. It holds only
+ * what the shell needs to draw its first screen; lists, filters, forms, charts, dialogs and widgets
+ * are in `@monozu/ui-sdk/components`, which only modules (and the shell's lazy pages) import.
  */
 export type { Feature, Lang, Localized, Me, MeFeatures, ModuleProps, NavItem, Session, Tenant } from './types.ts'
 export { LANGS } from './types.ts'
@@ -9,37 +11,15 @@ export type { MonozuProviderProps, MonozuContextValue } from './context.tsx'
 export { ApiError, createApiClient, toApiError, useApi, useApiData, withQuery } from './api.ts'
 export type { ApiClient, ApiData, ProblemFieldError, Query, RequestOptions } from './api.ts'
 export { describeError, fieldErrors } from './errors.ts'
-export { useCursorList } from './cursorList.ts'
-export type { CursorList, Page } from './cursorList.ts'
 export { useChannel, channelUrl, backoffDelay, CLOSE_FORBIDDEN, CLOSE_TOKEN_EXPIRED } from './channel.ts'
 export type { ChannelEvent, ChannelOptions, ChannelStatus } from './channel.ts'
-export { createLiveChannel, useCatchUp } from './live.tsx'
-export type { LiveChannel, LiveEvent } from './live.tsx'
 export { baseMessages, defineMessages, format, translate, useFormat, useLang, useT } from './i18n.ts'
 export type { Dictionary, Format, Messages, T, Vars } from './i18n.ts'
 export { formatDateTime, formatDay, formatRelative } from './dates.ts'
 export type { DateInput } from './dates.ts'
-export { RelativeTime } from './components/RelativeTime.tsx'
 export { Link, NavLink, Routes, joinPath, matchPath, navigate, useLocation } from './router.tsx'
 export type { LinkProps, Location, Route } from './router.tsx'
-export { BarChart, DataTable, Dialog, ModuleWidgets, TimeSeriesChart, preloadComponents } from './components/lazy.tsx'
-export { CursorTable } from './components/CursorTable.tsx'
-export { CursorItems, LoadMore } from './components/CursorItems.tsx'
-export type { Column, DataTableProps } from './components/DataTable.tsx'
-export type { CursorItemsProps } from './components/CursorItems.tsx'
-export type { CursorTableProps } from './components/CursorTable.tsx'
-export { Field } from './components/Field.tsx'
-export type { FieldProps } from './components/Field.tsx'
-export { SelectFilter, TextFilter } from './components/Filters.tsx'
-export type { SelectFilterProps, TextFilterProps } from './components/Filters.tsx'
-export type { DialogProps } from './components/Dialog.tsx'
 export { ToastProvider, useToast } from './components/Toast.tsx'
 export type { ToastInput, ToastKind } from './components/Toast.tsx'
-export { StatusBadge } from './components/StatusBadge.tsx'
-export type { Tone } from './components/StatusBadge.tsx'
 export { DelayedSpinner, EmptyState, ErrorState, Spinner } from './components/States.tsx'
-export type { Point, Series, TimeSeriesChartProps } from './components/TimeSeriesChart.tsx'
-export { defineWidgets } from './widgets.tsx'
 export type { ModuleLoader, Widget, WidgetProps } from './widgets.tsx'
-export type { ModuleWidgetsProps } from './components/ModuleWidgets.tsx'
-export type { Bar, BarChartProps } from './components/BarChart.tsx'

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useRef, type ReactElement, type ReactNode } from 'react'
-import { useChannel, type ChannelEvent, type ChannelStatus } from './channel.ts'
+import { useChannel, type ChannelEvent, type ChannelStatus } from '@monozu/ui-sdk'
 
 /** One event of a module's channel; a module's event type is a union of these, one per name. */
 export interface LiveEvent { event: string, data: unknown }

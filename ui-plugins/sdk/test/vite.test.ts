@@ -40,4 +40,6 @@ t.test('the template builds into remoteEntry.js, asking for the SDK it was built
   const chunks = readdirSync(join(outDir, 'assets')).map(f => readFileSync(join(outDir, 'assets', f), 'utf8')).join('\n')
   t.match(chunks, `requiredVersion:\`^${sdkVersion}\``, 'the SDK is required at the version it was built with')
   t.notMatch(chunks, 'no MonozuProvider above this component', 'the SDK itself is not bundled: the shell\'s copy is used')
+  t.match(chunks, '@monozu/ui-sdk/components', 'the module asks the shell for @monozu/ui-sdk/components')
+  t.notMatch(chunks, 'mz-field__error', 'and bundles none of it (the template renders Field)')
 })

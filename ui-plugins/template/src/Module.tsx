@@ -1,8 +1,6 @@
 import { useState, type FormEvent } from 'react'
-import {
-  DataTable, Dialog, Field, Link, Routes, joinPath, navigate, useFormat, useT, useToast,
-  type Column, type ModuleProps
-} from '@monozu/ui-sdk'
+import { Link, Routes, joinPath, navigate, useFormat, useT, useToast, type ModuleProps } from '@monozu/ui-sdk'
+import { DataTable, Dialog, Field, type Column } from '@monozu/ui-sdk/components'
 import { messages } from './messages.ts'
 
 interface Item { id: string, name: string, created: string }

@@ -1,5 +1,6 @@
 import { useMemo, useState, type FormEvent, type ReactElement } from 'react'
-import { ApiError, Field, describeError, useApi, useT } from '@monozu/ui-sdk'
+import { ApiError, describeError, useApi, useT } from '@monozu/ui-sdk'
+import { Field } from '@monozu/ui-sdk/components'
 import { fieldLabel, typeLabel } from '../catalog.tsx'
 import { fieldErrorText } from '../problems.ts'
 import { CORE_FIELDS, STATUSES, coreFieldsOf, type Ci, type CiType, type FieldDef } from '../types.ts'

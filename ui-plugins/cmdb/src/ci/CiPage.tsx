@@ -1,7 +1,6 @@
 import { useCallback } from 'react'
-import {
-  ApiError, DelayedSpinner, EmptyState, ErrorState, Link, NavLink, joinPath, useApiData, useCatchUp, useT, type ModuleProps
-} from '@monozu/ui-sdk'
+import { ApiError, DelayedSpinner, EmptyState, ErrorState, Link, NavLink, joinPath, useApiData, useT, type ModuleProps } from '@monozu/ui-sdk'
+import { useCatchUp } from '@monozu/ui-sdk/components'
 import { CiStatusBadge, LiveBadge } from '../badges.tsx'
 import { typeLabel, useCatalog } from '../catalog.tsx'
 import { useDebounced, useLive } from '../live.tsx'

@@ -1,5 +1,6 @@
 import { useState } from 'react'
-import { ApiError, Dialog, describeError, navigate, useApi, useFormat, useHasPermission, useT, useToast } from '@monozu/ui-sdk'
+import { ApiError, describeError, navigate, useApi, useFormat, useHasPermission, useT, useToast } from '@monozu/ui-sdk'
+import { Dialog } from '@monozu/ui-sdk/components'
 import { CiStatusBadge, ProvenanceBadge } from '../badges.tsx'
 import { fieldLabel } from '../catalog.tsx'
 import { FieldValue } from '../display.tsx'

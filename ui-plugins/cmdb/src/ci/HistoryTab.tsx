@@ -1,4 +1,5 @@
-import { DelayedSpinner, EmptyState, ErrorState, LoadMore, useCursorList, useFormat, useT } from '@monozu/ui-sdk'
+import { DelayedSpinner, EmptyState, ErrorState, useFormat, useT } from '@monozu/ui-sdk'
+import { LoadMore, useCursorList } from '@monozu/ui-sdk/components'
 import { useFieldLabel } from '../catalog.tsx'
 import { CiLink, plain, When } from '../display.tsx'
 import { useDebounced, useLive } from '../live.tsx'

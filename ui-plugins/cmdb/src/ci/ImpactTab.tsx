@@ -1,5 +1,6 @@
 import { useMemo } from 'react'
-import { DataTable, DelayedSpinner, EmptyState, ErrorState, Link, joinPath, navigate, useApiData, useLocation, useT, type Column } from '@monozu/ui-sdk'
+import { DelayedSpinner, EmptyState, ErrorState, Link, joinPath, navigate, useApiData, useLocation, useT } from '@monozu/ui-sdk'
+import { DataTable, type Column } from '@monozu/ui-sdk/components'
 import { CiStatusBadge } from '../badges.tsx'
 import { typeLabel, useCatalog } from '../catalog.tsx'
 import { useDebounced, useLive } from '../live.tsx'

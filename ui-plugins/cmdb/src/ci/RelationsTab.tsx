@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react'
 import {
-  ApiError, DelayedSpinner, ErrorState, Link, LoadMore, describeError, fieldErrors, joinPath, useApi, useCursorList, useHasPermission, useT, useToast
+  ApiError, DelayedSpinner, ErrorState, Link, describeError, fieldErrors, joinPath, useApi, useHasPermission, useT, useToast
 } from '@monozu/ui-sdk'
+import { LoadMore, useCursorList } from '@monozu/ui-sdk/components'
 import { typeLabel, useCatalog } from '../catalog.tsx'
 import { useDebounced, useLive } from '../live.tsx'
 import { RELATION_TYPES, type Ci, type CiRef, type Relation, type RelationType } from '../types.ts'

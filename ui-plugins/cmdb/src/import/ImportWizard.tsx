@@ -1,7 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react'
-import {
-  ApiError, EmptyState, Link, describeError, useApi, useFormat, useHasPermission, useT, type ModuleProps
-} from '@monozu/ui-sdk'
+import { ApiError, EmptyState, Link, describeError, useApi, useFormat, useHasPermission, useT, type ModuleProps } from '@monozu/ui-sdk'
 import { useLive } from '../live.tsx'
 import { fieldErrorText } from '../problems.ts'
 import { SectionNav } from '../SectionNav.tsx'

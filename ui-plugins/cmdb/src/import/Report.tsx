@@ -1,4 +1,5 @@
-import { DataTable, Link, joinPath, useFormat, useT, type Column } from '@monozu/ui-sdk'
+import { Link, joinPath, useFormat, useT } from '@monozu/ui-sdk'
+import { DataTable, type Column } from '@monozu/ui-sdk/components'
 import { typeLabel, useCatalog } from '../catalog.tsx'
 import { plain } from '../display.tsx'
 import { fieldErrorText } from '../problems.ts'

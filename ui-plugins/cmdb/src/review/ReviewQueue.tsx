@@ -1,8 +1,8 @@
 import { useState } from 'react'
 import {
-  CursorItems, EmptyState, Link, StatusBadge, describeError, joinPath, navigate, useApi, useCatchUp, useCursorList, useFeatures, useHasPermission, useLocation, useT, useToast,
-  type ModuleProps, type Tone
+  EmptyState, Link, describeError, joinPath, navigate, useApi, useFeatures, useHasPermission, useLocation, useT, useToast, type ModuleProps
 } from '@monozu/ui-sdk'
+import { CursorItems, StatusBadge, useCatchUp, useCursorList, type Tone } from '@monozu/ui-sdk/components'
 import { LiveBadge } from '../badges.tsx'
 import { fieldLabel, typeLabel, useCatalog } from '../catalog.tsx'
 import { plain, When } from '../display.tsx'

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
-import { ApiError, Dialog, describeError, useApi, useHasPermission, useT, useToast, type T } from '@monozu/ui-sdk'
+import { ApiError, describeError, useApi, useHasPermission, useT, useToast, type T } from '@monozu/ui-sdk'
+import { Dialog } from '@monozu/ui-sdk/components'
 import { fieldLabel, typeLabel, useCatalog } from '../catalog.tsx'
 import type { CiType, FieldDef } from '../types.ts'
 import { FieldEditor } from './FieldEditor.tsx'

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react'
 import {
-  ApiError, DelayedSpinner, Dialog, EmptyState, ErrorState, Field, Link, describeError, joinPath, navigate, useApi, useHasPermission, useT, useToast,
-  type ModuleProps
+  ApiError, DelayedSpinner, EmptyState, ErrorState, Link, describeError, joinPath, navigate, useApi, useHasPermission, useT, useToast, type ModuleProps
 } from '@monozu/ui-sdk'
+import { Dialog, Field } from '@monozu/ui-sdk/components'
 import { typeLabel, useCatalog } from '../catalog.tsx'
 import { SectionNav } from '../SectionNav.tsx'
 import { TYPE_KEY, type CiType } from '../types.ts'

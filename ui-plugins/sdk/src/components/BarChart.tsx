@@ -1,5 +1,5 @@
 import { useId } from 'react'
-import { useFormat } from '../i18n.ts'
+import { useFormat } from '@monozu/ui-sdk'
 import type { Tone } from './StatusBadge.tsx'
 import './BarChart.css'
 

@@ -1,7 +1,6 @@
 import type { ReactNode } from 'react'
 import type { CursorList } from '../cursorList.ts'
-import { useT } from '../i18n.ts'
-import { DelayedSpinner, ErrorState } from './States.tsx'
+import { useT, DelayedSpinner, ErrorState } from '@monozu/ui-sdk'
 
 /** "Load more" for a `useCursorList` list: gone on the last page, disabled while a page is on its way. */
 export function LoadMore ({ list, label }: { list: Pick<CursorList<unknown>, 'hasMore' | 'loading' | 'loadMore'>, label?: string }) {

@@ -1,10 +1,9 @@
 import type { CursorList } from '../cursorList.ts'
-import { useT } from '../i18n.ts'
+import { useT, DelayedSpinner, ErrorState } from '@monozu/ui-sdk'
 import type { DataTableProps } from './DataTable.tsx'
 // The lazy DataTable, not the file: a second lazy wrapper of the same table would suspend (and
 // show a spinner) again on a screen's first table after a list had already loaded it.
 import { DataTable } from './lazy.tsx'
-import { DelayedSpinner, ErrorState } from './States.tsx'
 
 export interface CursorTableProps<T> extends Omit<DataTableProps<T>, 'rows' | 'pageSize' | 'onLoadMore' | 'loadMoreLabel' | 'loadingMore'> {
   /** What `useCursorList` returned. */

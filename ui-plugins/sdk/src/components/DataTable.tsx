@@ -1,6 +1,5 @@
 import { useId, useMemo, useState, type ReactNode } from 'react'
-import { useT } from '../i18n.ts'
-import { EmptyState } from './States.tsx'
+import { useT, EmptyState } from '@monozu/ui-sdk'
 
 type Sortable = string | number | Date | boolean | null | undefined
 

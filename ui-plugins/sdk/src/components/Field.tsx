@@ -1,5 +1,5 @@
 import { cloneElement, isValidElement, useId, type ReactElement, type ReactNode } from 'react'
-import { useT } from '../i18n.ts'
+import { useT } from '@monozu/ui-sdk'
 
 export interface FieldProps {
   label: ReactNode

@@ -1,9 +1,7 @@
 import { Component, lazy, Suspense, useId, useMemo, useState, type ErrorInfo, type ReactNode } from 'react'
-import { useMonozu } from '../context.tsx'
-import { defineMessages, useT } from '../i18n.ts'
+import { useMonozu, defineMessages, useT, DelayedSpinner, ErrorState } from '@monozu/ui-sdk'
 import type { Feature } from '../types.ts'
 import type { ModuleLoader, Widget } from '../widgets.tsx'
-import { DelayedSpinner, ErrorState } from './States.tsx'
 
 const messages = defineMessages({
   en: { failed: '{name} could not show this', loading: 'Loading {name}…', region: 'Summaries from your modules' },

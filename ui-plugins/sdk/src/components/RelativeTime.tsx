@@ -1,4 +1,4 @@
-import { useFormat } from '../i18n.ts'
+import { useFormat } from '@monozu/ui-sdk'
 
 /** A moment as people skim it ("3 minutes ago"), the exact time on hover and in `dateTime` for machines. */
 export function RelativeTime ({ at }: { at: string }) {

@@ -1,4 +1,4 @@
-import { useT } from '../i18n.ts'
+import { useT } from '@monozu/ui-sdk'
 
 export type Tone = 'neutral' | 'info' | 'success' | 'warning' | 'danger'
 

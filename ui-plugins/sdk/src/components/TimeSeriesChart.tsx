@@ -1,5 +1,5 @@
 import { useId, useMemo } from 'react'
-import { useFormat, useT } from '../i18n.ts'
+import { useFormat, useT } from '@monozu/ui-sdk'
 
 export interface Point { t: number | string | Date, v: number }
 export interface Series { name: string, points: Point[] }

@@ -4,7 +4,7 @@ import type { DataTableProps } from './DataTable.tsx'
 import type { DialogProps } from './Dialog.tsx'
 import type { ModuleWidgetsProps } from './ModuleWidgets.tsx'
 import type { TimeSeriesChartProps } from './TimeSeriesChart.tsx'
-import { DelayedSpinner } from './States.tsx'
+import { DelayedSpinner } from '@monozu/ui-sdk'
 
 /*
  * The larger components load on first use, so the shell's start-up JS stays small (it renders

@@ -6,17 +6,45 @@
  * IPC with the bench: { type: 'ready' } once it listens. { type: 'publish', ... } publishes
  * `count` ticks through ctx.events.publish, `perTx` per tenant transaction, either as fast as it
  * can or paced at `rate` events/s; the answer says how long it took and how far behind the pace
- * it fell. SIGTERM, SIGINT or a closed IPC channel stop the kernel and exit.
+ * it fell. { type: 'stats' } answers the SQL statements its pools ran since the last ask, by
+ * shape (count and total ms), when BENCH_PROFILE=1. SIGTERM, SIGINT or a closed IPC channel stop
+ * the kernel and exit.
  */
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { Knex } from 'knex'
 import type { PluginContext } from '@monozu/kernel'
 import { createKernel } from '../src/kernel.ts'
 
 const pluginDir = fileURLToPath(new URL('./fixtures/bench-events/', import.meta.url))
 const CONTEXT = Symbol.for('monozu.bench-events.ctx')
 
+interface Stat { count: number, totalMs: number }
+let stats = new Map<string, Stat>()
+
+/** BENCH_PROFILE=1: times every statement by its shape (uuids, numbers and bindings folded). */
+function instrument (k: Knex, pool: string): void {
+  const started = new Map<string, { key: string, t: number }>()
+  const shape = (sql: string) => sql.replace(/\s+/g, ' ').replace(/'[0-9a-f-]{36}'/gi, "'<uuid>'").replace(/\$\d+(, \$\d+)*/g, '$n').replace(/\?(, \?)*/g, '?').trim().slice(0, 110)
+  k.on('query', (q: { __knexQueryUid: string, sql: string }) => { started.set(q.__knexQueryUid, { key: `${pool}: ${shape(q.sql)}`, t: performance.now() }) })
+  const done = (_: unknown, q: { __knexQueryUid: string }) => {
+    const s = started.get(q.__knexQueryUid)
+    if (!s) return
+    started.delete(q.__knexQueryUid)
+    const stat = stats.get(s.key) ?? { count: 0, totalMs: 0 }
+    stat.count++
+    stat.totalMs += performance.now() - s.t
+    stats.set(s.key, stat)
+  }
+  k.on('query-response', done)
+  k.on('query-error', done)
+}
+
 const kernel = await createKernel({ plugins: [pluginDir], seedDemo: false })
+if (process.env.BENCH_PROFILE === '1') {
+  instrument(kernel.conn.owner, 'owner')
+  instrument(kernel.conn.app, 'app')
+}
 const url = await kernel.start()
 const ctx = (globalThis as Record<symbol, PluginContext>)[CONTEXT] as PluginContext
 
@@ -60,6 +88,12 @@ process.on('SIGTERM', stop)
 process.on('SIGINT', stop)
 process.on('disconnect', stop)
 process.on('message', (m: { type?: string } & Publish) => {
+  if (m?.type === 'stats') {
+    const statements = [...stats.entries()].map(([sql, st]) => ({ sql, ...st })).sort((a, b) => b.totalMs - a.totalMs)
+    stats = new Map()
+    process.send?.({ type: 'stats', statements })
+    return
+  }
   if (m?.type !== 'publish') return
   publish(m).then(r => process.send?.({ type: 'publish', ...r }), err => process.send?.({ type: 'publish', error: (err as Error).stack ?? String(err) }))
 })

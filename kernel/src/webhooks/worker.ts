@@ -80,7 +80,11 @@ export function createDeliveryWorker (deps: { owner: Knex, outbound: Outbound, b
     return rowsOf<DeliveryRow>(await owner.raw(claimSql, [options.id, until, now, now, limit]))
   }
 
-  /** Writes the attempt onto the row this worker holds; false when it no longer holds it (redelivered meanwhile). */
+  /**
+   * Writes the attempt onto the row this worker holds, and the endpoint's run of failures with it
+   * (one transaction: a delivery never reads failed while its endpoint has not counted it). Null
+   * when this worker no longer holds the row (redelivered meanwhile).
+   */
   async function record (row: DeliveryRow, result: AttemptResult): Promise<'succeeded' | 'pending' | 'failed' | null> {
     const now = clock.now()
     const roundAttempts = Number(row.round_attempts) + 1
@@ -88,27 +92,30 @@ export function createDeliveryWorker (deps: { owner: Knex, outbound: Outbound, b
     const status = result.ok ? 'succeeded' : next ? 'pending' : 'failed'
     const entry: AttemptRecord = { attempt: Number(row.attempts) + 1, at: now.toISOString(), responseCode: result.responseCode, durationMs: result.durationMs, error: result.error, response: result.response }
     const attemptLog = [...(JSON.parse(row.attempt_log) as AttemptRecord[]), entry].slice(-LOG_ENTRIES)
-    const updated = await owner('tenant_webhook_deliveries').where({ tenant_id: row.tenant_id, id: row.id, locked_by: options.id }).update({
-      status, attempts: entry.attempt, round_attempts: roundAttempts, next_attempt_at: next, last_attempt_at: now,
-      response_code: result.responseCode, duration_ms: result.durationMs, error: result.error?.slice(0, 500) ?? null,
-      attempt_log: JSON.stringify(attemptLog), locked_by: null, locked_until: null, updated_at: now
-    }, ['id'])
-    return updated.length > 0 ? status : null
+    return owner.transaction(async trx => {
+      const updated = await trx('tenant_webhook_deliveries').where({ tenant_id: row.tenant_id, id: row.id, locked_by: options.id }).update({
+        status, attempts: entry.attempt, round_attempts: roundAttempts, next_attempt_at: next, last_attempt_at: now,
+        response_code: result.responseCode, duration_ms: result.durationMs, error: result.error?.slice(0, 500) ?? null,
+        attempt_log: JSON.stringify(attemptLog), locked_by: null, locked_until: null, updated_at: now
+      }, ['id'])
+      if (updated.length === 0) return null
+      const endpoint = trx('tenant_webhooks').where({ tenant_id: row.tenant_id, id: row.webhook_id })
+      if (status === 'succeeded') await endpoint.where('consecutive_failures', '>', 0).update({ consecutive_failures: 0 })
+      if (status === 'failed') await countFailure(trx, row, now)
+      return status
+    })
   }
 
   /** A delivery failed for good: one more in the endpoint's run; at AUTO_DISABLE_AFTER it is switched off. */
-  async function countFailure (row: DeliveryRow): Promise<void> {
-    const now = clock.now()
-    await owner.transaction(async trx => {
-      const [endpoint] = await trx('tenant_webhooks').where({ tenant_id: row.tenant_id, id: row.webhook_id })
-        .increment('consecutive_failures', 1).returning(['consecutive_failures', 'enabled'])
-      if (!endpoint || !endpoint.enabled || Number(endpoint.consecutive_failures) < AUTO_DISABLE_AFTER) return
-      const reason = `switched off after ${AUTO_DISABLE_AFTER} deliveries in a row failed`
-      await trx('tenant_webhooks').where({ tenant_id: row.tenant_id, id: row.webhook_id }).update({ enabled: false, disabled_reason: reason, updated_at: now })
-      await failPending(trx, row.tenant_id, row.webhook_id, 'the endpoint was switched off', now)
-      await deps.audit.record({ action: 'webhook.disabled', actor: 'system:webhooks', tenantId: row.tenant_id, target: `webhook:${row.webhook_id}`, details: { reason } }, trx)
-      log.warn({ tenantId: row.tenant_id, webhookId: row.webhook_id }, 'a webhook endpoint was switched off after repeated failures')
-    })
+  async function countFailure (trx: Knex.Transaction, row: DeliveryRow, now: Date): Promise<void> {
+    const [endpoint] = await trx('tenant_webhooks').where({ tenant_id: row.tenant_id, id: row.webhook_id })
+      .increment('consecutive_failures', 1).returning(['consecutive_failures', 'enabled'])
+    if (!endpoint || !endpoint.enabled || Number(endpoint.consecutive_failures) < AUTO_DISABLE_AFTER) return
+    const reason = `switched off after ${AUTO_DISABLE_AFTER} deliveries in a row failed`
+    await trx('tenant_webhooks').where({ tenant_id: row.tenant_id, id: row.webhook_id }).update({ enabled: false, disabled_reason: reason, updated_at: now })
+    await failPending(trx, row.tenant_id, row.webhook_id, 'the endpoint was switched off', now)
+    await deps.audit.record({ action: 'webhook.disabled', actor: 'system:webhooks', tenantId: row.tenant_id, target: `webhook:${row.webhook_id}`, details: { reason } }, trx)
+    log.warn({ tenantId: row.tenant_id, webhookId: row.webhook_id }, 'a webhook endpoint was switched off after repeated failures')
   }
 
   async function attempt (row: DeliveryRow): Promise<void> {
@@ -122,10 +129,6 @@ export function createDeliveryWorker (deps: { owner: Knex, outbound: Outbound, b
     const result = await sendOnce(deps.outbound, endpoint.url, row.id, row.body, signingSecrets(endpoint, deps.box))
     const status = await record(row, result)
     log.debug({ tenantId: row.tenant_id, webhookId: row.webhook_id, deliveryId: row.id, status, responseCode: result.responseCode, durationMs: result.durationMs }, 'webhook attempt')
-    if (status === 'succeeded' && Number(endpoint.consecutive_failures) > 0) {
-      await owner('tenant_webhooks').where({ tenant_id: row.tenant_id, id: row.webhook_id }).update({ consecutive_failures: 0 })
-    }
-    if (status === 'failed') await countFailure(row)
   }
 
   async function loop (): Promise<void> {

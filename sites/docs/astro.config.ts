@@ -16,8 +16,10 @@ const website = process.env.WEBSITE_URL || 'https://monozu.cloud/'
 // https://docs.monozu.cloud is where the kernel's problem `type` URLs point (kernel/src/http/problem.ts).
 // English at the root (its paths are what the API's problem URLs and other pages link to),
 // Polish under /pl/; a page not yet translated shows the English text with a notice.
+const site = 'https://docs.monozu.cloud'
+
 export default defineConfig({
-  site: 'https://docs.monozu.cloud',
+  site,
   // Pages that moved keep working.
   redirects: { '/guides/operator-console/': '/self-hosting/' },
   integrations: [
@@ -69,10 +71,11 @@ export default defineConfig({
         {
           label: 'API reference',
           translations: { pl: 'Dokumentacja API' },
+          // The reference is in English only: absolute URLs, as Starlight would put /pl/ before a path.
           items: [
-            { label: 'Conventions', translations: { pl: 'Konwencje' }, link: '/reference/api/' },
-            ...groupByTag(doc, plugins).map(g => ({ label: g.label, link: `/reference/api/${g.slug}/` })),
-            { label: 'Problem types', translations: { pl: 'Typy błędów' }, link: '/problems/' }
+            { label: 'Conventions', translations: { pl: 'Konwencje' }, link: `${site}/reference/api/` },
+            ...groupByTag(doc, plugins).map(g => ({ label: g.label, link: `${site}/reference/api/${g.slug}/` })),
+            { label: 'Problem types', translations: { pl: 'Typy błędów' }, link: `${site}/problems/` }
           ]
         }
       ]

@@ -27,8 +27,9 @@ export function createMailer (config: Pick<KernelConfig, 'smtpUrl' | 'mailFrom'>
   }
   const from = config.mailFrom
   if (!from) throw new Error('MAIL_FROM is required when SMTP_URL is set')
-  // nodemailer's own logger is off: it would print the AUTH exchange.
-  const transport = nodemailer.createTransport(config.smtpUrl, { from })
+  // nodemailer's own logger stays off (it would print the AUTH exchange). Timeouts well inside
+  // the send job's two minutes: a server that hangs fails the attempt, which is then retried.
+  const transport = nodemailer.createTransport({ url: config.smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 }, { from })
   log.info({ smtp: smtpTarget(config.smtpUrl), from }, 'email is on: notifications are also sent by SMTP')
   return {
     async send (mail) {

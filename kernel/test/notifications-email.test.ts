@@ -65,6 +65,7 @@ t.test('ctx.notify: one email per recipient in their language, with From, link a
   t.equal(toEn!.from?.value[0]?.address, 'alerts@monozu.test')
   t.equal(toEn!.from?.value[0]?.name, 'Monozu')
   t.equal(toEn!.subject, '[Warning] Device edge-1 is offline')
+  t.equal(toEn!.headers.get('auto-submitted'), 'auto-generated', 'auto-replies stay away')
   t.match(toEn!.text, 'Last seen 10 minutes ago.')
   t.match(toEn!.text, 'Warning · Threshold crossed', 'severity and the type\'s label from plugin.json')
   t.match(toEn!.text, `Open in Monozu: ${PUBLIC_URL}/devices/42`)

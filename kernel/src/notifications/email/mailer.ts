@@ -33,7 +33,8 @@ export function createMailer (config: Pick<KernelConfig, 'smtpUrl' | 'mailFrom'>
   log.info({ smtp: smtpTarget(config.smtpUrl), from }, 'email is on: notifications are also sent by SMTP')
   return {
     async send (mail) {
-      const info = await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html })
+      // Auto-Submitted (RFC 3834) keeps vacation responders from answering a machine.
+      const info = await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, headers: { 'Auto-Submitted': 'auto-generated' } })
       return { messageId: info.messageId }
     },
     close () { transport.close() }

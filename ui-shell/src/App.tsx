@@ -1,7 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react'
 import {
-  DelayedSpinner, ErrorState, Link, MonozuProvider, createApiClient, matchPath, navigate, useFeatures, useLocation, useMe, useT,
-  type Feature, type Lang, type Me, type MeFeatures
+  DelayedSpinner, ErrorState, Link, MonozuProvider, createApiClient, matchPath, navigate, useFeatures, useLocation, useMe, useT, type Feature, type Lang, type Me, type MeFeatures
 } from '@monozu/ui-sdk'
 import { Layout, LanguageSwitch, Brand } from './Layout.tsx'
 import { messages } from './messages.ts'
@@ -11,6 +10,7 @@ import { createShellSession } from './session.ts'
 
 // Only people who are not signed in need the sign-in page: it loads on demand.
 const SignIn = lazy(() => import('./SignIn.tsx').then(m => ({ default: m.SignIn })))
+const NotificationSettings = lazy(() => import('./notifications/Settings.tsx').then(m => ({ default: m.NotificationSettings })))
 
 const LANG_KEY = 'monozu.lang'
 
@@ -141,6 +141,7 @@ function Pages () {
   const { pathname } = useLocation()
   const features = useFeatures()
   if (pathname === '/') return <Home />
+  if (pathname === '/settings/notifications') return <Suspense fallback={<Loading />}><NotificationSettings /></Suspense>
   const params = matchPath('/m/:id/*', pathname) ?? matchPath('/m/:id', pathname)
   const feature = params && features.filter(hasUi).find(f => f.id === params.id)
   if (feature) return <ModulePage feature={feature} />

@@ -1,17 +1,18 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react'
-import { LANGS, NavLink, useFeatures, useLang, useLocation, useMe, useT, type Lang } from '@monozu/ui-sdk'
+import { LANGS, NavLink, describeError, useApi, useFeatures, useLang, useLocation, useMe, useT, useToast, type Lang } from '@monozu/ui-sdk'
 import { messages } from './messages.ts'
 import { hasUi, navHref } from './remotes.ts'
 import { Icon } from './Icon.tsx'
+import { Bell } from './notifications/Bell.tsx'
 
-export function LanguageSwitch () {
+export function LanguageSwitch ({ onSwitch }: { onSwitch?: (lang: Lang) => void }) {
   const t = useT(messages)
   const [lang, setLang] = useLang()
   const id = useId()
   return (
     <div className='mz-shell-lang'>
       <label htmlFor={id} className='mz-visually-hidden'>{t('header.language')}</label>
-      <select id={id} name='language' className='mz-input' value={lang} onChange={e => setLang(e.target.value as Lang)}>
+      <select id={id} name='language' className='mz-input' value={lang} onChange={e => { const next = e.target.value as Lang; setLang(next); onSwitch?.(next) }}>
         {LANGS.map(l => <option key={l} value={l} lang={l}>{t(`lang.${l}`)}</option>)}
       </select>
     </div>
@@ -32,6 +33,15 @@ export function Layout ({ children, onSignOut }: { children: ReactNode, onSignOu
   const main = useRef<HTMLElement>(null)
   const first = useRef(true)
   const navId = useId()
+  const api = useApi()
+  const toast = useToast()
+  const tenantUser = Boolean(me?.tenant)
+
+  // The server writes notifications and emails in the user's language: keep it in step with the UI.
+  const saveLanguage = (language: Lang) => {
+    if (!tenantUser) return
+    api.patch('/api/v1/me', { language }).catch((err: unknown) => toast({ kind: 'error', message: t('lang.saveFailed', { detail: describeError(err, t).message }) }))
+  }
 
   // A new page: close the mobile menu and move focus to the content, as a page load would.
   useEffect(() => {
@@ -61,7 +71,8 @@ export function Layout ({ children, onSignOut }: { children: ReactNode, onSignOu
         {me?.tenant && <span className='mz-shell-tenant'>{me.tenant.name}</span>}
         <div className='mz-shell-header__end'>
           {me && <span className='mz-shell-user' title={t('header.user', { name: me.user.email })}>{me.user.name || me.user.email}</span>}
-          <LanguageSwitch />
+          {tenantUser && <Bell />}
+          <LanguageSwitch onSwitch={saveLanguage} />
           <button type='button' className='mz-button' onClick={onSignOut}>{t('header.signOut')}</button>
         </div>
       </header>

@@ -22,7 +22,11 @@ export const messages = defineMessages({
     'notFound.body': 'There is nothing at {path}.',
     'notFound.home': 'Go to the start page',
     'module.failed': 'The module “{name}” could not be loaded',
-    'module.loading': 'Loading {name}…'
+    'module.loading': 'Loading {name}…',
+    'bell.label': 'Notifications',
+    'bell.unread': 'Notifications: {count} unread',
+    'bell.new': 'New notification: {title}',
+    'lang.saveFailed': 'Your language could not be saved for notifications and emails: {detail}'
   },
   pl: {
     'app.name': 'Monozu Cloud',
@@ -45,6 +49,10 @@ export const messages = defineMessages({
     'notFound.body': 'Pod adresem {path} nic nie ma.',
     'notFound.home': 'Przejdź do strony startowej',
     'module.failed': 'Nie udało się wczytać modułu „{name}”',
-    'module.loading': 'Ładowanie modułu {name}…'
+    'module.loading': 'Ładowanie modułu {name}…',
+    'bell.label': 'Powiadomienia',
+    'bell.unread': 'Powiadomienia: nieprzeczytane {count}',
+    'bell.new': 'Nowe powiadomienie: {title}',
+    'lang.saveFailed': 'Nie udało się zapisać języka powiadomień i e-maili: {detail}'
   }
 })

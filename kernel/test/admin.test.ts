@@ -83,7 +83,7 @@ t.test('me/features: operators get the console, tenant users never do', async t 
   t.match(mine.body.features[0], {
     name: { en: 'Operator console', pl: 'Konsola operatora' },
     ui: { remote: 'admin', remoteEntry: '/ui/admin/remoteEntry.js', exposes: './Module' },
-    nav: [{ path: '/tenants' }, { path: '/jobs' }, { path: '/audit' }, { path: '/plugins' }]
+    nav: [{ path: '/tenants' }, { path: '/jobs' }, { path: '/audit' }, { path: '/plugins' }, { path: '/events' }]
   })
   for (const token of [admin.token, member.token]) {
     const theirs = await k.request('GET', '/api/v1/me/features', { token })

@@ -31,7 +31,7 @@ t.test('the operator console in a real browser', { skip: browserSkip('admin') },
     await page.getByTestId('module-admin').waitFor()
     await page.getByRole('heading', { name: 'Tenants', level: 1 }).waitFor()
     const nav = await page.getByRole('navigation', { name: 'Modules' }).getByRole('link').allTextContents()
-    t.same(nav.map(l => l.trim()), ['Tenants', 'Jobs', 'Audit log', 'Plugin health'], 'the console\'s screens are the operator\'s navigation')
+    t.same(nav.map(l => l.trim()), ['Tenants', 'Jobs', 'Audit log', 'Plugin health', 'Dead events'], 'the console\'s screens are the operator\'s navigation')
     t.ok(await page.getByRole('note').filter({ hasText: 'provisioned and licenses are issued in the management deployment' }).isVisible(), 'the screen says what stays in management')
     const row = page.getByRole('row').filter({ hasText: 'Acme Console' })
     await row.waitFor()

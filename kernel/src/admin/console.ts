@@ -19,7 +19,8 @@ export function operatorConsoleFeature (uiBase: string) {
       { path: '/tenants', label: { en: 'Tenants', pl: 'Organizacje' }, icon: 'users' },
       { path: '/jobs', label: { en: 'Jobs', pl: 'Zadania' }, icon: 'list' },
       { path: '/audit', label: { en: 'Audit log', pl: 'Dziennik audytu' }, icon: 'shield' },
-      { path: '/plugins', label: { en: 'Plugin health', pl: 'Stan wtyczek' }, icon: 'server' }
+      { path: '/plugins', label: { en: 'Plugin health', pl: 'Stan wtyczek' }, icon: 'server' },
+      { path: '/events', label: { en: 'Dead events', pl: 'Nieobsłużone zdarzenia' }, icon: 'backup' }
     ]
   }
 }

@@ -9,10 +9,11 @@ const TenantPage = lazy(() => import('./TenantPage.tsx').then(m => ({ default: m
 const Jobs = lazy(() => import('./Jobs.tsx').then(m => ({ default: m.Jobs })))
 const Audit = lazy(() => import('./Audit.tsx').then(m => ({ default: m.Audit })))
 const Plugins = lazy(() => import('./Plugins.tsx').then(m => ({ default: m.Plugins })))
+const DeadEvents = lazy(() => import('./DeadEvents.tsx').then(m => ({ default: m.DeadEvents })))
 
 /**
  * The operator console, mounted by the shell on /m/admin/* for platform operators when the kernel
- * runs with ADMIN_PANEL_ENABLED=true: tenants (/, /tenants, /tenants/:id), jobs, audit, plugins.
+ * runs with ADMIN_PANEL_ENABLED=true: tenants (/, /tenants, /tenants/:id), jobs, audit, plugins, dead events.
  */
 export default function AdminModule ({ basePath }: ModuleProps) {
   return (
@@ -25,7 +26,8 @@ export default function AdminModule ({ basePath }: ModuleProps) {
           { path: '/tenants/:id', render: p => <TenantPage basePath={basePath} id={p.id ?? ''} /> },
           { path: '/jobs', render: () => <Jobs basePath={basePath} /> },
           { path: '/audit', render: () => <Audit basePath={basePath} /> },
-          { path: '/plugins', render: () => <Plugins /> }
+          { path: '/plugins', render: () => <Plugins /> },
+          { path: '/events', render: () => <DeadEvents basePath={basePath} /> }
         ]}
         fallback={<NotFound basePath={basePath} />}
       />

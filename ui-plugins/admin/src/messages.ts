@@ -89,7 +89,21 @@ export const messages = defineMessages({
     'pluginState.running': 'Running',
     'pluginState.disabled': 'Disabled',
     disabledPlugins: 'Disabled plugins',
-    allHealthy: 'Every plugin is running.'
+    allHealthy: 'Every plugin is running.',
+    eventsTitle: 'Dead events',
+    eventsHint: 'Domain events a plugin\'s handler failed on after every retry. Retry delivers one to that handler again; discard drops it for good. Both are recorded in the audit log.',
+    eventType: 'Event type',
+    eventTypeHint: 'e.g. devices.status_changed',
+    handler: 'Handler',
+    handlerPlugin: 'Handler plugin',
+    occurred: 'Occurred',
+    discard: 'Discard',
+    discardTitle: 'Discard this event?',
+    discardBody: '{type} will never reach {handler}. This cannot be undone.',
+    eventRetried: '{type} will be delivered to {handler} again.',
+    eventDiscarded: '{type} for {handler} is discarded.',
+    noDeadEvents: 'No dead events: every handler has caught up.',
+    noMatchingEvents: 'No dead event matches these filters.'
   },
   pl: {
     tenantsTitle: 'Organizacje',
@@ -178,6 +192,20 @@ export const messages = defineMessages({
     'pluginState.running': 'Działa',
     'pluginState.disabled': 'Wyłączona',
     disabledPlugins: 'Wyłączone wtyczki',
-    allHealthy: 'Wszystkie wtyczki działają.'
+    allHealthy: 'Wszystkie wtyczki działają.',
+    eventsTitle: 'Nieobsłużone zdarzenia',
+    eventsHint: 'Zdarzenia domenowe, których obsługa we wtyczce nie powiodła się mimo wszystkich ponowień. „Ponów” dostarcza zdarzenie do tej obsługi jeszcze raz, „Odrzuć” usuwa je na stałe. Obie akcje trafiają do dziennika audytu.',
+    eventType: 'Typ zdarzenia',
+    eventTypeHint: 'np. devices.status_changed',
+    handler: 'Obsługa',
+    handlerPlugin: 'Wtyczka obsługi',
+    occurred: 'Wystąpiło',
+    discard: 'Odrzuć',
+    discardTitle: 'Odrzucić to zdarzenie?',
+    discardBody: '{type} nigdy nie trafi do {handler}. Tej operacji nie można cofnąć.',
+    eventRetried: '{type} zostanie ponownie dostarczone do {handler}.',
+    eventDiscarded: 'Odrzucono {type} dla {handler}.',
+    noDeadEvents: 'Brak nieobsłużonych zdarzeń: wszystkie obsługi są na bieżąco.',
+    noMatchingEvents: 'Żadne nieobsłużone zdarzenie nie pasuje do filtrów.'
   }
 })

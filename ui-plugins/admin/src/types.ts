@@ -59,3 +59,19 @@ export interface PluginHealth {
   reason: string | null
   error: string | null
 }
+
+/** A dead-lettered delivery of a domain event to one plugin's handler (GET /api/v1/admin/events/dead). */
+export interface DeadEvent {
+  id: string
+  eventId: string
+  tenantId: string
+  type: string
+  subject: string | null
+  plugin: string
+  handler: string
+  attempts: number
+  maxAttempts: number
+  lastError: string | null
+  occurredAt: string
+  deadAt: string | null
+}

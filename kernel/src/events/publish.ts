@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Transaction } from '../db/database.ts'
+import { rowsOf, type Transaction } from '../db/database.ts'
 import type { PluginManifest } from '../plugins/manifest.ts'
 import type { EventCatalogue } from './catalogue.ts'
 import type { EventHandler, PluginEvents } from './types.ts'
@@ -12,22 +12,36 @@ export interface Registered { plugin: string, handler: string, fn: EventHandler 
 
 const NOT_NULL = '23502'
 
+// One round trip per publish: the event, and in the same statement one delivery per subscribing
+// handler, carrying the tenant the event got from the transaction's scope.
+const insertSql = `
+  with e as (
+    insert into event_outbox (id, type, subject, payload) values (?, ?, ?, ?::jsonb)
+    returning tenant_id, occurred_at
+  ), d as (
+    insert into event_deliveries (tenant_id, event_id, plugin, handler, subject, max_attempts)
+    select e.tenant_id, ?, s.plugin, s.handler, ?, s.max_attempts
+      from e cross join unnest(?::text[], ?::text[], ?::int[]) as s(plugin, handler, max_attempts)
+  )
+  select tenant_id, occurred_at from e`
+
 /** Writes one event and its deliveries inside the caller's tenant transaction; then runs the sinks. */
 export async function writeEvent (trx: Transaction, catalogue: EventCatalogue, type: string, payload: unknown, subject: string | null, sinks: PublishSink[]): Promise<PublishedEvent> {
   const id = randomUUID()
+  const subscribers = catalogue.subscribers(type)
   let row: { tenant_id: string, occurred_at: Date | string } | undefined
   try {
     // tenant_id comes from the transaction's scope (the column's default): no scope, no event.
-    [row] = await trx('event_outbox').insert({ id, type, subject, payload: JSON.stringify(payload ?? null) }).returning(['tenant_id', 'occurred_at'])
+    [row] = rowsOf<{ tenant_id: string, occurred_at: Date | string }>(await trx.raw(insertSql, [
+      id, type, subject, JSON.stringify(payload ?? null), id, subject,
+      subscribers.map(s => s.plugin), subscribers.map(s => s.handler), subscribers.map(s => s.maxAttempts)
+    ]))
   } catch (err) {
     if ((err as { code?: string }).code === NOT_NULL) throw new TypeError(`events.publish("${type}") needs a tenant transaction: call it with the trx of ctx.db.withTenant(tenantId, trx => ...)`)
     throw err
   }
-  const subscribers = catalogue.subscribers(type)
-  if (subscribers.length > 0) {
-    await trx('event_deliveries').insert(subscribers.map(s => ({ event_id: id, plugin: s.plugin, handler: s.handler, subject, max_attempts: s.maxAttempts })))
-  }
-  const event: PublishedEvent = { id, type, tenantId: (row as { tenant_id: string }).tenant_id, subject, payload: payload ?? null, occurredAt: new Date((row as { occurred_at: Date | string }).occurred_at) }
+  const written = row as { tenant_id: string, occurred_at: Date | string }
+  const event: PublishedEvent = { id, type, tenantId: written.tenant_id, subject, payload: payload ?? null, occurredAt: new Date(written.occurred_at) }
   for (const sink of sinks) await sink(trx, event)
   return event
 }

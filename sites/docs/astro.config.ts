@@ -34,6 +34,8 @@ export default defineConfig({
       // Our own src/pages/404.astro (see there).
       disable404Route: true,
       customCss: ['./src/styles/api.css'],
+      // Long lines wrap: a code block that scrolls sideways is a region the keyboard cannot reach.
+      expressiveCode: { defaultProps: { wrap: true } },
       components: { Search: './src/components/Search.astro', SocialIcons: './src/components/WebsiteLink.astro' },
       head: [{ tag: 'meta', attrs: { name: 'monozu:website', content: website } }],
       sidebar: [

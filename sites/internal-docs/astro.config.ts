@@ -21,6 +21,8 @@ export default defineConfig({
       // Our own src/pages/404.astro (see there).
       disable404Route: true,
       customCss: ['./src/styles/reference.css'],
+      // Long lines wrap: a code block that scrolls sideways is a region the keyboard cannot reach.
+      expressiveCode: { defaultProps: { wrap: true } },
       // Pagefind's UI loads when search is opened; the button passes axe (shared with the public docs).
       components: { Search: '../docs/src/components/Search.astro' },
       sidebar: [

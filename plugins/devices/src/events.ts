@@ -33,7 +33,7 @@ const FINAL: ReadonlySet<CommandState> = new Set(['succeeded', 'failed', 'timed_
 const backOnlineSql = `
 with prev as (
   select id, status from devices
-  where id in (?) and status <> 'online' and revoked_at is null
+  where id = any(?::uuid[]) and status <> 'online' and revoked_at is null
   order by id
   for update
 ), changed as (
@@ -44,7 +44,7 @@ with prev as (
   insert into device_status_history (tenant_id, device_id, from_status, to_status, at)
   select tenant_id, id, from_status, 'online', ? from changed
 )
-select id, hostname, last_seen_at, from_status from changed order by id`
+select tenant_id, id, hostname, last_seen_at, from_status from changed order by id`
 
 export interface DeviceEvents {
   /**

@@ -10,6 +10,7 @@ import { createShellSession } from './session.ts'
 
 // Only people who are not signed in need the sign-in page: it loads on demand.
 const SignIn = lazy(() => import('./SignIn.tsx').then(m => ({ default: m.SignIn })))
+const Webhooks = lazy(() => import('./webhooks/Webhooks.tsx').then(m => ({ default: m.Webhooks })))
 const NotificationSettings = lazy(() => import('./notifications/Settings.tsx').then(m => ({ default: m.NotificationSettings })))
 
 const LANG_KEY = 'monozu.lang'
@@ -141,6 +142,7 @@ function Pages () {
   const { pathname } = useLocation()
   const features = useFeatures()
   if (pathname === '/') return <Home />
+  if (pathname === '/settings/webhooks') return <Suspense fallback={<Loading />}><Webhooks /></Suspense>
   if (pathname === '/settings/notifications') return <Suspense fallback={<Loading />}><NotificationSettings /></Suspense>
   const params = matchPath('/m/:id/*', pathname) ?? matchPath('/m/:id', pathname)
   const feature = params && features.filter(hasUi).find(f => f.id === params.id)

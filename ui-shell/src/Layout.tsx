@@ -36,6 +36,7 @@ export function Layout ({ children, onSignOut }: { children: ReactNode, onSignOu
   const api = useApi()
   const toast = useToast()
   const tenantUser = Boolean(me?.tenant)
+  const tenantAdmin = tenantUser && (me?.user.roles ?? []).includes('tenant-admin')
 
   // The server writes notifications and emails in the user's language: keep it in step with the UI.
   const saveLanguage = (language: Lang) => {
@@ -84,6 +85,7 @@ export function Layout ({ children, onSignOut }: { children: ReactNode, onSignOu
                 <NavLink to={link.href}><Icon name={link.icon} />{link.label}</NavLink>
               </li>
             ))}
+            {tenantAdmin && <li><NavLink to='/settings/webhooks'><Icon name='settings' />{t('nav.webhooks')}</NavLink></li>}
           </ul>
         </nav>
         <main id='content' ref={main} tabIndex={-1} className='mz-shell-main'>

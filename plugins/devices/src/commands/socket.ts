@@ -141,7 +141,8 @@ export function createDeviceSockets (ctx: Ctx, events: DeviceEvents, publish: (t
           if (connections.get(identity.deviceId) === c) connections.delete(identity.deviceId)
         })
         // The key may have been rotated out or revoked since it was cached: checked here, then every POLL_MS.
-        void ctx.db.withTenant(identity.tenantId, async trx => { await events.touch(trx, [identity.deviceId]); return keyStates(trx, [identity.keyPrefix]) })
+        // Keys first: the check should see the key as it was when the socket opened, not after the contact's writes.
+        void ctx.db.withTenant(identity.tenantId, async trx => { const keys = await keyStates(trx, [identity.keyPrefix]); await events.touch(trx, [identity.deviceId]); return keys })
           .then(keys => { enforceKey(c, keys.get(identity.keyPrefix)); return deliver(c) }, err => ctx.log.error({ err }, 'device socket start failed'))
       })
       stopChecks = ctx.clock.every(POLL_MS, check)

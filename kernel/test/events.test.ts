@@ -1,9 +1,7 @@
 import t from 'tap'
 import { startTestKernel, type TestKernel } from '../src/testing/internal.ts'
 import type { Tenant } from '../src/tenancy/tenants.ts'
-import { preparePlugins } from '../src/plugins/load.ts'
 import { eventsPublisher, eventsSubscriber } from './helpers/paths.ts'
-import { tempPlugins } from './helpers/temp-plugin.ts'
 
 let k: TestKernel
 let acme: Tenant
@@ -43,24 +41,8 @@ const count = async (table: string, where: Record<string, unknown> = {}) => Numb
 const delivery = (eventId: string, handler: string) => k.owner('event_deliveries').where({ event_id: eventId, handler }).first()
 const pub = () => k.pluginContext('fx-events-pub').events
 
-t.test('the loader checks event declarations', async t => {
-  const load = (id: string, events: object) => () => preparePlugins(tempPlugins([{ id, manifest: { events } }]).map(dir => ({ dir, origin: 'external' as const })))
-  const error = (message: RegExp) => ({ name: 'StartupError', code: 'manifest_invalid', message })
-  t.throws(load('ev-prefix', { publishes: [{ type: 'other.changed', description: 'x', schema: { type: 'object' } }] }),
-    error(/plugin "ev-prefix": \/events\/publishes type "other.changed" must start with "ev-prefix\."/), 'a type outside the plugin\'s own prefix')
-  t.throws(load('ev-schema', { publishes: [{ type: 'ev-schema.changed', description: 'x', schema: { type: 'object', properties: { a: { type: 'strin' } } } }] }),
-    error(/plugin "ev-schema": \/events\/publishes type "ev-schema.changed" has an invalid payload schema: .*type/), 'a schema that does not compile names plugin, type and problem')
-  t.throws(load('ev-strict', { publishes: [{ type: 'ev-strict.changed', description: 'x', schema: { type: 'object', minimun: 1 } }] }),
-    error(/"ev-strict.changed" has an invalid payload schema: strict mode: unknown keyword: "minimun"/), 'strict: a misspelt keyword is an error, not ignored')
-  t.throws(load('ev-twice', { subscribes: [{ type: 'a-b.c_d', handler: 'h' }, { type: 'a-b.e_f', handler: 'h' }] }),
-    error(/plugin "ev-twice": \/events\/subscribes handler "h" is named twice/))
-  t.doesNotThrow(load('ev-fine', { publishes: [{ type: 'ev-fine.changed', description: 'x', schema: { type: 'object', properties: { at: { type: 'string', format: 'date-time' } } } }] }), 'formats are known')
-})
-
-t.test('a subscription nobody publishes is a warning, and a declared handler must be registered', async t => {
+t.test('a subscription nobody publishes is a warning; handle takes declared names once', async t => {
   t.ok(log.some(line => line.includes('no installed plugin publishes') && line.includes('fx-nowhere.never')), 'the kernel started and logged the unpublished subscription')
-  const [lazy] = tempPlugins([{ id: 'ev-lazy', manifest: { events: { subscribes: [{ type: 'fx-events-pub.thing_changed', handler: 'onThing' }] } } }])
-  await t.rejects(startTestKernel({ plugins: [eventsPublisher, lazy!], database: 'pglite' }), { name: 'StartupError', code: 'events_unhandled', message: /plugin "ev-lazy" did not register event handler\(s\) "onThing"/ })
   t.throws(() => k.pluginContext('fx-events-sub').events.handle('undeclared', () => {}), /no event handler "undeclared" declared/, 'handle of an undeclared name throws')
   t.throws(() => k.pluginContext('fx-events-sub').events.handle('record', () => {}), /registered twice/)
 })
@@ -194,4 +176,20 @@ t.test('a handler whose plugin is off for the tenant waits, then gets the event'
   await k.grantLicense(initech, ['events-sub'])
   await k.deliverEvents()
   t.same((await seen(initech)).map(r => [r.handler, r.n, r.attempt]), [['record', 42, 1], ['tally', 42, 1]], 'delivered once switched on')
+})
+
+// Last: the sink stays registered for the rest of the file.
+t.test('kernel modules see each publish inside its transaction (onPublish)', async t => {
+  const got: Array<{ event: { id: string, occurredAt: Date }, visible: boolean }> = []
+  k.kernel.services.events.onPublish(async (trx, event) => {
+    const row = await trx('event_outbox').where({ id: event.id }).first()
+    got.push({ event, visible: row !== undefined })
+    if (event.subject === 'veto') throw new Error('the sink refuses')
+  })
+  const [id] = await published(acmeAdmin.token, [{ n: 5, subject: 'hooked' }])
+  t.match(got, [{ event: { id, type: 'fx-events-pub.thing_changed', tenantId: acme.id, subject: 'hooked', payload: { n: 5 } }, visible: true }], 'the event as written, in the publishing transaction')
+  t.ok(got[0]?.event.occurredAt instanceof Date)
+  t.equal((await publish(acmeAdmin.token, [{ n: 6, subject: 'veto' }])).status, 500)
+  t.equal(await count('event_outbox', { subject: 'veto' }), 0, 'a throwing sink rolls the publish back')
+  await k.deliverEvents()
 })

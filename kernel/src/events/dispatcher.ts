@@ -21,6 +21,15 @@ const SLICE_MS = 250
 const GAP_MS = 5
 const BACKOFF_BASE_MS = 1000
 const BACKOFF_CAP_MS = 5 * 60_000
+// A handler that has not returned by then fails its attempt, so one stuck handler cannot hold its
+// instance's dispatcher (and its batch's locks) for ever.
+const HANDLER_TIMEOUT_MS = 60_000
+
+async function within (work: Promise<void> | void, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`the handler did not finish within ${ms / 1000} s`)), ms) })
+  try { await Promise.race([Promise.resolve(work), late]) } finally { clearTimeout(timer) }
+}
 
 export function backoffMs (attempt: number): number {
   const raw = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1))
@@ -89,7 +98,7 @@ export function createDispatcher (deps: { owner: Knex, db: Database, features: F
         const rows = await claimDeliveries(trx, pair.tenantId, pair.plugin, pair.handler, limit)
         for (let i = 0; i < rows.length; i++) {
           const row = rows[i] as ClaimedRow
-          try { await registered.fn(eventOf(row), trx) } catch (err) { throw new HandlerFailed(i, row, err) }
+          try { await within(registered.fn(eventOf(row), trx), HANDLER_TIMEOUT_MS) } catch (err) { throw new HandlerFailed(i, row, err) }
         }
         if (rows.length > 0) await acknowledge(trx, pair.tenantId, rows)
         return rows.length

@@ -83,10 +83,31 @@ async function insertDeliveries (trx: Knex.Transaction, event: PublishedEvent, e
  * deliveries commit or roll back with the event.
  */
 export async function enqueueForEvent (trx: Knex.Transaction, event: PublishedEvent, now: Date): Promise<string[]> {
-  const endpoints: Array<{ id: string, event_types: string }> = await trx('tenant_webhooks')
-    .where({ tenant_id: event.tenantId, enabled: true }).select('id', 'event_types')
-  const targets = endpoints.filter(e => matches(JSON.parse(e.event_types) as string[], event.type)).map(e => e.id)
+  const endpoints = await endpointsOf(trx, event.tenantId)
+  const targets = endpoints.filter(e => matches(e.eventTypes, event.type)).map(e => e.id)
   return insertDeliveries(trx, event, targets, now)
+}
+
+type Endpoint = { id: string, eventTypes: string[] }
+const endpointsByTrx = new WeakMap<Knex.Transaction, Map<string, Promise<Endpoint[]>>>()
+
+/**
+ * The tenant's enabled endpoints, read once per publishing transaction: a transaction that
+ * publishes a batch of events pays one lookup, not one per event. An endpoint added while the
+ * transaction runs takes events from the next transaction on.
+ */
+function endpointsOf (trx: Knex.Transaction, tenantId: string): Promise<Endpoint[]> {
+  let perTenant = endpointsByTrx.get(trx)
+  if (!perTenant) endpointsByTrx.set(trx, perTenant = new Map())
+  let endpoints = perTenant.get(tenantId)
+  if (!endpoints) {
+    endpoints = trx('tenant_webhooks').where({ tenant_id: tenantId, enabled: true }).select('id', 'event_types')
+      .then((rows: Array<{ id: string, event_types: string | string[] }>) => rows.map(r => ({ id: r.id, eventTypes: (typeof r.event_types === 'string' ? JSON.parse(r.event_types) : r.event_types) as string[] })))
+    perTenant.set(tenantId, endpoints)
+    // A failed read must not be remembered: the caller's savepoint may recover and publish again.
+    endpoints.catch(() => perTenant.delete(tenantId))
+  }
+  return endpoints
 }
 
 /** The ping of one endpoint: a `webhook.test` delivery with a fresh event id. */

@@ -4,7 +4,7 @@
  * from the environment as for `monozu start` (DATABASE_URL, DATA_DIR, EVENTS_POLL_MS, REDIS_URL...).
  *
  * IPC with the bench: { type: 'ready' } once it listens. { type: 'publish', ... } publishes
- * `count` ticks through ctx.events.publish, `perTx` per tenant transaction, either as fast as it
+ * `count` ticks through ctx.events.publish (or, with `many`, one publishMany), `perTx` per tenant transaction, either as fast as it
  * can or paced at `rate` events/s; the answer says how long it took and how far behind the pace
  * it fell. { type: 'stats' } answers the SQL statements its pools ran since the last ask, by
  * shape (count and total ms), when BENCH_PROFILE=1. SIGTERM, SIGINT or a closed IPC channel stop
@@ -48,7 +48,7 @@ if (process.env.BENCH_PROFILE === '1') {
 const url = await kernel.start()
 const ctx = (globalThis as Record<symbol, PluginContext>)[CONTEXT] as PluginContext
 
-interface Publish { publisher: number, tenants: string[], subjects: number, count: number, perTx: number, rate?: number, concurrency: number }
+interface Publish { publisher: number, tenants: string[], subjects: number, count: number, perTx: number, rate?: number, concurrency: number, /** publishMany per transaction instead of one publish per event */ many?: boolean }
 
 /**
  * Transaction i carries ticks i*perTx.. of tenant i % tenants. Lane j of `concurrency` runs
@@ -69,9 +69,10 @@ async function publish (p: Publish): Promise<{ ms: number, behindMs: number }> {
       }
       const tenant = p.tenants[i % p.tenants.length] as string
       await ctx.db.withTenant(tenant, async trx => {
-        for (let n = i * p.perTx; n < Math.min(p.count, (i + 1) * p.perTx); n++) {
-          await ctx.events.publish(trx, 'bench-events.tick', { publisher: p.publisher, n }, { subject: `p${p.publisher}l${j}s${n % p.subjects}` })
-        }
+        const ticks = Array.from({ length: Math.min(p.count, (i + 1) * p.perTx) - i * p.perTx }, (_, k) => i * p.perTx + k)
+        const item = (n: number) => ({ payload: { publisher: p.publisher, n }, subject: `p${p.publisher}l${j}s${n % p.subjects}` })
+        if (p.many) await ctx.events.publishMany(trx, 'bench-events.tick', ticks.map(item))
+        else for (const n of ticks) { const { payload, subject } = item(n); await ctx.events.publish(trx, 'bench-events.tick', payload, { subject }) }
       })
     }
   }

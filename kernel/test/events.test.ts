@@ -28,8 +28,8 @@ t.before(async () => {
 t.teardown(() => k?.close())
 
 type Item = { n: number, subject?: string, note?: string }
-const publish = async (token: string, items: Item[], rollback = false) =>
-  k.request('POST', '/api/v1/fx-events-pub/publish', { token, body: { items, ...(rollback ? { rollback } : {}) } })
+const publish = async (token: string, items: Item[], rollback = false, many = false) =>
+  k.request('POST', '/api/v1/fx-events-pub/publish', { token, body: { items, ...(rollback ? { rollback } : {}), ...(many ? { many } : {}) } })
 const published = async (token: string, items: Item[]): Promise<string[]> => {
   const res = await publish(token, items)
   if (res.status !== 200) throw new Error(`publish: ${res.status} ${JSON.stringify(res.body)}`)
@@ -87,6 +87,31 @@ t.test('each subscribing handler gets each event once, in its tenant, in order, 
   t.equal(await count('event_outbox'), 0, 'delivered events left the outbox')
   t.equal(await count('event_deliveries'), 0)
   t.equal(await k.deliverEvents(), 0, 'nothing is delivered twice')
+})
+
+t.test('publishMany writes a batch in one statement, in order per subject, all or nothing', async t => {
+  await t.rejects(k.db.withTenant(acme.id, trx => pub().publishMany(trx, 'fx-events-pub.thing_changed', [{ payload: { n: 1 } }, { payload: { n: -1 } }])),
+    { name: 'TypeError', message: 'events.publish("fx-events-pub.thing_changed")[1]: payload/n must be >= 0' }, 'a bad item is named by its index')
+  t.equal(await count('event_outbox'), 0, 'and nothing of the batch was written')
+  const rolledBack = await publish(acmeAdmin.token, [{ n: 1, subject: 'rb' }, { n: 2, subject: 'rb' }], true, true)
+  t.equal(rolledBack.status, 409)
+  t.equal(await count('event_outbox'), 0, 'a rolled-back batch leaves no event')
+  t.equal(await count('event_deliveries'), 0, 'and no delivery')
+  const items: Item[] = Array.from({ length: 90 }, (_, i) => ({ n: 5000 + i, ...(i % 4 === 3 ? {} : { subject: `batch-${i % 4}` }) }))
+  const res = await publish(acmeAdmin.token, items, false, true)
+  t.equal(res.status, 200)
+  t.equal((res.body as { ids: string[] }).ids.length, 90, 'one id per item')
+  t.equal(new Set((res.body as { ids: string[] }).ids).size, 90, 'distinct ids')
+  await k.deliverEvents()
+  for (const handler of ['record', 'tally']) {
+    const rows = (await seen(acme, handler)).filter(r => r.n >= 5000)
+    t.equal(rows.length, 90, `${handler}: every event of the batch once`)
+    for (const subject of ['batch-0', 'batch-1', 'batch-2']) {
+      t.same(rows.filter(r => r.subject === subject).map(r => r.n), items.filter(i => i.subject === subject).map(i => i.n), `${handler}: ${subject} in array order`)
+    }
+    t.ok(rows.every(r => r.scope === acme.id), `${handler}: inside the publisher's tenant`)
+  }
+  t.equal(await count('event_outbox'), 0, 'delivered batch left the outbox')
 })
 
 t.test('a failing handler retries with backoff, holds back its subject, then is dead-lettered', async t => {

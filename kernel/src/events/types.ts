@@ -36,6 +36,12 @@ export interface PluginEvents {
    * declared schema (a TypeError naming the field when it does not match).
    */
   publish<P = unknown> (trx: Transaction, type: string, payload: P, options?: PublishOptions): Promise<{ id: string }>
+  /**
+   * Publishes events of one type in one statement, in array order (so in that order per subject):
+   * for bulk changes (an import, a batch from an appliance). Every item is checked before any is
+   * written; an error names the item's index.
+   */
+  publishMany<P = unknown> (trx: Transaction, type: string, items: ReadonlyArray<{ payload: P, subject?: string }>): Promise<{ ids: string[] }>
   /** Registers the handler named in plugin.json `events.subscribes[].handler`; call it in `start`. */
   handle<P = unknown> (handler: string, fn: EventHandler<P>): void
 }

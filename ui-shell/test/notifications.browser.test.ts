@@ -67,7 +67,7 @@ t.test('notifications in the shell, in a real browser', { skip: browserSkip() },
 
     await page.keyboard.press('Escape')
     await panel.waitFor({ state: 'detached' })
-    t.ok(await bell.evaluate(el => el === el.ownerDocument.activeElement), 'Esc closes the panel and focus returns to the bell')
+    t.equal(await page.evaluate('document.activeElement?.getAttribute("data-testid")'), 'notifications-bell', 'Esc closes the panel and focus returns to the bell')
 
     await bell.click()
     await panel.getByRole('link', { name: 'Backup 2 missed its RPO' }).click()

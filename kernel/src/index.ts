@@ -16,7 +16,7 @@ export type { JobRun, JobHandler, JobOptions, EnqueueOptions, PluginJobs } from 
 export type { PluginChannels } from './channels/plugin-channels.ts'
 export type { Clock, CancelTimer } from './clock/clock.ts'
 export type { BusMessage } from './bus/bus.ts'
-export type { DomainEvent, EventHandler, PublishOptions, PluginEvents } from './events/types.ts'
+export type { DomainEvent, EventHandler, EventBatchHandler, PublishOptions, PluginEvents } from './events/types.ts'
 export type { NotificationInput, Notify, NotificationSeverity, NotificationChannel, NotificationItem } from './notifications/types.ts'
 export type { TenantDirectory, TenantSummary } from './tenancy/directory.ts'
 export type { ActivityEntry, ActivityParty, SubjectNamer } from './tenancy/activity.ts'

@@ -52,11 +52,14 @@ class HandlerFailed extends Error {
   readonly index: number
   readonly row: ClaimedRow
   readonly error: unknown
-  constructor (index: number, row: ClaimedRow, error: unknown) {
+  /** How many events the failing call held: more than one for a batch handler. */
+  readonly size: number
+  constructor (index: number, row: ClaimedRow, error: unknown, size = 1) {
     super(errorText(error))
     this.index = index
     this.row = row
     this.error = error
+    this.size = size
   }
 }
 
@@ -67,7 +70,8 @@ class HandlerFailed extends Error {
  * commit together. When a handler throws, the batch rolls back; the events before the failing
  * one are delivered again in a batch of their own, and the failing one (then first in line) is
  * charged an attempt, backs off exponentially (1 s doubling, capped at 5 min) and after its
- * maxAttempts is dead-lettered. A handler whose plugin is switched off for the tenant is skipped:
+ * maxAttempts is dead-lettered (a batch handler's failing batch is halved until the failing
+ * event stands alone). A handler whose plugin is switched off for the tenant is skipped:
  * its deliveries wait, attempts uncounted.
  */
 export function createDispatcher (deps: { owner: Knex, db: Database, features: Features, handlers: Map<string, Registered>, log: FastifyBaseLogger, options: DispatcherOptions }) {
@@ -96,9 +100,15 @@ export function createDispatcher (deps: { owner: Knex, db: Database, features: F
     try {
       return await db.withTenant(pair.tenantId, async trx => {
         const rows = await claimDeliveries(trx, pair.tenantId, pair.plugin, pair.handler, limit)
-        for (let i = 0; i < rows.length; i++) {
-          const row = rows[i] as ClaimedRow
-          try { await within(registered.fn(eventOf(row), trx), HANDLER_TIMEOUT_MS) } catch (err) { throw new HandlerFailed(i, row, err) }
+        if (registered.batch) {
+          if (rows.length > 0) {
+            try { await within(registered.batch(rows.map(eventOf), trx), HANDLER_TIMEOUT_MS) } catch (err) { throw new HandlerFailed(0, rows[0] as ClaimedRow, err, rows.length) }
+          }
+        } else {
+          for (let i = 0; i < rows.length; i++) {
+            const row = rows[i] as ClaimedRow
+            try { await within(registered.fn(eventOf(row), trx), HANDLER_TIMEOUT_MS) } catch (err) { throw new HandlerFailed(i, row, err) }
+          }
         }
         if (rows.length > 0) await acknowledge(trx, pair.tenantId, rows)
         return rows.length
@@ -107,6 +117,8 @@ export function createDispatcher (deps: { owner: Knex, db: Database, features: F
       if (!(err instanceof HandlerFailed)) throw err
       // Those before it did nothing wrong: deliver them alone; the failing event is then first in line.
       if (err.index > 0) return deliver(pair, err.index)
+      // A batch does not say which event broke it: halve it until the failing one stands alone.
+      if (err.size > 1) return deliver(pair, Math.ceil(err.size / 2))
       const attempt = err.row.attempts + 1
       const retryAt = attempt < err.row.max_attempts ? new Date(Date.now() + backoffMs(attempt)) : null
       await db.withTenant(pair.tenantId, trx => recordFailure(trx, err.row.seq, errorText(err.error), retryAt))

@@ -3,13 +3,14 @@ import type { Knex } from 'knex'
 import { rowsOf, type Transaction } from '../db/database.ts'
 import type { PluginManifest } from '../plugins/manifest.ts'
 import type { EventCatalogue } from './catalogue.ts'
-import type { EventHandler, PluginEvents } from './types.ts'
+import type { EventBatchHandler, EventHandler, PluginEvents } from './types.ts'
 
 /** An event as kernel modules see it inside the publishing transaction (`events.onPublish`). */
 export interface PublishedEvent { id: string, type: string, tenantId: string, subject: string | null, payload: unknown, occurredAt: Date }
 export type PublishSink = (trx: Transaction, event: PublishedEvent) => Promise<void>
 
-export interface Registered { plugin: string, handler: string, fn: EventHandler }
+/** A registered handler: `fn` per event, or `batch` per batch of deliveries. */
+export type Registered = { plugin: string, handler: string } & ({ fn: EventHandler, batch?: never } | { batch: EventBatchHandler, fn?: never })
 
 const NOT_NULL = '23502'
 
@@ -91,6 +92,14 @@ export function pluginEvents (manifest: PluginManifest, deps: {
     return events
   }
 
+  function register (handler: string, fn: unknown, how: { fn: EventHandler } | { batch: EventBatchHandler }): void {
+    if (!subscribes.has(handler)) throw new Error(`plugin "${manifest.id}" has no event handler "${handler}" declared in plugin.json events.subscribes`)
+    const key = `${manifest.id}:${handler}`
+    if (deps.handlers.has(key)) throw new Error(`plugin "${manifest.id}": event handler "${handler}" is registered twice`)
+    if (typeof fn !== 'function') throw new TypeError(`events.handle("${handler}"): the handler must be a function`)
+    deps.handlers.set(key, { plugin: manifest.id, handler, ...how })
+  }
+
   return {
     async publish (trx, type, payload, options = {}) {
       const [event] = await write(trx, type, [{ payload, subject: options.subject }])
@@ -101,11 +110,10 @@ export function pluginEvents (manifest: PluginManifest, deps: {
       return { ids: (await write(trx, type, items)).map(e => e.id) }
     },
     handle (handler, fn) {
-      if (!subscribes.has(handler)) throw new Error(`plugin "${manifest.id}" has no event handler "${handler}" declared in plugin.json events.subscribes`)
-      const key = `${manifest.id}:${handler}`
-      if (deps.handlers.has(key)) throw new Error(`plugin "${manifest.id}": event handler "${handler}" is registered twice`)
-      if (typeof fn !== 'function') throw new TypeError(`events.handle("${handler}"): the handler must be a function`)
-      deps.handlers.set(key, { plugin: manifest.id, handler, fn: fn as EventHandler })
+      register(handler, fn, { fn: fn as EventHandler })
+    },
+    handleBatch (handler, fn) {
+      register(handler, fn, { batch: fn as EventBatchHandler })
     }
   }
 }

@@ -23,6 +23,14 @@ export interface DomainEvent<Payload = unknown> {
  */
 export type EventHandler<Payload = unknown> = (event: DomainEvent<Payload>, trx: Transaction) => Promise<void> | void
 
+/**
+ * A handler that takes its deliveries a batch at a time (up to 200, in publish order, all of one
+ * tenant), in one tenant transaction with their acknowledgement: for subscribers that write in
+ * bulk. When it throws, the batch is split until the failing event is found, and only that one is
+ * charged an attempt.
+ */
+export type EventBatchHandler<Payload = unknown> = (events: Array<DomainEvent<Payload>>, trx: Transaction) => Promise<void> | void
+
 export interface PublishOptions {
   /** Orders delivery: events with the same subject reach each handler one at a time, in publish order. */
   subject?: string
@@ -44,4 +52,6 @@ export interface PluginEvents {
   publishMany<P = unknown> (trx: Transaction, type: string, items: ReadonlyArray<{ payload: P, subject?: string }>): Promise<{ ids: string[] }>
   /** Registers the handler named in plugin.json `events.subscribes[].handler`; call it in `start`. */
   handle<P = unknown> (handler: string, fn: EventHandler<P>): void
+  /** Registers the declared handler `handler` as a batch handler: one call per batch of deliveries. */
+  handleBatch<P = unknown> (handler: string, fn: EventBatchHandler<P>): void
 }

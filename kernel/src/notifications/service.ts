@@ -74,7 +74,9 @@ export function createNotifications (deps: { db: Database, bus: Bus, registry: P
     const deliveries = await channelsFor(trx, [...recipients.keys()], input.type, defaults)
     // The kernel's clock, not the database's: a millisecond timestamp round-trips through list cursors exactly.
     const now = deps.clock.now()
-    const rows = deliveries.filter(d => d.inApp || d.email).map(d => ({
+    // Without a mailer (no SMTP_URL) email is off: nothing is queued that a later SMTP_URL would send late.
+    const mail = emailQueued !== undefined
+    const rows = deliveries.filter(d => d.inApp || (mail && d.email)).map(d => ({
       tenant_id: input.tenantId,
       id: randomUUID(),
       user_id: d.userId,
@@ -87,7 +89,7 @@ export function createNotifications (deps: { db: Database, bus: Bus, registry: P
       created_at: now,
       // Email-only rows are never listed; stored read, they stay out of unread counts.
       read_at: d.inApp ? null : now,
-      email_state: !d.email ? 'none' : d.digest ? 'digest' : 'queued'
+      email_state: !mail || !d.email ? 'none' : d.digest ? 'digest' : 'queued'
     }))
     for (const batch of chunks(rows, INSERT_BATCH)) await trx('notifications').insert(batch)
     const queued = rows.filter(r => r.email_state === 'queued').map(r => r.id)

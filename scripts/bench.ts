@@ -5,13 +5,15 @@
  * Every bench ends with one JSON result line per figure (`{"bench":"ingest-1","figure":...}`).
  * This runner passes the output through and appends each result line, with the CPU model and
  * the date, to bench/results/<bench>.jsonl, so the history lives in one place per bench instead
- * of in READMEs, and no bench has to remember to write it.
+ * of in READMEs, and no bench has to remember to write it; then it rewrites the summary table in
+ * bench/results/README.md (scripts/bench-summary.ts).
  */
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { appendFileSync, mkdirSync } from 'node:fs'
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { createInterface } from 'node:readline'
+import { readmeFile, withSummary } from './bench-summary.ts'
 
 const benches: Record<string, string> = {
   kernel: 'kernel/bench/kernel.ts',
@@ -44,11 +46,18 @@ lines.on('line', line => {
   mkdirSync(resultsDir, { recursive: true })
   const record = { ...result, cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, date: new Date().toISOString() }
   appendFileSync(`${resultsDir}${result.bench}.jsonl`, JSON.stringify(record) + '\n')
+  recorded = true
 })
 // Exit only once the last line is written and recorded.
 let exit: { code: number | null, signal: NodeJS.Signals | null } | undefined
 let closed = false
-const finish = () => { if (exit !== undefined && closed) process.exit(exit.code ?? (exit.signal ? 130 : 1)) }
+let recorded = false
+const finish = () => {
+  if (exit === undefined || !closed) return
+  // The summary table in bench/results/README.md follows the lines just appended.
+  if (recorded) writeFileSync(readmeFile, withSummary(readFileSync(readmeFile, 'utf8')))
+  process.exit(exit.code ?? (exit.signal ? 130 : 1))
+}
 lines.on('close', () => { closed = true; finish() })
 child.on('exit', (code, signal) => { exit = { code, signal }; finish() })
 

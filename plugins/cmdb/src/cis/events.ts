@@ -19,8 +19,13 @@ export interface CiChangedPayload {
  */
 export type CiPublisher = (trx: Transaction, changes: CiChangedPayload[]) => Promise<void>
 
+// One statement per batch (a discovery batch or an import changes hundreds of CIs at once).
+const CHUNK = 1000
+
 export function ciPublisher (ctx: PluginContext): CiPublisher {
   return async (trx, changes) => {
-    for (const payload of changes) await ctx.events.publish(trx, CI_CHANGED, payload, { subject: payload.ciId })
+    for (let i = 0; i < changes.length; i += CHUNK) {
+      await ctx.events.publishMany(trx, CI_CHANGED, changes.slice(i, i + CHUNK).map(payload => ({ payload, subject: payload.ciId })))
+    }
   }
 }

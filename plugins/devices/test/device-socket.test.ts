@@ -108,6 +108,8 @@ t.test('a key revoked elsewhere (another instance, straight in the database) clo
   const d = await enrolledDevice(k)
   const s = await connect(d.deviceKey)
   const prefix = d.deviceKey.split('_')[2]
+  // The socket answers only once its opening key check is done: the revocation below comes after it.
+  t.ok(await s.answers(), 'open, its key checked')
   // What a revocation on another kernel instance leaves behind: only the row changes.
   await k.owner('device_keys').where({ tenant_id: d.tenant.id, prefix }).update({ revoked_at: new Date() })
   t.ok(await s.answers(), 'open until the next check')

@@ -142,8 +142,11 @@ export function createDeviceSockets (ctx: Ctx, events: DeviceEvents, publish: (t
         })
         // The key may have been rotated out or revoked since it was cached: checked here, then every POLL_MS.
         // Keys first: the check should see the key as it was when the socket opened, not after the contact's writes.
-        void ctx.db.withTenant(identity.tenantId, async trx => { const keys = await keyStates(trx, [identity.keyPrefix]); await events.touch(trx, [identity.deviceId]); return keys })
-          .then(keys => { enforceKey(c, keys.get(identity.keyPrefix)); return deliver(c) }, err => ctx.log.error({ err }, 'device socket start failed'))
+        // Frames wait for it (c.busy), so the first answer a device gets comes after its key was checked.
+        const opened = ctx.db.withTenant(identity.tenantId, async trx => { const keys = await keyStates(trx, [identity.keyPrefix]); await events.touch(trx, [identity.deviceId]); return keys })
+          .then(keys => { enforceKey(c, keys.get(identity.keyPrefix)) }, err => ctx.log.error({ err }, 'device socket start failed'))
+        c.busy = opened
+        void opened.then(() => deliver(c))
       })
       stopChecks = ctx.clock.every(POLL_MS, check)
     },

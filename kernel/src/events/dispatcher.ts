@@ -5,6 +5,7 @@ import type { Features } from '../licensing/features.ts'
 import type { Registered } from './publish.ts'
 import { acknowledge, claimDeliveries, dueWork, recordFailure, type ClaimedRow, type Due } from './store.ts'
 import type { DomainEvent } from './types.ts'
+import { createNap } from '../dispatch/nap.ts'
 
 export interface DispatcherOptions {
   pollMs: number
@@ -78,21 +79,10 @@ export function createDispatcher (deps: { owner: Knex, db: Database, features: F
   const { owner, db, handlers, log, options } = deps
   let running = false
   let loop: Promise<void> = Promise.resolve()
-  let wake: (() => void) | null = null
-  let lastRound = 0
   // Failures recorded: a drain goes on after one, since a dead-lettered event frees its subject.
   let failures = 0
 
-  const sleep = (ms: number) => new Promise<void>(resolve => {
-    let timer = setTimeout(() => { wake = null; resolve() }, ms)
-    wake = () => {
-      const wait = lastRound + GAP_MS - Date.now()
-      clearTimeout(timer)
-      if (wait > 0) { timer = setTimeout(() => { wake = null; resolve() }, wait); return }
-      wake = null
-      resolve()
-    }
-  })
+  const nap = createNap(GAP_MS)
 
   /** One batch of one handler in one tenant; the number delivered. */
   async function deliver (pair: Due, limit: number): Promise<number> {
@@ -183,15 +173,15 @@ export function createDispatcher (deps: { owner: Knex, db: Database, features: F
         while (running) {
           let result = { moved: 0, backlog: false, pairs: 0 }
           try { result = await exclusive(round) } catch (err) { log.error({ err }, 'event dispatch round failed') }
-          lastRound = Date.now()
+          nap.roundEnded()
           if (!running) break
           if (result.moved > 0 && result.backlog) continue
-          await sleep(result.moved > 0 ? GAP_MS : options.pollMs)
+          await nap.sleep(result.moved > 0 ? GAP_MS : options.pollMs)
         }
       })()
     },
     /** Look for due deliveries now (an event was just committed here or on another instance). */
-    poke (): void { wake?.() },
+    poke (): void { nap.wake() },
     /** Delivers everything due now (retries still backing off are not due), then resolves with the count. */
     async drain (): Promise<number> {
       let total = 0
@@ -204,7 +194,7 @@ export function createDispatcher (deps: { owner: Knex, db: Database, features: F
     },
     async stop (): Promise<void> {
       running = false
-      wake?.()
+      nap.wake()
       await loop
     }
   }

@@ -3,6 +3,7 @@ import type { Knex } from 'knex'
 import type { Database } from '../db/database.ts'
 import { claimEvents, deferEvents, dueWork, startOfInbox, type DueCursor } from './inbox.ts'
 import type { IngestConsumer } from './types.ts'
+import { createNap } from '../dispatch/nap.ts'
 
 export interface Consumer { pluginId: string, handler: IngestConsumer, batchSize: number }
 
@@ -30,19 +31,8 @@ export function createDispatcher (deps: { owner: Knex, db: Database, consumers: 
   const { owner, db, consumers, log } = deps
   let running = false
   let loop: Promise<void> = Promise.resolve()
-  let wake: (() => void) | null = null
-  let lastRound = 0
   let after: DueCursor = startOfInbox
-  const sleep = (ms: number) => new Promise<void>(resolve => {
-    let timer = setTimeout(() => { wake = null; resolve() }, ms)
-    wake = () => {
-      const wait = lastRound + GAP_MS - Date.now()
-      clearTimeout(timer)
-      if (wait > 0) { timer = setTimeout(() => { wake = null; resolve() }, wait); return }
-      wake = null
-      resolve()
-    }
-  })
+  const nap = createNap(GAP_MS)
 
   async function deliver (tenantId: string, kind: string, retries: boolean): Promise<number> {
     const consumer = consumers.get(kind) as Consumer
@@ -93,17 +83,17 @@ export function createDispatcher (deps: { owner: Knex, db: Database, consumers: 
         while (running) {
           let result = { moved: 0, backlog: false }
           try { result = await round() } catch (err) { log.error({ err }, 'ingest dispatch round failed') }
-          lastRound = Date.now()
+          nap.roundEnded()
           if (result.backlog || !running) continue
-          await sleep(result.moved > 0 ? GAP_MS : deps.pollMs)
+          await nap.sleep(result.moved > 0 ? GAP_MS : deps.pollMs)
         }
       })()
     },
     /** Another round soon (an ingest endpoint in this process just committed events): at once, or GAP_MS after the last. */
-    poke (): void { wake?.() },
+    poke (): void { nap.wake() },
     async stop (): Promise<void> {
       running = false
-      wake?.()
+      nap.wake()
       await loop
     }
   }

@@ -13,7 +13,8 @@ export const OPERATOR_ROLE = 'platform-operator'
 
 /**
  * tenant-admin: every permission of the tenant's enabled plugins plus the kernel's;
- * member: every `*.read` permission. `available` is what the tenant's enabled plugins declare.
+ * member: every `*.read` permission, and every `*.request` one (asking for service, e.g. filing an
+ * ITSM ticket, is what every employee may do). `available` is what the tenant's enabled plugins declare.
  */
 export function permissionsFor (roles: readonly string[], available: readonly string[]): Set<string> {
   const granted = new Set<string>()
@@ -22,7 +23,7 @@ export function permissionsFor (roles: readonly string[], available: readonly st
     for (const p of KERNEL_PERMISSIONS) granted.add(p.id)
   }
   if (roles.includes('member')) {
-    for (const p of available) if (p.endsWith('.read')) granted.add(p)
+    for (const p of available) if (p.endsWith('.read') || p.endsWith('.request')) granted.add(p)
   }
   return granted
 }

@@ -143,3 +143,18 @@ t.test('discovery stays inside its tenant', async t => {
   t.not(acmeCis[0]!.id, globexCi.id)
   t.equal(acmeCis[0]!.os, 'Acme OS')
 })
+
+t.test('a discovery event\'s software list goes on as cmdb.software_reported, with the CI it reconciled to', async t => {
+  const { tenant, admin } = await licensedTenant(k)
+  const box = await enrolAppliance(k, admin)
+  const software = [{ name: 'lodash', version: '4.17.20', ecosystem: 'npm' }, { name: 'openssl', version: '3.0.11-1~deb12u2', ecosystem: 'Debian:12', purl: 'pkg:deb/debian/openssl@3.0.11-1~deb12u2' }]
+  await discover(box, tenant, [{ source: 'agent', ciType: 'server', hostname: 'web-sw-01', software }, { source: 'agent', ciType: 'server', hostname: 'web-sw-02' }])
+  const rows = await k.owner('event_outbox').where({ tenant_id: tenant.id, type: 'cmdb.software_reported' })
+  t.equal(rows.length, 1, 'one event: the asset without a software list publishes none')
+  const ci = (await all(client(k, admin), '&q=web-sw-01'))[0]!
+  const payload = typeof rows[0].payload === 'string' ? JSON.parse(rows[0].payload) : rows[0].payload
+  t.match(payload, { ciId: ci.id, ciName: 'web-sw-01', deviceId: box.deviceId, source: 'agent', observedAt: String, software })
+  t.equal(rows[0].subject, ci.id)
+  const bad = await ingest(k, box.deviceKey, [{ source: 'agent', ciType: 'server', hostname: 'x', software: [{ name: 'a', version: '1' }] }])
+  t.match(bad.body, { accepted: 0, rejected: [{ index: 0 }] }, 'an item without an ecosystem is refused')
+})

@@ -23,6 +23,8 @@ export interface ReconcileResult {
   /** Sent fields not applied because the CI locks them. */
   lockedKept: number
   skipped: Array<Skipped & { seq: string }>
+  /** Per event (by seq): the CI it was reconciled to, absent when it went to review. */
+  ciBySeq: Map<string, { id: string, name: string }>
 }
 
 const CHUNK = 1000
@@ -124,7 +126,7 @@ const actorKey = (d: Discovered) => `${d.deviceId}\u0000${d.source}`
  * statements per batch, not per event); the change log groups a batch under one request id.
  */
 export async function reconcile (trx: Transaction, tenantId: string, events: Discovered[], options: { publish: CiPublisher | null, registry?: Registry, requestId?: string }): Promise<ReconcileResult> {
-  const result: ReconcileResult = { created: [], updated: [], unchanged: 0, review: [], lockedKept: 0, skipped: [] }
+  const result: ReconcileResult = { created: [], updated: [], unchanged: 0, review: [], lockedKept: 0, skipped: [], ciBySeq: new Map() }
   if (events.length === 0) return result
   const registry = options.registry ?? await loadRegistry(trx)
   const known = await loadKnown(trx, events)
@@ -164,9 +166,11 @@ export async function reconcile (trx: Transaction, tenantId: string, events: Dis
       result.skipped.push(...skipped.map(s => ({ ...s, seq: d.seq })))
       known.put(ci)
       created.set(ci.id, { ci, actor: actorKey(d) })
+      result.ciBySeq.set(d.seq, { id: ci.id, name: ci.name })
       continue
     }
     const ci = outcome.ci
+    result.ciBySeq.set(d.seq, { id: ci.id, name: ci.name })
     const type = registry.get(ci.type)
     if (!type) { fileForReview(d, `the matched CI has the type "${ci.type}", which no longer exists`, [{ id: ci.id, matchedBy: outcome.by }]); continue }
     const applied = applyDiscovered(ci, d, type)

@@ -11,6 +11,8 @@ import { registerReenrollmentRoutes } from './reenrollment.ts'
 import { createDeviceKeys } from './keys.ts'
 import type { Command, Device } from './model.ts'
 import { devicesService } from './service.ts'
+import { providedService } from './provided.ts'
+import { deviceResources } from './self-resources.ts'
 import { publishStatusChanges, sweepStatuses } from './status.ts'
 import { deviceEvents } from './events.ts'
 import { notifyOffline } from './offline-notice.ts'
@@ -32,6 +34,8 @@ export default definePlugin<DevicesConfig>({
     app.addHook('onClose', async () => sockets.stop())
 
     sockets.register(app, devicePreHandler)
+    const resources = deviceResources(ctx)
+    resources.register(app, devicePreHandler)
     registerEnrollmentRoutes(app, ctx, { keys, enrolled: (tenantId, device) => ctx.channels.publish(tenantId, 'devices', 'device.enrolled', { device }), disconnect: id => sockets.disconnect(id) })
     registerReenrollmentRoutes(app, ctx)
     registerDeviceRoutes(app, ctx, { keys, events, devicePreHandler, updated, revoked: id => sockets.disconnect(id) })
@@ -64,6 +68,13 @@ export default definePlugin<DevicesConfig>({
       ctx.log.info({ tenantId: job.tenantId, deleted }, 'devices retention finished')
     }, { concurrency: 1, maxAttempts: 3, timeoutMs: 3_600_000 })
 
-    ctx.provide(devicesService, { authenticate: key => keys.authenticate(key), touch: (trx, ids, at) => events.touch(trx, ids, at) })
+    ctx.provide(devicesService, providedService(ctx, {
+      base: { authenticate: key => keys.authenticate(key), touch: (trx, ids, at) => events.touch(trx, ids, at) },
+      serve: (resource, handler) => resources.serve(resource, handler),
+      delivered: (tenantId, command) => {
+        publish(tenantId, [command]).catch(err => ctx.log.warn({ err, commandId: command.id }, 'devices: command not published live'))
+        sockets.poke(command.deviceId)
+      }
+    }))
   }
 })

@@ -9,7 +9,7 @@ import { acknowledge, cancelCommand, createCommand, nextCommand, recordResult } 
 
 const uuid = { type: 'string', format: 'uuid' } as const
 const idParams = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: uuid } } as const
-const PAYLOAD_LIMIT = 64 * 1024
+export const PAYLOAD_LIMIT = 64 * 1024
 
 export function registerCommandRoutes (app: FastifyInstance, ctx: Ctx, deps: {
   sockets: DeviceSockets

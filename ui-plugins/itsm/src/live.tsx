@@ -1,0 +1,24 @@
+import { useCallback, useEffect, useRef } from 'react'
+import { createLiveChannel } from '@monozu/ui-sdk/components'
+import type { ItsmEvent } from './types.ts'
+
+/** The module's one socket on the channel `itsm`: Module.tsx mounts the provider. */
+export const { LiveProvider, useLive } = createLiveChannel<ItsmEvent>('itsm', ['ticket.created', 'ticket.updated', 'message.created', 'ticket.viewers', 'sla.changed', 'config.changed'])
+
+/** Calls `fn` once `ms` after the last call: a burst of events becomes one read. */
+export function useDebounced (fn: () => void, ms = 400): () => void {
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+  const latest = useRef(fn)
+  latest.current = fn
+  useEffect(() => () => clearTimeout(timer.current), [])
+  return useCallback(() => {
+    clearTimeout(timer.current)
+    timer.current = setTimeout(() => latest.current(), ms)
+  }, [ms])
+}
+
+/** The ticket id an event is about, if any. */
+export function ticketIdOf (e: ItsmEvent): string | undefined {
+  const d = e.data as { id?: string, ticketId?: string }
+  return d.ticketId ?? (e.event.startsWith('ticket.') ? d.id : undefined)
+}

@@ -8,7 +8,7 @@ export { definePlugin, type PluginContext, type PluginDefinition, type DefinedPl
 export { defineServiceRef, type ServiceRef } from './plugins/service-ref.ts'
 export type { PluginIngest, IngestConsumer, IngestedEvent, IngestEventInput, IngestKind, IngestTenantEvents, EventCheck } from './ingest/types.ts'
 export type { PluginManifest, LocalText } from './plugins/manifest.ts'
-export { tenantTable } from './db/tenant-table.ts'
+export { tenantTable, platformTable } from './db/tenant-table.ts'
 export { isUuid, rowsOf, type Database, type Transaction, type PlatformPurpose } from './db/database.ts'
 export type { Principal } from './auth/principal.ts'
 export type { AuditService, AuditEntry } from './audit/audit.ts'

@@ -23,3 +23,21 @@ export function tenantTableSql (knex: Knex, name: string, build: Build): Array<{
 export async function tenantTable (knex: Knex, name: string, build: Build): Promise<void> {
   for (const { sql, bindings } of tenantTableSql(knex, name, build)) await knex.raw(sql, bindings as Knex.RawBinding[])
 }
+
+/** The statements `platformTable` runs: CREATE TABLE, then a read-only grant for the request role. */
+export function platformTableSql (knex: Knex, name: string, build: Build): Array<{ sql: string, bindings: readonly unknown[] }> {
+  assertIdentifier(name)
+  const create = knex.schema.createTable(name, build).toSQL().map(s => ({ sql: s.sql, bindings: s.bindings ?? [] }))
+  const grants = knex.client.dialect === 'mssql' ? mssqlSql.platformTable(name) : postgresSql.platformTable(name)
+  return [...create, ...grants.map(sql => ({ sql, bindings: [] }))]
+}
+
+/**
+ * Creates a platform table: data shared by every tenant (a vulnerability feed, a catalogue),
+ * one copy for all. It has no tenant_id (a tenant_id column would make the start-up check refuse
+ * it for lacking RLS). Tenant transactions may read it; only `db.platform(...)` (the owner
+ * connection, audited) writes it, so one tenant can never change what another sees.
+ */
+export async function platformTable (knex: Knex, name: string, build: Build): Promise<void> {
+  for (const { sql, bindings } of platformTableSql(knex, name, build)) await knex.raw(sql, bindings as Knex.RawBinding[])
+}

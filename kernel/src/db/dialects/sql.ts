@@ -32,6 +32,10 @@ export const postgresSql = {
         `execute format('grant usage, select on sequence %s to ${APP_ROLE}', s.seq); end loop; end $$`
     ]
   },
+  /** Platform data (no tenant_id): every tenant may read it; only the platform scope writes it. */
+  platformTable (table: string): string[] {
+    return [`grant select on "${assertIdentifier(table)}" to ${APP_ROLE}`]
+  },
   /** Tables with a tenant_id column that lack enabled + forced RLS or a policy. */
   unprotectedTables: `
     select c.relname as name from pg_class c
@@ -72,6 +76,9 @@ export const mssqlSql = {
         'with (state = on, schemabinding = on)',
       `grant select, insert, update, delete on dbo.${t} to ${APP_ROLE}`
     ]
+  },
+  platformTable (table: string): string[] {
+    return [`grant select on dbo.${assertIdentifier(table)} to ${APP_ROLE}`]
   },
   unprotectedTables: `
     select t.name as name from sys.tables t

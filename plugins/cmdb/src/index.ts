@@ -9,6 +9,8 @@ import { live } from './live.ts'
 import { relationRoutes } from './relations/routes.ts'
 import { reviewRoutes } from './review/routes.ts'
 import { seedDemo } from './seed/demo.ts'
+import { cmdbService } from './service.ts'
+import { providedService } from './provided.ts'
 import { typeRoutes } from './types/routes.ts'
 
 // A type literal, not an interface: it must fit the Record<string, unknown> a PluginContext defaults to.
@@ -35,6 +37,7 @@ export default definePlugin<CmdbConfig>({
     importRoutes(app, events, { maxBytes: ctx.config.maxImportBytes })
     reviewRoutes(app, events)
     consumeDiscovery(ctx, events, ctx.config.discoveryBatchSize)
+    ctx.provide(cmdbService, providedService({ impactMaxNodes: ctx.config.impactMaxNodes }))
   },
   seedDemo
 })

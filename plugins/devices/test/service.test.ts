@@ -59,7 +59,8 @@ t.test('a served resource: device key, ETag and 304, 404s, another device\'s key
   const url = '/api/v1/devices/self/fx/hello'
   const first = await k.request('GET', url, asDevice(d.deviceKey))
   t.equal(first.status, 200)
-  t.match(first.text ?? first.body, /^hello edge-.* v\d+\n$/)
+  t.match(first.raw.body, /^hello edge-.* v\d+\n$/)
+  t.match(first.headers['content-type'], /^text\/plain/)
   const etag = first.headers.etag as string
   t.match(etag, /^"[A-Za-z0-9_-]{43}"$/, 'a strong ETag')
   t.equal(first.headers['cache-control'], 'no-cache')

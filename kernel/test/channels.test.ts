@@ -116,6 +116,19 @@ t.test('re-authentication, expiry (4001) and withdrawn rights (4003)', async t =
   await k.request('PUT', `/api/v1/admin/tenants/${globex.id}/features/fx-jobs`, { token: op.token, body: { enabled: true } })
 })
 
+t.test('a session ended by its account (password reset) closes its sockets with 4001', async t => {
+  const user = await k.signIn(acme, ['tenant-admin'])
+  const client = await connect('fx-jobs.events', user.token)
+  const bystander = await connect('fx-jobs.events', acmeAdmin.token)
+  const reset = await k.request('PATCH', `/api/v1/users/${user.user.id}`, { token: acmeAdmin.token, body: { password: 'a-new-long-passphrase-2026' } })
+  t.equal(reset.status, 200)
+  t.match(await client.closed, { code: 4001, reason: 'session ended' }, 'the old session\'s socket closes at the next re-check')
+  t.equal(bystander.ws.readyState, WebSocket.OPEN, 'other users\' sockets stay open')
+  const again = await connect('fx-jobs.events', user.token).then(() => 'opened', (e: { status?: number }) => e.status)
+  t.equal(again, 401, 'the old token cannot open a new one either')
+  bystander.ws.close()
+})
+
 t.test('a client that stops reading is cut off instead of growing memory', async t => {
   const slow = await connect('fx-jobs.events', acmeAdmin.token)
   const raw = (slow.ws as unknown as { _socket: { pause (): void, resume (): void } })._socket

@@ -55,13 +55,16 @@ export function admitAccount (account: Account | undefined, missing: HttpErrorCo
  * The active users among `userIds` of one tenant, with their roles, in one query: for checks
  * that cover many sockets at once. A suspended tenant has none.
  */
-export async function activeAccounts (owner: Knex, tenantId: string, userIds: string[]): Promise<Map<string, string[]>> {
-  const active = new Map<string, string[]>()
+/** An enabled account of an active tenant: its roles and the session version its tokens must carry. */
+export interface ActiveAccount { roles: string[], sessionVersion: number }
+
+export async function activeAccounts (owner: Knex, tenantId: string, userIds: string[]): Promise<Map<string, ActiveAccount>> {
+  const active = new Map<string, ActiveAccount>()
   for (let i = 0; i < userIds.length; i += 1000) {
     const rows = await owner('users').join('tenants', 'tenants.id', 'users.tenant_id')
       .where({ 'users.tenant_id': tenantId, 'users.disabled': false, 'tenants.status': 'active' })
-      .whereIn('users.id', userIds.slice(i, i + 1000)).select('users.id', 'users.roles')
-    for (const row of rows) active.set(row.id, JSON.parse(row.roles))
+      .whereIn('users.id', userIds.slice(i, i + 1000)).select('users.id', 'users.roles', 'users.session_version')
+    for (const row of rows) active.set(row.id, { roles: JSON.parse(row.roles), sessionVersion: Number(row.session_version) })
   }
   return active
 }

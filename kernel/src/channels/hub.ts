@@ -21,6 +21,8 @@ interface Conn {
   userId: string
   channel: ChannelInfo
   exp: number
+  /** The session version of the token that opened (or last re-authenticated) the socket. */
+  sv: number
   expiry: NodeJS.Timeout
   alive: boolean
 }
@@ -38,7 +40,7 @@ export interface HubOptions {
  * tenant on its channel; each socket's right to the channel is re-checked on a timer and on
  * re-authentication, and it closes when its token expires.
  */
-export function createHub (deps: { bus: Bus, tokens: TokenService, principals: PrincipalResolver, features: Features, accounts: (tenantId: string, userIds: string[]) => Promise<Map<string, string[]>>, log: FastifyBaseLogger, options: HubOptions }) {
+export function createHub (deps: { bus: Bus, tokens: TokenService, principals: PrincipalResolver, features: Features, accounts: (tenantId: string, userIds: string[]) => Promise<Map<string, { roles: string[], sessionVersion: number }>>, log: FastifyBaseLogger, options: HubOptions }) {
   const byTenant = new Map<string, Set<Conn>>()
   const log = deps.log.child({ component: 'channels' })
 
@@ -61,7 +63,8 @@ export function createHub (deps: { bus: Bus, tokens: TokenService, principals: P
 
   /**
    * Re-checks every socket of a tenant with one query for all its users (not one per socket):
-   * a user disabled, a tenant suspended, a role, permission or feature gone closes with 4003.
+   * a user disabled, a tenant suspended, a role, permission or feature gone closes with 4003;
+   * sessions ended (sign-out everywhere, a password reset) close with 4001, as an expired token.
    */
   async function recheckTenant (tenantId: string, live: Set<Conn>): Promise<void> {
     // A snapshot: sockets opened while this check runs were authorised just now, and their
@@ -69,8 +72,9 @@ export function createHub (deps: { bus: Bus, tokens: TokenService, principals: P
     const conns = [...live]
     const accounts = await deps.accounts(tenantId, [...new Set(conns.map(c => c.userId))])
     for (const conn of conns) {
-      const roles = accounts.get(conn.userId)
-      const denied = roles ? await allowedFor(conn, roles) : CLOSE.forbidden
+      const account = accounts.get(conn.userId)
+      if (account && account.sessionVersion > conn.sv) { close(conn, CLOSE.expired, 'session ended'); continue }
+      const denied = account ? await allowedFor(conn, account.roles) : CLOSE.forbidden
       if (denied) close(conn, denied, 'permission or feature withdrawn')
     }
   }
@@ -105,6 +109,7 @@ export function createHub (deps: { bus: Bus, tokens: TokenService, principals: P
       const claims = await deps.tokens.verify(token)
       if (claims.sub !== conn.userId || claims.tid !== conn.tenantId) return close(conn, CLOSE.forbidden, 'token of another user')
       conn.exp = claims.exp
+      conn.sv = claims.sv ?? 0
       const identity = await deps.principals.resolve(claims)
       const denied = await allowedFor(conn, identity.roles)
       if (denied) return close(conn, denied, 'permission withdrawn')
@@ -139,7 +144,7 @@ export function createHub (deps: { bus: Bus, tokens: TokenService, principals: P
   recheck.unref()
 
   return {
-    attach (socket: WebSocket, who: { tenantId: string, userId: string, exp: number, channel: ChannelInfo }): void {
+    attach (socket: WebSocket, who: { tenantId: string, userId: string, exp: number, sv: number, channel: ChannelInfo }): void {
       const conn: Conn = { socket, ...who, expiry: setTimeout(() => {}, 0), alive: true }
       scheduleExpiry(conn)
       let conns = byTenant.get(who.tenantId)

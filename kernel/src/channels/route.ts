@@ -7,7 +7,7 @@ import type { Features } from '../licensing/features.ts'
 import type { ChannelInfo, Hub } from './hub.ts'
 
 declare module 'fastify' {
-  interface FastifyRequest { channelAuth?: { tenantId: string, userId: string, exp: number, channel: ChannelInfo } }
+  interface FastifyRequest { channelAuth?: { tenantId: string, userId: string, exp: number, sv: number, channel: ChannelInfo } }
 }
 
 /** The token rides in Sec-WebSocket-Protocol as `bearer, <token>`: browsers cannot set headers on sockets. */
@@ -46,7 +46,7 @@ export function registerChannelRoute (app: FastifyInstance, deps: { hub: Hub, to
         if (channel.plugin !== null && !grants.enabled.some(r => r.manifest.id === channel.plugin)) throw new ApiError('feature_disabled', `The ${channel.plugin} module is not enabled for this tenant`)
         if (channel.permission !== null && !grants.permissions.has(channel.permission)) throw new ApiError('forbidden', `You need the permission ${channel.permission}`)
       }
-      request.channelAuth = { tenantId: identity.tenant.id, userId: identity.userId, exp: claims.exp, channel }
+      request.channelAuth = { tenantId: identity.tenant.id, userId: identity.userId, exp: claims.exp, sv: claims.sv ?? 0, channel }
     }
   }, (socket, request) => {
     deps.hub.attach(socket, request.channelAuth!)

@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react'
 import { Link, describeError, joinPath, navigate, useApi, useHasPermission, useT, useToast, type ModuleProps } from '@monozu/ui-sdk'
 import { Field } from '@monozu/ui-sdk/components'
-import { useGroups } from './groups.ts'
+import { useGroups } from './groups.tsx'
 import { messages } from './messages.ts'
 import { problemFields } from './problems.ts'
 import { LEVELS, TICKET_TYPES, type Ticket, type TicketType } from './types.ts'
@@ -42,8 +42,8 @@ export function NewTicket ({ basePath }: ModuleProps) {
     setGeneral(null)
     if (Object.keys(local).length) { focusFirstError(); return }
     const body: Record<string, unknown> = { type: draft.type, title: draft.title.trim(), description: draft.description }
-    if (draft.impact) body.impact = draft.impact
-    if (draft.urgency) body.urgency = draft.urgency
+    if (draft.impact) body.impact = Number(draft.impact)
+    if (draft.urgency) body.urgency = Number(draft.urgency)
     if (draft.category.trim()) body.category = draft.category.trim()
     if (agent && draft.groupId) body.groupId = draft.groupId
     setSending(true)

@@ -1,8 +1,8 @@
 import { useState } from 'react'
-import { EmptyState, Link, joinPath, navigate, useT, type ModuleProps } from '@monozu/ui-sdk'
+import { EmptyState, Link, joinPath, navigate, useHasPermission, useMe, useT, type ModuleProps } from '@monozu/ui-sdk'
 import { CursorTable, SelectFilter, useCatchUp, useCursorList, type Column } from '@monozu/ui-sdk/components'
 import { label, LiveBadge, TicketStatusBadge, When } from './display.tsx'
-import { useDebounced, useLive } from './live.tsx'
+import { useDebounced, useLive, useRefreshOnFocus } from './live.tsx'
 import { messages } from './messages.ts'
 import { SectionNav } from './SectionNav.tsx'
 import type { Ticket } from './types.ts'
@@ -11,10 +11,15 @@ import type { Ticket } from './types.ts'
 export function Portal ({ basePath }: ModuleProps) {
   const t = useT(messages)
   const [status, setStatus] = useState('')
-  const list = useCursorList<Ticket>('/api/v1/itsm/tickets', { requester: 'me', sort: '-updatedAt', status, limit: 50 })
+  const me = useMe()?.user.id
+  // Requesters only ever get their own tickets; agents ask for theirs.
+  const list = useCursorList<Ticket>(me ? '/api/v1/itsm/tickets' : null, { requesterId: me, sort: '-updated', status: status === 'active' ? 'new,open,pending' : status, limit: 50 })
   const refresh = useDebounced(list.reload)
-  const live = useLive(e => { if (e.event === 'ticket.created' || e.event === 'ticket.updated' || e.event === 'message.created') refresh() })
+  const live = useLive(e => { if (e.event === 'ticket.created' || e.event === 'ticket.changed' || e.event === 'message.created') refresh() })
+  // The channel is for agents: a requester's list reads again every 30 s and when the tab is shown again.
+  const agent = useHasPermission('itsm.agent')
   useCatchUp(live, list.reload)
+  useRefreshOnFocus(list.reload)
 
   const open = (x: Ticket) => joinPath(basePath, `/tickets/${encodeURIComponent(x.id)}`)
   const columns: Column<Ticket>[] = [
@@ -29,7 +34,7 @@ export function Portal ({ basePath }: ModuleProps) {
       <div className='mz-page-header'>
         <div className='mz-row'>
           <h1>{t('portalTitle')}</h1>
-          <LiveBadge status={live} />
+          {agent && <LiveBadge status={live} />}
         </div>
         <Link className='mz-button mz-button--primary' to={joinPath(basePath, '/new')}>{t('newRequest')}</Link>
       </div>

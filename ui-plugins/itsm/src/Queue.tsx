@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react'
-import { EmptyState, Link, joinPath, navigate, useLocation, useT, useToast, type ModuleProps } from '@monozu/ui-sdk'
+import { EmptyState, Link, joinPath, navigate, useLocation, useMe, useT, useToast, type ModuleProps } from '@monozu/ui-sdk'
 import { CursorTable, Dialog, Field, SelectFilter, useCatchUp, useCursorList, type Column } from '@monozu/ui-sdk/components'
-import { Dash, label, LiveBadge, PersonName, PriorityBadge, SlaDue, TicketStatusBadge, When } from './display.tsx'
-import { isFiltered, noFilters, parseFilters, sameFilters, SORTS, STATUS_FILTERS, toQuery, toSearch, type Filters } from './filters.ts'
-import { useGroups } from './groups.ts'
+import { Assignee, GroupName, label, LiveBadge, PriorityBadge, SlaDue, TicketStatusBadge, When } from './display.tsx'
+import { isFiltered, noFilters, parseFilters, sameFilters, SORTS, STATUS_FILTERS, toApiQuery, toSearch, type Filters } from './filters.ts'
+import { useGroups } from './groups.tsx'
 import { useDebounced, useLive } from './live.tsx'
 import { messages } from './messages.ts'
 import { SectionNav } from './SectionNav.tsx'
@@ -17,7 +17,8 @@ export function Queue ({ basePath }: ModuleProps) {
   const t = useT(messages)
   const { search } = useLocation()
   const filters = useMemo(() => parseFilters(search), [search])
-  const query = useMemo(() => ({ ...toQuery(filters), limit: PAGE }), [filters])
+  const me = useMe()?.user.id
+  const query = useMemo(() => ({ ...toApiQuery(filters, me), limit: PAGE }), [filters, me])
   const list = useCursorList<Ticket>('/api/v1/itsm/tickets', query)
   const [stale, setStale] = useState(false)
   const setFilters = (next: Partial<Filters>) => navigate(basePath + toSearch({ ...filters, ...next }), { replace: true })
@@ -26,7 +27,7 @@ export function Queue ({ basePath }: ModuleProps) {
   const refresh = useDebounced(() => { setStale(false); reload() })
   // Events carry ids only: one page on screen is cheap to read again; past that, a reload is offered.
   const status = useLive(e => {
-    if (e.event !== 'ticket.created' && e.event !== 'ticket.updated' && e.event !== 'sla.changed') return
+    if (e.event !== 'ticket.created' && e.event !== 'ticket.changed') return
     if (items.length <= PAGE) refresh()
     else setStale(true)
   })
@@ -40,8 +41,8 @@ export function Queue ({ basePath }: ModuleProps) {
     { key: 'status', header: t('field.status'), sortable: false, render: x => <TicketStatusBadge status={x.status} /> },
     { key: 'priority', header: t('field.priority'), sortable: false, render: x => <PriorityBadge priority={x.priority} /> },
     { key: 'sla', header: t('slaDue'), sortable: false, render: x => <SlaDue ticket={x} /> },
-    { key: 'assignee', header: t('field.assignee'), sortable: false, render: x => <PersonName person={x.assignee} id={x.assigneeId} /> },
-    { key: 'group', header: t('field.group'), sortable: false, render: x => x.groupName ?? <Dash /> },
+    { key: 'assignee', header: t('field.assignee'), sortable: false, render: x => <Assignee ticket={x} /> },
+    { key: 'group', header: t('field.group'), sortable: false, render: x => <GroupName id={x.groupId} /> },
     { key: 'updatedAt', header: t('updated'), sortable: false, render: x => <span className='itsm-nowrap'><When at={x.updatedAt} /></span> }
   ]
 

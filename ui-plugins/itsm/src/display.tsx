@@ -1,10 +1,11 @@
-import { useFormat, useT, type ChannelStatus } from '@monozu/ui-sdk'
+import { useFormat, useMe, useT, type ChannelStatus } from '@monozu/ui-sdk'
 import { RelativeTime, StatusBadge, type Tone } from '@monozu/ui-sdk/components'
 import { messages } from './messages.ts'
-import type { Person, Ticket } from './types.ts'
+import { useGroups } from './groups.tsx'
+import { SLA_TARGETS, type Person, type SlaClock, type SlaTarget, type Ticket } from './types.ts'
 
 const statusTones: Record<string, Tone> = { new: 'info', open: 'info', pending: 'warning', resolved: 'success', closed: 'neutral' }
-const priorityTones: Record<string, Tone> = { critical: 'danger', high: 'warning', medium: 'info', low: 'neutral', planning: 'neutral' }
+const priorityTones: Record<string, Tone> = { 1: 'danger', 2: 'warning', 3: 'info', 4: 'neutral', 5: 'neutral' }
 
 /** A text key's translation, or the value itself when the module has no text for it (a newer server). */
 export function label (t: ReturnType<typeof useT>, prefix: string, value: string | null | undefined): string {
@@ -17,10 +18,11 @@ export function TicketStatusBadge ({ status }: { status: string }) {
   return <span data-status={status}><StatusBadge status={status} tone={statusTones[status] ?? 'neutral'} label={label(t, 'status', status)} /></span>
 }
 
-export function PriorityBadge ({ priority }: { priority: string | null | undefined }) {
+export function PriorityBadge ({ priority }: { priority: number | null | undefined }) {
   const t = useT(messages)
-  if (!priority) return <Dash />
-  return <StatusBadge status={priority} tone={priorityTones[priority] ?? 'neutral'} label={label(t, 'priority', priority)} />
+  if (priority == null) return <Dash />
+  const p = String(priority)
+  return <span data-priority={p}><StatusBadge status={p} tone={priorityTones[p] ?? 'neutral'} label={label(t, 'priority', p)} /></span>
 }
 
 /** Whether the page is receiving live events. */
@@ -44,21 +46,61 @@ export function PersonName ({ person, id }: { person?: Person | null, id?: strin
   return <>{person?.name || person?.email || (id ? <code>{id.slice(0, 8)}</code> : '')}</>
 }
 
-/**
- * When the ticket's next SLA target is due, as people read it: "in 3 hours", "overdue by 2 hours",
- * with the state in words (colour is never the only signal) and the exact time on hover.
- */
-export function SlaDue ({ ticket }: { ticket: Pick<Ticket, 'slaDueAt' | 'slaState' | 'status'> }) {
+/** The clock that runs out first among those still running: first response (until given), next update, resolution. */
+export function nextClock (ticket: Pick<Ticket, 'sla' | 'firstResponseAt' | 'status'>): { target: SlaTarget, clock: SlaClock } | null {
+  const sla = ticket.sla
+  if (!sla || ticket.status === 'resolved' || ticket.status === 'closed') return null
+  const running = SLA_TARGETS
+    .filter(k => !(k === 'firstResponse' && ticket.firstResponseAt))
+    .map(k => ({ target: k, clock: sla[k] }))
+    .filter((c): c is { target: SlaTarget, clock: SlaClock } => Boolean(c.clock?.due))
+  running.sort((a, b) => Date.parse(a.clock.due!) - Date.parse(b.clock.due!))
+  return running[0] ?? null
+}
+
+export function clockState (clock: SlaClock | undefined, paused: boolean | undefined, met?: boolean): string {
+  if (clock?.breachedAt) return 'breached'
+  if (met) return 'met'
+  if (paused) return 'paused'
+  if (clock?.warnedAt) return 'warning'
+  return 'running'
+}
+
+const stateTones: Record<string, Tone> = { breached: 'danger', warning: 'warning', paused: 'neutral', met: 'success', running: 'info' }
+
+export function SlaStateBadge ({ state }: { state: string }) {
   const t = useT(messages)
+  return <span data-sla={state}><StatusBadge status={state} tone={stateTones[state] ?? 'neutral'} label={label(t, 'sla.state', state)} /></span>
+}
+
+/**
+ * When the ticket's next SLA target is due, as people read it: "Overdue · 2 hours ago", "Due · in
+ * 3 hours", the state in words (colour is never the only signal) and the exact time on hover.
+ */
+export function SlaDue ({ ticket }: { ticket: Pick<Ticket, 'sla' | 'firstResponseAt' | 'status'> }) {
   const fmt = useFormat()
-  const due = ticket.slaDueAt
-  if (!due || ticket.status === 'resolved' || ticket.status === 'closed') return <Dash />
-  const state = ticket.slaState ?? (Date.parse(due) < Date.now() ? 'breached' : 'running')
-  const tone: Tone = state === 'breached' ? 'danger' : state === 'warning' ? 'warning' : state === 'paused' ? 'neutral' : 'info'
+  const next = nextClock(ticket)
+  if (!next) return ticket.sla?.paused && ticket.status === 'pending' ? <SlaStateBadge state='paused' /> : <Dash />
+  const due = next.clock.due!
   return (
-    <span className='itsm-nowrap' data-sla={state} title={fmt.dateTime(due)}>
-      <StatusBadge status={state} tone={tone} label={label(t, 'sla.state', state)} />{' '}
+    <span className='itsm-nowrap' title={fmt.dateTime(due)}>
+      <SlaStateBadge state={clockState(next.clock, ticket.sla?.paused)} />{' '}
       <time dateTime={due}>{fmt.relative(due)}</time>
     </span>
   )
+}
+
+/** The assignee by name where the API gives it; "Me" for the signed-in agent. */
+export function Assignee ({ ticket }: { ticket: Pick<Ticket, 'assigneeId' | 'assigneeName'> }) {
+  const t = useT(messages)
+  const me = useMe()
+  if (!ticket.assigneeId) return <span className='mz-muted'>{t('nobody')}</span>
+  if (ticket.assigneeId === me?.user.id) return <>{t('assignee.me')}</>
+  return <>{ticket.assigneeName ?? <code>{ticket.assigneeId.slice(0, 8)}</code>}</>
+}
+
+export function GroupName ({ id }: { id: string | null | undefined }) {
+  const { byId } = useGroups()
+  if (!id) return <Dash />
+  return <>{byId.get(id)?.name ?? <code>{id.slice(0, 8)}</code>}</>
 }

@@ -12,8 +12,8 @@ export interface Filters {
   sort: string
 }
 
-export const SORTS = ['slaDueAt', '-updatedAt', '-createdAt', 'priority', '-number'] as const
-export const DEFAULT_SORT = 'slaDueAt'
+export const SORTS = ['due', '-updated', '-created', 'priority', 'number'] as const
+export const DEFAULT_SORT = 'due'
 /** `open` is every status before resolved (the API's shorthand); the rest are single statuses. */
 export const STATUS_FILTERS = ['active', 'new', 'open', 'pending', 'resolved', 'closed'] as const
 
@@ -33,6 +33,22 @@ export function toQuery (f: Filters): Query {
   const q: Query = {}
   for (const k of KEYS) if (f[k]) q[k] = f[k]
   if (f.sort && f.sort !== DEFAULT_SORT) q.sort = f.sort
+  return q
+}
+
+const ACTIVE = 'new,open,pending'
+
+/** The API's query for a filter set (plugins/itsm tickets list): `me` is the signed-in user's id. */
+export function toApiQuery (f: Filters, me: string | undefined): Query {
+  const q: Query = {}
+  if (f.status) q.status = f.status === 'active' ? ACTIVE : f.status
+  if (f.type) q.type = f.type
+  if (f.priority) q.priority = f.priority
+  if (f.group) q.groupId = f.group
+  if (f.assignee === 'me' && me) q.assigneeId = me
+  if (f.assignee === 'none') q.unassigned = true
+  if (f.q) q.q = f.q
+  q.sort = f.sort || DEFAULT_SORT
   return q
 }
 

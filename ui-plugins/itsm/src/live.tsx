@@ -3,7 +3,7 @@ import { createLiveChannel } from '@monozu/ui-sdk/components'
 import type { ItsmEvent } from './types.ts'
 
 /** The module's one socket on the channel `itsm`: Module.tsx mounts the provider. */
-export const { LiveProvider, useLive } = createLiveChannel<ItsmEvent>('itsm', ['ticket.created', 'ticket.updated', 'message.created', 'ticket.viewers', 'sla.changed', 'config.changed'])
+export const { LiveProvider, useLive } = createLiveChannel<ItsmEvent>('itsm', ['ticket.created', 'ticket.changed', 'message.created', 'presence', 'config.changed'])
 
 /** Calls `fn` once `ms` after the last call: a burst of events becomes one read. */
 export function useDebounced (fn: () => void, ms = 400): () => void {
@@ -21,4 +21,15 @@ export function useDebounced (fn: () => void, ms = 400): () => void {
 export function ticketIdOf (e: ItsmEvent): string | undefined {
   const d = e.data as { id?: string, ticketId?: string }
   return d.ticketId ?? (e.event.startsWith('ticket.') ? d.id : undefined)
+}
+
+/** Reads again when the tab becomes visible (for pages without live events, e.g. a requester's). */
+export function useRefreshOnFocus (reload: () => void): void {
+  const latest = useRef(reload)
+  latest.current = reload
+  useEffect(() => {
+    const onVisible = () => { if (document.visibilityState === 'visible') latest.current() }
+    document.addEventListener('visibilitychange', onVisible)
+    return () => document.removeEventListener('visibilitychange', onVisible)
+  }, [])
 }

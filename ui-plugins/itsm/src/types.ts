@@ -6,46 +6,46 @@ export type TicketType = typeof TICKET_TYPES[number]
 export const STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'] as const
 export type TicketStatus = typeof STATUSES[number]
 
-export const LEVELS = ['high', 'medium', 'low'] as const
-export type Level = typeof LEVELS[number]
+/** Impact and urgency: 1 high, 2 medium, 3 low. */
+export const LEVELS = ['1', '2', '3'] as const
+export type Level = number
 
-export const PRIORITIES = ['critical', 'high', 'medium', 'low', 'planning'] as const
+/** Priority from the tenant's impact × urgency matrix: 1 critical … 5 planning. */
+export const PRIORITIES = ['1', '2', '3', '4', '5'] as const
 
 /** A person as tickets name them (requester, assignee, author). */
 export interface Person { id: string, name?: string | null, email?: string | null }
 
-/** One SLA target's clock: when it is due, whether it is met, paused, warned or breached. */
-export interface SlaTarget {
-  dueAt: string | null
-  /** running | paused | met | breached | warning (the server's word; unknown ones show as they are) */
-  state: string
-  /** When the target was met (first response given, resolved). */
-  metAt?: string | null
-  breachedAt?: string | null
+/** One SLA target's clock as the API gives it. `due` is null while the clock is paused. */
+export interface SlaClock {
+  due: string | null
   warnedAt?: string | null
-  /** The server's sentence explaining the due time ("due Tue 14:00 Europe/Warsaw: 8 business hours from …"). */
-  explanation?: string | null
+  breachedAt?: string | null
+  /** The server's sentence explaining the due time, in both languages. */
+  explanation?: { en: string, pl: string } | null
 }
+
+export const SLA_TARGETS = ['firstResponse', 'nextUpdate', 'resolution'] as const
+export type SlaTarget = typeof SLA_TARGETS[number]
 
 export interface TicketSla {
   policyId?: string | null
-  policyName?: string | null
-  timeZone?: string | null
-  firstResponse?: SlaTarget | null
-  nextUpdate?: SlaTarget | null
-  resolution?: SlaTarget | null
+  breached?: boolean
+  paused?: boolean
+  firstResponse?: SlaClock
+  nextUpdate?: SlaClock
+  resolution?: SlaClock
 }
 
-export const LINK_KINDS = ['ci', 'device', 'finding'] as const
+export const LINK_KINDS = ['cis', 'devices', 'findings'] as const
 export type LinkKind = typeof LINK_KINDS[number]
-
-export interface TicketLink { kind: LinkKind, id: string, name?: string | null, status?: string | null }
+export type Links = Record<LinkKind, string[]>
 
 export interface Approval {
   approverId: string
   approverName?: string | null
   /** pending | approved | rejected */
-  decision: string
+  state: string
   comment?: string | null
   decidedAt?: string | null
 }
@@ -58,46 +58,63 @@ export interface Ticket {
   description: string
   status: TicketStatus
   pendingReason?: string | null
-  priority?: string | null
-  impact?: Level | null
-  urgency?: Level | null
+  priority: number
+  impact: number
+  urgency: number
   category?: string | null
   requester?: Person | null
-  requesterId?: string
-  assignee?: Person | null
   assigneeId?: string | null
+  assigneeName?: string | null
   groupId?: string | null
   groupName?: string | null
-  createdAt: string
-  updatedAt: string
+  /** web | email | alert */
+  source?: string
+  /** none | pending | approved | rejected (changes with approvers) */
+  approval?: string
+  links?: Links
+  alertCount?: number
+  sla?: TicketSla | null
+  firstResponseAt?: string | null
   resolvedAt?: string | null
   closedAt?: string | null
-  /** Due times the list sorts by (also inside `sla`). */
-  slaDueAt?: string | null
-  slaState?: string | null
-  sla?: TicketSla | null
-  links?: TicketLink[]
-  approvals?: Approval[]
-  /** change: approved | pending | rejected | not_required */
-  approvalState?: string | null
-  /** Transitions the server allows the caller from here. */
-  allowedTransitions?: string[]
-  version?: number
+  createdAt: string
+  updatedAt: string
+  version: number
 }
 
-export interface Attachment { id: string, filename: string, size: number, contentType?: string | null }
+export interface Attachment {
+  id: string
+  ticketId: string
+  messageId?: string | null
+  visibility: 'public' | 'internal'
+  filename: string
+  contentType?: string | null
+  size: number
+  createdAt: string
+}
 
 export interface Message {
   id: string
+  ticketId?: string
   /** public: a reply everyone on the ticket sees; internal: a note only agents see. */
   visibility: 'public' | 'internal'
   body: string
-  author?: Person | null
+  /** agent | requester | email | system */
+  authorKind?: string | null
   authorId?: string | null
-  /** user | requester | agent | email | system */
-  source?: string | null
+  authorName?: string | null
   createdAt: string
-  attachments?: Attachment[]
+}
+
+export interface Transition { from: string | null, to: string, reason?: string | null, actorId: string, actorName?: string | null, at: string }
+
+/** The workflow (plugins/itsm tickets/model.ts TRANSITIONS): which status may follow which. The server checks it. */
+export const TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
+  new: ['open', 'pending', 'resolved', 'closed'],
+  open: ['pending', 'resolved'],
+  pending: ['open', 'resolved'],
+  resolved: ['open', 'closed'],
+  closed: []
 }
 
 export interface Group { id: string, name: string, description?: string | null, members?: string[] }
@@ -144,9 +161,8 @@ export interface Impact { root: string, nodes: ImpactNode[], truncated: boolean 
 
 /** Events on the channel `itsm` (ids only: pages read again what they show). */
 export type ItsmEvent =
-  | { event: 'ticket.created', data: { id: string } }
-  | { event: 'ticket.updated', data: { id: string } }
+  | { event: 'ticket.created', data: { id: string, number?: string, status?: string } }
+  | { event: 'ticket.changed', data: { id: string, number?: string, status?: string, version?: number } }
   | { event: 'message.created', data: { ticketId: string, id?: string, visibility?: string } }
-  | { event: 'ticket.viewers', data: { ticketId: string, viewers: Person[] } }
-  | { event: 'sla.changed', data: { id?: string, ticketId?: string } }
+  | { event: 'presence', data: { ticketId: string, userId: string, name?: string, leaving?: boolean, at?: string, ttlSeconds?: number } }
   | { event: 'config.changed', data: { kind?: string } }

@@ -13,6 +13,7 @@ export interface PluginManifest {
    */
   version: string
   description: string
+  summary?: ModuleSummary
   /**
    * Semver range of kernel API versions the plugin works with, e.g. ^1.0.0.
    */
@@ -147,6 +148,13 @@ export interface PluginManifest {
   }
 }
 export interface LocalText {
+  en: string
+  pl: string
+}
+/**
+ * One customer-facing sentence per language, shown wherever the product lists the module (website, pricing, docs). Without it the English pages fall back to description and the Polish pages show no sentence.
+ */
+export interface ModuleSummary {
   en: string
   pl: string
 }

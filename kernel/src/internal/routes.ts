@@ -94,7 +94,7 @@ export function registerInternalRoutes (app: FastifyInstance, deps: InternalDeps
       let installed
       try {
         if (!(await deps.tenancy.tenantById(tenantId))) throw new ApiError('not_found', `No tenant ${tenantId}`)
-        installed = await deps.features.installLicense(tenantId, license, { actor: 'internal:license-webhook', requestId: request.id })
+        installed = await deps.features.installLicense(tenantId, license, { actor: 'internal:license-webhook', requestId: request.id }, { onlyNewer: true })
       } catch (err) {
         // A delivery that failed may be retried with the same id; if even the release fails, the
         // claim goes stale and a retry takes it over (webhook-claims.ts).

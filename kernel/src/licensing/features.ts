@@ -3,7 +3,7 @@ import type { Knex } from 'knex'
 import { ApiError } from '../errors/errors.ts'
 import type { AuditService } from '../audit/audit.ts'
 import type { PluginRecord, PluginRegistry } from '../plugins/registry.ts'
-import { verifyLicense, type LicenseKeys } from './license.ts'
+import { issuedAtOf, verifyLicense, type LicenseKeys } from './license.ts'
 import { permissionsFor } from '../tenancy/roles.ts'
 import type { Clock } from '../clock/clock.ts'
 
@@ -13,6 +13,8 @@ interface TenantState {
   /** Milliseconds since the epoch; 0 without a license. */
   expiresAt: number
   toggles: Map<string, boolean>
+  /** A suspended tenant has no enabled plugins: API, channels, ingest and jobs all stop. */
+  suspended: boolean
   /** Derived once per state (and again once the license expires): the hot path reads these. */
   enabled?: { list: PluginRecord[], licenseLive: boolean }
   permissions: Map<string, Set<string>>
@@ -63,15 +65,17 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
 
   async function load (tenantId: string): Promise<TenantState> {
     const began = changes
-    const [license, toggles] = await Promise.all([
+    const [license, toggles, tenant] = await Promise.all([
       deps.owner('licenses').where({ tenant: tenantId }).first(),
-      deps.owner('tenant_features').where({ tenant: tenantId }).select('feature', 'enabled')
+      deps.owner('tenant_features').where({ tenant: tenantId }).select('feature', 'enabled'),
+      deps.owner('tenants').where({ id: tenantId }).first('status')
     ])
     const fresh: TenantState = {
       at: deps.clock.nowMs(),
       licensed: new Set(license ? JSON.parse(license.features) : []),
       expiresAt: license ? new Date(license.expires_at).getTime() : 0,
       toggles: new Map(toggles.map((r: { feature: string, enabled: boolean }) => [r.feature, Boolean(r.enabled)])),
+      suspended: tenant !== undefined && tenant.status !== 'active',
       permissions: new Map()
     }
     if (cache.size > 10_000) cache.clear()
@@ -93,7 +97,7 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
     return feature === undefined || (s.licensed.has(feature) && s.expiresAt > deps.clock.nowMs())
   }
   const enabled = (s: TenantState, record: PluginRecord) =>
-    record.state === 'running' && licensed(s, record) && s.toggles.get(featureKey(record)) !== false
+    !s.suspended && record.state === 'running' && licensed(s, record) && s.toggles.get(featureKey(record)) !== false
 
   function enabledList (s: TenantState): PluginRecord[] {
     const licenseLive = s.expiresAt > deps.clock.nowMs()
@@ -105,6 +109,9 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
   }
 
   return {
+    /** After a tenant's status changed on this instance: its next request reads it afresh. */
+    invalidate,
+
     async enabledPlugins (tenantId: string): Promise<PluginRecord[]> {
       return enabledList(await state(tenantId))
     },
@@ -132,7 +139,7 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
         if (record) return enabled(s, record)
         const feature = manifest.license?.feature
         const isLicensed = feature === undefined || (s.licensed.has(feature) && s.expiresAt > deps.clock.nowMs())
-        return isLicensed && s.toggles.get(feature ?? manifest.id) !== false
+        return !s.suspended && isLicensed && s.toggles.get(feature ?? manifest.id) !== false
       })
     },
 
@@ -158,16 +165,25 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
       return row ? { features: JSON.parse(row.features) as string[], seats: row.seats as number, expiresAt: new Date(row.expires_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString() } : null
     },
 
-    async installLicense (tenantId: string, token: string, who: { actor: string, requestId?: string }) {
+    /**
+     * Verifies and stores a tenant's license. With `onlyNewer` (webhook deliveries, which may
+     * arrive out of order) a license issued before the stored one is not applied (`applied: false`).
+     */
+    async installLicense (tenantId: string, token: string, who: { actor: string, requestId?: string }, options: { onlyNewer?: boolean } = {}) {
       const license = await verifyLicense(token, deps.keys.verify, tenantId)
       const row = { tenant: tenantId, token, features: JSON.stringify(license.features), seats: license.seats, expires_at: new Date(license.exp * 1000), updated_at: new Date() }
+      const issuedAt = new Date(license.issuedAtMs).toISOString()
+      let stale = false
       await deps.owner.transaction(async trx => {
+        const current = await trx('licenses').where({ tenant: tenantId }).forUpdate().first('token')
+        if (options.onlyNewer && current && issuedAtOf(current.token) > license.issuedAtMs) { stale = true; return }
         await trx('licenses').where({ tenant: tenantId }).del()
         await trx('licenses').insert(row)
       })
+      if (stale) return { features: license.features, seats: license.seats, expiresAt: row.expires_at.toISOString(), issuedAt, applied: false }
       invalidate(tenantId)
       await deps.audit.record({ action: 'license.installed', actor: who.actor, tenantId, target: `tenant:${tenantId}`, details: { features: license.features, seats: license.seats, expiresAt: row.expires_at.toISOString() }, ...(who.requestId ? { requestId: who.requestId } : {}) })
-      return { features: license.features, seats: license.seats, expiresAt: row.expires_at.toISOString() }
+      return { features: license.features, seats: license.seats, expiresAt: row.expires_at.toISOString(), issuedAt, applied: true }
     },
 
     async setFeature (tenantId: string, feature: string, on: boolean, who: { actor: string, requestId?: string }) {

@@ -45,6 +45,25 @@ t.test('tenant admins read their own audit log, filtered and paginated', async t
   t.equal((await k.request('GET', '/api/v1/audit?from=yesterday', { token: admin.token })).body.code, 'validation_failed')
 })
 
+t.test('rows written in one transaction (one database now()) page without gaps', async t => {
+  // now() is the transaction's start, with microseconds; cursors carry milliseconds. Columns that
+  // sort a cursor hold milliseconds, so a page boundary inside such a burst skips nothing.
+  const owner = k.kernel.conn.owner
+  const rows = Array.from({ length: 7 }, () => ({ tenant_id: acme.id, id: randomUUID(), actor: 'test', action: 'burst.entry' }))
+  await owner('audit_log').insert(rows)
+  const stored = await owner('audit_log').where({ action: 'burst.entry' }).select('at')
+  t.equal(new Set(stored.map(r => new Date(r.at).getTime())).size, 1, 'one timestamp for the whole burst')
+  const seen: string[] = []
+  let cursor: string | undefined
+  do {
+    const res = await k.request('GET', `/api/v1/audit?action=burst.entry&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: admin.token })
+    seen.push(...res.body.items.map((e: { id: string }) => e.id))
+    cursor = res.body.nextCursor ?? undefined
+  } while (cursor)
+  t.equal(seen.length, 7, 'four pages hold all seven')
+  t.equal(new Set(seen).size, 7, 'each once')
+})
+
 t.test('operators read across tenants and the platform', async t => {
   const op = await k.signInOperator()
   const res = await k.request('GET', '/api/v1/admin/audit?limit=200', { token: op.token })

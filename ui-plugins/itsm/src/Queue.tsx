@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react'
-import { EmptyState, Link, joinPath, navigate, useLocation, useMe, useT, useToast, type ModuleProps } from '@monozu/ui-sdk'
+import { EmptyState, Link, describeError, joinPath, navigate, useLocation, useMe, useT, useToast, type ModuleProps } from '@monozu/ui-sdk'
 import { CursorTable, Dialog, Field, SelectFilter, useCatchUp, useCursorList, type Column } from '@monozu/ui-sdk/components'
 import { Assignee, GroupName, label, LiveBadge, PriorityBadge, SlaDue, TicketStatusBadge, When } from './display.tsx'
 import { isFiltered, noFilters, parseFilters, sameFilters, SORTS, STATUS_FILTERS, toApiQuery, toSearch, type Filters } from './filters.ts'
 import { useGroups } from './groups.tsx'
 import { useDebounced, useLive } from './live.tsx'
 import { messages } from './messages.ts'
+import { problemFields } from './problems.ts'
 import { SectionNav } from './SectionNav.tsx'
 import { PRIORITIES, TICKET_TYPES, type Ticket } from './types.ts'
 import { BUILT_IN_VIEWS, useSavedViews } from './views.ts'
@@ -107,26 +108,42 @@ function QueueFilters ({ filters, onChange }: { filters: Filters, onChange: (nex
   )
 }
 
-/** Pick a built-in or own view; save the filters on screen under a name; delete an own view. */
+/** Pick a built-in, own or shared view; save the filters on screen under a name (optionally shared); delete an own view. */
 function SavedViews ({ filters, onPick }: { filters: Filters, onPick: (filters: Filters) => void }) {
   const t = useT(messages)
   const toast = useToast()
   const { views, save, remove } = useSavedViews()
   const [saving, setSaving] = useState(false)
+  const [busy, setBusy] = useState(false)
   const [name, setName] = useState('')
+  const [shared, setShared] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const all = [...BUILT_IN_VIEWS, ...views]
   const current = views.find(v => sameFilters(v.filters, filters)) ?? BUILT_IN_VIEWS.find(v => sameFilters(v.filters, filters))
   const viewName = (v: { name: string, builtIn?: boolean }) => v.builtIn ? t(v.name) : v.name
+  const own = views.filter(v => v.mine)
+  const others = views.filter(v => !v.mine)
 
-  const submit = (e: FormEvent) => {
+  const submit = async (e: FormEvent) => {
     e.preventDefault()
     const trimmed = name.trim()
     if (!trimmed) { setError(t('viewNameRequired')); return }
-    if (trimmed.length > 60) { setError(t('tooLong', { max: 60 })); return }
-    save(trimmed, filters)
-    toast({ kind: 'success', message: t('viewSaved', { name: trimmed }) })
-    setSaving(false)
+    if (trimmed.length > 100) { setError(t('tooLong', { max: 100 })); return }
+    const existing = own.find(v => v.name.toLocaleLowerCase() === trimmed.toLocaleLowerCase())
+    setBusy(true)
+    try {
+      await save(trimmed, filters, shared, existing?.id)
+      toast({ kind: 'success', message: t('viewSaved', { name: trimmed }) })
+      setSaving(false)
+    } catch (err) {
+      setError(problemFields(err, t).fields.name ?? describeError(err, t).message)
+    } finally { setBusy(false) }
+  }
+  const del = async (id: string, viewName: string) => {
+    try {
+      await remove(id)
+      toast({ kind: 'success', message: t('viewDeleted', { name: viewName }) })
+    } catch (err) { toast({ kind: 'error', message: describeError(err, t).message }) }
   }
 
   return (
@@ -141,16 +158,21 @@ function SavedViews ({ filters, onPick }: { filters: Filters, onPick: (filters: 
           <optgroup label={t('builtInViews')}>
             {BUILT_IN_VIEWS.map(v => <option key={v.id} value={v.id}>{viewName(v)}</option>)}
           </optgroup>
-          {views.length > 0 && (
+          {own.length > 0 && (
             <optgroup label={t('myViews')}>
-              {views.map(v => <option key={v.id} value={v.id}>{v.name}</option>)}
+              {own.map(v => <option key={v.id} value={v.id}>{v.shared ? t('sharedName', { name: v.name }) : v.name}</option>)}
+            </optgroup>
+          )}
+          {others.length > 0 && (
+            <optgroup label={t('sharedViews')}>
+              {others.map(v => <option key={v.id} value={v.id}>{v.name}</option>)}
             </optgroup>
           )}
         </select>
       </label>
-      <button type='button' className='mz-button' onClick={() => { setName(current && !current.builtIn ? current.name : ''); setError(null); setSaving(true) }}>{t('saveView')}</button>
-      {current && !current.builtIn && (
-        <button type='button' className='mz-button mz-button--ghost' onClick={() => { remove(current.id); toast({ kind: 'success', message: t('viewDeleted', { name: current.name }) }) }}>
+      <button type='button' className='mz-button' onClick={() => { const mine = current && current.mine ? current : undefined; setName(mine?.name ?? ''); setShared(mine?.shared ?? false); setError(null); setSaving(true) }}>{t('saveView')}</button>
+      {current && current.mine && (
+        <button type='button' className='mz-button mz-button--ghost' onClick={() => { void del(current.id, current.name) }}>
           {t('deleteView', { name: current.name })}
         </button>
       )}
@@ -160,13 +182,17 @@ function SavedViews ({ filters, onPick }: { filters: Filters, onPick: (filters: 
         title={t('saveView')}
         footer={<>
           <button type='button' className='mz-button' onClick={() => setSaving(false)}>{t('common.cancel')}</button>
-          <button type='submit' form='itsm-view-form' className='mz-button mz-button--primary'>{t('common.save')}</button>
+          <button type='submit' form='itsm-view-form' className='mz-button mz-button--primary' disabled={busy}>{t('common.save')}</button>
         </>}
       >
-        <form id='itsm-view-form' className='mz-stack' onSubmit={submit} noValidate>
+        <form id='itsm-view-form' className='mz-stack' onSubmit={e => { void submit(e) }} noValidate>
           <Field label={t('viewName')} error={error} hint={t('viewNameHint')} required>
-            <input name='name' value={name} maxLength={60} data-autofocus onChange={e => { setName(e.target.value); setError(null) }} />
+            <input name='name' value={name} maxLength={100} data-autofocus onChange={e => { setName(e.target.value); setError(null) }} />
           </Field>
+          <label className='itsm-check'>
+            <input type='checkbox' checked={shared} onChange={e => setShared(e.target.checked)} />
+            <span>{t('shareView')}</span>
+          </label>
         </form>
       </Dialog>
     </div>

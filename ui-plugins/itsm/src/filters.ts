@@ -46,7 +46,8 @@ export function toApiQuery (f: Filters, me: string | undefined): Query {
   if (f.priority) q.priority = f.priority
   if (f.group) q.groupId = f.group
   if (f.assignee === 'me' && me) q.assigneeId = me
-  if (f.assignee === 'none') q.unassigned = true
+  else if (f.assignee === 'none') q.unassigned = true
+  else if (f.assignee && f.assignee !== 'me') q.assigneeId = f.assignee
   if (f.q) q.q = f.q
   q.sort = f.sort || DEFAULT_SORT
   return q

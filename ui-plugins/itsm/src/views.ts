@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useState } from 'react'
-import { useMe } from '@monozu/ui-sdk'
-import { noFilters, type Filters } from './filters.ts'
+import { useCallback } from 'react'
+import { useApi, useApiData, useMe } from '@monozu/ui-sdk'
+import { DEFAULT_SORT, noFilters, SORTS, type Filters } from './filters.ts'
 
-/** A named filter set: built in (`builtIn`, named by a text key) or the user's own. */
-export interface SavedView { id: string, name: string, filters: Filters, builtIn?: boolean }
+/** A named filter set: built in (`builtIn`, named by a text key) or saved on the server (own or shared). */
+export interface SavedView { id: string, name: string, filters: Filters, builtIn?: boolean, shared?: boolean, mine?: boolean }
 
 /** The views every agent starts with (names are text keys, translated where shown). */
 export const BUILT_IN_VIEWS: SavedView[] = [
@@ -13,51 +13,67 @@ export const BUILT_IN_VIEWS: SavedView[] = [
   { id: 'builtin:pending', name: 'view.pending', builtIn: true, filters: { ...noFilters, status: 'pending' } }
 ]
 
-const MAX_VIEWS = 50
-
-function storageKey (tenantId: string | undefined, userId: string | undefined): string | null {
-  return tenantId && userId ? `monozu.itsm.views.${tenantId}.${userId}` : null
+/** A view as the API stores it (plugins/itsm admin routes: /api/v1/itsm/views). */
+interface ApiView {
+  id: string, ownerId: string, name: string, shared: boolean, sort: string
+  filters: { status?: string[], type?: string[], priority?: number[], assigneeId?: string, groupId?: string, q?: string, unassigned?: boolean }
 }
 
-function read (key: string | null): SavedView[] {
-  if (!key) return []
-  try {
-    const parsed: unknown = JSON.parse(localStorage.getItem(key) ?? '[]')
-    return Array.isArray(parsed)
-      ? parsed.filter((v): v is SavedView => Boolean(v && typeof v.id === 'string' && typeof v.name === 'string' && v.filters && typeof v.filters === 'object'))
-        .map(v => ({ ...v, builtIn: false, filters: { ...noFilters, ...v.filters } }))
-      : []
-  } catch { return [] }
+const ACTIVE = ['new', 'open', 'pending']
+
+/** The queue's filters in the API's view shape ("me" is saved as the saver's id). */
+function toApi (f: Filters, me: string | undefined): Pick<ApiView, 'filters' | 'sort'> {
+  const filters: ApiView['filters'] = {}
+  if (f.status) filters.status = f.status === 'active' ? ACTIVE : f.status.split(',')
+  if (f.type) filters.type = f.type.split(',')
+  if (f.priority) filters.priority = f.priority.split(',').map(Number)
+  if (f.group) filters.groupId = f.group
+  if (f.assignee === 'me' && me) filters.assigneeId = me
+  else if (f.assignee === 'none') filters.unassigned = true
+  else if (f.assignee) filters.assigneeId = f.assignee
+  if (f.q) filters.q = f.q
+  return { filters, sort: f.sort || DEFAULT_SORT }
 }
 
-/**
- * The signed-in agent's own views in this tenant. They live in this browser's localStorage (per
- * tenant and user, shared by its tabs), like the CMDB's: the API keeps no views.
- */
-export function useSavedViews (): { views: SavedView[], save: (name: string, filters: Filters) => SavedView, remove: (id: string) => void } {
-  const me = useMe()
-  const key = storageKey(me?.tenant?.id, me?.user.id)
-  const [views, setViews] = useState(() => read(key))
-  useEffect(() => {
-    setViews(read(key))
-    const onStorage = (e: StorageEvent) => { if (e.key === key) setViews(read(key)) }
-    window.addEventListener('storage', onStorage)
-    return () => window.removeEventListener('storage', onStorage)
-  }, [key])
+function fromApi (v: ApiView, me: string | undefined): Filters {
+  const f = v.filters ?? {}
+  const status = f.status?.length ? ([...f.status].sort().join(',') === [...ACTIVE].sort().join(',') ? 'active' : f.status.join(',')) : ''
+  return {
+    ...noFilters,
+    status,
+    type: f.type?.join(',') ?? '',
+    priority: f.priority?.join(',') ?? '',
+    group: f.groupId ?? '',
+    assignee: f.unassigned ? 'none' : f.assigneeId ? (f.assigneeId === me ? 'me' : f.assigneeId) : '',
+    q: f.q ?? '',
+    sort: (SORTS as readonly string[]).includes(v.sort) ? v.sort : DEFAULT_SORT
+  }
+}
 
-  const write = useCallback((next: SavedView[]) => {
-    setViews(next)
-    try { if (key) localStorage.setItem(key, JSON.stringify(next)) } catch { /* private window or full quota: kept for this page */ }
-  }, [key])
+/** The agent's own saved views and the ones others shared, kept on the server. */
+export function useSavedViews (): {
+  views: SavedView[]
+  save: (name: string, filters: Filters, shared: boolean, replace?: string) => Promise<SavedView>
+  remove: (id: string) => Promise<void>
+} {
+  const api = useApi()
+  const me = useMe()?.user.id
+  const data = useApiData<{ items: ApiView[] }>('/api/v1/itsm/views')
+  const { reload } = data
+  const views = (data.data?.items ?? []).map(v => ({ id: v.id, name: v.name, shared: v.shared, mine: v.ownerId === me, filters: fromApi(v, me) }))
 
-  const save = useCallback((name: string, filters: Filters) => {
-    const current = read(key)
-    const existing = current.find(v => v.name.toLocaleLowerCase() === name.toLocaleLowerCase())
-    const view: SavedView = { id: existing?.id ?? `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, name, filters }
-    write([...current.filter(v => v.id !== view.id), view].sort((a, b) => a.name.localeCompare(b.name)).slice(0, MAX_VIEWS))
-    return view
-  }, [key, write])
+  const save = useCallback(async (name: string, filters: Filters, shared: boolean, replace?: string) => {
+    const body = { name, shared, ...toApi(filters, me) }
+    const v = replace
+      ? await api.patch<ApiView>(`/api/v1/itsm/views/${encodeURIComponent(replace)}`, body)
+      : await api.post<ApiView>('/api/v1/itsm/views', body)
+    reload()
+    return { id: v.id, name: v.name, shared: v.shared, mine: true, filters: fromApi(v, me) }
+  }, [api, me, reload])
 
-  const remove = useCallback((id: string) => write(read(key).filter(v => v.id !== id)), [key, write])
+  const remove = useCallback(async (id: string) => {
+    await api.del(`/api/v1/itsm/views/${encodeURIComponent(id)}`)
+    reload()
+  }, [api, reload])
   return { views, save, remove }
 }

@@ -2,6 +2,7 @@ import { definePlugin } from '@monozu/kernel'
 import { adminRoutes } from './admin/routes.ts'
 import { ticketRoutes } from './tickets/routes.ts'
 import { alertRules } from './alerts/rules.ts'
+import { defineSweep } from './sla/sweep.ts'
 
 export type ItsmConfig = {
   maxAttachmentBytes: number
@@ -18,5 +19,6 @@ export default definePlugin<ItsmConfig>({
     ticketRoutes(ctx, app, { maxAttachmentBytes: ctx.config.maxAttachmentBytes })
     adminRoutes(ctx, app)
     alertRules(ctx, app)
+    defineSweep(ctx)
   }
 })

@@ -19,14 +19,14 @@ try {
 
 // The module list comes from the plugins' manifests (sites/catalogue), computed by the kernel's
 // discovery in a child process on Node's own TypeScript.
-const modules = JSON.parse(execFileSync(process.execPath, [fileURLToPath(new URL('./src/generate/catalogue.ts', import.meta.url))], { encoding: 'utf8' }))
+const { modules, platform } = JSON.parse(execFileSync(process.execPath, [fileURLToPath(new URL('./src/generate/catalogue.ts', import.meta.url))], { encoding: 'utf8' }))
 
 const virtualId = 'virtual:monozu/build'
-/** `import { modules, settings } from 'virtual:monozu/build'`: this build's data, in memory (builds running side by side never share a file). */
+/** `import { modules, platform, settings } from 'virtual:monozu/build'`: this build's data, in memory (builds running side by side never share a file). */
 const buildData = {
   name: 'monozu-build-data',
   resolveId: (id: string) => (id === virtualId ? '\0' + virtualId : undefined),
-  load: (id: string) => (id === '\0' + virtualId ? `export const modules = ${JSON.stringify(modules)}\nexport const settings = ${JSON.stringify(settings)}\n` : undefined)
+  load: (id: string) => (id === '\0' + virtualId ? `export const modules = ${JSON.stringify(modules)}\nexport const platform = ${JSON.stringify(platform)}\nexport const settings = ${JSON.stringify(settings)}\n` : undefined)
 }
 
 export default defineConfig({

@@ -48,7 +48,7 @@ export const en: Dictionary = {
       primaryCta: 'Book a demo',
       secondaryCta: 'See pricing',
       image: '/images/platform-overview-en.svg',
-      imageAlt: 'Preview of the Monozu Cloud dashboard: a list of clients with device health, open tickets and backup status on a single screen'
+      imageAlt: 'Sketch of the Monozu Cloud app: a menu with the modules available today and every module listed with its status, available or coming'
     },
     pillars: {
       title: 'Built for companies that serve many clients',

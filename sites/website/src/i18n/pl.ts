@@ -48,7 +48,7 @@ export const pl: Dictionary = {
       primaryCta: 'Umów prezentację',
       secondaryCta: 'Zobacz cennik',
       image: '/images/platform-overview-pl.svg',
-      imageAlt: 'Podgląd panelu Monozu Cloud: lista klientów ze stanem urządzeń, otwartymi zgłoszeniami i statusem kopii zapasowych na jednym ekranie'
+      imageAlt: 'Szkic aplikacji Monozu Cloud: menu z dostępnymi modułami i lista wszystkich modułów, każdy ze swoim stanem — dostępny albo wkrótce'
     },
     pillars: {
       title: 'Zbudowana dla firm, które obsługują wielu klientów',

@@ -24,6 +24,8 @@ export interface Transition {
   status: ProtectionStatus
   previous: ProtectionStatus | null
   reason: StatusReason
+  /** Internal: the reason before (not published). */
+  previousReason?: StatusReason | null
   lastSuccessAt: string | null
   at: string
 }
@@ -34,7 +36,8 @@ const JOB_COLUMNS = ['id', 'device_id', 'name', 'enabled', 'rpo_minutes', 'resto
 
 /** Which domain event (if any) a status change is: transitions only, never a repeat of the same status. */
 function eventFor (t: Transition): 'backup.at_risk' | 'backup.unprotected' | 'backup.recovered' | null {
-  if (t.status === t.previous) return null
+  // Disabling a job that had never succeeded keeps "unprotected" but is news: someone switched it off.
+  if (t.status === t.previous) return t.reason === 'disabled' && t.previousReason !== 'disabled' ? 'backup.unprotected' : null
   if (t.status === 'at_risk') return 'backup.at_risk'
   if (t.status === 'unprotected') return t.previous === null && t.reason === 'never_succeeded' ? null : 'backup.unprotected'
   if (t.previous === 'at_risk' || t.previous === 'unprotected') return 'backup.recovered'
@@ -71,8 +74,8 @@ export async function applyEvaluations (ctx: Ctx, trx: Transaction, tenantId: st
     const previous = opts.created?.has(row.id) ? null : row.status
     const changed = e.status !== previous
     updates.push([row.id, e.status, e.reason, e.dueAt?.toISOString() ?? null, changed])
-    if (changed) {
-      transitions.push({ jobId: row.id, deviceId: row.device_id, jobName: row.name, status: e.status, previous, reason: e.reason, lastSuccessAt: iso(row.last_success_at), at: now.toISOString() })
+    if (changed || (e.reason === 'disabled' && row.reason !== 'disabled')) {
+      transitions.push({ jobId: row.id, deviceId: row.device_id, jobName: row.name, status: e.status, previous, previousReason: previous === null ? null : row.reason, reason: e.reason, lastSuccessAt: iso(row.last_success_at), at: now.toISOString() })
     }
     row.status = e.status
     row.reason = e.reason
@@ -101,7 +104,7 @@ async function publishTransitions (ctx: Ctx, trx: Transaction, tenantId: string,
     byType.set(type, list)
   }
   for (const [type, list] of byType) {
-    await ctx.events.publishMany(trx, type, list.map(t => ({ payload: t, subject: t.jobId })))
+    await ctx.events.publishMany(trx, type, list.map(({ previousReason: _, ...payload }) => ({ payload, subject: payload.jobId })))
   }
   await notifyTransitions(ctx, trx, tenantId, [...byType.entries()].flatMap(([type, list]) => list.map(t => ({ type, t }))))
 }

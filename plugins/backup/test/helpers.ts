@@ -48,7 +48,7 @@ export async function send (k: TestKernel, tenant: Tenant, deviceKey: string, ev
 }
 
 /** The domain events published in the tenant, oldest first. */
-export async function published (k: TestKernel, tenant: Tenant, type?: string) {
+export async function published (k: TestKernel, tenant: Tenant, type?: string): Promise<Array<{ type: string, subject: string, payload: any }>> {
   const rows = await k.owner('event_outbox').where({ tenant_id: tenant.id }).modify(q => { if (type) q.where({ type }) }).orderBy('occurred_at').select('type', 'subject', 'payload')
   return rows.map((r: { type: string, subject: string, payload: unknown }) => ({ type: r.type, subject: r.subject, payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload }))
 }

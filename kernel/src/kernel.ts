@@ -13,6 +13,7 @@ import { defineJobRetention } from './jobs/retention.ts'
 import { defineIngestRetention } from './ingest/retention.ts'
 import { defineWebhookRetention } from './webhooks/retention.ts'
 import { defineEventRetention } from './events/retention.ts'
+import { defineUsageReport } from './internal/usage.ts'
 import { createIngest } from './ingest/service.ts'
 import { createServices, type Services } from './services.ts'
 import type { Tenancy } from './tenancy/tenants.ts'
@@ -119,6 +120,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     defineJobRetention(services.jobs, conn.owner, logger)
     defineIngestRetention(services.jobs, conn.owner, logger)
     defineWebhookRetention(services.jobs, conn.owner, logger, services.clock)
+    defineUsageReport(services.jobs, { owner: conn.owner, db, clock: services.clock, managementUrl: config.managementUrl, internalTokens: config.internalTokens, log: logger })
     const ingest = createIngest({ conn, db, features: services.features, declared: plugins.declared, log: logger, pollMs: Math.min(config.jobPollMs, 250), worker: config.jobWorker })
     ingestStop = ingest.stop
     const app = await createServer(logger, config)

@@ -49,6 +49,6 @@ export function registerKernelRoutes (app: FastifyInstance, s: Services, config:
   registerAuditRoutes(app, { owner: s.owner, audit: s.audit, admin: config.adminPanelEnabled })
   registerNotificationRoutes(app, s)
   registerChannelRoute(app, { ...s, origins: allowedOrigins(config), channels: () => channelMap(registry) })
-  registerInternalRoutes(app, { ...s, internalTokens: config.internalTokens, webhookSecrets: config.licenseWebhookSecrets })
+  registerInternalRoutes(app, { ...s, internalTokens: config.internalTokens, webhookSecrets: config.licenseWebhookSecrets, managementUrl: config.managementUrl })
   registerWebhookRoutes(app, { webhooks: s.webhooks, audit: s.audit, allowHttp: config.outboundAllowPrivate })
 }

@@ -8,8 +8,9 @@ import { provisionTenant } from '../tenancy/provision.ts'
 import { slugPattern, type Tenancy } from '../tenancy/tenants.ts'
 import { internalTokenMatches, verifyWebhook } from './tokens.ts'
 import { createWebhookClaims } from './webhook-claims.ts'
+import { registerLifecycleRoutes, type LifecycleDeps } from './lifecycle.ts'
 
-export interface InternalDeps {
+export interface InternalDeps extends LifecycleDeps {
   owner: Knex
   tenancy: Tenancy
   invitations: Invitations
@@ -31,6 +32,8 @@ export function registerInternalRoutes (app: FastifyInstance, deps: InternalDeps
       const given = request.headers['x-internal-token']
       if (!internalTokenMatches(typeof given === 'string' ? given : undefined, deps.internalTokens)) throw new ApiError('unauthorized', 'X-Internal-Token is missing or wrong')
     })
+
+    registerLifecycleRoutes(internal, deps)
 
     internal.post('/internal/v1/tenants', {
       config: { public: true },

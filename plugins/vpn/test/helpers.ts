@@ -69,7 +69,7 @@ export async function group (api: Client, networkId: string, name: string, peerI
   return res.body.id
 }
 
-export async function userPeer (api: Client, networkId: string, name: string, groupIds: string[] = []): Promise<{ id: string, address4: string, publicKey: string, privateKey: string }> {
+export async function userPeer (api: Client, networkId: string, name: string, groupIds: string[] = []): Promise<{ id: string, address4: string, address6: string | null, publicKey: string, privateKey: string }> {
   const keys = keyPair()
   const res = await api.post('/api/v1/vpn/peers', { networkId, name, kind: 'user', publicKey: keys.publicKey, groupIds })
   if (res.status !== 201) throw new Error(`peer: ${res.status} ${JSON.stringify(res.body)}`)

@@ -11,7 +11,8 @@ import { checkKernelRange } from './plugins/pipeline/validate.ts'
 import { PROFILES, type Profile } from './plugins/pipeline/profile.ts'
 import { isDefinedPlugin } from './plugins/define.ts'
 import { shareKernelWithPlugins } from './plugins/share-kernel.ts'
-import { DEMO_ACCOUNTS, DEMO_OPERATOR } from './tenancy/seed.ts'
+import { DEMO_ACCOUNTS, DEMO_OPERATOR, DEMO_STAFF } from './tenancy/seed.ts'
+import { managementEnv } from './management-env.ts'
 import { issueLicense } from './licensing/license.ts'
 import { slugPattern } from './tenancy/tenants.ts'
 import { watchParent } from './parent-watch.ts'
@@ -20,7 +21,8 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 const usage = `Usage: monozu <command>
-  start [--profile all|cloud|ingest] [--port N]   run the platform
+  start [--profile all|cloud|ingest|management] [--port N]
+                                                  run the platform (management: port 8080, own database)
   migrate                                         apply kernel and plugin migrations, then exit
   tenant create --name N --slug S --admin-email E [--admin-password P]
   license issue --tenant S --features a,b [--days N] [--seats N]
@@ -45,7 +47,8 @@ async function start (args: string[]): Promise<void> {
   // A parent gone during start-up: nothing to finish gracefully yet.
   let parentGone: (reason: string) => void = reason => { console.error(`monozu: ${reason} went away during start-up; exiting`); process.exit(1) }
   watchParent(reason => parentGone(reason))
-  const kernel = await createKernel({ ...(values.port ? { config: { port: Number(values.port) } } : {}), profile })
+  const env = profile === 'management' ? await managementEnv(process.env) : process.env
+  const kernel = await createKernel({ ...(values.port ? { config: { port: Number(values.port) } } : {}), profile, env })
   const url = await kernel.start()
   const log = kernel.app.log
   const serverFile = writeServerRecord(kernel.config.dataDir, url)
@@ -53,7 +56,8 @@ async function start (args: string[]): Promise<void> {
   if (kernel.demo) {
     const where = kernel.demo.passwordFile ? ` (kept in ${kernel.demo.passwordFile})` : ' (MONOZU_DEMO_PASSWORD)'
     const operator = kernel.config.adminPanelEnabled ? `\n  Operator console: sign in as ${DEMO_OPERATOR}` : ''
-    console.log(`\n  Monozu Cloud is running at ${url}\n  Demo sign-in: ${DEMO_ACCOUNTS.map(a => a.email).join(', ')}, ${DEMO_OPERATOR}\n  Password: ${kernel.demo.password}${where}${operator}\n`)
+    if (profile === 'management') console.log(`\n  Monozu Management is running at ${url}\n  Demo staff sign-in: ${DEMO_STAFF}\n  Password: ${kernel.demo.password}${where}\n`)
+    else console.log(`\n  Monozu Cloud is running at ${url}\n  Demo sign-in: ${DEMO_ACCOUNTS.map(a => a.email).join(', ')}, ${DEMO_OPERATOR}\n  Password: ${kernel.demo.password}${where}${operator}\n`)
   }
   let signals = 0
   const shutdown = (signal: string) => {

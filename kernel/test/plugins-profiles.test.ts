@@ -36,3 +36,12 @@ t.test('the repo\'s own edge-ingest is an ingest plugin by its manifest', async 
   t.notOk(ids('cloud').includes('edge-ingest'))
   t.same(ids('ingest').sort(), ['devices', 'edge-ingest'])
 })
+
+t.test('a management-only plugin runs only under --profile management, never in `all`', async t => {
+  const all = [manifest('management', { profiles: ['management'] }), manifest('reports'), manifest('shared', { profiles: ['cloud', 'management'] })]
+  const ids = (profile: 'all' | 'cloud' | 'management') => selectProfile(all, profile).map(m => m.id).sort()
+  t.same(ids('all'), ['reports', 'shared'])
+  t.same(ids('cloud'), ['reports', 'shared'])
+  t.same(ids('management'), ['management', 'shared'])
+  t.same(profilesOf(all[0] as PluginManifest, all), ['management'])
+})

@@ -36,11 +36,11 @@ export interface PluginManifest {
     [k: string]: string
   }
   /**
-   * The `monozu start --profile` deployments that run this plugin, besides `all` (default ["cloud"]); a profile also runs the plugins it depends on.
+   * The `monozu start --profile` deployments that run this plugin, besides `all` (default ["cloud"]; `all` never runs a plugin whose only profile is `management`); a profile also runs the plugins it depends on.
    *
    * @minItems 1
    */
-  profiles?: ('cloud' | 'ingest')[]
+  profiles?: ('cloud' | 'ingest' | 'management')[]
   license?: {
     feature?: string
   }

@@ -12,6 +12,8 @@ export const DEMO_ACCOUNTS = [
   { tenant: { name: 'Globex', slug: 'globex' }, email: 'admin@globex.example', name: 'Globex Admin' }
 ] as const
 export const DEMO_OPERATOR = 'operator@monozu.example'
+/** The management deployment's demo staff account (tenant `monozu-staff`). */
+export const DEMO_STAFF = 'staff@monozu.example'
 
 function demoPassword (dataDir: string, given: string | undefined): { password: string, file: string | null } {
   if (given) return { password: given, file: null }
@@ -24,20 +26,28 @@ function demoPassword (dataDir: string, given: string | undefined): { password: 
  * generated dev license key, both tenants get a one-year license for every feature that an
  * installed plugin declares (`features`: from every manifest, also those another profile runs).
  */
-export async function seedDemo (services: Services, registry: PluginRegistry, features: string[], dataDir: string, given: string | undefined): Promise<DemoSeed> {
+export async function seedDemo (services: Services, registry: PluginRegistry, features: string[], dataDir: string, given: string | undefined, staffOnly = false): Promise<DemoSeed> {
   const { owner, tenancy } = services
   const { password, file } = demoPassword(dataDir, given)
   // The first instance to claim the key seeds; others starting at the same moment skip.
   const claimed = await owner('kernel_meta').insert({ key: 'demo_seeded', value: 'seeding' }).onConflict('key').ignore().returning('key')
   if (claimed.length === 0) return { password, created: false, passwordFile: file }
   try {
-    await seed(services, registry, [...new Set(features)].sort(), password)
+    if (staffOnly) await seedStaff(services, password)
+    else await seed(services, registry, [...new Set(features)].sort(), password)
   } catch (err) {
     await owner('kernel_meta').where({ key: 'demo_seeded' }).del()
     throw err
   }
   await owner('kernel_meta').where({ key: 'demo_seeded' }).update({ value: new Date().toISOString() })
   return { password, created: true, passwordFile: file }
+}
+
+/** The management deployment: one staff tenant and the demo staff account, nothing of the cloud's demo. */
+async function seedStaff (services: Services, password: string): Promise<void> {
+  const { tenancy } = services
+  const tenant = await tenancy.tenantBySlug('monozu-staff') ?? await tenancy.createTenant({ name: 'Monozu staff', slug: 'monozu-staff' })
+  await tenancy.createUser(tenant.id, { email: DEMO_STAFF, name: 'Monozu Staff', password, roles: ['tenant-admin'] })
 }
 
 async function seed (services: Services, registry: PluginRegistry, features: string[], password: string): Promise<void> {

@@ -1,15 +1,21 @@
 import type { PluginManifest } from '../manifest.ts'
 
-/** `all` runs every plugin; a named profile runs the plugins whose manifest lists it, and their dependencies. */
-export type Profile = 'all' | 'cloud' | 'ingest'
-export const PROFILES: Profile[] = ['all', 'cloud', 'ingest']
+/**
+ * `all` runs every plugin but those of the management deployment; a named profile runs the
+ * plugins whose manifest lists it, and their dependencies.
+ */
+export type Profile = 'all' | 'cloud' | 'ingest' | 'management'
+export const PROFILES: Profile[] = ['all', 'cloud', 'ingest', 'management']
+
+/** A plugin only the management deployment runs (it never runs beside the cloud's plugins). */
+const managementOnly = (m: PluginManifest) => ownProfiles(m).every(p => p === 'management')
 
 /** The profiles a manifest names itself (plugin.json `profiles`; default `cloud`). */
 export const ownProfiles = (m: PluginManifest): string[] => m.profiles ?? ['cloud']
 
 /** Stage 3a, select: the plugins a `monozu start --profile` runs here. */
 export function selectProfile (manifests: PluginManifest[], profile: Profile): PluginManifest[] {
-  if (profile === 'all') return manifests
+  if (profile === 'all') return manifests.filter(m => !managementOnly(m))
   const keep = new Set<string>()
   const add = (id: string) => {
     if (keep.has(id)) return

@@ -1,6 +1,7 @@
 import type { Readings } from './metrics.ts'
 import type { DeviceProfile } from './profile.ts'
 import { sleep } from './http.ts'
+import { backupHandlers } from './backup.ts'
 
 export interface Command { id: string, type: string, payload?: Record<string, unknown> | null }
 export interface CommandResult { exitCode: number, output: string, durationMs: number }
@@ -27,6 +28,7 @@ const str = (v: unknown, fallback: string) => typeof v === 'string' && v.length 
 const int = (v: unknown, fallback: number, min: number, max: number) => Number.isInteger(v) ? Math.min(max, Math.max(min, v as number)) : fallback
 
 const handlers: Record<string, Handler> = {
+  ...backupHandlers,
   echo: payload => {
     const text = 'message' in payload ? String(payload.message) : JSON.stringify(payload)
     return { exitCode: 0, output: text + '\n', waitMs: 100 + Math.random() * 200 }

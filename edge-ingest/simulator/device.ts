@@ -1,3 +1,4 @@
+import { BackupAgent } from './backup.ts'
 import { pollChannel, socketChannel, type CommandChannel, type Reporter } from './channel.ts'
 import { execute, type Command } from './commands.ts'
 import { discoverNetwork } from './discovery.ts'
@@ -25,6 +26,8 @@ export interface DeviceOptions {
   maxBatch: number
   maxBuffer: number
   discovery: boolean
+  /** Report backups too (backup.ts). */
+  backup: boolean
   /** Prefix of this run's event ids: unique per run, so only a retry repeats an id. */
   runId: string
   stats: Stats
@@ -49,10 +52,12 @@ export class SimDevice {
   private chain: Promise<void> = Promise.resolve()
   private seen = new Set<string>()
   private stopping = new AbortController()
+  private backup: BackupAgent | null
 
   constructor (options: DeviceOptions) {
     this.options = options
     this.model = metricModel(options.profile)
+    this.backup = options.backup ? new BackupAgent(options.profile) : null
     const key = () => options.deviceKey
     this.sender = new IngestSender({ url: options.url, hostname: options.profile.hostname, key, format: options.format, gzip: options.gzip, maxBatch: options.maxBatch, maxBuffer: options.maxBuffer, stats: options.stats, log: options.log })
     const channelOptions = { url: options.url, hostname: options.profile.hostname, key, stats: options.stats, log: options.log, run: this.run }
@@ -64,6 +69,7 @@ export class SimDevice {
   start (): void {
     this.channel.start()
     if (this.options.discovery) this.discover()
+    if (this.backup) this.sender.push(this.backup.history(Date.now(), () => this.nextId()))
     this.lastTick = this.lastSample = Date.now()
     // Spread the devices over the tick so their requests do not arrive in lockstep.
     const offset = Math.random() * this.options.tickMs
@@ -115,6 +121,7 @@ export class SimDevice {
       const at = now - ((count - 1 - i) / count) * elapsed
       events.push(this.event(at))
     }
+    if (this.backup) events.push(...this.backup.due(now, () => this.nextId()))
     if (events.length > 0) this.sender.push(events)
   }
 
@@ -146,6 +153,7 @@ export class SimDevice {
       await reporter.ack(command.id, 'running')
       const outcome = await execute(command, { profile: this.options.profile, readings: this.model.now, signal: this.stopping.signal })
       await reporter.result(command.id, outcome.result)
+      if (this.backup) this.sender.push(this.backup.afterCommand(command, outcome.result.exitCode, () => this.nextId()))
       if (outcome.result.exitCode === 0) stats.commands.succeeded++
       else stats.commands.failed++
       log.info(`${this.hostname}: command ${command.type} (${command.id}) exited ${outcome.result.exitCode}`)

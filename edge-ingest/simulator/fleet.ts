@@ -36,7 +36,7 @@ export class Fleet {
     this.devices = enrolled.map(e => new SimDevice({
       url: o.url, profile: e.profile, deviceId: e.deviceId, deviceKey: e.deviceKey, rate, logRatio: o.logRatio,
       tickMs: o.batchMs, commands: o.commands, pollMs: o.pollMs, format: o.format, gzip: o.gzip, maxBatch: o.maxBatch,
-      maxBuffer: Math.max(1000, Math.ceil(rate * BUFFER_SECONDS)), discovery: o.discovery, runId, stats: this.stats, log: this.log
+      maxBuffer: Math.max(1000, Math.ceil(rate * BUFFER_SECONDS)), discovery: o.discovery, backup: o.backup, runId, stats: this.stats, log: this.log
     }))
     for (const device of this.devices) device.start()
     this.log.info(`sending ${o.rate} events/s over ${this.devices.length} devices (${o.format}${o.gzip ? ', gzip' : ''}); commands over ${o.commands === 'ws' ? 'the device socket' : 'polling'}`)

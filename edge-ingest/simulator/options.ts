@@ -29,6 +29,7 @@ Traffic
   --batch-ms MS             how often each device sends what it gathered (default 1000)
   --max-batch N             events per request, at most 10000 (default 5000)
   --no-discovery            skip the initial network discovery
+  --backup                  also report backups (backup_event, see backup.ts): 14 days at start, then hourly
 
 Commands
   --commands ws|poll        device socket or polling (default ws)
@@ -59,6 +60,7 @@ export interface Options {
   batchMs: number
   maxBatch: number
   discovery: boolean
+  backup: boolean
   commands: 'ws' | 'poll'
   pollMs: number
   duration: number | undefined
@@ -108,7 +110,7 @@ export function parseOptions (args: string[], env: NodeJS.ProcessEnv = process.e
         url: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' }, tenant: { type: 'string' },
         'enrollment-token': { type: 'string' }, devices: { type: 'string' }, fleet: { type: 'string' }, site: { type: 'string' },
         state: { type: 'string' }, rate: { type: 'string' }, 'log-ratio': { type: 'string' }, format: { type: 'string' },
-        gzip: { type: 'boolean' }, 'batch-ms': { type: 'string' }, 'max-batch': { type: 'string' }, discovery: { type: 'boolean' },
+        gzip: { type: 'boolean' }, 'batch-ms': { type: 'string' }, 'max-batch': { type: 'string' }, discovery: { type: 'boolean' }, backup: { type: 'boolean' },
         commands: { type: 'string' }, 'poll-ms': { type: 'string' }, duration: { type: 'string' }, progress: { type: 'string' },
         quiet: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }
       }
@@ -141,6 +143,7 @@ export function parseOptions (args: string[], env: NodeJS.ProcessEnv = process.e
     batchMs: number('batch-ms', str('batch-ms'), 1000, 50, 60_000),
     maxBatch: number('max-batch', str('max-batch'), 5000, 1, 10_000),
     discovery: values.discovery !== false,
+    backup: values.backup === true,
     commands: oneOf('commands', str('commands'), ['ws', 'poll'] as const),
     pollMs: number('poll-ms', str('poll-ms'), 2000, 100, 600_000),
     duration: duration === undefined ? undefined : number('duration', duration, 0, 0.1, 31_536_000, false),

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'astro/config'
 import starlight from '@astrojs/starlight'
@@ -10,26 +10,47 @@ if (!existsSync(generated('openapi.json'))) {
 }
 const doc = JSON.parse(readFileSync(generated('openapi.json'), 'utf8')) as OpenApiDocument
 const plugins = JSON.parse(readFileSync(generated('plugins.json'), 'utf8')) as PluginLabel[]
+const problems = JSON.parse(readFileSync(generated('problems.json'), 'utf8')) as Array<{ code: string }>
 // The marketing website, linked from every page (WEBSITE_URL for a staging build).
 const website = process.env.WEBSITE_URL || 'https://monozu.cloud/'
 
 // https://docs.monozu.cloud is where the kernel's problem `type` URLs point (kernel/src/http/problem.ts).
-// English at the root (its paths are what the API's problem URLs and other pages link to),
-// Polish under /pl/; a page not yet translated shows the English text with a notice.
+// Polish at the root, like the website (Polish-first); English under /en/. Every user guide
+// exists in both. The API reference and the problem types are English only and stay at the root
+// (/reference/api/, /problems/<code>: the URLs every API error links to), under the Polish
+// navigation with their content marked lang="en"; their /en/ URLs redirect there, so the
+// language switch never leads nowhere.
 const site = 'https://docs.monozu.cloud'
+
+// Old URLs keep working: the Polish pages were under /pl/ until Polish became the root locale
+// (an old English URL now opens the same page in Polish, one click from its English version).
+const contentDir = fileURLToPath(new URL('./src/content/docs/', import.meta.url))
+const polishRoutes = (readdirSync(contentDir, { recursive: true }) as string[])
+  .filter(f => /\.mdx?$/.test(f) && !f.startsWith('en/') && !f.startsWith('en\\'))
+  .map(f => f.replace(/\\/g, '/').replace(/\.mdx?$/, '').replace(/(^|\/)index$/, ''))
+  .map(route => (route === '' ? '/' : `/${route}/`))
+const redirects: Record<string, string> = {
+  '/guides/operator-console/': '/self-hosting/',
+  '/en/guides/operator-console/': '/en/self-hosting/',
+  ...Object.fromEntries(polishRoutes.map(route => [`/pl${route}`, route])),
+  '/en/reference/api/': '/reference/api/',
+  ...Object.fromEntries(groupByTag(doc, plugins).map(g => [`/en/reference/api/${g.slug}/`, `/reference/api/${g.slug}/`])),
+  '/en/problems/': '/problems/',
+  ...Object.fromEntries(problems.map(p => [`/en/problems/${p.code}/`, `/problems/${p.code}/`]))
+}
 
 export default defineConfig({
   site,
   // Pages that moved keep working.
-  redirects: { '/guides/operator-console/': '/self-hosting/' },
+  redirects,
   integrations: [
     starlight({
       title: 'Monozu Cloud',
-      description: 'User documentation of Monozu Cloud, the IT-management platform for MSPs.',
+      description: 'Dokumentacja Monozu Cloud, platformy do zarządzania IT dla dostawców usług (MSP).',
       defaultLocale: 'root',
       locales: {
-        root: { label: 'English', lang: 'en' },
-        pl: { label: 'Polski', lang: 'pl' }
+        root: { label: 'Polski', lang: 'pl' },
+        en: { label: 'English', lang: 'en' }
       },
       // Our own src/pages/404.astro (see there).
       disable404Route: true,
@@ -40,8 +61,8 @@ export default defineConfig({
       head: [{ tag: 'meta', attrs: { name: 'monozu:website', content: website } }],
       sidebar: [
         {
-          label: 'Getting started',
-          translations: { pl: 'Pierwsze kroki' },
+          label: 'Pierwsze kroki',
+          translations: { en: 'Getting started' },
           items: [
             { slug: 'getting-started' },
             { slug: 'getting-started/users-and-roles' },
@@ -49,8 +70,8 @@ export default defineConfig({
           ]
         },
         {
-          label: 'Modules',
-          translations: { pl: 'Moduły' },
+          label: 'Moduły',
+          translations: { en: 'Modules' },
           items: [
             { slug: 'modules' },
             { slug: 'modules/overview' },
@@ -60,24 +81,24 @@ export default defineConfig({
           ]
         },
         {
-          label: 'Guides',
-          translations: { pl: 'Poradniki' },
+          label: 'Poradniki',
+          translations: { en: 'Guides' },
           // Every page in guides/ appears here by itself, in both languages.
           items: [{ autogenerate: { directory: 'guides' } }]
         },
         {
-          label: 'Self-hosting and development',
-          translations: { pl: 'Własna instalacja i rozwój' },
+          label: 'Własna instalacja i rozwój',
+          translations: { en: 'Self-hosting and development' },
           items: [{ slug: 'self-hosting' }]
         },
         {
-          label: 'API reference',
-          translations: { pl: 'Dokumentacja API' },
-          // The reference is in English only: absolute URLs, as Starlight would put /pl/ before a path.
+          label: 'Dokumentacja API',
+          translations: { en: 'API reference' },
+          // The reference is in English only, at the root: absolute URLs, as Starlight would put /en/ before a path.
           items: [
-            { label: 'Conventions', translations: { pl: 'Konwencje' }, link: `${site}/reference/api/` },
+            { label: 'Konwencje', translations: { en: 'Conventions' }, link: `${site}/reference/api/` },
             ...groupByTag(doc, plugins).map(g => ({ label: g.label, link: `${site}/reference/api/${g.slug}/` })),
-            { label: 'Problem types', translations: { pl: 'Typy błędów' }, link: `${site}/problems/` }
+            { label: 'Typy błędów', translations: { en: 'Problem types' }, link: `${site}/problems/` }
           ]
         }
       ]

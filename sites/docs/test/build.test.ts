@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, relative, resolve, sep } from 'node:path'
 import { installedPlugins, problemTypes } from '@monozu/kernel/host'
 import { brokenLinks, builtPages } from '../../test-kit/built-site.ts'
-import { productModules, sitePlugins } from '../../catalogue/modules.ts'
+import { platformModules, productModules, sitePlugins, summaryOf } from '../../catalogue/modules.ts'
 import { forAudience, isInternalOperation } from '../src/generate/audience.ts'
 import type { OpenApiDocument } from '../src/generate/api.ts'
 
@@ -76,25 +76,30 @@ t.test('the API reference holds every operation of the OpenAPI document, on its 
 t.test('every shipped plugin has a page naming it', async t => {
   const ids = installedPlugins(repo).map(p => p.manifest.id)
   t.ok(ids.includes('overview'), 'plugins found')
-  const modulePages = [...pages.keys()].filter(u => /^\/(modules|guides)\//.test(u)).map(read)
+  const modulePages = [...pages.keys()].filter(u => /^\/en\/(modules|guides)\//.test(u)).map(read)
   for (const id of ids) t.ok(modulePages.some(html => /Plugin ids?/.test(html) && new RegExp(`<code[^>]*>${id}</code>`).test(html)), `a module or guide page names plugin ${id}`)
 })
 
 t.test('the module list and the roadmap come from the manifests', async t => {
   const modules = productModules(sitePlugins(repo, {}))
-  for (const [url, lang] of [['/modules/', 'en'], ['/pl/modules/', 'pl']] as const) {
-    const html = read(url)
-    for (const m of modules) {
+  const platform = platformModules(sitePlugins(repo, {}))
+  const text = (html: string) => html.replace(/&#39;|&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&')
+  for (const [url, lang] of [['/en/modules/', 'en'], ['/modules/', 'pl']] as const) {
+    const html = text(read(url))
+    for (const m of [...platform, ...modules]) {
       t.match(html, `data-module="${m.id}" data-status="${m.status}"`, `${url}: ${m.id} is ${m.status}, as its manifest (or its absence) says`)
       t.match(html, m.name[lang], `${url}: ${m.id} named "${m.name[lang]}"`)
+      const summary = summaryOf(m, lang)
+      if (summary) t.ok(html.includes(summary), `${url}: ${m.id} described by its manifest's ${lang} summary`)
     }
+    if (lang === 'pl') t.notOk(modules.some(m => m.description && html.includes(m.description)), `${url}: no English description on the Polish list`)
   }
-  for (const url of ['/modules/roadmap/', '/pl/modules/roadmap/']) {
+  for (const url of ['/en/modules/roadmap/', '/modules/roadmap/']) {
     const listed = [...read(url).matchAll(/data-module="([a-z-]+)" data-status="coming"/g)].map(m => m[1]).sort()
     t.same(listed, modules.filter(m => m.status === 'coming').map(m => m.id).sort(), `${url}: exactly the modules without a plugin`)
     t.notMatch(read(url), /data-status="available"/, `${url}: nothing available on the roadmap`)
   }
-  t.notMatch(read('/modules/roadmap/'), /\/api\/v1\/(itsm|vpn|backup|security)/, 'the roadmap invents no routes')
+  t.notMatch(read('/en/modules/roadmap/'), /\/api\/v1\/(itsm|vpn|backup|security)/, 'the roadmap invents no routes')
 })
 
 t.test('the public docs publish no internal or operator route', async t => {
@@ -108,17 +113,41 @@ t.test('the public docs publish no internal or operator route', async t => {
   t.notOk([...pages.keys()].some(u => /\/reference\/api\/(admin|internal)\//.test(u)), 'no admin or internal tag page')
 })
 
-t.test('Polish pages, the website link and the 404 page', async t => {
-  for (const url of ['/pl/', '/pl/getting-started/', '/pl/modules/', '/pl/modules/cmdb/', '/pl/modules/devices/']) {
+t.test('Polish at the root, English under /en/, every guide in both, old URLs still work', async t => {
+  for (const url of ['/', '/getting-started/', '/modules/', '/modules/cmdb/', '/modules/devices/', '/self-hosting/']) {
     t.match(read(url), /<html[^>]*lang="pl"/, `${url} is Polish`)
   }
-  t.match(read('/pl/modules/devices/'), 'Urządzenia', 'Polish pages use the Polish module names')
+  for (const url of ['/en/', '/en/getting-started/', '/en/modules/', '/en/modules/cmdb/', '/en/self-hosting/']) {
+    t.match(read(url), /<html[^>]*lang="en"/, `${url} is English`)
+  }
+  t.match(read('/modules/devices/'), 'Urządzenia', 'Polish pages use the Polish module names')
+  const content = join(site, 'src', 'content', 'docs')
+  const files = (readdirSync(content, { recursive: true }) as string[]).filter(f => /\.mdx?$/.test(f)).map(f => f.split(sep).join('/'))
+  const english = files.filter(f => f.startsWith('en/')).map(f => f.slice(3)).sort()
+  const polish = files.filter(f => !f.startsWith('en/')).sort()
+  t.same(polish, english, 'every page exists in Polish (the root) and in English (/en/)')
+  for (const f of polish) {
+    const route = f.replace(/\.mdx?$/, '').replace(/(^|\/)index$/, '')
+    const url = route === '' ? '/' : `/${route}/`
+    t.notMatch(read(url), /data-fallback|This content is not available in your language yet/, `${url}: a Polish text, not a fallback`)
+  }
+  // A redirect page: a meta refresh to its target.
+  const redirectsTo = (url: string) => /http-equiv="refresh" content="0;url=([^"]+)"/.exec(read(url))?.[1]
+  t.equal(redirectsTo('/pl/getting-started/'), '/getting-started/', 'an old Polish URL (/pl/...) leads to its page at the root')
+  t.equal(redirectsTo('/pl/'), '/', 'so does the old Polish home')
+  t.equal(redirectsTo('/en/problems/device_already_enrolled/'), '/problems/device_already_enrolled/', 'the language switch on a problem page lands on the one problem page')
+  t.equal(redirectsTo('/en/reference/api/'), '/reference/api/', 'and on the API reference')
+  t.equal(redirectsTo('/guides/operator-console/'), '/self-hosting/', 'a moved page still leads to its successor')
+  for (const { code } of problemTypes(installedPlugins(repo).map(p => p.manifest))) {
+    if (!pages.has(`/problems/${code}/`)) t.fail(`https://docs.monozu.cloud/problems/${code} (a problem type URL) resolves`)
+  }
+  t.match(read('/problems/forbidden/'), /<div lang="en">/, 'the English problem text is marked as English under the Polish navigation')
   const websiteLink = (url: string) => /<a href="([^"]+)" data-testid="website-link"/.exec(read(url))?.[1]
-  t.equal(websiteLink('/'), 'https://monozu.cloud/en/', 'English pages link back to the English website')
-  t.equal(websiteLink('/pl/'), 'https://monozu.cloud/', 'Polish pages to the Polish one')
+  t.equal(websiteLink('/en/'), 'https://monozu.cloud/en/', 'English pages link back to the English website')
+  t.equal(websiteLink('/'), 'https://monozu.cloud/', 'Polish pages to the Polish one')
   t.ok(pages.has('/404.html'), 'one 404 page for static hosts')
   t.notMatch(build.stdout + build.stderr, /conflicts with higher priority route|collection "i18n" does not exist|Entry docs → 404 was not found/, 'no /404 route conflict, no i18n collection warning')
-  t.notMatch(read('/modules/cmdb/'), /In the web interface <\/td><td>not yet/, 'the CMDB page no longer says it has no web interface')
+  t.notMatch(read('/en/modules/cmdb/'), /In the web interface <\/td><td>not yet/, 'the CMDB page no longer says it has no web interface')
 })
 
 t.test('Pagefind loads when search is opened, not with every page', async t => {

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { problemTypes } from '@monozu/kernel/host'
 import { generatedDir, repoRoot, shippedPlugins } from './paths.ts'
 import { forAudience } from './audience.ts'
-import { productModules, sitePlugins } from '../../../catalogue/modules.ts'
+import { platformModules, productModules, sitePlugins } from '../../../catalogue/modules.ts'
 import type { OpenApiDocument } from './api.ts'
 
 mkdirSync(generatedDir, { recursive: true })
@@ -27,7 +27,10 @@ const problems = problemTypes(manifests)
 writeAtomic(join(generatedDir, 'problems.json'), JSON.stringify(problems, null, 2) + '\n')
 const plugins = manifests.map(m => ({ id: m.id, name: m.name.en, namePl: m.name.pl, description: m.description, feature: m.license?.feature ?? null }))
 writeAtomic(join(generatedDir, 'plugins.json'), JSON.stringify(plugins, null, 2) + '\n')
-// What the product offers (names, description, status from the manifests), as the website shows it.
-const modules = productModules(sitePlugins(repoRoot))
+// What the product offers (names, summaries, status from the manifests), as the website shows it,
+// and the platform's own modules (Overview), which the docs list too.
+const installed = sitePlugins(repoRoot)
+const modules = productModules(installed)
 writeAtomic(join(generatedDir, 'modules.json'), JSON.stringify(modules, null, 2) + '\n')
+writeAtomic(join(generatedDir, 'platform-modules.json'), JSON.stringify(platformModules(installed), null, 2) + '\n')
 console.log(`generate: ${problems.length} problem types, ${plugins.length} plugins, ${modules.length} product modules, public OpenAPI in ${generatedDir}`)

@@ -47,7 +47,7 @@ export interface KernelOptions {
   seedDemo?: boolean
   logger?: pino.Logger
   /** Embedded database in memory instead of DATA_DIR (the test kit uses this). */
-  pglite?: { memory?: boolean }
+  pglite?: { memory?: boolean, template?: Blob }
   /** The built UI shell to serve at `/` (default ui-shell/dist in the repo). */
   shellDir?: string
   /** Which plugins run: all (default), or those whose plugin.json `profiles` name cloud or ingest, with their dependencies. */

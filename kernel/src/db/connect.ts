@@ -7,7 +7,7 @@ import { knexLog, type Connections } from './connections.ts'
 import { lockFolder } from './folder-lock.ts'
 
 /** Picks the dialect from DATABASE_URL: unset is the embedded PGlite in the data dir. */
-export async function connect (config: KernelConfig, logger: FastifyBaseLogger, pglite: { memory?: boolean } = {}): Promise<Connections> {
+export async function connect (config: KernelConfig, logger: FastifyBaseLogger, pglite: { memory?: boolean, template?: Blob } = {}): Promise<Connections> {
   const url = config.databaseUrl
   const log = knexLog(logger)
   const secure = () => {
@@ -16,7 +16,7 @@ export async function connect (config: KernelConfig, logger: FastifyBaseLogger, 
   }
   if (!url) {
     const { connectPglite } = await import('./dialects/pglite.ts')
-    if (pglite.memory) { secure(); return connectPglite({ dataDir: config.dataDir, log, memory: true }) }
+    if (pglite.memory) { secure(); return connectPglite({ dataDir: config.dataDir, log, memory: true, ...(pglite.template ? { template: pglite.template } : {}) }) }
     const folder = resolve(config.dataDir, 'pglite')
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
     const unlock = lockFolder(join(resolve(config.dataDir), 'pglite.lock'), `the embedded database ${folder}`, message => logger.warn(message))

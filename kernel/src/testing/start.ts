@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createKernel, createLogger, type Kernel as KernelInside, type KernelOptions } from '../kernel.ts'
 import type { KernelConfig } from '../config/config.ts'
+import type { Profile } from '../plugins/pipeline/profile.ts'
 import { freshDatabase } from './postgres.ts'
 import { ManualClock } from './clock.ts'
+import { pgliteTemplate } from './pglite-template.ts'
 
 export interface TestKernelOptions {
   /** Plugin folders to load (none by default). */
@@ -25,6 +27,8 @@ export interface TestKernelOptions {
    * stands still until the test moves it with `kit.clock.advance(ms)` or `kit.clock.set(date)`.
    */
   clock?: 'system' | 'manual'
+  /** Which plugins of `plugins` run (`all` by default; `management` for the management plugin). */
+  profile?: Profile
 }
 
 /** The database the tests run on: PostgreSQL when DATABASE_URL is set. */
@@ -54,8 +58,9 @@ export async function startInside (options: TestKernelOptions): Promise<{ kernel
     ...(options.shellDir ? { shellDir: options.shellDir } : {}),
     logger: options.log ? createLogger({ logLevel: options.log.level }, options.log.stream) : createLogger({ logLevel: (process.env.TEST_LOG_LEVEL as KernelConfig['logLevel']) ?? 'silent' }),
     ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}),
-    ...(which === 'pglite' ? { pglite: { memory: true } } : {}),
-    ...(clock ? { clock } : {})
+    ...(which === 'pglite' ? { pglite: { memory: true, template: await pgliteTemplate() } } : {}),
+    ...(clock ? { clock } : {}),
+    ...(options.profile ? { profile: options.profile } : {})
   }
   let kernel: KernelInside
   try {

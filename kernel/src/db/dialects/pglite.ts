@@ -16,10 +16,14 @@ class PgliteClient extends (ClientPgLite as unknown as new (config: unknown) => 
 }
 
 /** The embedded default: one PGlite folder, one connection, shared by migrations and requests. */
-export async function connectPglite (options: { dataDir: string, memory?: boolean, log: Knex.Config['log'] }): Promise<Connections> {
+/**
+ * `template`: an in-memory database starts from this dump of a fresh cluster (the test kit's
+ * cache) instead of running initdb, which is most of a test kernel's start-up.
+ */
+export async function connectPglite (options: { dataDir: string, memory?: boolean, template?: Blob, log: Knex.Config['log'] }): Promise<Connections> {
   let pglite: PGlite
   if (options.memory) {
-    pglite = new PGlite()
+    pglite = options.template ? new PGlite({ loadDataDir: options.template }) : new PGlite()
   } else {
     const dir = join(options.dataDir, 'pglite')
     mkdirSync(dir, { recursive: true })

@@ -83,7 +83,7 @@ t.test('each page: lang, title, canonical, hreflang alternates and language swit
     t.ok(ogImage.startsWith(SITE + '/og/') && ogImage.endsWith('.png') && fileFor(outDir, ogImage.slice(SITE.length)), `${path}: og:image is a built PNG (${ogImage})`)
     t.equal(root.querySelector('meta[name="twitter:card"]')?.getAttribute('content'), 'summary_large_image', `${path}: twitter:card`)
     t.equal(root.querySelector('a[data-testid="sign-in"]')?.getAttribute('href'), APP, `${path}: signs in at APP_URL`)
-    t.equal(root.querySelector('a[data-testid="docs-link"]')?.getAttribute('href'), DOCS + (lang === 'pl' ? 'pl/' : ''), `${path}: links the docs in its language`)
+    t.equal(root.querySelector('a[data-testid="docs-link"]')?.getAttribute('href'), DOCS + (lang === 'pl' ? '' : 'en/'), `${path}: links the docs in its language`)
     t.ok(root.querySelector('meta[name="description"]')?.getAttribute('content')?.trim(), `${path}: has a description`)
     t.equal(root.querySelectorAll('h1').length, 1, `${path}: one h1`)
     t.equal(root.querySelector('link[rel="canonical"]')?.getAttribute('href'), SITE + path, `${path}: canonical from SITE_URL`)

@@ -22,7 +22,9 @@ const benches: Record<string, string> = {
   ws: 'kernel/bench/ws.ts',
   ui: 'ui-shell/bench/ui.ts',
   ingest: 'edge-ingest/bench/ingest.ts',
-  cmdb: 'plugins/cmdb/bench/cmdb.ts'
+  cmdb: 'plugins/cmdb/bench/cmdb.ts',
+  backup: 'plugins/backup/bench/backup.ts',
+  vpn: 'plugins/vpn/bench/vpn.ts'
 }
 
 const [name, ...args] = process.argv.slice(2)

@@ -87,7 +87,7 @@ async function startSimulator (): Promise<void> {
   note('starting a demo fleet of 5 devices for the Acme tenant (DEMO_SIMULATOR=off turns it off)')
   const cli = join(root, 'edge-ingest', 'simulator', 'cli.ts')
   // One request per device every 10 s: the kernel logs every request, and the demo's log should stay readable.
-  simulator = spawn(process.execPath, [cli, '--url', url, '--fleet', 'demo', '--site', 'Demo lab', '--devices', '5', '--rate', '5', '--batch-ms', '10000', '--commands', 'ws', '--backup', '--progress', '30', '--quiet'],
+  simulator = spawn(process.execPath, [cli, '--url', url, '--fleet', 'demo', '--site', 'Demo lab', '--devices', '5', '--rate', '5', '--batch-ms', '10000', '--commands', 'ws', '--backup', '--vpn', '--progress', '30', '--quiet'],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true })
   prefixLines(simulator.stdout!, process.stdout, prefix)
   prefixLines(simulator.stderr!, process.stderr, prefix)

@@ -2,6 +2,7 @@ import type { Readings } from './metrics.ts'
 import type { DeviceProfile } from './profile.ts'
 import { sleep } from './http.ts'
 import { backupHandlers } from './backup.ts'
+import { vpnHandlers } from './vpn.ts'
 
 export interface Command { id: string, type: string, payload?: Record<string, unknown> | null }
 export interface CommandResult { exitCode: number, output: string, durationMs: number }
@@ -29,6 +30,7 @@ const int = (v: unknown, fallback: number, min: number, max: number) => Number.i
 
 const handlers: Record<string, Handler> = {
   ...backupHandlers,
+  ...vpnHandlers,
   echo: payload => {
     const text = 'message' in payload ? String(payload.message) : JSON.stringify(payload)
     return { exitCode: 0, output: text + '\n', waitMs: 100 + Math.random() * 200 }

@@ -9,6 +9,7 @@ import { metricModel, type MetricModel } from './metrics.ts'
 import type { DeviceProfile } from './profile.ts'
 import { IngestSender, type IngestEvent } from './sender.ts'
 import type { Stats } from './stats.ts'
+import { VpnAgent } from './vpn.ts'
 
 export interface DeviceOptions {
   url: string
@@ -28,6 +29,8 @@ export interface DeviceOptions {
   discovery: boolean
   /** Report backups too (backup.ts). */
   backup: boolean
+  /** Report VPN handshakes too (vpn.ts). */
+  vpn: boolean
   /** Prefix of this run's event ids: unique per run, so only a retry repeats an id. */
   runId: string
   stats: Stats
@@ -53,11 +56,13 @@ export class SimDevice {
   private seen = new Set<string>()
   private stopping = new AbortController()
   private backup: BackupAgent | null
+  private vpn: VpnAgent | null
 
   constructor (options: DeviceOptions) {
     this.options = options
     this.model = metricModel(options.profile)
     this.backup = options.backup ? new BackupAgent(options.profile) : null
+    this.vpn = options.vpn ? new VpnAgent(options.url, () => options.deviceKey) : null
     const key = () => options.deviceKey
     this.sender = new IngestSender({ url: options.url, hostname: options.profile.hostname, key, format: options.format, gzip: options.gzip, maxBatch: options.maxBatch, maxBuffer: options.maxBuffer, stats: options.stats, log: options.log })
     const channelOptions = { url: options.url, hostname: options.profile.hostname, key, stats: options.stats, log: options.log, run: this.run }
@@ -122,6 +127,7 @@ export class SimDevice {
       events.push(this.event(at))
     }
     if (this.backup) events.push(...this.backup.due(now, () => this.nextId()))
+    if (this.vpn) events.push(...this.vpn.due(now, () => this.nextId()))
     if (events.length > 0) this.sender.push(events)
   }
 

@@ -30,6 +30,7 @@ Traffic
   --max-batch N             events per request, at most 10000 (default 5000)
   --no-discovery            skip the initial network discovery
   --backup                  also report backups (backup_event, see backup.ts): 14 days at start, then hourly
+  --vpn                     also join the tenant's VPN network and report handshakes (vpn_status, see vpn.ts)
 
 Commands
   --commands ws|poll        device socket or polling (default ws)
@@ -61,6 +62,7 @@ export interface Options {
   maxBatch: number
   discovery: boolean
   backup: boolean
+  vpn: boolean
   commands: 'ws' | 'poll'
   pollMs: number
   duration: number | undefined
@@ -110,7 +112,7 @@ export function parseOptions (args: string[], env: NodeJS.ProcessEnv = process.e
         url: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' }, tenant: { type: 'string' },
         'enrollment-token': { type: 'string' }, devices: { type: 'string' }, fleet: { type: 'string' }, site: { type: 'string' },
         state: { type: 'string' }, rate: { type: 'string' }, 'log-ratio': { type: 'string' }, format: { type: 'string' },
-        gzip: { type: 'boolean' }, 'batch-ms': { type: 'string' }, 'max-batch': { type: 'string' }, discovery: { type: 'boolean' }, backup: { type: 'boolean' },
+        gzip: { type: 'boolean' }, 'batch-ms': { type: 'string' }, 'max-batch': { type: 'string' }, discovery: { type: 'boolean' }, backup: { type: 'boolean' }, vpn: { type: 'boolean' },
         commands: { type: 'string' }, 'poll-ms': { type: 'string' }, duration: { type: 'string' }, progress: { type: 'string' },
         quiet: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }
       }
@@ -144,6 +146,7 @@ export function parseOptions (args: string[], env: NodeJS.ProcessEnv = process.e
     maxBatch: number('max-batch', str('max-batch'), 5000, 1, 10_000),
     discovery: values.discovery !== false,
     backup: values.backup === true,
+    vpn: values.vpn === true,
     commands: oneOf('commands', str('commands'), ['ws', 'poll'] as const),
     pollMs: number('poll-ms', str('poll-ms'), 2000, 100, 600_000),
     duration: duration === undefined ? undefined : number('duration', duration, 0, 0.1, 31_536_000, false),

@@ -110,3 +110,20 @@ t.test('without the license or the permission', async t => {
   t.equal((await reader.get('/api/v1/vpn/setup-keys')).status, 403, 'setup keys are for admins')
   t.equal((await k.request('GET', '/api/v1/vpn/networks')).status, 401)
 })
+
+t.test('demo seed: the Acme network, its groups, policies and two user peers, once', async t => {
+  const { seedDemo } = await import('../src/seed/demo.ts')
+  const { vpnOf } = await import('../src/context.ts')
+  const acme = await licensedTenant(k)
+  const vpn = vpnOf(k.pluginContext('vpn') as Parameters<typeof vpnOf>[0])
+  await seedDemo(vpn, { id: acme.tenant.id, slug: 'acme', name: 'Acme' })
+  await seedDemo(vpn, { id: acme.tenant.id, slug: 'acme', name: 'Acme' })
+  const api = client(k, acme.admin)
+  const nets = (await api.get('/api/v1/vpn/networks')).body.items
+  t.match(nets, [{ name: 'Acme', cidr4: '100.96.0.0/24', peerCount: 2 }])
+  t.same((await api.get('/api/v1/vpn/groups')).body.items.map((g: { name: string }) => g.name), ['Appliances', 'IT admins', 'Staff'])
+  t.equal((await api.get('/api/v1/vpn/policies')).body.items.length, 3)
+  const peers = (await api.get('/api/v1/vpn/peers')).body.items
+  t.same(peers.map((p: { name: string }) => p.name), ['Anna Kowalska – laptop', 'Marek Nowak – phone'])
+  t.match((await api.get(`/api/v1/vpn/reachability?from=${peers[1].id}&to=${peers[0].id}&port=22`)).body, { allowed: false, reason: 'no_policy' })
+})

@@ -61,7 +61,9 @@ export interface ForwardRule { routeId: string, kind: 'subnet' | 'exit', to: str
 export interface PeerPlan {
   peerId: string
   /** The WireGuard [Peer] sections: every peer a policy or route connects this one with. */
-  peers: Array<{ peerId: string, allowedIps: string[] }>
+  readonly peers: Array<{ peerId: string, allowedIps: string[] }>
+  /** How many [Peer] sections (without materialising them). */
+  peerCount: number
   inbound: FirewallRule[]
   forward: ForwardRule[]
   /** Routes not installed because another router already serves the same destination to this peer. */

@@ -3,6 +3,9 @@ import { adminRoutes } from './admin/routes.ts'
 import { ticketRoutes } from './tickets/routes.ts'
 import { alertRules } from './alerts/rules.ts'
 import { defineSweep } from './sla/sweep.ts'
+import { reportRoutes } from './reports/routes.ts'
+import { seedDemo } from './seed/demo.ts'
+import { inboundEmail } from './email/inbound.ts'
 
 export type ItsmConfig = {
   maxAttachmentBytes: number
@@ -20,5 +23,8 @@ export default definePlugin<ItsmConfig>({
     adminRoutes(ctx, app)
     alertRules(ctx, app)
     defineSweep(ctx)
-  }
+    reportRoutes(ctx, app)
+    inboundEmail(ctx, app, { maxEmailBytes: ctx.config.maxEmailBytes, maxAttachmentBytes: ctx.config.maxAttachmentBytes })
+  },
+  seedDemo
 })

@@ -1,16 +1,14 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { fileURLToPath } from 'node:url'
 import type { TestKernel } from '@monozu/kernel/testing'
 import { licensedTenant, startItsm } from './helpers.ts'
 
-const devicesPlugin = fileURLToPath(new URL('../../devices/', import.meta.url))
 let k: TestKernel
-t.before(async () => { k = await startItsm({ plugins: [devicesPlugin] }) })
+t.before(async () => { k = await startItsm() })
 t.teardown(() => k?.close())
 
 t.test('a storm of 1,000 offline/online events for 10 devices makes at most 10 tickets, resolved when the devices return', async t => {
-  const { tenant, agent } = await licensedTenant(k, ['devices'])
+  const { tenant, agent } = await licensedTenant(k)
   const rule = await agent.post('/api/v1/itsm/alert-rules', { name: 'Device offline', eventType: 'devices.status_changed', ticket: { impact: 2, urgency: 1 } })
   t.equal(rule.status, 201, JSON.stringify(rule.body))
   t.same(rule.body.openWhen, { status: ['offline'] })

@@ -2,16 +2,18 @@ import { fileURLToPath } from 'node:url'
 import { startTestKernel, type TestKernel, type TestKernelOptions } from '@monozu/kernel/testing'
 
 export const itsmPlugin = fileURLToPath(new URL('..', import.meta.url))
+/** ITSM depends on the cmdb and devices plugins (links, impact, device alerts). */
+export const neededPlugins = [fileURLToPath(new URL('../../cmdb/', import.meta.url)), fileURLToPath(new URL('../../devices/', import.meta.url))]
 export type Tenant = Awaited<ReturnType<TestKernel['createTenant']>>
 
 export function startItsm (options: TestKernelOptions = {}): Promise<TestKernel> {
-  return startTestKernel({ ...options, plugins: [itsmPlugin, ...(options.plugins ?? [])] })
+  return startTestKernel({ ...options, plugins: [...neededPlugins, itsmPlugin, ...(options.plugins ?? [])] })
 }
 
 /** A tenant licensed for itsm with an agent/admin (tenant-admin) and two requesters (members). */
 export async function licensedTenant (k: TestKernel, features: string[] = []) {
   const tenant = await k.createTenant()
-  await k.grantLicense(tenant, ['itsm', ...features])
+  await k.grantLicense(tenant, ['itsm', 'cmdb', 'devices', ...features])
   const [agent, alice, bob] = await Promise.all([k.signIn(tenant, ['tenant-admin']), k.signIn(tenant, ['member']), k.signIn(tenant, ['member'])])
   return { tenant, agent: client(k, agent.token), agentId: agent.user.id, alice: client(k, alice.token), aliceId: alice.user.id, bob: client(k, bob.token), bobId: bob.user.id }
 }

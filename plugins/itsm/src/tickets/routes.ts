@@ -289,7 +289,7 @@ export function ticketRoutes (ctx: PluginContext, app: FastifyInstance, opts: { 
 
   app.get('/api/v1/itsm/tickets/:id/impact', {
     config: { permission: 'itsm.agent' },
-    schema: { summary: 'What depends on the ticket\'s linked CIs (the CMDB impact view)', params: uuidParam, response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { root: { type: 'string' }, truncated: { type: 'boolean' }, nodes: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, class: { type: 'string' }, depth: { type: 'integer' } } } } } } } } } } }
+    schema: { summary: 'What depends on the ticket\'s linked CIs (the CMDB impact view)', params: uuidParam, response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { root: { type: 'string' }, name: { type: ['string', 'null'] }, truncated: { type: 'boolean' }, nodes: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, class: { type: 'string' }, depth: { type: 'integer' } } } } } } } } } } }
   }, async request => {
     const { id } = request.params as { id: string }
     return request.withTenant(async trx => {

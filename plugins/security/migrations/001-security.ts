@@ -139,6 +139,15 @@ export async function up (knex: Knex): Promise<void> {
     t.primary(['advisory_id', 'idx'])
     t.index(['ecosystem', 'match_name'])
   })
+  // NVD CVE records: CVSS for advisories that carry none, and CPE configurations.
+  await platformTable(knex, 'security_nvd', t => {
+    t.string('cve_id', 30).primary()
+    ts(t, 'last_modified').notNullable()
+    ts(t, 'published')
+    t.string('cvss_vector', 300)
+    t.string('description', 2000)
+    t.jsonb('configurations')
+  })
   await platformTable(knex, 'security_kev', t => {
     t.string('cve_id', 30).primary()
     t.string('vendor', 200)

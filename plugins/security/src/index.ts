@@ -4,6 +4,10 @@ import { alertRoutes } from './alerts/routes.ts'
 import { handleInventory } from './inventory/handler.ts'
 import { inventoryRoutes } from './inventory/routes.ts'
 import { live } from './live.ts'
+import { runFeedSync } from './feeds/job.ts'
+import { feedRoutes } from './feeds/routes.ts'
+import { findingRoutes } from './findings/routes.ts'
+import { scanTenant } from './findings/scan.ts'
 
 export type SecurityConfig = {
   osvBaseUrl?: string
@@ -16,6 +20,8 @@ export type SecurityConfig = {
   requestTimeoutMs: number
   retryBaseMs: number
   maxRetries: number
+  nvdRequestDelayMs?: number
+  syncBatchSize: number
   remediationDays: { critical: number, high: number, medium: number, low: number }
 }
 
@@ -30,7 +36,12 @@ export default definePlugin<SecurityConfig>({
     consumeAlerts(ctx, events)
     inventoryRoutes(app)
     handleInventory(ctx, events)
-    ctx.jobs.define('scan', async () => {})
-    ctx.jobs.define('feeds.sync', async () => {})
+    findingRoutes(app, ctx, events)
+    ctx.jobs.define<{ full?: boolean }>('scan', async job => {
+      const result = await scanTenant(ctx, events, job.withTenant, job.tenantId!, { remediationDays: ctx.config.remediationDays, full: job.payload?.full === true })
+      job.log.info({ ...result }, 'security: scan finished')
+    }, { concurrency: 1, timeoutMs: 30 * 60_000 })
+    feedRoutes(app, ctx)
+    ctx.jobs.define<{ feeds?: Array<'osv' | 'nvd' | 'kev' | 'epss'>, by?: string }>('feeds.sync', async job => { await runFeedSync(ctx, job) }, { concurrency: 1, maxAttempts: 8, timeoutMs: 6 * 3600_000, backoff: { baseMs: 60_000, maxMs: 3600_000 } })
   }
 })

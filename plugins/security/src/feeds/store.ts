@@ -1,0 +1,96 @@
+import type { Transaction } from '@monozu/kernel'
+import { matchName } from '../inventory/names.ts'
+import type { OsvAffected } from '../match/osv.ts'
+
+/** An OSV record as published (https://ossf.github.io/osv-schema/); the fields we read. */
+export interface OsvRecord {
+  id: string
+  modified: string
+  published?: string
+  withdrawn?: string
+  aliases?: string[]
+  /** Debian and other distribution records name the upstream CVEs here. */
+  upstream?: string[]
+  summary?: string
+  details?: string
+  severity?: Array<{ type: string, score: string }>
+  affected?: OsvAffected[]
+  database_specific?: Record<string, unknown>
+}
+
+/** The CVSS vector we rank by: v3.x first (what NVD and KEV rank by), else v4. */
+export function vectorOf (r: OsvRecord): string | null {
+  const by = (type: string) => r.severity?.find(s => s.type === type && typeof s.score === 'string' && s.score.startsWith('CVSS:'))?.score ?? null
+  return by('CVSS_V3') ?? by('CVSS_V4')
+}
+
+/**
+ * Writes OSV records (platform scope): a record whose `modified` did not change is left alone, so
+ * a re-run of the same archive writes nothing and tenants' scans see nothing new. A changed one
+ * gets a new `seq`, which is what tenants' incremental scans follow. Returns how many changed.
+ */
+export async function upsertOsv (trx: Transaction, records: OsvRecord[]): Promise<number> {
+  if (records.length === 0) return 0
+  const byId = new Map<string, OsvRecord>()
+  for (const r of records) {
+    const prev = byId.get(r.id)
+    if (!prev || new Date(r.modified) > new Date(prev.modified)) byId.set(r.id, r)
+  }
+  const rows = [...byId.values()].map(r => ({
+    id: r.id, source: 'osv', aliases: [...new Set([...(r.aliases ?? []), ...(r.upstream ?? [])])], summary: (r.summary ?? r.details ?? '').slice(0, 1000) || null,
+    modified: new Date(r.modified), published: r.published ? new Date(r.published) : null, withdrawn: r.withdrawn ? new Date(r.withdrawn) : null,
+    cvss_vector: vectorOf(r), data: JSON.stringify(r)
+  }))
+  let changed = 0
+  for (let i = 0; i < rows.length; i += 200) {
+    const chunk = rows.slice(i, i + 200)
+    const written = await trx('security_advisories').insert(chunk)
+      .onConflict('id').merge({
+        source: trx.raw('excluded.source'), aliases: trx.raw('excluded.aliases'), summary: trx.raw('excluded.summary'), modified: trx.raw('excluded.modified'),
+        published: trx.raw('excluded.published'), withdrawn: trx.raw('excluded.withdrawn'), cvss_vector: trx.raw('excluded.cvss_vector'), data: trx.raw('excluded.data'),
+        seq: trx.raw("nextval(pg_get_serial_sequence('security_advisories', 'seq'))")
+      })
+      .whereRaw('security_advisories.modified is distinct from excluded.modified')
+      .returning('id') as Array<{ id: string }>
+    const ids = written.map(w => w.id)
+    changed += ids.length
+    if (ids.length === 0) continue
+    await trx('security_affected').whereIn('advisory_id', ids).del()
+    const affected = ids.flatMap(id => (byId.get(id)!.affected ?? []).flatMap((a, idx) => a.package?.ecosystem && a.package?.name
+      ? [{ advisory_id: id, idx, ecosystem: a.package.ecosystem, match_name: matchName(a.package.ecosystem, a.package.name) }]
+      : []))
+    for (let j = 0; j < affected.length; j += 1000) await trx('security_affected').insert(affected.slice(j, j + 1000))
+  }
+  return changed
+}
+
+/** One CVE object of the NVD CVE API 2.0 (`vulnerabilities[].cve`). */
+export interface NvdCve {
+  id: string
+  published?: string
+  lastModified: string
+  descriptions?: Array<{ lang: string, value: string }>
+  metrics?: Record<string, Array<{ type?: string, cvssData?: { vectorString?: string } }>>
+  configurations?: unknown[]
+}
+
+export function nvdVector (c: NvdCve): string | null {
+  for (const key of ['cvssMetricV31', 'cvssMetricV30', 'cvssMetricV40']) {
+    const list = c.metrics?.[key] ?? []
+    const m = list.find(x => x.type === 'Primary') ?? list[0]
+    if (m?.cvssData?.vectorString) return m.cvssData.vectorString
+  }
+  return null
+}
+
+export async function upsertNvd (trx: Transaction, cves: NvdCve[]): Promise<number> {
+  const byId = new Map(cves.map(c => [c.id, c]))
+  const rows = [...byId.values()].map(c => ({
+    cve_id: c.id, last_modified: new Date(c.lastModified.endsWith('Z') || /[+-]\d\d:\d\d$/.test(c.lastModified) ? c.lastModified : `${c.lastModified}Z`),
+    published: c.published ? new Date(c.published.endsWith('Z') ? c.published : `${c.published}Z`) : null,
+    cvss_vector: nvdVector(c), description: (c.descriptions?.find(d => d.lang === 'en')?.value ?? '').slice(0, 2000) || null,
+    configurations: JSON.stringify(c.configurations ?? [])
+  }))
+  for (let i = 0; i < rows.length; i += 500) await trx('security_nvd').insert(rows.slice(i, i + 500)).onConflict('cve_id').merge()
+  return rows.length
+}

@@ -16,6 +16,8 @@ export { createLogger } from './kernel.ts'
 // For tools that describe plugins without starting a kernel (the docs sites' generators).
 export { installedPlugins, type InstalledPlugin } from './plugins/installed.ts'
 export { problemTypes, type ProblemTypeEntry } from './errors/plugin-codes.ts'
+// The environment `monozu start --profile management` runs under (scripts and tests that start one).
+export { managementEnv } from './management-env.ts'
 
 /** Builds a kernel: configuration, database and migrations, plugins, routes. `start()` then listens. */
 export async function createKernel (options: KernelOptions = {}): Promise<Kernel> {

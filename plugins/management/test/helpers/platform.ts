@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { generateLicenseKeyPair } from '@monozu/licensing'
+
+const script = fileURLToPath(new URL('./process.ts', import.meta.url))
+
+export async function freePort (): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)) })
+  })
+}
+
+export interface Deployment { url: string, start (): Promise<void>, stop (): Promise<void> }
+
+function deployment (which: 'cloud' | 'management', env: Record<string, string>): Deployment {
+  let child: ChildProcess | null = null
+  const port = Number(which === 'cloud' ? env.PORT : env.MANAGEMENT_PORT)
+  return {
+    url: `http://127.0.0.1:${port}`,
+    start () {
+      return new Promise((resolve, reject) => {
+        child = spawn(process.execPath, [script, which], { env: { ...process.env, ...env, DATABASE_URL: which === 'cloud' ? (env.DATABASE_URL ?? '') : '', REDIS_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] })
+        let out = ''
+        const timer = setTimeout(() => reject(new Error(`${which} did not start in 300 s: ${out}`)), 300_000)
+        child.stdout!.on('data', d => { out += d; if (out.includes('READY ')) { clearTimeout(timer); resolve() } })
+        child.stderr!.on('data', d => { out += d })
+        child.once('exit', code => { clearTimeout(timer); reject(new Error(`${which} exited ${code}: ${out.slice(-2000)}`)) })
+      })
+    },
+    stop () {
+      const c = child
+      child = null
+      if (!c || c.exitCode !== null) return Promise.resolve()
+      return new Promise(resolve => { c.removeAllListeners('exit'); c.once('exit', () => resolve()); c.kill('SIGTERM') })
+    }
+  }
+}
+
+export const STAFF_PASSWORD = 'staff-demo-password-1'
+
+/**
+ * The cloud and management as two processes on two databases (management always on its own
+ * embedded PGlite; the cloud on PostgreSQL when DATABASE_URL is set), wired like start:platform.
+ */
+export async function startPlatform (plugin: Record<string, unknown> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'monozu-platform-'))
+  const [cloudPort, mgmtPort] = [await freePort(), await freePort()]
+  const token = randomBytes(24).toString('hex')
+  const secret = `whsec_${randomBytes(24).toString('base64')}`
+  const keys = await generateLicenseKeyPair()
+  const cloudDb = process.env.DATABASE_URL ? await freshPg(process.env.DATABASE_URL) : null
+  const common = { INTERNAL_TOKENS: token, LICENSE_WEBHOOK_SECRET: secret, MONOZU_DEMO_PASSWORD: STAFF_PASSWORD, OUTBOUND_ALLOW_PRIVATE: 'true', JOB_POLL_MS: '100' }
+  const cloud = deployment('cloud', { ...common, DATA_DIR: join(dir, 'cloud'), PORT: String(cloudPort), LICENSE_PUBLIC_KEY: JSON.stringify({ keys: [keys.publicJwk] }), MANAGEMENT_URL: `http://127.0.0.1:${mgmtPort}`, ...(cloudDb ? { DATABASE_URL: cloudDb.url } : {}) })
+  const management = deployment('management', {
+    ...common,
+    DATA_DIR: join(dir, 'platform'),
+    MANAGEMENT_PORT: String(mgmtPort),
+    PLUGIN_MANAGEMENT_CONFIG: JSON.stringify({ cloudUrl: cloud.url, internalToken: token, webhookSecret: secret, signingKey: JSON.stringify(keys.privateJwk), deliveryBaseMs: 200, deliveryMaxMs: 1000, exportDir: join(dir, 'exports'), ...plugin })
+  })
+  await Promise.all([cloud.start(), management.start()])
+  const login = await fetch(`${management.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'staff@monozu.example', password: STAFF_PASSWORD }) })
+  if (!login.ok) throw new Error(`staff sign-in failed: ${login.status} ${await login.text()}`)
+  const staffToken = (await login.json() as { accessToken: string }).accessToken
+  async function call (base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await fetch(base + path, { method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
+    const text = await res.text()
+    let json: any = null
+    try { json = JSON.parse(text) } catch { json = text }
+    return { status: res.status, body: json }
+  }
+  return {
+    cloud, management, token, secret, keys, dir,
+    staffToken,
+    /** Staff API on management. */
+    mgmt: (method: string, path: string, body?: unknown) => call(management.url, method, `/api/v1/management${path}`, body, { authorization: `Bearer ${staffToken}` }),
+    /** The cloud's internal API. */
+    internal: (method: string, path: string, body?: unknown, t = token) => call(cloud.url, method, path, body, { 'x-internal-token': t }),
+    raw: call,
+    async close () {
+      await Promise.all([cloud.stop(), management.stop()])
+      await cloudDb?.drop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+async function freshPg (adminUrl: string) {
+  const { default: pg } = await import('pg')
+  const name = `mgmt_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    async drop () {
+      const c = new pg.Client({ connectionString: adminUrl })
+      await c.connect()
+      await c.query(`drop database if exists ${name} with (force)`).catch(() => {})
+      await c.end()
+    }
+  }
+}
+
+export async function until<T> (what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const v = await fn()
+    if (v) return v
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(r => setTimeout(r, 150))
+  }
+}

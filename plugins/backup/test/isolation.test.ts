@@ -1,5 +1,8 @@
 import t from 'tap'
+import type { DemoTenant } from '@monozu/kernel'
 import type { TestKernel } from '@monozu/kernel/testing'
+import type { Ctx } from '../src/context.ts'
+import { seedDemo } from '../src/seed.ts'
 import { appliance, client, licensedTenant, send, startBackup } from './helpers.ts'
 
 // The attacker is a tenant-admin of Globex holding every backup permission, with Acme's ids.
@@ -103,4 +106,14 @@ t.test('a repository\'s usage and forecast through the API (hand-computed series
   t.equal(got.warning, 'fills_soon')
   const note = (await api.get('/api/v1/notifications')).body.items.filter((n: { type: string }) => n.type === 'backup.repository_full')
   t.equal(note.length, 1, 'told once, on the transition')
+})
+
+t.test('the demo seed: two repositories with usage, the offsite one warned', async t => {
+  const tenant = await k.createTenant({ slug: 'acme' })
+  await k.grantLicense(tenant, ['backup', 'devices', 'ingest'])
+  await seedDemo(k.pluginContext('backup') as Ctx, { id: tenant.id, slug: 'acme', name: 'Acme' } as DemoTenant)
+  const admin = await k.signIn(tenant, ['tenant-admin'])
+  const repos = (await client(k, admin.token).get('/api/v1/backup/repositories')).body.items
+  t.match(repos, [{ name: 'Local NAS', warning: null }, { name: 'Offsite (Backblaze B2)', warning: 'fills_soon' }])
+  t.ok(repos[1].forecast.daysUntilFull > 20 && repos[1].forecast.daysUntilFull < 45, `${repos[1].forecast.daysUntilFull}`)
 })

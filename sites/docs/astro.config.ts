@@ -77,6 +77,7 @@ export default defineConfig({
             { slug: 'modules/overview' },
             { slug: 'modules/devices' },
             { slug: 'modules/cmdb' },
+            { slug: 'modules/backup' },
             { slug: 'modules/roadmap' }
           ]
         },

@@ -1,15 +1,17 @@
 import { useRef, useState, type FormEvent } from 'react'
-import { Link, describeError, joinPath, navigate, useApi, useHasPermission, useT, useToast, type ModuleProps } from '@monozu/ui-sdk'
+import { Link, describeError, joinPath, navigate, useApi, useApiData, useHasPermission, useT, useToast, type ModuleProps } from '@monozu/ui-sdk'
 import { Field } from '@monozu/ui-sdk/components'
 import { useGroups } from './groups.tsx'
 import { messages } from './messages.ts'
 import { problemFields } from './problems.ts'
 import { LEVELS, TICKET_TYPES, type Ticket, type TicketType } from './types.ts'
+import { useCanListUsers, type User } from './users.ts'
 
 const TITLE_MAX = 200
 const DESCRIPTION_MAX = 20_000
 
-interface Draft { type: TicketType, title: string, description: string, impact: string, urgency: string, category: string, groupId: string }
+interface Draft { type: TicketType, title: string, description: string, impact: string, urgency: string, category: string, groupId: string, approvers: string[], approverText: string }
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * A new ticket. Requesters choose between an incident ("something is broken") and a service
@@ -22,7 +24,10 @@ export function NewTicket ({ basePath }: ModuleProps) {
   const toast = useToast()
   const agent = useHasPermission('itsm.agent')
   const { groups } = useGroups()
-  const [draft, setDraft] = useState<Draft>({ type: 'incident', title: '', description: '', impact: '', urgency: '', category: '', groupId: '' })
+  const [draft, setDraft] = useState<Draft>({ type: 'incident', title: '', description: '', impact: '', urgency: '', category: '', groupId: '', approvers: [], approverText: '' })
+  // Approvers of a change are users: picked from the tenant's list where this user may read it, else given by id.
+  const canListUsers = useCanListUsers()
+  const users = useApiData<{ items: User[] }>(agent && canListUsers && draft.type === 'change' ? '/api/v1/users' : null, { limit: 200 })
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [general, setGeneral] = useState<string | null>(null)
   const [sending, setSending] = useState(false)
@@ -38,6 +43,8 @@ export function NewTicket ({ basePath }: ModuleProps) {
     if (!draft.title.trim()) local.title = t('err.required')
     else if (draft.title.trim().length > TITLE_MAX) local.title = t('err.maxLength', { n: TITLE_MAX })
     if (draft.description.length > DESCRIPTION_MAX) local.description = t('err.maxLength', { n: DESCRIPTION_MAX })
+    const approvers = canListUsers ? draft.approvers : draft.approverText.split(/[\s,]+/).filter(Boolean)
+    if (approvers.some(a => !UUID.test(a))) local.approvers = t('approversFormat')
     setErrors(local)
     setGeneral(null)
     if (Object.keys(local).length) { focusFirstError(); return }
@@ -46,6 +53,7 @@ export function NewTicket ({ basePath }: ModuleProps) {
     if (draft.urgency) body.urgency = Number(draft.urgency)
     if (draft.category.trim()) body.category = draft.category.trim()
     if (agent && draft.groupId) body.groupId = draft.groupId
+    if (agent && draft.type === 'change' && approvers.length) body.approvers = approvers
     setSending(true)
     try {
       const created = await api.post<Pick<Ticket, 'id' | 'number'>>('/api/v1/itsm/tickets', body)
@@ -106,6 +114,25 @@ export function NewTicket ({ basePath }: ModuleProps) {
             </Field>
           )}
         </div>
+        {agent && draft.type === 'change' && (canListUsers
+          ? (
+            <fieldset className='itsm-checks'>
+              <legend className='mz-field__label'>{t('approvers')}</legend>
+              <p className='mz-field__hint'>{t('approversHint')}</p>
+              {(users.data?.items ?? []).map(u => (
+                <label key={u.id} className='itsm-check'>
+                  <input type='checkbox' checked={draft.approvers.includes(u.id)} onChange={e => set({ approvers: e.target.checked ? [...draft.approvers, u.id] : draft.approvers.filter(x => x !== u.id) })} />
+                  <span>{u.name} <span className='mz-muted itsm-small'>{u.email}</span></span>
+                </label>
+              ))}
+              {errors.approvers && <p className='mz-field__error'>{errors.approvers}</p>}
+            </fieldset>
+            )
+          : (
+            <Field label={t('approvers')} error={errors.approvers} hint={t('approverIdsHint')}>
+              <textarea name='approvers' className='mz-input itsm-textarea' rows={3} value={draft.approverText} onChange={e => set({ approverText: e.target.value })} />
+            </Field>
+            ))}
         <div className='mz-row'>
           <button type='submit' className='mz-button mz-button--primary' disabled={sending}>{sending ? t('sending') : t(agent ? 'createTicket' : 'sendRequest')}</button>
           <Link className='mz-button' to={agent ? basePath : joinPath(basePath, '/portal')}>{t('common.cancel')}</Link>

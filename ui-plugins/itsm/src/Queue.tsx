@@ -98,6 +98,7 @@ function QueueFilters ({ filters, onChange }: { filters: Filters, onChange: (nex
       <SelectFilter id='itsm-priority' label={t('field.priority')} anyLabel={t('anyPriority')} options={PRIORITIES} optionLabel={s => t(`priority.${s}`)} value={filters.priority} onChange={priority => onChange({ priority })} />
       <SelectFilter id='itsm-group' label={t('field.group')} anyLabel={t('anyGroup')} options={groups.map(g => g.id)} optionLabel={id => groups.find(g => g.id === id)?.name ?? id} value={filters.group} onChange={group => onChange({ group })} />
       <SelectFilter id='itsm-assignee' label={t('field.assignee')} anyLabel={t('anyone')} options={['me', 'none'] as const} optionLabel={s => t(`assignee.${s}`)} value={filters.assignee} onChange={assignee => onChange({ assignee })} />
+      <SelectFilter id='itsm-breached' label={t('slaFilter')} anyLabel={t('anySla')} options={['true', 'false'] as const} optionLabel={s => t(`breached.${s}`)} value={filters.breached} onChange={breached => onChange({ breached })} />
       <div className='mz-field'>
         <label className='mz-field__label' htmlFor='itsm-sort'>{t('sortBy')}</label>
         <select id='itsm-sort' className='mz-input' value={filters.sort} onChange={e => onChange({ sort: e.target.value })}>

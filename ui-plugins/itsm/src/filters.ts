@@ -8,6 +8,8 @@ export interface Filters {
   group: string
   /** '' anyone, 'me' the signed-in agent, 'none' unassigned */
   assignee: string
+  /** '' any, 'true' only breached, 'false' only within SLA */
+  breached: string
   q: string
   sort: string
 }
@@ -17,8 +19,8 @@ export const DEFAULT_SORT = 'due'
 /** `open` is every status before resolved (the API's shorthand); the rest are single statuses. */
 export const STATUS_FILTERS = ['active', 'new', 'open', 'pending', 'resolved', 'closed'] as const
 
-export const noFilters: Filters = { status: '', type: '', priority: '', group: '', assignee: '', q: '', sort: DEFAULT_SORT }
-const KEYS = ['status', 'type', 'priority', 'group', 'assignee', 'q'] as const
+export const noFilters: Filters = { status: '', type: '', priority: '', group: '', assignee: '', breached: '', q: '', sort: DEFAULT_SORT }
+const KEYS = ['status', 'type', 'priority', 'group', 'assignee', 'breached', 'q'] as const
 
 export function parseFilters (search: string): Filters {
   const p = new URLSearchParams(search)
@@ -48,6 +50,7 @@ export function toApiQuery (f: Filters, me: string | undefined): Query {
   if (f.assignee === 'me' && me) q.assigneeId = me
   else if (f.assignee === 'none') q.unassigned = true
   else if (f.assignee && f.assignee !== 'me') q.assigneeId = f.assignee
+  if (f.breached === 'true' || f.breached === 'false') q.breached = f.breached === 'true'
   if (f.q) q.q = f.q
   q.sort = f.sort || DEFAULT_SORT
   return q

@@ -10,13 +10,14 @@ export const BUILT_IN_VIEWS: SavedView[] = [
   { id: 'builtin:mine', name: 'view.mine', builtIn: true, filters: { ...noFilters, assignee: 'me', status: 'active' } },
   { id: 'builtin:unassigned', name: 'view.unassigned', builtIn: true, filters: { ...noFilters, assignee: 'none', status: 'active' } },
   { id: 'builtin:active', name: 'view.active', builtIn: true, filters: { ...noFilters, status: 'active' } },
+  { id: 'builtin:breached', name: 'view.breached', builtIn: true, filters: { ...noFilters, status: 'active', breached: 'true' } },
   { id: 'builtin:pending', name: 'view.pending', builtIn: true, filters: { ...noFilters, status: 'pending' } }
 ]
 
 /** A view as the API stores it (plugins/itsm admin routes: /api/v1/itsm/views). */
 interface ApiView {
   id: string, ownerId: string, name: string, shared: boolean, sort: string
-  filters: { status?: string[], type?: string[], priority?: number[], assigneeId?: string, groupId?: string, q?: string, unassigned?: boolean }
+  filters: { status?: string[], type?: string[], priority?: number[], assigneeId?: string, groupId?: string, q?: string, unassigned?: boolean, breached?: boolean }
 }
 
 const ACTIVE = ['new', 'open', 'pending']
@@ -31,6 +32,7 @@ function toApi (f: Filters, me: string | undefined): Pick<ApiView, 'filters' | '
   if (f.assignee === 'me' && me) filters.assigneeId = me
   else if (f.assignee === 'none') filters.unassigned = true
   else if (f.assignee) filters.assigneeId = f.assignee
+  if (f.breached) filters.breached = f.breached === 'true'
   if (f.q) filters.q = f.q
   return { filters, sort: f.sort || DEFAULT_SORT }
 }
@@ -45,6 +47,7 @@ function fromApi (v: ApiView, me: string | undefined): Filters {
     priority: f.priority?.join(',') ?? '',
     group: f.groupId ?? '',
     assignee: f.unassigned ? 'none' : f.assigneeId ? (f.assigneeId === me ? 'me' : f.assigneeId) : '',
+    breached: f.breached === undefined ? '' : String(f.breached),
     q: f.q ?? '',
     sort: (SORTS as readonly string[]).includes(v.sort) ? v.sort : DEFAULT_SORT
   }

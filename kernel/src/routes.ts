@@ -37,7 +37,7 @@ export function registerKernelRoutes (app: FastifyInstance, s: Services, config:
   registerSystemRoutes(app, { registry, conn, tokens: s.tokens })
   registerLogin(app, s)
   registerSessionRoutes(app, { ...s, origins: allowedOrigins(config) })
-  registerTenancyRoutes(app, s)
+  registerTenancyRoutes(app, { ...s, registry })
   const publicBase = (config.publicUrl ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, '')
   const redirectUri = `${publicBase}/api/v1/auth/oidc/callback`
   registerIdentityProviderRoutes(app, { ...s, redirectUri })

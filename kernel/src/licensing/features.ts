@@ -4,7 +4,7 @@ import { ApiError } from '../errors/errors.ts'
 import type { AuditService } from '../audit/audit.ts'
 import type { PluginRecord, PluginRegistry } from '../plugins/registry.ts'
 import { issuedAtOf, verifyLicense, type LicenseKeys } from './license.ts'
-import { permissionsFor } from '../tenancy/roles.ts'
+import { permissionsFor, pluginRoles } from '../tenancy/roles.ts'
 import type { Clock } from '../clock/clock.ts'
 
 interface TenantState {
@@ -123,7 +123,7 @@ export function createFeatures (deps: { owner: Knex, registry: PluginRegistry, k
       const key = roles.join(',')
       let permissions = s.permissions.get(key)
       if (!permissions) {
-        permissions = permissionsFor(roles, list.flatMap(r => (r.manifest.permissions ?? []).map(p => p.id)))
+        permissions = permissionsFor(roles, list.flatMap(r => (r.manifest.permissions ?? []).map(p => p.id)), pluginRoles(list.map(r => r.manifest)))
         s.permissions.set(key, permissions)
       }
       return { enabled: list, permissions }

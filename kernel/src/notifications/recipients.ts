@@ -1,5 +1,5 @@
 import type { Transaction } from '../db/database.ts'
-import { permissionsFor } from '../tenancy/roles.ts'
+import { permissionsFor, type PluginRole } from '../tenancy/roles.ts'
 import type { Language, NotificationChannel } from './types.ts'
 
 /** Rows per IN list: SQL Server takes at most 2,100 parameters in one statement. */
@@ -17,7 +17,7 @@ export function chunks<T> (items: readonly T[], size = CHUNK): T[][] {
  * kernel's role model (tenancy/roles.ts) over every installed plugin's permissions; row-level
  * security keeps every lookup inside the tenant. Answers each recipient's language.
  */
-export async function resolveRecipients (trx: Transaction, to: { users: string[], roles: string[], permissions: string[] }, pluginPermissions: readonly string[]): Promise<Map<string, Language>> {
+export async function resolveRecipients (trx: Transaction, to: { users: string[], roles: string[], permissions: string[] }, pluginPermissions: readonly string[], pluginRoles: ReadonlyMap<string, PluginRole> = new Map()): Promise<Map<string, Language>> {
   const found = new Map<string, Language>()
   for (const ids of chunks(to.users)) {
     for (const row of await trx('users').whereIn('id', ids).where('disabled', false).select('id', 'language')) found.set(row.id, row.language)
@@ -30,7 +30,7 @@ export async function resolveRecipients (trx: Transaction, to: { users: string[]
       if (to.permissions.length === 0) continue
       const key = [...roles].sort().join(',')
       let granted = byRoles.get(key)
-      if (!granted) byRoles.set(key, granted = permissionsFor(roles, pluginPermissions))
+      if (!granted) byRoles.set(key, granted = permissionsFor(roles, pluginPermissions, pluginRoles))
       if (to.permissions.some(p => granted.has(p))) found.set(row.id, row.language)
     }
   }

@@ -7,7 +7,7 @@ import type { Database, Transaction } from '../db/database.ts'
 import { ApiError } from '../errors/errors.ts'
 import type { PluginManifest } from '../plugins/manifest.ts'
 import type { PluginRegistry } from '../plugins/registry.ts'
-import { KERNEL_PERMISSIONS } from '../tenancy/roles.ts'
+import { KERNEL_PERMISSIONS, pluginRoles } from '../tenancy/roles.ts'
 import { checkInput, type CheckedInput } from './input.ts'
 import { channelsFor, chunks, resolveRecipients } from './recipients.ts'
 import { itemOf } from './store.ts'
@@ -70,7 +70,7 @@ export function createNotifications (deps: { db: Database, bus: Bus, registry: P
 
   /** The rows, in one transaction of the tenant; what to publish once it commits. */
   async function store (trx: Transaction, input: CheckedInput, defaults: readonly NotificationChannel[]): Promise<Live> {
-    const recipients = await resolveRecipients(trx, input.to, pluginPermissions())
+    const recipients = await resolveRecipients(trx, input.to, pluginPermissions(), pluginRoles(deps.registry.running().map(r => r.manifest)))
     const deliveries = await channelsFor(trx, [...recipients.keys()], input.type, defaults)
     // The kernel's clock, not the database's: a millisecond timestamp round-trips through list cursors exactly.
     const now = deps.clock.now()

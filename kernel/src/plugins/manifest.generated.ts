@@ -48,6 +48,21 @@ export interface PluginManifest {
     id: string
     description: string
   }[]
+  /**
+   * Roles a tenant admin can give users on top of their base role (tenant-admin or member): each grants some of the plugin's own permissions, e.g. itsm-agent. Ids start with the plugin id and a dash.
+   */
+  roles?: {
+    id: string
+    name: {
+      en: string
+      pl: string
+    }
+    description: string
+    /**
+     * @minItems 1
+     */
+    permissions: string[]
+  }[]
   routes?: {
     /**
      * @minItems 1

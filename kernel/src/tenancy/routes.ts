@@ -5,7 +5,8 @@ import type { PrincipalResolver } from '../auth/principal.ts'
 import type { Sessions } from '../auth/sessions.ts'
 import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.ts'
 import { hashPassword } from '../auth/passwords.ts'
-import { TENANT_ROLES } from './roles.ts'
+import { isBaseRole, pluginRoles, TENANT_ROLES } from './roles.ts'
+import type { PluginRegistry } from '../plugins/registry.ts'
 import { LANGUAGES, type Language } from '../notifications/types.ts'
 import { userFromRow, type Tenancy, type User } from './tenants.ts'
 
@@ -16,13 +17,35 @@ const userSchema = {
     roles: { type: 'array', items: { type: 'string' } }, disabled: { type: 'boolean' }, createdAt: { type: 'string' }
   }
 }
-const roles = { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...TENANT_ROLES] } }
+// A base role (tenant-admin or member) and any plugin roles: the plugins' ids are checked in the handler.
+const roles = { type: 'array', minItems: 1, maxItems: 50, uniqueItems: true, items: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,64}$' } }
+const roleSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, base: { type: 'boolean' }, pluginId: { type: ['string', 'null'] },
+    name: { type: 'object', properties: { en: { type: 'string' }, pl: { type: 'string' } } }, description: { type: 'string' },
+    permissions: { type: 'array', items: { type: 'string' } }
+  }
+}
+const BASE_ROLES = [
+  { id: 'tenant-admin', base: true, pluginId: null, name: { en: 'Tenant admin', pl: 'Administrator' }, description: 'Every permission of the tenant\'s modules, users, sign-in, webhooks and the audit log' },
+  { id: 'member', base: true, pluginId: null, name: { en: 'Member', pl: 'Użytkownik' }, description: 'Reads every module (*.read) and asks for service (*.request)' }
+]
+
+/** 400 unless `list` holds one base role and only roles the installed plugins declare. */
+function checkRoles (list: string[], registry: PluginRegistry): void {
+  const known = pluginRoles(registry.records.map(r => r.manifest))
+  const fail = (index: number, message: string) => new ApiError('validation_failed', `body/roles/${index}: ${message}`, { extra: { errors: [{ in: 'body', pointer: `/roles/${index}`, message }] } })
+  list.forEach((role, i) => { if (!isBaseRole(role) && !known.has(role)) throw fail(i, `unknown role "${role}": ${[...TENANT_ROLES, ...known.keys()].join(', ')}`) })
+  const base = list.filter(isBaseRole)
+  if (base.length !== 1) throw fail(0, `give exactly one base role (${TENANT_ROLES.join(' or ')}); plugin roles add to it`)
+}
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } }
 
 const publicUser = (u: User) => ({ id: u.id, email: u.email, name: u.name, roles: u.roles, disabled: u.disabled, createdAt: u.createdAt })
 
 /** /api/v1/me and the tenant admin's user management. */
-export function registerTenancyRoutes (app: FastifyInstance, deps: { tenancy: Tenancy, audit: AuditService, principals: PrincipalResolver, sessions: Sessions }): void {
+export function registerTenancyRoutes (app: FastifyInstance, deps: { tenancy: Tenancy, audit: AuditService, principals: PrincipalResolver, sessions: Sessions, registry: PluginRegistry }): void {
   app.get('/api/v1/me', {
     schema: { tags: ['identity'], summary: 'The signed-in user, tenant, roles and permissions' }
   }, async request => {
@@ -51,6 +74,13 @@ export function registerTenancyRoutes (app: FastifyInstance, deps: { tenancy: Te
     await request.withTenant(trx => trx('users').where({ id: userId }).update({ language }))
     return { language }
   })
+
+  app.get('/api/v1/roles', {
+    config: { permission: 'users.manage' },
+    schema: { tags: ['users'], summary: 'The roles a user can hold: the base roles, then the roles of the installed plugins', response: { 200: { type: 'object', properties: { items: { type: 'array', items: roleSchema } } } } }
+  }, async () => ({
+    items: [...BASE_ROLES, ...[...pluginRoles(deps.registry.records.map(r => r.manifest)).values()].map(r => ({ ...r, base: false }))]
+  }))
 
   app.get('/api/v1/users', {
     config: { permission: 'users.manage' },
@@ -82,7 +112,8 @@ export function registerTenancyRoutes (app: FastifyInstance, deps: { tenancy: Te
       response: { 201: userSchema }
     }
   }, async (request, reply) => {
-    const body = request.body as { email: string, name: string, password?: string, roles: Array<typeof TENANT_ROLES[number]> }
+    const body = request.body as { email: string, name: string, password?: string, roles: string[] }
+    checkRoles(body.roles, deps.registry)
     const auth = request.auth!
     const user = await deps.tenancy.createUser(auth.tenant!.id, body)
     await deps.audit.record({ action: 'user.created', actor: `user:${auth.userId}`, tenantId: auth.tenant!.id, target: `user:${user.id}`, details: { email: user.email, roles: user.roles }, requestId: request.id })
@@ -110,6 +141,7 @@ export function registerTenancyRoutes (app: FastifyInstance, deps: { tenancy: Te
   }, async request => {
     const { id } = request.params as { id: string }
     const body = request.body as { name?: string, roles?: string[], disabled?: boolean, password?: string }
+    if (body.roles) checkRoles(body.roles, deps.registry)
     const auth = request.auth!
     const passwordHash = body.password ? await hashPassword(body.password) : undefined
     const { before, after, revoke } = await request.withTenant(async trx => {

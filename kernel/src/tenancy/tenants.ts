@@ -3,7 +3,6 @@ import type { Knex } from 'knex'
 import { ApiError } from '../errors/errors.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import type { Database } from '../db/database.ts'
-import type { TenantRole } from './roles.ts'
 
 export interface Tenant { id: string, slug: string, name: string, status: 'active' | 'suspended', external_id?: string | null }
 export interface User { id: string, tenantId: string, email: string, name: string, roles: string[], disabled: boolean, createdAt: string }
@@ -52,7 +51,7 @@ export function createTenancy (owner: Knex, db: Database) {
     async setTenantStatus (id: string, status: Tenant['status']): Promise<void> {
       await owner('tenants').where({ id }).update({ status })
     },
-    async createUser (tenantId: string, input: { email: string, name: string, password?: string | undefined, roles: TenantRole[] }, trx?: Knex.Transaction): Promise<User> {
+    async createUser (tenantId: string, input: { email: string, name: string, password?: string | undefined, roles: string[] }, trx?: Knex.Transaction): Promise<User> {
       const row = {
         tenant_id: tenantId,
         id: randomUUID(),

@@ -2,7 +2,6 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import type { Knex } from 'knex'
 import type { Kernel as KernelInside } from '../kernel.ts'
 import type { Tenant, User } from '../tenancy/tenants.ts'
-import type { TenantRole } from '../tenancy/roles.ts'
 import type { Database } from '../db/database.ts'
 import type { AuditService } from '../audit/audit.ts'
 import type { EnqueueOptions } from '../jobs/types.ts'
@@ -52,10 +51,10 @@ export interface TestKit {
   audit: AuditService
   createTenant (input?: { slug?: string, name?: string }): Promise<Tenant>
   tenantBySlug (slug: string): Promise<Tenant | undefined>
-  createUser (tenant: Tenant, input?: { roles?: TenantRole[], email?: string, password?: string, name?: string }): Promise<{ user: User, password: string }>
+  createUser (tenant: Tenant, input?: { roles?: string[], email?: string, password?: string, name?: string }): Promise<{ user: User, password: string }>
   login (email: string, password: string, tenant?: string): Promise<string>
   /** A new user with `roles` in `tenant`, signed in. */
-  signIn (tenant: Tenant, roles?: TenantRole[]): Promise<{ token: string, user: User }>
+  signIn (tenant: Tenant, roles?: string[]): Promise<{ token: string, user: User }>
   /** A signed dev license token for `tenant`, as the management side issues it (not installed). */
   issueLicense (tenant: Tenant, features: string[], options?: { days?: number, seats?: number }): Promise<string>
   /** Signs a dev license for `features` and installs it, as the management side would. */

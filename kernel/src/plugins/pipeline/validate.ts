@@ -21,6 +21,7 @@ export function validateSet (manifests: PluginManifest[], installed: PluginManif
   manifests.forEach(m => checkKernelRange(m))
   checkPrefixes(manifests)
   checkChannels(manifests)
+  checkRoles(manifests)
   checkNotifications(manifests)
   checkIngestKinds(installed, compile)
   checkErrorCodes(installed)
@@ -49,6 +50,21 @@ export function checkPrefixes (manifests: PluginManifest[]): void {
       const clash = owned.find(o => overlaps(o.prefix, prefix))
       if (clash) throw new StartupError('prefix_overlap', `plugin "${m.id}" claims ${prefix}, which overlaps ${clash.prefix} of plugin "${clash.id}"`, { pluginId: m.id })
       owned.push({ id: m.id, prefix })
+    }
+  }
+}
+/** Plugin roles are named for their plugin, unique, and grant only that plugin's own permissions. */
+export function checkRoles (manifests: PluginManifest[]): void {
+  const seen = new Set<string>()
+  for (const m of manifests) {
+    const permissions = new Set((m.permissions ?? []).map(p => p.id))
+    for (const r of m.roles ?? []) {
+      const fail = (rule: string) => new StartupError('manifest_invalid', `plugin "${m.id}": /roles "${r.id}" ${rule}`, { pluginId: m.id })
+      if (!r.id.startsWith(`${m.id}-`)) throw fail(`must start with "${m.id}-" (rule: a role is named for its plugin)`)
+      if (seen.has(r.id)) throw fail('is declared twice')
+      seen.add(r.id)
+      const foreign = r.permissions.find(p => !permissions.has(p))
+      if (foreign) throw fail(`grants "${foreign}", which the plugin does not declare (rule: a role grants the plugin's own permissions)`)
     }
   }
 }

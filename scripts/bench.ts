@@ -23,6 +23,7 @@ const benches: Record<string, string> = {
   ui: 'ui-shell/bench/ui.ts',
   ingest: 'edge-ingest/bench/ingest.ts',
   cmdb: 'plugins/cmdb/bench/cmdb.ts',
+  itsm: 'plugins/itsm/bench/itsm.ts',
   backup: 'plugins/backup/bench/backup.ts',
   vpn: 'plugins/vpn/bench/vpn.ts'
 }

@@ -69,6 +69,13 @@ async function checkBuild (t: Test, name: string, env: Record<string, string>, e
         t.equal(row?.querySelectorAll('[data-summary]').length, 0, `${locale} pricing: ${m.id} has no manifest sentence to show`)
       }
     }
+    // The hero's lead names the available modules, and the coming ones only as coming.
+    const lead = page(outDir, `${prefix}/`).querySelector('[data-testid="hero-lead"]')?.textContent ?? ''
+    const [now = '', later = ''] = lead.split(locale === 'pl' ? /,\sa\skolejne/ : /,\swith\smore/) // \s: Polish pages bind one-letter words with a no-break space
+    for (const m of expected) {
+      t.ok((m.status === 'available' ? now : later).includes(m.name[locale]), `${locale} home: the lead names ${m.id} as ${m.status}`)
+    }
+    t.equal(later === '', !expected.some(m => m.status === 'coming'), `${locale} home: a "coming" clause only while a module is coming`)
     // The home page's hero image is drawn from the same list: no module in its menu that is not available.
     const hero = readFileSync(join(outDir, 'images', `platform-overview-${locale}.svg`), 'utf8')
     for (const m of expected) {

@@ -8,7 +8,7 @@ export const en: Dictionary = {
     ogLocale: 'en_GB',
     currency: 'EUR',
     languageName: 'English',
-    siteDescription: 'Monozu Cloud is a multi-tenant IT-management platform for managed service providers (MSPs): CMDB and devices today, more modules coming.'
+    siteDescription: 'Monozu Cloud is a multi-tenant IT-management platform for managed service providers (MSPs): modules for every client\'s infrastructure in one place.'
   },
   a11y: {
     skipLink: 'Skip to content',
@@ -40,11 +40,12 @@ export const en: Dictionary = {
   },
   home: {
     title: 'Monozu Cloud — the IT-management platform for MSPs',
-    metaDescription: 'Monozu Cloud brings CMDB and device management together in one multi-tenant platform for IT service providers, with more modules on the way.',
+    metaDescription: 'Monozu Cloud is a multi-tenant IT-management platform for IT service providers: every client kept apart, everything in one view.',
     hero: {
       eyebrow: 'The platform for managed service providers',
       title: 'All of your clients’ infrastructure on one platform',
-      lead: 'Monozu Cloud brings together a configuration database (CMDB) and device management, with more modules — service desk, security, VPN and backup — on the way. Every client gets its own isolated space; you get one view of everything and pay only for the modules you actually use.',
+      lead: 'Monozu Cloud brings the {modules} modules together in one platform{coming}. Every client gets its own isolated space; you get one view of everything and pay only for the modules you actually use.',
+      comingClause: ', with more — {modules} — on the way',
       primaryCta: 'Book a demo',
       secondaryCta: 'See pricing',
       image: '/images/platform-overview-en.svg',

@@ -8,7 +8,7 @@ export const pl: Dictionary = {
     ogLocale: 'pl_PL',
     currency: 'PLN',
     languageName: 'Polski',
-    siteDescription: 'Monozu Cloud to wielodostępna platforma do zarządzania IT dla dostawców usług zarządzanych (MSP): CMDB i urządzenia już dziś, kolejne moduły wkrótce.'
+    siteDescription: 'Monozu Cloud to wielodostępna platforma do zarządzania IT dla dostawców usług zarządzanych (MSP): moduły dla infrastruktury każdego klienta w jednym miejscu.'
   },
   a11y: {
     skipLink: 'Przejdź do treści',
@@ -40,11 +40,12 @@ export const pl: Dictionary = {
   },
   home: {
     title: 'Monozu Cloud — platforma do zarządzania IT dla MSP',
-    metaDescription: 'Monozu Cloud łączy CMDB i zarządzanie urządzeniami w jednej wielodostępnej platformie dla dostawców usług IT; kolejne moduły są w drodze.',
+    metaDescription: 'Monozu Cloud to wielodostępna platforma do zarządzania IT dla dostawców usług IT: każdy klient osobno, wszystko w jednym widoku.',
     hero: {
       eyebrow: 'Platforma dla dostawców usług IT (MSP)',
       title: 'Cała infrastruktura Twoich klientów w jednej platformie',
-      lead: 'Monozu Cloud łączy bazę konfiguracji (CMDB) i zarządzanie urządzeniami, a kolejne moduły — obsługa zgłoszeń, bezpieczeństwo, VPN i kopie zapasowe — są w drodze. Każdy klient ma własną, odizolowaną przestrzeń, a Ty — jeden widok na wszystko i płatność tylko za moduły, których naprawdę używasz.',
+      lead: 'Monozu Cloud łączy moduły {modules} w jednej platformie{coming}. Każdy klient ma własną, odizolowaną przestrzeń, a Ty — jeden widok na wszystko i płatność tylko za moduły, których naprawdę używasz.',
+      comingClause: ', a kolejne — {modules} — są w drodze',
       primaryCta: 'Umów prezentację',
       secondaryCta: 'Zobacz cennik',
       image: '/images/platform-overview-pl.svg',

@@ -71,7 +71,12 @@ export interface Dictionary {
   home: {
     title: string
     metaDescription: string
-    hero: { eyebrow: string, title: string, lead: string, primaryCta: string, secondaryCta: string, image: string, imageAlt: string }
+    /**
+     * `lead` holds `{modules}` (the available modules' names, from the catalogue) and `{coming}`
+     * (`comingClause` with the modules not built yet in its own `{modules}`, or nothing), so the
+     * lead never says a module exists before its plugin does, nor that it is coming after.
+     */
+    hero: { eyebrow: string, title: string, lead: string, comingClause: string, primaryCta: string, secondaryCta: string, image: string, imageAlt: string }
     pillars: { title: string, items: Item[] }
     modules: { title: string, lead: string, more: string }
     steps: { title: string, lead: string, items: Item[] }

@@ -8,6 +8,7 @@ import { runFeedSync } from './feeds/job.ts'
 import { feedRoutes } from './feeds/routes.ts'
 import { findingRoutes } from './findings/routes.ts'
 import { scanTenant } from './findings/scan.ts'
+import { seedDemo } from './seed/demo.ts'
 
 export type SecurityConfig = {
   osvBaseUrl?: string
@@ -43,5 +44,6 @@ export default definePlugin<SecurityConfig>({
     }, { concurrency: 1, timeoutMs: 30 * 60_000 })
     feedRoutes(app, ctx)
     ctx.jobs.define<{ feeds?: Array<'osv' | 'nvd' | 'kev' | 'epss'>, by?: string }>('feeds.sync', async job => { await runFeedSync(ctx, job) }, { concurrency: 1, maxAttempts: 8, timeoutMs: 6 * 3600_000, backoff: { baseMs: 60_000, maxMs: 3600_000 } })
-  }
+  },
+  seedDemo
 })

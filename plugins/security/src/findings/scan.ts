@@ -139,7 +139,7 @@ export async function scanTenant (ctx: PluginContext, live: Live, withTenant: <T
     const max = await trx('security_advisories').max({ m: 'seq' }).first()
     if (options.full) {
       await trx.raw(`insert into security_dirty_assets (tenant_id, asset_key, marked_at)
-        select distinct tenant_id, asset_key, ? from security_inventory on conflict (tenant_id, asset_key) do nothing`, [ctx.clock.now()])
+        select distinct tenant_id, asset_key, ?::timestamptz from security_inventory on conflict (tenant_id, asset_key) do nothing`, [ctx.clock.now()])
     }
     return { watermark: options.full ? Number(max?.m ?? 0) : Number(state?.advisory_seq ?? 0), top: Number(max?.m ?? 0) }
   })

@@ -43,10 +43,10 @@ export function JobPage ({ basePath, id }: ModuleProps & { id: string }) {
         <dl className='bak-facts'>
           <dt>{t('device')}</dt><dd>{j.deviceName ?? '—'}</dd>
           <dt>{t('schedule')}</dt><dd>{j.schedule ?? '—'}</dd>
-          <dt>{t('rpo')}</dt><dd>{t('minutes', { n: j.rpoMinutes })}</dd>
+          <dt>{t('rpo')}</dt><dd>{j.rpoMinutes % 60 === 0 ? t('hours', { n: j.rpoMinutes / 60 }) : t('minutes', { n: j.rpoMinutes })}</dd>
           <dt>{t('retentionDays')}</dt><dd>{j.retentionDays ?? '—'}</dd>
           <dt>{t('restoreTestDays')}</dt><dd>{j.restoreTestDays}</dd>
-          <dt>{t('lastSuccess')}</dt><dd>{j.lastSuccessAt ? fmt.dateTime(j.lastSuccessAt) : t('never')}</dd>
+          <dt>{t('jobLastSuccess')}</dt><dd>{j.lastSuccessAt ? fmt.dateTime(j.lastSuccessAt) : t('never')}</dd>
         </dl>
       </section>
       <section aria-labelledby='bak-runs'>

@@ -78,6 +78,7 @@ export default defineConfig({
             { slug: 'modules/devices' },
             { slug: 'modules/cmdb' },
             { slug: 'modules/backup' },
+            { slug: 'modules/itsm' },
             { slug: 'modules/roadmap' }
           ]
         },

@@ -1,4 +1,5 @@
 import t from 'tap'
+import WebSocket from 'ws'
 import type { TestKernel } from '@monozu/kernel/testing'
 import { appliancePeer, client, group, keyPair, licensedTenant, network, startVpn, userPeer } from './helpers.ts'
 
@@ -126,4 +127,39 @@ t.test('demo seed: the Acme network, its groups, policies and two user peers, on
   const peers = (await api.get('/api/v1/vpn/peers')).body.items
   t.same(peers.map((p: { name: string }) => p.name), ['Anna Kowalska – laptop', 'Marek Nowak – phone'])
   t.match((await api.get(`/api/v1/vpn/reachability?from=${peers[1].id}&to=${peers[0].id}&port=22`)).body, { allowed: false, reason: 'no_policy' })
+})
+
+t.test('/api/ws/vpn: a tenant hears only its own changes; no license, no socket', async t => {
+  const url = (await k.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')
+  const acme = await licensedTenant(k)
+  const globex = await licensedTenant(k)
+  const open = (token: string) => new Promise<{ ws: WebSocket, seen: Array<{ event: string, data: Record<string, unknown> }> }>((resolve, reject) => {
+    const ws = new WebSocket(`${url}/api/ws/vpn`, ['bearer', token])
+    const seen: Array<{ event: string, data: Record<string, unknown> }> = []
+    ws.on('message', raw => seen.push(JSON.parse(raw.toString())))
+    ws.on('open', () => resolve({ ws, seen }))
+    ws.on('error', reject)
+  })
+  const victim = await open(acme.member)
+  const attacker = await open(globex.admin)
+  const net = await network(client(k, acme.admin))
+  const peer = await userPeer(client(k, acme.admin), net, 'acme-secret-laptop')
+  const deadline = Date.now() + 10_000
+  while (!victim.seen.some(e => e.data.id === peer.id) && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50))
+  t.ok(victim.seen.some(e => e.event === 'peer.changed' && e.data.id === peer.id), 'Acme\'s reader hears the new peer')
+  await new Promise(resolve => setTimeout(resolve, 300))
+  t.notOk(attacker.seen.some(e => JSON.stringify(e).includes(peer.id) || JSON.stringify(e).includes(net)), 'Globex hears nothing of it')
+  victim.ws.close()
+  attacker.ws.close()
+
+  const unlicensed = await k.createTenant()
+  await k.grantLicense(unlicensed, ['devices'])
+  const { token } = await k.signIn(unlicensed, ['tenant-admin'])
+  const refused = await new Promise<number>(resolve => {
+    const ws = new WebSocket(`${url}/api/ws/vpn`, ['bearer', token])
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+    ws.on('open', () => { ws.close(); resolve(101) })
+    ws.on('error', () => resolve(-1))
+  })
+  t.equal(refused, 403, 'a tenant without the VPN module gets no socket')
 })

@@ -41,6 +41,7 @@ t.test('another tenant\'s ids give 404 on every route, and its data never shows'
   await expect404('attachments', attacker.get(`${tk}/attachments`))
   await expect404('POST attachment', attacker.raw(`${tk}/attachments?filename=x`, 'x', 'application/octet-stream'))
   await expect404('download', attacker.get(`${tk}/attachments/${file}`))
+  await expect404('GET approvals', attacker.get(`${tk}/approvals`))
   await expect404('approvals', attacker.post(`${tk}/approvals`, { decision: 'approve' }))
   await expect404('impact', attacker.get(`${tk}/impact`))
   await expect404('presence', attacker.post(`${tk}/presence`, {}))

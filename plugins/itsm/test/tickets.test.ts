@@ -42,6 +42,8 @@ t.test('a change waits for its approvers', async t => {
   t.equal(c.approval, 'pending')
   t.equal((await agent.patch(`/api/v1/itsm/tickets/${c.id}`, { status: 'open' })).body.code, 'itsm_approval_required')
   t.equal((await bob.post(`/api/v1/itsm/tickets/${c.id}/approvals`, { decision: 'approve' })).status, 404, 'not an approver, not the requester')
+  t.equal((await bob.get(`/api/v1/itsm/tickets/${c.id}/approvals`)).status, 404)
+  t.match((await alice.get(`/api/v1/itsm/tickets/${c.id}/approvals`)).body, { approval: 'pending', approvals: [{ approverId: aliceId, state: 'pending' }] }, 'an approver sees the approvals')
   t.equal((await alice.post(`/api/v1/itsm/tickets/${c.id}/approvals`, { decision: 'approve' })).body.approval, 'approved')
   t.equal((await agent.patch(`/api/v1/itsm/tickets/${c.id}`, { status: 'open' })).body.status, 'open')
 })
@@ -75,6 +77,8 @@ t.test('requesters see only their own tickets and never internal notes', async t
   t.equal((await bob.post('/api/v1/itsm/tickets', { type: 'incident', title: 'x', requesterId: bobId })).status, 403, 'agent-only fields')
   t.equal((await bob.post('/api/v1/itsm/tickets', { type: 'change', title: 'x' })).status, 403)
   t.equal((await bob.get('/api/v1/itsm/views')).status, 403)
+  t.equal((await bob.post(`/api/v1/itsm/tickets/${a.id}/presence`, {})).status, 403, 'presence is for agents')
+  t.equal((await agent.post(`/api/v1/itsm/tickets/${a.id}/presence`, {})).status, 204)
   t.equal((await bob.get('/api/v1/itsm/calendars')).status, 403)
   t.equal((await bob.post('/api/v1/itsm/groups', { name: 'x' })).status, 403)
 

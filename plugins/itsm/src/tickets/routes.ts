@@ -264,6 +264,20 @@ export function ticketRoutes (ctx: PluginContext, app: FastifyInstance, opts: { 
     return reply.send(Buffer.from(row.data))
   })
 
+  app.get('/api/v1/itsm/tickets/:id/approvals', {
+    config: { permission: 'itsm.request' },
+    schema: { summary: 'A change\'s approvers and their decisions', params: uuidParam, response: { 200: { type: 'object', properties: { approval: { type: 'string' }, approvals: { type: 'array', items: { type: 'object', properties: { approverId: { type: 'string' }, state: { type: 'string' }, comment: { type: ['string', 'null'] }, decidedAt: dateTime } } } } } } }
+  }, async request => {
+    const { id } = request.params as { id: string }
+    const actor = actorOf(request)
+    return request.withTenant(async trx => {
+      const t = await fetchTicket(trx, id)
+      const all = t ? await trx('itsm_approvals').where({ ticket_id: id }).orderBy('approver_id') : []
+      if (!t || (!actor.agent && t.requester_id !== actor.id && !all.some(a => a.approver_id === actor.id))) throw notFound('ticket', id)
+      return { approval: t.approval, approvals: all.map(a => ({ approverId: a.approver_id, state: a.state, comment: a.comment, decidedAt: iso(a.decided_at) })) }
+    })
+  })
+
   app.post('/api/v1/itsm/tickets/:id/approvals', {
     config: { permission: 'itsm.request' },
     schema: { summary: 'An approver approves or rejects a change; all approvals → approved, one rejection → rejected', params: uuidParam, body: { type: 'object', additionalProperties: false, required: ['decision'], properties: { decision: { enum: ['approve', 'reject'] }, comment: { type: 'string', maxLength: 500 } } }, response: { 200: { type: 'object', properties: { approval: { type: 'string' }, approvals: { type: 'array', items: { type: 'object', properties: { approverId: { type: 'string' }, state: { type: 'string' }, comment: { type: ['string', 'null'] }, decidedAt: dateTime } } } } } } }

@@ -157,7 +157,8 @@ export function setupKeyRoutes (app: FastifyInstance, vpn: Vpn): void {
       if (device.tenantId !== tenantId) throw refused()
       deviceId = device.deviceId
     }
-    if (!await vpn.ctx.enabledFor(tenantId)) throw new ApiError('feature_disabled', 'The VPN module is not enabled for this tenant')
+    // Not telling a stranger whether a tenant exists or has the module: the same 401 as a wrong key.
+    if (!await vpn.ctx.enabledFor(tenantId)) { request.log.warn({ tenantId }, 'vpn: setup key for a tenant without the VPN module'); throw refused() }
     const now = vpn.ctx.clock.now()
     const result = await vpn.ctx.db.withTenant(tenantId, async trx => {
       const key = await trx('vpn_setup_keys').where({ key_hash: hashKey(body.setupKey) }).forUpdate().first() as KeyRow | undefined

@@ -11,6 +11,7 @@ import { createShellSession } from './session.ts'
 // Only people who are not signed in need the sign-in page: it loads on demand.
 const SignIn = lazy(() => import('./SignIn.tsx').then(m => ({ default: m.SignIn })))
 const Webhooks = lazy(() => import('./webhooks/Webhooks.tsx').then(m => ({ default: m.Webhooks })))
+const Users = lazy(() => import('./users/Users.tsx').then(m => ({ default: m.Users })))
 const NotificationSettings = lazy(() => import('./notifications/Settings.tsx').then(m => ({ default: m.NotificationSettings })))
 
 const LANG_KEY = 'monozu.lang'
@@ -143,6 +144,7 @@ function Pages () {
   const features = useFeatures()
   if (pathname === '/') return <Home />
   if (pathname === '/settings/webhooks') return <Suspense fallback={<Loading />}><Webhooks /></Suspense>
+  if (pathname === '/settings/users') return <Suspense fallback={<Loading />}><Users /></Suspense>
   if (pathname === '/settings/notifications') return <Suspense fallback={<Loading />}><NotificationSettings /></Suspense>
   const params = matchPath('/m/:id/*', pathname) ?? matchPath('/m/:id', pathname)
   const feature = params && features.filter(hasUi).find(f => f.id === params.id)

@@ -85,6 +85,7 @@ export function Layout ({ children, onSignOut }: { children: ReactNode, onSignOu
                 <NavLink to={link.href}><Icon name={link.icon} />{link.label}</NavLink>
               </li>
             ))}
+            {tenantAdmin && <li><NavLink to='/settings/users'><Icon name='users' />{t('nav.users')}</NavLink></li>}
             {tenantAdmin && <li><NavLink to='/settings/webhooks'><Icon name='settings' />{t('nav.webhooks')}</NavLink></li>}
           </ul>
         </nav>

@@ -36,6 +36,13 @@ t.test('the sweep records warnings and breaches on the kernel clock, notifies, a
   t.equal(Date.parse(back.sla.resolution.due) - due0, 2 * 3600_000)
   t.match(back.sla.resolution.explanation.en, /paused 2 h while pending/)
 
+  // a new policy applies to open tickets at the next sweep
+  const before = (await agent.get(`/api/v1/itsm/tickets/${p.id}`)).body.sla.resolution.due
+  await agent.post('/api/v1/itsm/sla-policies', { name: 'longer', position: 1, calendarId: cal.id, resolutionMinutes: 600 })
+  await k.runJob('itsm', 'sla-sweep', {}, { tenantId: tenant.id })
+  const after = (await agent.get(`/api/v1/itsm/tickets/${p.id}`)).body
+  t.equal(Date.parse(after.sla.resolution.due) - Date.parse(before), 540 * 60_000, 're-evaluated with the new policy')
+
   // auto-close 7 days after resolve
   await agent.patch(`/api/v1/itsm/tickets/${p.id}`, { status: 'resolved' })
   await k.clock.advance(7 * 86_400_000 + 1000)

@@ -22,6 +22,8 @@ const policyBody = {
 const policySchema = { type: 'object', properties: { ...policyBody.properties, id: { type: 'string' }, calendarId: { type: ['string', 'null'] }, match: { type: 'object', additionalProperties: true } } }
 const viewBody = { type: 'object', additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, shared: { type: 'boolean' }, sort: { enum: SORTS }, filters: { type: 'object', additionalProperties: false, properties: { status: { type: 'array', items: { type: 'string' } }, type: { type: 'array', items: { type: 'string' } }, priority: { type: 'array', items: { type: 'integer' } }, assigneeId: uuid, groupId: uuid, category: { type: 'string' }, q: { type: 'string', maxLength: 200 }, breached: { type: 'boolean' }, unassigned: { type: 'boolean' } } } } }
 const viewSchema = { type: 'object', properties: { id: { type: 'string' }, ownerId: { type: 'string' }, name: { type: 'string' }, shared: { type: 'boolean' }, sort: { type: 'string' }, filters: { type: 'object', additionalProperties: true } } }
+/** After a policy or calendar change, open tickets re-evaluate their clocks on the next sweep (within 30 s). */
+const recheck = (trx: any, now: Date) => trx('itsm_tickets').whereNotIn('status', ['resolved', 'closed']).update({ sla_next_check: now })
 const js = (v: unknown) => typeof v === 'string' ? JSON.parse(v) : v
 
 const presentGroup = (r: any) => ({ id: r.id, name: r.name, email: r.email, members: js(r.members) })
@@ -98,6 +100,7 @@ export function adminRoutes (ctx: PluginContext, app: FastifyInstance): void {
       const next = { ...presentCalendar(cur), ...b }
       checkCalendar(next)
       await trx('itsm_calendars').where({ id }).update({ name: next.name, time_zone: next.timeZone, hours: JSON.stringify(next.hours), country: next.country, region: next.region, holidays: JSON.stringify(next.holidays) })
+      await recheck(trx, ctx.clock.now())
       return presentCalendar(await trx('itsm_calendars').where({ id }).first())
     })
   })
@@ -122,7 +125,7 @@ export function adminRoutes (ctx: PluginContext, app: FastifyInstance): void {
   app.post('/api/v1/itsm/sla-policies', { config: { permission: 'itsm.admin' }, schema: { summary: 'Create an SLA policy', body: { ...policyBody, required: ['name'] }, response: { 201: policySchema } } }, async (request, reply) => {
     const b = request.body as any
     const row = { tenant_id: tenantOf(request), id: randomUUID(), match: '{}', warn_at: 0.8, position: 100, created_at: ctx.clock.now(), ...policyRow(b) }
-    const out = await request.withTenant(async trx => { await checkCalendarRef(trx, b.calendarId); await trx('itsm_sla_policies').insert(row); return trx('itsm_sla_policies').where({ id: row.id }).first() })
+    const out = await request.withTenant(async trx => { await checkCalendarRef(trx, b.calendarId); await trx('itsm_sla_policies').insert(row); await recheck(trx, ctx.clock.now()); return trx('itsm_sla_policies').where({ id: row.id }).first() })
     return reply.code(201).send(presentPolicy(out))
   })
   app.patch('/api/v1/itsm/sla-policies/:id', { config: { permission: 'itsm.admin' }, schema: { summary: 'Change an SLA policy', params: uuidParam, body: { ...policyBody, minProperties: 1 }, response: { 200: policySchema } } }, async request => {
@@ -131,12 +134,13 @@ export function adminRoutes (ctx: PluginContext, app: FastifyInstance): void {
     return request.withTenant(async trx => {
       await checkCalendarRef(trx, b.calendarId)
       if (!await trx('itsm_sla_policies').where({ id }).update(policyRow(b))) throw notFound('SLA policy', id)
+      await recheck(trx, ctx.clock.now())
       return presentPolicy(await trx('itsm_sla_policies').where({ id }).first())
     })
   })
   app.delete('/api/v1/itsm/sla-policies/:id', { config: { permission: 'itsm.admin' }, schema: { summary: 'Delete an SLA policy', params: uuidParam } }, async (request, reply) => {
     const { id } = request.params as { id: string }
-    await request.withTenant(async trx => { if (!await trx('itsm_sla_policies').where({ id }).del()) throw notFound('SLA policy', id) })
+    await request.withTenant(async trx => { if (!await trx('itsm_sla_policies').where({ id }).del()) throw notFound('SLA policy', id); await recheck(trx, ctx.clock.now()) })
     return reply.code(204).send()
   })
 

@@ -23,3 +23,11 @@ t.test('live on channel itsm: created, changed, messages, presence; notification
   const notes = await k.owner('notifications').where({ tenant_id: tenant.id }).select('type', 'user_id')
   t.ok(notes.some(n => n.type === 'itsm.reply' && n.user_id === aliceId), 'the requester is told of the reply')
 })
+
+t.test('every route is in the OpenAPI document', async t => {
+  const doc = await k.request('GET', '/api/docs/json')
+  t.equal(doc.status, 200)
+  const paths = Object.keys(doc.body.paths).filter(p => p.startsWith('/api/v1/itsm'))
+  for (const p of ['/api/v1/itsm/tickets', '/api/v1/itsm/tickets/{id}', '/api/v1/itsm/tickets/{id}/messages', '/api/v1/itsm/inbound-email', '/api/v1/itsm/alert-rules', '/api/v1/itsm/reports/summary']) t.ok(paths.includes(p), p)
+  t.ok(doc.body.paths['/api/v1/itsm/tickets'].post.responses['201'], 'with response schemas')
+})

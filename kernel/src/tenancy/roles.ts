@@ -19,7 +19,7 @@ export function pluginRoles (manifests: ReadonlyArray<{ id: string, roles?: Arra
   return new Map(manifests.flatMap(m => (m.roles ?? []).map(r => [r.id, { ...r, pluginId: m.id }] as const)))
 }
 
-/** A user's roles: exactly one base role (tenant-admin or member) and any plugin roles. */
+/** A user's roles: at least one base role (tenant-admin, member) and any plugin roles. */
 export const isBaseRole = (role: string): role is TenantRole => (TENANT_ROLES as readonly string[]).includes(role)
 
 /**

@@ -17,7 +17,7 @@ const userSchema = {
     roles: { type: 'array', items: { type: 'string' } }, disabled: { type: 'boolean' }, createdAt: { type: 'string' }
   }
 }
-// A base role (tenant-admin or member) and any plugin roles: the plugins' ids are checked in the handler.
+// A base role (tenant-admin, member or both) and any plugin roles: the plugins' ids are checked in the handler.
 const roles = { type: 'array', minItems: 1, maxItems: 50, uniqueItems: true, items: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,64}$' } }
 const roleSchema = {
   type: 'object',
@@ -32,13 +32,12 @@ const BASE_ROLES = [
   { id: 'member', base: true, pluginId: null, name: { en: 'Member', pl: 'Użytkownik' }, description: 'Reads every module (*.read) and asks for service (*.request)' }
 ]
 
-/** 400 unless `list` holds one base role and only roles the installed plugins declare. */
+/** 400 unless `list` holds a base role and only roles the installed plugins declare. */
 function checkRoles (list: string[], registry: PluginRegistry): void {
   const known = pluginRoles(registry.records.map(r => r.manifest))
   const fail = (index: number, message: string) => new ApiError('validation_failed', `body/roles/${index}: ${message}`, { extra: { errors: [{ in: 'body', pointer: `/roles/${index}`, message }] } })
   list.forEach((role, i) => { if (!isBaseRole(role) && !known.has(role)) throw fail(i, `unknown role "${role}": ${[...TENANT_ROLES, ...known.keys()].join(', ')}`) })
-  const base = list.filter(isBaseRole)
-  if (base.length !== 1) throw fail(0, `give exactly one base role (${TENANT_ROLES.join(' or ')}); plugin roles add to it`)
+  if (!list.some(isBaseRole)) throw fail(0, `give a base role (${TENANT_ROLES.join(' or ')}); plugin roles add to it`)
 }
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } }
 

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { readFileSync } from 'node:fs'
 import { browserSkip, expectAccessible, repoPath, shots, startBrowserKernel, type SignedIn } from './helpers/browser.ts'
 
 // The service desk end to end: a real kernel with the itsm plugin, the built shell and module, and
@@ -6,9 +7,12 @@ import { browserSkip, expectAccessible, repoPath, shots, startBrowserKernel, typ
 // public reply), and the requester sees the reply but never the note; in English, then in Polish,
 // with axe on every screen on the way.
 const itsm = repoPath('plugins/itsm')
+// itsm reaches CIs and devices through their plugins' services, so both are loaded (not licensed).
+const cmdb = repoPath('plugins/cmdb')
+const devices = repoPath('plugins/devices')
 
 t.test('the itsm module in a real browser', { skip: browserSkip('itsm') }, async t => {
-  const { k, signIn, close } = await startBrowserKernel([itsm])
+  const { k, signIn, close } = await startBrowserKernel([cmdb, devices, itsm])
   t.teardown(close)
 
   const tenant = await k.createTenant({ slug: 'itsm-browser', name: 'ITSM Browser' })
@@ -21,7 +25,8 @@ t.test('the itsm module in a real browser', { skip: browserSkip('itsm') }, async
     const signed = await signIn(email, password)
     const { page } = signed
     await page.getByRole('navigation', { name: /^(Modules|Moduły)$/ }).locator('a[href="/m/itsm"]').waitFor()
-    if (lang === 'pl') await page.getByLabel(/^(Language|Język)$/).selectOption('pl')
+    // The shell keeps each user's language choice: set it every time.
+    await page.getByLabel(/^(Language|Język)$/).selectOption(lang)
     await page.getByRole('navigation', { name: /^(Modules|Moduły)$/ }).locator('a[href="/m/itsm"]').click()
     await page.getByTestId('module-itsm').waitFor()
     return signed
@@ -31,16 +36,66 @@ t.test('the itsm module in a real browser', { skip: browserSkip('itsm') }, async
     en: {
       portal: 'My requests', newRequest: 'New request', title: 'Title', description: 'Description', send: 'Send request', required: 'Required.',
       queue: 'Ticket queue', reply: 'Reply to the requester', note: 'Internal note', sendReply: 'Send reply', addNote: 'Add note',
-      publicReply: 'Public reply', conversation: 'Conversation', yourReply: 'Your reply', search: 'Search', sla: 'SLA',
+      publicReply: 'Public reply', conversation: 'Conversation', yourReply: 'Your reply', search: 'Search', sla: 'SLA', attach: 'Attach files (optional)', download: 'Download',
       ticketTitle: 'The VPN drops every hour', noteText: 'Checked the concentrator logs: DPD timeouts.', replyText: 'We raised the **DPD timeout**; please try again and tell us.'
     },
     pl: {
       portal: 'Moje zgłoszenia', newRequest: 'Nowe zgłoszenie', title: 'Tytuł', description: 'Opis', send: 'Wyślij zgłoszenie', required: 'Wymagane.',
       queue: 'Kolejka zgłoszeń', reply: 'Odpowiedź dla zgłaszającego', note: 'Notatka wewnętrzna', sendReply: 'Wyślij odpowiedź', addNote: 'Dodaj notatkę',
-      publicReply: 'Odpowiedź publiczna', conversation: 'Rozmowa', yourReply: 'Twoja odpowiedź', search: 'Szukaj', sla: 'SLA',
+      publicReply: 'Odpowiedź publiczna', conversation: 'Rozmowa', yourReply: 'Twoja odpowiedź', search: 'Szukaj', sla: 'SLA', attach: 'Dołącz pliki (opcjonalnie)', download: 'Pobierz',
       ticketTitle: 'Drukarka na 2. piętrze nie drukuje', noteText: 'Toner pusty, zamówiony u dostawcy.', replyText: 'Wymieniliśmy **toner**; proszę sprawdzić wydruk.'
     }
   } as const
+
+  await t.test('an admin sets up a calendar and an SLA policy', async t => {
+    const { page, context, errors } = await openModule(agent.user.email, agent.password, 'en')
+    await page.getByRole('navigation', { name: 'Service desk sections' }).getByRole('link', { name: 'Service desk settings' }).click()
+    await page.getByRole('heading', { name: 'SLA policies', level: 2 }).waitFor()
+    const nav = page.getByRole('navigation', { name: 'Settings sections' })
+    await nav.getByRole('link', { name: 'Business calendars' }).click()
+    await page.getByRole('button', { name: 'New calendar' }).click()
+    const dialog = page.getByRole('dialog', { name: 'New calendar' })
+    await dialog.getByRole('button', { name: 'Save' }).click()
+    t.equal(await dialog.getByLabel(/^Name/).getAttribute('aria-invalid'), 'true', 'a calendar needs a name')
+    await dialog.getByLabel(/^Name/).fill('Warsaw office')
+    for (const day of ['Saturday', 'Sunday']) await dialog.getByRole('checkbox', { name: day }).check()
+    await dialog.getByLabel('Saturday from').fill('00:00')
+    await dialog.getByLabel('Saturday until').fill('23:59')
+    await dialog.getByLabel('Sunday from').fill('00:00')
+    await dialog.getByLabel('Sunday until').fill('23:59')
+    for (const day of ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday']) {
+      await dialog.getByLabel(`${day} from`).fill('00:00')
+      await dialog.getByLabel(`${day} until`).fill('23:59')
+    }
+    await dialog.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('button', { name: 'Warsaw office', exact: true }).waitFor()
+    await expectAccessible(t, page, 'calendars, en')
+
+    await nav.getByRole('link', { name: 'SLA policies' }).click()
+    await page.getByRole('button', { name: 'New policy' }).click()
+    const policy = page.getByRole('dialog', { name: 'New policy' })
+    await policy.getByLabel(/^Name/).fill('Standard')
+    await policy.getByLabel('Calendar').selectOption({ label: 'Warsaw office' })
+    await policy.getByLabel('Resolution').fill('8')
+    await policy.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('row').filter({ hasText: 'Standard' }).filter({ hasText: 'Warsaw office' }).waitFor()
+    await expectAccessible(t, page, 'SLA policies, en')
+    // Every admin page opens; axe runs on the ones with forms of their own (the machine is shared: keep it short).
+    for (const [heading, axe] of [['Priority matrix', true], ['Groups', false], ['Alert rules', true], ['Email and auto-close', false]] as const) {
+      await nav.getByRole('link', { name: heading }).click()
+      await page.getByRole('heading', { name: heading, level: 2 }).waitFor()
+      if (axe) await expectAccessible(t, page, `${heading}, en`)
+    }
+    await page.getByLabel('Language').selectOption('pl')
+    await page.getByRole('heading', { name: 'E-mail i automatyczne zamykanie', level: 2 }).waitFor()
+    await expectAccessible(t, page, 'settings, pl')
+    await page.getByRole('navigation', { name: 'Sekcje ustawień' }).getByRole('link', { name: 'Polityki SLA' }).click()
+    await page.getByRole('row').filter({ hasText: 'Standard' }).waitFor()
+    await expectAccessible(t, page, 'SLA policies, pl')
+    await page.getByLabel('Język').selectOption('en')
+    t.same(errors, [], 'no errors in the page')
+    await context.close()
+  })
 
   for (const lang of ['en', 'pl'] as const) {
     const x = texts[lang]
@@ -93,7 +148,9 @@ t.test('the itsm module in a real browser', { skip: browserSkip('itsm') }, async
       await row.getByRole('link').first().click()
       await page.getByRole('heading', { name: x.ticketTitle, level: 1 }).waitFor()
       t.equal(new URL(page.url()).pathname, ticketPath, 'the queue opens the ticket')
-      await page.getByRole('heading', { name: x.sla }).waitFor()
+      const sla = page.getByTestId('sla')
+      await sla.getByRole('heading', { name: x.sla }).waitFor()
+      t.match(await sla.locator('[data-target="resolution"] .itsm-sla__why').textContent(), lang === 'en' ? /^due .+ Europe\/Warsaw: 8 business hours from / : /^termin .+ Europe\/Warsaw: 8 godz\. roboczych od /, 'the resolution clock explains itself in the page language')
 
       await page.getByRole('radio', { name: x.note }).check()
       await page.getByRole('textbox', { name: x.note, exact: true }).fill(x.noteText)
@@ -104,7 +161,9 @@ t.test('the itsm module in a real browser', { skip: browserSkip('itsm') }, async
 
       await page.getByRole('radio', { name: x.publicReply }).check()
       await page.getByRole('textbox', { name: x.reply, exact: true }).fill(x.replyText)
+      await page.getByLabel(x.attach).setInputFiles({ name: `steps-${lang}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`steps for ${lang}\n`) })
       await page.getByRole('button', { name: x.sendReply }).click()
+      await page.getByRole('button', { name: `${x.download} steps-${lang}.txt` }).waitFor()
       const reply = page.locator('article[data-visibility="public"]').filter({ hasText: x.replyText.replace(/\*\*/g, '').split(';')[0]!.slice(0, 12) })
       await reply.waitFor()
       t.ok(await reply.getByText(x.publicReply, { exact: true }).isVisible(), 'the reply is labelled as public')
@@ -125,10 +184,56 @@ t.test('the itsm module in a real browser', { skip: browserSkip('itsm') }, async
       t.equal(await page.getByText(x.noteText).count(), 0, 'the internal note is not')
       t.equal(await page.locator('article[data-visibility="internal"]').count(), 0, 'nor any internal message')
       t.ok(await page.getByLabel(x.yourReply).isVisible(), 'the requester can answer')
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `${x.download} steps-${lang}.txt` }).click()])
+      t.equal(file.suggestedFilename(), `steps-${lang}.txt`, 'the agent\'s attachment downloads under its name')
+      t.equal(readFileSync(await file.path(), 'utf8'), `steps for ${lang}\n`, 'with its content')
       await expectAccessible(t, page, `requester sees the reply, ${lang}`)
       await page.screenshot({ path: `${shots}itsm-requester-reply-${lang}.png`, fullPage: true })
       t.same(errors, [], 'no errors in the page')
       await context.close()
     })
   }
+
+  await t.test('a change waits for approval; pending asks for a reason', async t => {
+    const { page, context, errors } = await openModule(agent.user.email, agent.password, 'en')
+    await page.getByRole('heading', { name: 'Ticket queue', level: 1 }).waitFor()
+    await page.getByRole('link', { name: 'New ticket' }).click()
+    await page.getByRole('radio', { name: /^Change/ }).check()
+    await page.getByLabel(/^Title/).fill('Replace the core switch')
+    await page.getByRole('group', { name: 'Approvers' }).getByRole('checkbox', { name: /Ada Agent/ }).check()
+    await page.getByRole('button', { name: 'Create ticket' }).click()
+    await page.getByRole('heading', { name: 'Replace the core switch', level: 1 }).waitFor()
+    const approval = page.getByRole('region', { name: 'Approval' })
+    await approval.getByText('Awaiting approval').waitFor()
+
+    const workflow = page.getByRole('region', { name: 'Status and assignment' })
+    await workflow.getByRole('button', { name: 'Start work' }).click()
+    await page.getByRole('dialog', { name: 'Start work' }).getByRole('button', { name: 'Start work' }).click()
+    await page.getByRole('dialog', { name: 'Start work' }).getByText('This change needs its approvers’ approval before it can be worked on.').waitFor()
+    t.pass('work on an unapproved change is refused, in words')
+    await page.getByRole('dialog', { name: 'Start work' }).getByRole('button', { name: 'Cancel' }).click()
+
+    await approval.getByLabel('Comment (optional)').fill('Window on Saturday')
+    await approval.getByRole('button', { name: 'Approve' }).click()
+    await approval.getByText('Approved', { exact: true }).first().waitFor()
+    await workflow.getByRole('button', { name: 'Start work' }).click()
+    await page.getByRole('dialog', { name: 'Start work' }).getByRole('button', { name: 'Start work' }).click()
+    await workflow.locator('[data-status="open"]').waitFor()
+    t.pass('once approved it can be worked on')
+
+    await workflow.getByRole('button', { name: 'Set pending…' }).click()
+    const pending = page.getByRole('dialog', { name: 'Set pending…' })
+    await pending.getByRole('button', { name: 'Set pending…' }).click()
+    t.equal(await pending.getByLabel(/^What is the ticket waiting for/).getAttribute('aria-invalid'), 'true', 'pending needs a reason')
+    await pending.getByLabel(/^What is the ticket waiting for/).fill('Waiting for a change window')
+    await pending.getByRole('button', { name: 'Set pending…' }).click()
+    await page.getByText('Waiting: Waiting for a change window').waitFor()
+    await page.locator('summary').filter({ hasText: 'History' }).click()
+    await page.getByText('Open → Pending').waitFor()
+    t.pass('the move is recorded with its reason')
+    await expectAccessible(t, page, 'a change with its approval, en')
+    await page.screenshot({ path: `${shots}itsm-change.png`, fullPage: true })
+    t.same(errors, [], 'no errors in the page')
+    await context.close()
+  })
 })

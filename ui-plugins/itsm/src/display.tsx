@@ -74,18 +74,22 @@ export function SlaStateBadge ({ state }: { state: string }) {
 }
 
 /**
- * When the ticket's next SLA target is due, as people read it: "Overdue · 2 hours ago", "Due · in
- * 3 hours", the state in words (colour is never the only signal) and the exact time on hover.
+ * The queue's SLA cell: when the resolution is due (what the queue sorts by), and the ticket's
+ * SLA state in words (colour is never the only signal): overdue if any target was breached, due
+ * soon if a running one was warned, paused while pending. The exact time is on hover.
  */
 export function SlaDue ({ ticket }: { ticket: Pick<Ticket, 'sla' | 'firstResponseAt' | 'status'> }) {
   const fmt = useFormat()
-  const next = nextClock(ticket)
-  if (!next) return ticket.sla?.paused && ticket.status === 'pending' ? <SlaStateBadge state='paused' /> : <Dash />
-  const due = next.clock.due!
+  const sla = ticket.sla
+  if (!sla?.policyId || ticket.status === 'closed') return <Dash />
+  const done = ticket.status === 'resolved'
+  const warned = SLA_TARGETS.some(k => sla[k]?.warnedAt && !sla[k]?.breachedAt && !(k === 'firstResponse' && ticket.firstResponseAt))
+  const state = sla.breached ? 'breached' : done ? 'met' : sla.paused ? 'paused' : warned ? 'warning' : 'running'
+  const due = done ? null : sla.resolution?.due ?? nextClock(ticket)?.clock.due ?? null
   return (
-    <span className='itsm-nowrap' title={fmt.dateTime(due)}>
-      <SlaStateBadge state={clockState(next.clock, ticket.sla?.paused)} />{' '}
-      <time dateTime={due}>{fmt.relative(due)}</time>
+    <span className='itsm-nowrap' title={due ? fmt.dateTime(due) : undefined}>
+      <SlaStateBadge state={state} />
+      {due && <>{' '}<time dateTime={due}>{fmt.relative(due)}</time></>}
     </span>
   )
 }

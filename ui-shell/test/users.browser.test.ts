@@ -12,6 +12,8 @@ t.test('users and roles in the shell, in a real browser', { skip: browserSkip() 
   const admin = await k.createUser(tenant, { roles: ['tenant-admin'], email: 'admin@users.example', name: 'Ada Admin', password: 'admin-password-1' })
   const member = await k.createUser(tenant, { roles: ['member'], email: 'member@users.example', name: 'Mel Member', password: 'member-password-1' })
   const adminToken = await k.login(admin.user.email, admin.password)
+  // A role of a module that was uninstalled since (the API would refuse to add it now).
+  await k.createUser(tenant, { roles: ['member', 'retired-agent'], email: 'old@users.example', name: 'Olek Old', password: 'old-password-12' })
   const userByEmail = async (email: string) => ((await k.request('GET', '/api/v1/users', { token: adminToken })).body.items as Array<{ id: string, email: string, roles: string[], disabled: boolean }>).find(u => u.email === email)
 
   await t.test('an admin adds a user with a module role, then edits and disables them (en)', async t => {
@@ -123,6 +125,14 @@ t.test('users and roles in the shell, in a real browser', { skip: browserSkip() 
     await add.getByText('Wybierz rolę podstawową: administrator albo użytkownik.').waitFor()
     t.pass('the missing base role, in Polish')
     await expectAccessible(t, page, 'add dialog (pl)')
+    await add.getByRole('button', { name: 'Anuluj' }).click()
+
+    await page.getByRole('row').filter({ hasText: 'old@users.example' }).getByRole('button', { name: 'Edytuj: Olek Old' }).click()
+    const old = page.getByRole('dialog', { name: 'Edytuj: Olek Old' })
+    await old.getByRole('group', { name: 'Role modułów, które nie są już zainstalowane' }).getByRole('checkbox', { name: 'retired-agent' }).uncheck()
+    await old.getByRole('button', { name: 'Zapisz' }).click()
+    await old.waitFor({ state: 'detached' })
+    t.same((await userByEmail('old@users.example'))?.roles, ['member'], 'a role of a removed module can be taken away')
     t.same(errors, [], 'no uncaught errors')
     t.same(cspViolations, [], 'no CSP violations')
   })

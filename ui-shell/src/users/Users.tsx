@@ -82,7 +82,7 @@ function UserList ({ meId }: { meId: string }) {
       sortable: false,
       render: u => (
         <span className='mz-shell-user-actions'>
-          <button type='button' className='mz-button mz-button--ghost' aria-label={t('editFor', { name: u.name })} onClick={() => setEditing(u)}>{t('edit')}</button>
+          <button type='button' className='mz-button mz-button--ghost' aria-label={t('editFor', { name: u.name })} disabled={rolesData.data === undefined} onClick={() => setEditing(u)}>{t('edit')}</button>
           {' '}
           <button type='button' className='mz-button mz-button--ghost' aria-label={t(u.disabled ? 'enableFor' : 'disableFor', { name: u.name })} onClick={() => { setToggleError(null); setToggling(u) }}>{t(u.disabled ? 'enable' : 'disable')}</button>
         </span>
@@ -93,7 +93,8 @@ function UserList ({ meId }: { meId: string }) {
   return (
     <>
       <p>{t('intro')}</p>
-      <p><button type='button' className='mz-button mz-button--primary' onClick={() => setEditing('new')}>{t('add')}</button></p>
+      {rolesData.error && <p className='mz-field__error' role='alert'>{describeError(rolesData.error, t).message}</p>}
+      <p><button type='button' className='mz-button mz-button--primary' disabled={rolesData.data === undefined} onClick={() => setEditing('new')}>{t('add')}</button></p>
       <CursorTable list={list} caption={t('caption')} columns={columns} rowKey={u => u.id} empty={<EmptyState title={t('none')} />} />
       {editing !== null && (
         <UserDialog
@@ -143,6 +144,8 @@ function UserDialog ({ user, roles, onClose, onSaved }: { user: User | null, rol
   const baseRoles = roles.filter(r => r.base)
   const byModule = new Map<string, Role[]>()
   for (const r of roles) if (!r.base && r.pluginId) byModule.set(r.pluginId, [...(byModule.get(r.pluginId) ?? []), r])
+  // Roles of a module no longer installed: shown so the admin can take them away (the API refuses to save them).
+  const [orphans] = useState(() => user?.roles.filter(r => !isBase(r) && roles.length > 0 && !roles.some(x => x.id === r)) ?? [])
   const moduleName = (id: string) => features.find(f => f.id === id)?.name[lang] ?? id
 
   const submit = async (e: FormEvent) => {
@@ -222,6 +225,17 @@ function UserDialog ({ user, roles, onClose, onSaved }: { user: User | null, rol
               ))}
             </fieldset>
           ))}
+        {orphans.length > 0 && (
+          <fieldset className='mz-stack'>
+            <legend>{t('otherRoles')}</legend>
+            {orphans.map(id => (
+              <label key={id} className='mz-shell-webhook-type'>
+                <input type='checkbox' value={id} checked={extra.includes(id)} onChange={e => setExtra(x => (e.target.checked ? [...x, id] : x.filter(y => y !== id)))} />
+                {' '}<code>{id}</code>
+              </label>
+            ))}
+          </fieldset>
+        )}
         <Field label={user ? t('newPassword') : t('password')} hint={user ? t('newPasswordHint') : t('passwordHint')} error={errors.password}>
           <input className='mz-input' type='password' name='password' autoComplete='new-password' value={password} maxLength={1024} onChange={e => setPassword(e.target.value)} />
         </Field>

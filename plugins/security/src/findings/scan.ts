@@ -93,6 +93,12 @@ export function explanationOf (inv: InvRow, a: AdvRow, affectedIndex: number, af
   }
 }
 
+/**
+ * Two scans of one tenant (two instances, or a job and a manual rescan) take turns chunk by
+ * chunk: each chunk reads the findings after the other's chunk committed, so none is written twice.
+ */
+const lock = (trx: Transaction) => trx.raw("select pg_advisory_xact_lock(hashtext('security-scan:' || current_setting('monozu.tenant_id', true)))")
+
 interface Match { inv: InvRow, adv: AdvRow, idx: number, affected: OsvAffected, m: RangeMatch }
 
 /** Every (inventory row, advisory) pair among the candidates where the inventory version is affected. */
@@ -214,6 +220,7 @@ export async function scanTenant (ctx: PluginContext, live: Live, withTenant: <T
   // 1. Changed inventory against every advisory.
   for (;;) {
     const done = await withTenant(async trx => {
+      await lock(trx)
       const dirty = await trx('security_dirty_assets').select('asset_key', 'marked_at').orderBy('asset_key').limit(chunk) as Array<{ asset_key: string, marked_at: Date }>
       if (dirty.length === 0) return true
       const assets = dirty.map(d => d.asset_key)
@@ -238,6 +245,7 @@ export async function scanTenant (ctx: PluginContext, live: Live, withTenant: <T
   let from = watermark
   while (from < top) {
     from = await withTenant(async trx => {
+      await lock(trx)
       const advisories = await trx('security_advisories').select('id', 'seq', 'aliases', 'summary', 'modified', 'published', 'withdrawn', 'cvss_vector', 'data')
         .where('seq', '>', from).where('seq', '<=', top).orderBy('seq').limit(chunk) as AdvRow[]
       if (advisories.length === 0) return top

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { TestKernel } from '@monozu/kernel/testing'
-import { licensedTenant, startItsm } from './helpers.ts'
+import { client, licensedTenant, startItsm } from './helpers.ts'
 
 let k: TestKernel
 t.before(async () => { k = await startItsm() })
@@ -123,4 +123,14 @@ t.test('saved views, sort by SLA due and search', async t => {
   const page2 = await agent.get(`/api/v1/itsm/tickets?limit=1&sort=due&cursor=${page1.body.nextCursor}`)
   t.same([page1.body.items[0].id, page2.body.items[0].id], [fast.id, slow.id])
   t.equal((await agent.get('/api/v1/itsm/tickets?cursor=garbage')).status, 400)
+})
+
+t.test('plugin roles: a member with itsm-agent works every ticket, without admin rights', async t => {
+  const { tenant, alice } = await licensedTenant(k)
+  const { token } = await k.signIn(tenant, ['member', 'itsm-agent'])
+  const agentMember = client(k, token)
+  const a = (await alice.post('/api/v1/itsm/tickets', { type: 'incident', title: 'for the agent' })).body
+  t.equal((await agentMember.get(`/api/v1/itsm/tickets/${a.id}`)).status, 200)
+  t.equal((await agentMember.post(`/api/v1/itsm/tickets/${a.id}/messages`, { body: 'note', visibility: 'internal' })).status, 201)
+  t.equal((await agentMember.post('/api/v1/itsm/groups', { name: 'x' })).status, 403, 'no itsm.admin')
 })

@@ -25,7 +25,8 @@ const benches: Record<string, string> = {
   cmdb: 'plugins/cmdb/bench/cmdb.ts',
   itsm: 'plugins/itsm/bench/itsm.ts',
   backup: 'plugins/backup/bench/backup.ts',
-  vpn: 'plugins/vpn/bench/vpn.ts'
+  vpn: 'plugins/vpn/bench/vpn.ts',
+  security: 'plugins/security/bench/security.ts'
 }
 
 const [name, ...args] = process.argv.slice(2)

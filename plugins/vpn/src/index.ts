@@ -10,6 +10,7 @@ import { serveConfigs } from './config/serve.ts'
 import { vpnOf, type VpnConfig } from './context.ts'
 import { seedDemo } from './seed/demo.ts'
 import { statusRoutes } from './status/routes.ts'
+import { remindKeyRotation } from './status/keys.ts'
 import { sweep, trackStatus } from './status/track.ts'
 
 export type { VpnConfig }
@@ -34,6 +35,7 @@ export default definePlugin<VpnConfig>({
     serveConfigs(vpn)
     ctx.ingest.consume('vpn_status', (events, trx) => trackStatus(vpn, events, trx), { batchSize: 200 })
     ctx.jobs.define('sweep', job => job.withTenant(trx => sweep(vpn, trx, job.tenantId!)), { concurrency: 1 })
+    ctx.jobs.define('key-age', async job => { await job.withTenant(trx => remindKeyRotation(vpn, trx, job.tenantId!)) })
     ctx.tenants.nameSubjects(async (trx, ids) => trx('vpn_peers').whereIn('id', ids).select('id', 'name'))
   },
   seedDemo: (ctx, tenant) => seedDemo(vpnOf(ctx), tenant)

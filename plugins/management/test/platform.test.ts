@@ -1,5 +1,6 @@
 // Two real processes: the cloud and management, each on its own database, wired like
-// `npm run start:platform`. Provisioning, license issue and propagation, suspend/resume, delete
+// `npm run start:platform`. "The cloud down" is a relay in front of it that refuses connections
+// (each process keeps an in-memory database, so a real restart would lose the cloud's). Provisioning, license issue and propagation, suspend/resume, delete
 // with export and purge, the cloud down during a license change, and the attacker's side.
 import t from 'tap'
 import { execFileSync } from 'node:child_process'
@@ -58,13 +59,13 @@ t.test('suspend and resume reach the cloud', async t => {
 })
 
 t.test('the cloud down during a license change: the delivery is retried and succeeds once it is back', async t => {
-  await p.cloud.stop()
+  await p.cloudRelay.down()
   const upgrade = await p.mgmt('POST', `/tenants/${hooli.id}/licenses`, { action: 'upgrade', seats: 50, features: ['gated'] })
   t.equal(upgrade.status, 201)
   const failing = await until('failed attempts', async () => (await deliveries(hooli.id)).find(d => d.id === upgrade.body.delivery && d.attempts >= 2))
   t.equal(failing.status, 'pending')
   t.equal(failing.lastStatus, null, 'no answer while the cloud is down')
-  await p.cloud.start()
+  await p.cloudRelay.up()
   const done = await until('redelivered', async () => (await deliveries(hooli.id)).find(d => d.id === upgrade.body.delivery && d.status === 'succeeded'), 60_000)
   t.ok(done.attemptLog.length >= 3, `${done.attemptLog.length} attempts in the delivery log`)
   t.equal((await cloudTenant(hooli.cloudId)).license.seats, 50)

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { createConnection, createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,6 +17,25 @@ export async function freePort (): Promise<number> {
   })
 }
 
+/** A TCP relay in front of the cloud: `down()` makes the cloud unreachable (connection refused) without losing its database. */
+export async function relay (target: number): Promise<{ port: number, down (): Promise<void>, up (): Promise<void> }> {
+  const port = await freePort()
+  let server: Server | null = null
+  const sockets = new Set<Socket>()
+  const up = () => new Promise<void>((resolve, reject) => {
+    server = createServer(client => {
+      const upstream = createConnection(target, '127.0.0.1')
+      for (const s of [client, upstream]) { sockets.add(s); s.on('close', () => sockets.delete(s)); s.on('error', () => { client.destroy(); upstream.destroy() }) }
+      client.pipe(upstream).pipe(client)
+    })
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => resolve())
+  })
+  const down = () => new Promise<void>(resolve => { for (const s of sockets) s.destroy(); if (!server) return resolve(); server.close(() => resolve()); server = null })
+  await up()
+  return { port, up, down }
+}
+
 export interface Deployment { url: string, start (): Promise<void>, stop (): Promise<void> }
 
 function deployment (which: 'cloud' | 'management', env: Record<string, string>): Deployment {
@@ -26,7 +45,7 @@ function deployment (which: 'cloud' | 'management', env: Record<string, string>)
     url: `http://127.0.0.1:${port}`,
     start () {
       return new Promise((resolve, reject) => {
-        child = spawn(process.execPath, [script, which], { env: { ...process.env, ...env, DATABASE_URL: which === 'cloud' ? (env.DATABASE_URL ?? '') : '', REDIS_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] })
+        child = spawn(process.execPath, [script, which], { env: { ...process.env, ...env, DATABASE_URL: which === 'cloud' ? (env.DATABASE_URL ?? '') : '', REDIS_URL: '' }, stdio: ['pipe', 'pipe', 'pipe'] })
         let out = ''
         const timer = setTimeout(() => reject(new Error(`${which} did not start in 300 s: ${out}`)), 300_000)
         child.stdout!.on('data', d => { out += d; if (out.includes('READY ')) { clearTimeout(timer); resolve() } })
@@ -38,7 +57,12 @@ function deployment (which: 'cloud' | 'management', env: Record<string, string>)
       const c = child
       child = null
       if (!c || c.exitCode !== null) return Promise.resolve()
-      return new Promise(resolve => { c.removeAllListeners('exit'); c.once('exit', () => resolve()); c.kill('SIGTERM') })
+      return new Promise(resolve => {
+        c.removeAllListeners('exit')
+        const kill = setTimeout(() => c.kill('SIGKILL'), 15_000)
+        c.once('exit', () => { clearTimeout(kill); resolve() })
+        c.kill('SIGTERM')
+      })
     }
   }
 }
@@ -56,13 +80,14 @@ export async function startPlatform (plugin: Record<string, unknown> = {}) {
   const secret = `whsec_${randomBytes(24).toString('base64')}`
   const keys = await generateLicenseKeyPair()
   const cloudDb = process.env.DATABASE_URL ? await freshPg(process.env.DATABASE_URL) : null
-  const common = { INTERNAL_TOKENS: token, LICENSE_WEBHOOK_SECRET: secret, MONOZU_DEMO_PASSWORD: STAFF_PASSWORD, OUTBOUND_ALLOW_PRIVATE: 'true', JOB_POLL_MS: '100' }
+  const cloudRelay = await relay(cloudPort)
+  const common = { MONOZU_MEMORY_DB: '1', INTERNAL_TOKENS: token, LICENSE_WEBHOOK_SECRET: secret, MONOZU_DEMO_PASSWORD: STAFF_PASSWORD, OUTBOUND_ALLOW_PRIVATE: 'true', JOB_POLL_MS: '100' }
   const cloud = deployment('cloud', { ...common, DATA_DIR: join(dir, 'cloud'), PORT: String(cloudPort), LICENSE_PUBLIC_KEY: JSON.stringify({ keys: [keys.publicJwk] }), MANAGEMENT_URL: `http://127.0.0.1:${mgmtPort}`, ...(cloudDb ? { DATABASE_URL: cloudDb.url } : {}) })
   const management = deployment('management', {
     ...common,
     DATA_DIR: join(dir, 'platform'),
     MANAGEMENT_PORT: String(mgmtPort),
-    PLUGIN_MANAGEMENT_CONFIG: JSON.stringify({ cloudUrl: cloud.url, internalToken: token, webhookSecret: secret, signingKey: JSON.stringify(keys.privateJwk), deliveryBaseMs: 200, deliveryMaxMs: 1000, exportDir: join(dir, 'exports'), ...plugin })
+    PLUGIN_MANAGEMENT_CONFIG: JSON.stringify({ cloudUrl: `http://127.0.0.1:${cloudRelay.port}`, internalToken: token, webhookSecret: secret, signingKey: JSON.stringify(keys.privateJwk), deliveryBaseMs: 200, deliveryMaxMs: 1000, exportDir: join(dir, 'exports'), ...plugin })
   })
   await Promise.all([cloud.start(), management.start()])
   const login = await fetch(`${management.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'staff@monozu.example', password: STAFF_PASSWORD }) })
@@ -76,7 +101,7 @@ export async function startPlatform (plugin: Record<string, unknown> = {}) {
     return { status: res.status, body: json }
   }
   return {
-    cloud, management, token, secret, keys, dir,
+    cloud, management, cloudRelay, token, secret, keys, dir,
     staffToken,
     /** Staff API on management. */
     mgmt: (method: string, path: string, body?: unknown) => call(management.url, method, `/api/v1/management${path}`, body, { authorization: `Bearer ${staffToken}` }),
@@ -84,6 +109,7 @@ export async function startPlatform (plugin: Record<string, unknown> = {}) {
     internal: (method: string, path: string, body?: unknown, t = token) => call(cloud.url, method, path, body, { 'x-internal-token': t }),
     raw: call,
     async close () {
+      await cloudRelay.down()
       await Promise.all([cloud.stop(), management.stop()])
       await cloudDb?.drop()
       rmSync(dir, { recursive: true, force: true })

@@ -77,6 +77,13 @@ t.test('the VPN module in a real browser', { skip: browserSkip('vpn') }, async t
   await page.getByRole('button', { name: 'Check' }).click()
   await page.getByText('Admins to servers: the port is not in its list').waitFor()
   await page.getByText('Add a policy from Admins to Servers allowing tcp 80.').waitFor()
+  await page.getByRole('button', { name: 'New group' }).click()
+  const groupDialog = page.getByRole('dialog', { name: 'New group' })
+  await groupDialog.getByLabel(/^Name/).fill('Laptops')
+  await groupDialog.getByLabel('Members').selectOption({ label: 'my-laptop' })
+  await expectAccessible(t, page, 'new group, en')
+  await groupDialog.getByRole('button', { name: 'Create' }).click()
+  await page.getByRole('row').filter({ hasText: 'Laptops' }).filter({ hasText: 'my-laptop' }).waitFor()
   await expectAccessible(t, page, 'policies, en')
   await page.screenshot({ path: `${shots}vpn-policies.png`, fullPage: true })
 

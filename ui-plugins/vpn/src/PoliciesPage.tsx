@@ -42,6 +42,7 @@ function Policies ({ network }: { network: Network }) {
       {isAdmin && <div><button type='button' className='mz-button mz-button--primary' onClick={() => setOpen(true)}>{t('newPolicy')}</button></div>}
       <DataTable caption={t('policyList')} rows={policies.data?.items ?? []} columns={columns} rowKey={p => p.id} empty={t('noPolicies')} />
       <NewPolicy open={open} network={network} groups={groups.data?.items ?? []} onClose={() => setOpen(false)} onCreated={() => { setOpen(false); reload() }} />
+      <Groups network={network} groups={groups.data?.items ?? []} onChanged={groups.reload} />
       <Explainer network={network} />
     </>
   )
@@ -134,6 +135,51 @@ function Explainer ({ network }: { network: Network }) {
           )}
         </div>
       )}
+    </section>
+  )
+}
+
+/** The network's groups with their members; admins create a group and pick its members. */
+function Groups ({ network, groups, onChanged }: { network: Network, groups: Group[], onChanged: () => void }) {
+  const t = useT(messages)
+  const api = useApi()
+  const isAdmin = useHasPermission('vpn.admin')
+  const peers = useApiData<Page<Peer>>('/api/v1/vpn/peers', { networkId: network.id, limit: 200 })
+  const [open, setOpen] = useState(false)
+  const [name, setName] = useState('')
+  const [members, setMembers] = useState<string[]>([])
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const peerName = new Map((peers.data?.items ?? []).map(p => [p.id, p.name]))
+  const columns: Column<Group>[] = [
+    { key: 'name', header: t('name'), render: g => g.name },
+    { key: 'members', header: t('members'), render: g => g.peerIds.map(id => peerName.get(id) ?? id).join(', ') || '—' }
+  ]
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    if (!name.trim()) { setErrors({ name: t('required') }); return }
+    try {
+      await api.post('/api/v1/vpn/groups', { networkId: network.id, name: name.trim(), peerIds: members })
+      setOpen(false); setName(''); setMembers([]); setErrors({}); onChanged()
+    } catch (err) { setErrors(fieldErrors(err)) }
+  }
+  return (
+    <section className='mz-stack' aria-labelledby='vpn-groups'>
+      <h2 id='vpn-groups'>{t('groups')}</h2>
+      {isAdmin && <div><button type='button' className='mz-button' onClick={() => setOpen(true)}>{t('newGroup')}</button></div>}
+      <DataTable caption={t('groupList')} hideCaption rows={groups} columns={columns} rowKey={g => g.id} empty={t('noGroups')} />
+      <Dialog open={open} onClose={() => setOpen(false)} title={t('newGroup')} footer={<>
+        <button type='button' className='mz-button' onClick={() => setOpen(false)}>{t('cancel')}</button>
+        <button type='submit' form='vpn-new-group' className='mz-button mz-button--primary'>{t('create')}</button>
+      </>}>
+        <form id='vpn-new-group' onSubmit={submit} noValidate className='mz-stack'>
+          <Field label={t('name')} error={errors.name} required><input value={name} onChange={e => setName(e.target.value)} /></Field>
+          <Field label={t('members')} error={errors.peerIds}>
+            <select multiple value={members} onChange={e => setMembers(Array.from(e.target.selectedOptions, o => o.value))}>
+              {(peers.data?.items ?? []).filter(p => !p.revokedAt).map(p => <option key={p.id} value={p.id}>{p.name}</option>)}
+            </select>
+          </Field>
+        </form>
+      </Dialog>
     </section>
   )
 }

@@ -11,3 +11,6 @@ export const num = (v: unknown): number | null => (v == null ? null : Number(v))
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
 export type AlertSeverity = typeof SEVERITIES[number]
+
+/** Text that PostgreSQL can store: no NUL characters (a 400, not a 500). */
+export const NO_NUL = '^[^\\u0000]*$'

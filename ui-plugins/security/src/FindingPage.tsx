@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { DelayedSpinner, ErrorState, Link, describeError, joinPath, useApi, useApiData, useFormat, useHasPermission, useT, type ModuleProps } from '@monozu/ui-sdk'
 import { useLive } from './live.tsx'
 import { messages } from './messages.ts'
-import { SeverityBadge, StateBadge } from './shared.tsx'
+import { SectionNav, SeverityBadge, StateBadge } from './shared.tsx'
 import { assetName, type Finding } from './types.ts'
 
 /** The explanation as one sentence in the reader's language, built from the data the API returns. */
@@ -74,6 +74,7 @@ export function FindingPage ({ basePath, id }: ModuleProps & { id: string }) {
     <div className='sec-page'>
       <p><Link to={joinPath(basePath, '/findings')}>← {t('findings')}</Link></p>
       <h1>{f.vulnerabilityId}{f.aliases.length > 0 ? ` · ${f.aliases.join(', ')}` : ''}</h1>
+      <SectionNav basePath={basePath} />
       <p><SeverityBadge severity={f.severity} /> <StateBadge state={f.state} /> {f.kev && <span className='mz-badge mz-badge--danger'>{t('kev')}</span>}</p>
       {f.summary && <p>{f.summary}</p>}
       <section aria-labelledby='sec-why'>

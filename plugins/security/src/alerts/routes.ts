@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { ApiError, decodeCursor, page, pageOf, type PluginContext } from '@monozu/kernel'
 import { actorOf, notFound, SEVERITIES, tenantOf, uuidParam } from '../http.ts'
+import { NO_NUL } from '../http.ts'
 import type { Live } from '../live.ts'
 import { alertOut, covers, presentAlert, presentSuppression, suppressionOut, type AlertRow, type SuppressionRow } from './model.ts'
 
@@ -11,27 +12,27 @@ const listQuery = {
   properties: {
     state: { type: 'array', items: { enum: ['open', 'acknowledged', 'resolved', 'suppressed'] }, uniqueItems: true },
     severity: { type: 'array', items: { enum: SEVERITIES }, uniqueItems: true },
-    ruleId: { type: 'string', maxLength: 200 },
-    source: { type: 'string', maxLength: 64 },
+    ruleId: { type: 'string', maxLength: 200, pattern: NO_NUL },
+    source: { type: 'string', maxLength: 64, pattern: NO_NUL },
     ciId: { type: 'string', format: 'uuid' },
     deviceId: { type: 'string', format: 'uuid' },
     limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-    cursor: { type: 'string', maxLength: 500 }
+    cursor: { type: 'string', maxLength: 500, pattern: NO_NUL }
   }
 } as const
 
-const noteBody = { type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 1000 } } } as const
+const noteBody = { type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 1000, pattern: NO_NUL } } } as const
 
 const suppressionBody = {
   type: 'object',
   additionalProperties: false,
   required: ['reason', 'expiresAt'],
   properties: {
-    ruleId: { type: 'string', minLength: 1, maxLength: 200 },
-    source: { type: 'string', minLength: 1, maxLength: 64 },
+    ruleId: { type: 'string', minLength: 1, maxLength: 200, pattern: NO_NUL },
+    source: { type: 'string', minLength: 1, maxLength: 64, pattern: NO_NUL },
     ciId: { type: 'string', format: 'uuid' },
     deviceId: { type: 'string', format: 'uuid' },
-    reason: { type: 'string', minLength: 3, maxLength: 1000 },
+    reason: { type: 'string', minLength: 3, maxLength: 1000, pattern: NO_NUL },
     expiresAt: { type: 'string', format: 'date-time' }
   }
 } as const

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { ApiError, decodeCursor, page, pageOf, type PluginContext } from '@monozu/kernel'
 import { actorOf, iso, json, notFound, num, tenantOf, uuidParam } from '../http.ts'
+import { NO_NUL } from '../http.ts'
 import type { Live } from '../live.ts'
 import { SEVERITY_ORDER } from './severity.ts'
 
@@ -47,12 +48,12 @@ export function findingRoutes (app: FastifyInstance, ctx: PluginContext, live: L
       querystring: {
         type: 'object', additionalProperties: false,
         properties: {
-          deviceId: { type: 'string', format: 'uuid' }, ciId: { type: 'string', format: 'uuid' }, assetKey: { type: 'string', maxLength: 80 },
+          deviceId: { type: 'string', format: 'uuid' }, ciId: { type: 'string', format: 'uuid' }, assetKey: { type: 'string', maxLength: 80, pattern: NO_NUL },
           severity: { type: 'array', items: { enum: SEVERITY_ORDER }, uniqueItems: true },
           state: { type: 'array', items: { enum: STATES }, uniqueItems: true },
-          vulnerabilityId: { type: 'string', maxLength: 100, description: 'The advisory id or one of its aliases (CVE-...)' },
+          vulnerabilityId: { type: 'string', maxLength: 100, pattern: NO_NUL, description: 'The advisory id or one of its aliases (CVE-...)' },
           kev: { type: 'boolean' },
-          limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, cursor: { type: 'string', maxLength: 500 }
+          limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, cursor: { type: 'string', maxLength: 500, pattern: NO_NUL }
         }
       },
       response: { 200: pageOf(findingOut) }
@@ -109,17 +110,17 @@ export function findingRoutes (app: FastifyInstance, ctx: PluginContext, live: L
     })
   }
   triage('accept-risk', 'Accept the risk until a date (mandatory), with a reason; the finding opens again then',
-    { type: 'object', additionalProperties: false, required: ['reason', 'until'], properties: { reason: { type: 'string', minLength: 3, maxLength: 1000 }, until: { type: 'string', format: 'date-time' } } },
+    { type: 'object', additionalProperties: false, required: ['reason', 'until'], properties: { reason: { type: 'string', minLength: 3, maxLength: 1000, pattern: NO_NUL }, until: { type: 'string', format: 'date-time' } } },
     (b) => ({ state: 'risk_accepted', state_reason: b.reason, accepted_until: new Date(b.until!) }),
     (b, now) => {
       const until = new Date(b.until!).getTime()
       if (until <= now.getTime() || until - now.getTime() > MAX_ACCEPT_MS) throw new ApiError('validation_failed', 'body/until: must be in the future and within a year', { extra: { errors: [{ in: 'body', pointer: '/until', message: 'must be in the future and within a year' }] } })
     })
   triage('false-positive', 'Mark a false positive, with a reason',
-    { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 3, maxLength: 1000 } } },
+    { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 3, maxLength: 1000, pattern: NO_NUL } } },
     (b) => ({ state: 'false_positive', state_reason: b.reason, accepted_until: null }))
   triage('reopen', 'Open a risk-accepted or false-positive finding again',
-    { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', maxLength: 1000 } } },
+    { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', maxLength: 1000, pattern: NO_NUL } } },
     (b) => ({ state: 'open', state_reason: b.reason ?? null, accepted_until: null }))
 
   app.get('/api/v1/security/summary', {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { decodeCursor, page, pageOf } from '@monozu/kernel'
 import { iso } from '../http.ts'
+import { NO_NUL } from '../http.ts'
 
 interface Row {
   id: string, asset_key: string, ci_id: string | null, ci_name: string | null, device_id: string | null, source: string, ecosystem: string
@@ -31,10 +32,10 @@ export function inventoryRoutes (app: FastifyInstance): void {
         properties: {
           deviceId: { type: 'string', format: 'uuid', description: 'The reporting appliance' },
           ciId: { type: 'string', format: 'uuid' },
-          ecosystem: { type: 'string', maxLength: 64 },
-          name: { type: 'string', maxLength: 214 },
+          ecosystem: { type: 'string', maxLength: 64, pattern: NO_NUL },
+          name: { type: 'string', maxLength: 214, pattern: NO_NUL },
           limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-          cursor: { type: 'string', maxLength: 500 }
+          cursor: { type: 'string', maxLength: 500, pattern: NO_NUL }
         }
       },
       response: { 200: pageOf(itemOut) }

@@ -29,6 +29,7 @@ export default defineConfig({
         { label: 'Start here', link: '/' },
         { label: 'Service map', link: '/service-map/' },
         { label: 'Operator console', link: '/operator-console/' },
+        { label: 'Management deployment', link: '/management/' },
         {
           label: 'Runbooks',
           items: [

@@ -5,6 +5,9 @@ import { BackupError, type Ctx } from './context.ts'
 import { actorOf, isUniqueViolation, notFound, tenantOf, uuidParam } from './http.ts'
 import { checkRepositories, describeRepository, recordUsage, type RepositoryRow } from './repositories.ts'
 
+// Stored as bigint and read back as a JS number: beyond this they would not round-trip (and 8 EiB is no disk).
+const MAX_BYTES = Number.MAX_SAFE_INTEGER
+
 const forecastSchema = {
   type: 'object',
   properties: {
@@ -25,7 +28,7 @@ const repositorySchema = {
 } as const
 const fields = {
   name: { type: 'string', minLength: 1, maxLength: 200 },
-  capacityBytes: { type: ['integer', 'null'], minimum: 1 },
+  capacityBytes: { type: ['integer', 'null'], minimum: 1, maximum: MAX_BYTES },
   warnDays: { type: 'integer', minimum: 0, maximum: 3650, description: 'Warn when the forecast says full within this many days' },
   warnPercent: { type: 'integer', minimum: 1, maximum: 100, description: 'Warn above this share of the capacity' }
 } as const
@@ -135,7 +138,7 @@ export function repositoryRoutes (ctx: Ctx, app: FastifyInstance): void {
       params: uuidParam,
       body: {
         type: 'object', required: ['usedBytes'],
-        properties: { usedBytes: { type: 'integer', minimum: 0 }, capacityBytes: { type: 'integer', minimum: 1 }, at: { type: 'string', format: 'date-time' } }
+        properties: { usedBytes: { type: 'integer', minimum: 0, maximum: MAX_BYTES }, capacityBytes: { type: 'integer', minimum: 1, maximum: MAX_BYTES }, at: { type: 'string', format: 'date-time' } }
       },
       response: { 200: repositorySchema }
     }

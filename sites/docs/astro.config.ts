@@ -79,6 +79,7 @@ export default defineConfig({
             { slug: 'modules/cmdb' },
             { slug: 'modules/backup' },
             { slug: 'modules/itsm' },
+            { slug: 'modules/security' },
             { slug: 'modules/vpn' },
             { slug: 'modules/roadmap' }
           ]

@@ -25,8 +25,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import { startTestKernel, type TestKernel } from '@monozu/kernel/testing'
-import { ADMIN_URL, defer, percentile, postgresUnreachable, redact, round, runBench } from '@monozu/kernel/testing/bench'
+import type { TestKernel } from '@monozu/kernel/testing'
+import { ADMIN_URL, percentile, redact, round, runBench, startBenchKernel } from '@monozu/kernel/testing/bench'
 import { insertCis, newCi } from '../src/cis/store.ts'
 import { emptyState, type ChangeContext, type Ci } from '../src/cis/model.ts'
 import { reconcile } from '../src/discovery/reconcile.ts'
@@ -97,16 +97,7 @@ function events (n: number, offset: number, existing: number): Array<Record<stri
 }
 
 async function main (): Promise<void> {
-  const db = process.env.BENCH_DB === 'pglite' ? 'pglite' : 'postgres'
-  if (db === 'postgres') {
-    const unreachable = await postgresUnreachable(ADMIN_URL)
-    if (unreachable) throw new Error(`PostgreSQL at ${redact(ADMIN_URL)} is unreachable (${unreachable}); start it or run with BENCH_DB=pglite`)
-    process.env.DATABASE_URL ??= ADMIN_URL
-  }
-  delete process.env.REDIS_URL // one instance: the in-process bus
-  const k = await startTestKernel({ plugins, database: db, config: { accessTokenTtlSeconds: 3600 }, pluginConfig: { 'edge-ingest': { deviceRate: 0, tenantRate: 0 } } })
-  defer(() => k.close())
-  const url = await k.app.listen({ host: '127.0.0.1', port: 0 })
+  const { k, url, db } = await startBenchKernel({ plugins, pluginConfig: { 'edge-ingest': { deviceRate: 0, tenantRate: 0 } } })
   const a = await k.createTenant({ slug: 'bench-a', name: 'Bench A' })
   const b = await k.createTenant({ slug: 'bench-b', name: 'Bench B' })
   for (const t of [a, b]) await k.grantLicense(t, ['cmdb', 'devices', 'ingest'])

@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startTestKernel } from '@monozu/kernel/testing'
-import { ADMIN_URL, defer, percentile, postgresUnreachable, redact, round, runBench } from '@monozu/kernel/testing/bench'
+import { ADMIN_URL, percentile, redact, round, runBench, startBenchKernel } from '@monozu/kernel/testing/bench'
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000)
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500)
@@ -66,16 +66,7 @@ async function timeRequests (url: (i: number) => string, token: string): Promise
 }
 
 async function main (): Promise<void> {
-  const db = process.env.BENCH_DB === 'pglite' ? 'pglite' : 'postgres'
-  if (db === 'postgres') {
-    const unreachable = await postgresUnreachable(ADMIN_URL)
-    if (unreachable) throw new Error(`PostgreSQL at ${redact(ADMIN_URL)} is unreachable (${unreachable}); start it or run with BENCH_DB=pglite`)
-    process.env.DATABASE_URL ??= ADMIN_URL
-  }
-  delete process.env.REDIS_URL
-  const k = await startTestKernel({ plugins, database: db, config: { accessTokenTtlSeconds: 3600 } })
-  defer(() => k.close())
-  const url = await k.app.listen({ host: '127.0.0.1', port: 0 })
+  const { k, url, db } = await startBenchKernel({ plugins })
   const a = await k.createTenant({ slug: 'bench-a', name: 'Bench A' })
   const b = await k.createTenant({ slug: 'bench-b', name: 'Bench B' })
   for (const t of [a, b]) await k.grantLicense(t, ['itsm', 'cmdb', 'devices'])

@@ -16,8 +16,7 @@
  * BENCH_DB=pglite for in-memory PGlite (slower; smoke runs).
  */
 import { fileURLToPath } from 'node:url'
-import { startTestKernel } from '@monozu/kernel/testing'
-import { ADMIN_URL, defer, postgresUnreachable, redact, round, runBench } from '@monozu/kernel/testing/bench'
+import { round, runBench, startBenchKernel } from '@monozu/kernel/testing/bench'
 import { scanTenant } from '../src/findings/scan.ts'
 import { upsertOsv } from '../src/feeds/store.ts'
 import { live } from '../src/live.ts'
@@ -31,13 +30,7 @@ const INCREMENTAL_TARGET_MS = 1000
 const plugins = ['..', '../../cmdb/'].map(p => fileURLToPath(new URL(p, import.meta.url)))
 
 async function main (): Promise<void> {
-  const db = process.env.BENCH_DB === 'pglite' ? 'pglite' : 'postgres'
-  if (db === 'postgres') {
-    const unreachable = await postgresUnreachable(ADMIN_URL)
-    if (unreachable) throw new Error(`PostgreSQL at ${redact(ADMIN_URL)} is unreachable (${unreachable}); start it or run with BENCH_DB=pglite`)
-  }
-  const k = await startTestKernel({ plugins, database: db })
-  defer(() => k.close())
+  const { k, db } = await startBenchKernel({ plugins })
   const ctx = k.pluginContext('security')
   const tenant = await k.createTenant()
   await k.grantLicense(tenant, ['security', 'cmdb'])

@@ -17,8 +17,7 @@
 import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'
-import { startTestKernel } from '@monozu/kernel/testing'
-import { ADMIN_URL, defer, loadRaw, postgresUnreachable, redact, round, runBench, summarize } from '@monozu/kernel/testing/bench'
+import { defer, loadRaw, round, runBench, startBenchKernel, summarize } from '@monozu/kernel/testing/bench'
 import { compile } from '../src/policy/compile.ts'
 import type { CompileInput } from '../src/policy/model.ts'
 import { renderFirewall, renderWgQuick, type RenderPeer } from '../src/config/render.ts'
@@ -74,16 +73,7 @@ async function main (): Promise<void> {
   const c = timeCompile(input)
   console.log(`compile: ${PEERS} peers, ${GROUPS} groups, ${POLICIES} policies, 20 routes -> ${c.sections} [Peer] sections: compile ${round(c.compileMs, 1)} ms, render every config ${round(c.renderMs, 1)} ms (best of 3)`)
 
-  const db = process.env.BENCH_DB === 'pglite' ? 'pglite' : 'postgres'
-  if (db === 'postgres') {
-    const unreachable = await postgresUnreachable(ADMIN_URL)
-    if (unreachable) throw new Error(`PostgreSQL at ${redact(ADMIN_URL)} is unreachable (${unreachable}); start it or run with BENCH_DB=pglite`)
-    process.env.DATABASE_URL ??= ADMIN_URL
-  }
-  delete process.env.REDIS_URL
-  const k = await startTestKernel({ plugins, database: db, config: { accessTokenTtlSeconds: 3600 } })
-  defer(() => k.close())
-  const url = await k.app.listen({ host: '127.0.0.1', port: 0 })
+  const { k, url, db } = await startBenchKernel({ plugins })
   const tenant = await k.createTenant({ slug: 'bench-vpn', name: 'Bench VPN' })
   await k.grantLicense(tenant, ['vpn', 'devices', 'ingest'])
   const token = (await k.signIn(tenant, ['tenant-admin'])).token

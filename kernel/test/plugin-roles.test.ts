@@ -67,6 +67,26 @@ t.test('tenant admins give and take plugin roles; ids are checked; losing one en
   t.equal((await take(agent.token)).status, 401, 'losing a role ends the user\'s sessions, as for base roles')
 })
 
+t.test('plugins find users by permission, email or id, in their own tenant only', async t => {
+  const agent = await k.signIn(acme, ['member', 'fx-roles-agent'])
+  const member = await k.signIn(acme, ['member'])
+  const globex = await k.createTenant({ slug: 'roles-people' })
+  await k.grantLicense(globex, ['roles'])
+  const outsider = await k.signIn(globex, ['member', 'fx-roles-agent'])
+  const people = (token: string, query: string) => k.request('GET', `/api/v1/fx-roles/people?${query}`, { token })
+  const agents = (await people(member.token, 'permission=fx-roles.agent')).body as Array<{ id: string, email: string }>
+  t.ok(agents.some(u => u.id === agent.user.id), 'holders of a plugin role\'s permission')
+  t.notOk(agents.some(u => u.id === member.user.id), 'not plain members')
+  t.notOk(agents.some(u => u.id === outsider.user.id), 'never another tenant\'s users')
+  t.ok((await people(member.token, 'permission=fx-roles.admin')).body.length >= 1, 'tenant admins hold every permission')
+  const byEmail = (await people(member.token, `email=${encodeURIComponent(agent.user.email.toUpperCase())}`)).body
+  t.same(byEmail.map((u: { id: string }) => u.id), [agent.user.id], 'email matches without case')
+  t.match(byEmail[0], { id: agent.user.id, name: String, email: agent.user.email, language: 'en' })
+  t.same((await people(member.token, `email=${encodeURIComponent(outsider.user.email)}`)).body, [], 'another tenant\'s email is nobody here')
+  t.same((await people(member.token, `id=${outsider.user.id}`)).body, [])
+  t.same((await people(member.token, 'id=junk')).body, [])
+})
+
 t.test('manifest rules: named for the plugin, unique, own permissions only', async t => {
   const manifest = (roles: unknown[]) => ({ id: 'fx-x', permissions: [{ id: 'fx-x.work', description: 'w' }], roles } as unknown as PluginManifest)
   const role = (id: string, permissions = ['fx-x.work']) => ({ id, name: { en: 'R', pl: 'R' }, description: 'r', permissions })

@@ -1,7 +1,16 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Knex } from 'knex'
-import type { Database } from '../db/database.ts'
+import type { Database, Transaction } from '../db/database.ts'
+import type { PluginRegistry } from '../plugins/registry.ts'
+import { isUuid } from '../db/database.ts'
+import { permissionsFor, pluginRoles } from './roles.ts'
 import { recentActivity, type ActivityEntry, type SubjectNamer } from './activity.ts'
+
+/** A user as plugins see one: enough to name, pick and address them. */
+export interface TenantUser { id: string, name: string, email: string, language: string }
+
+/** Which users: by id, by email (case-insensitive) or by a permission they hold; `limit` 1-500 (100). */
+export interface UserQuery { ids?: string[], emails?: string[], permission?: string, limit?: number }
 
 export interface TenantSummary {
   users: number
@@ -23,6 +32,13 @@ export interface TenantDirectory {
    * for the ids it knows (e.g. devices give the hostname of a device id). One per plugin.
    */
   nameSubjects (resolve: SubjectNamer): void
+  /**
+   * The tenant's active (not disabled) users matching `query`, by name, inside the caller's tenant
+   * transaction (RLS: another tenant's users never match). Criteria combine with AND. A
+   * `permission` is judged by the kernel's role model (base roles, plugin roles) over the installed
+   * plugins: e.g. the service desk's assignee picker asks for holders of `itsm.agent`.
+   */
+  users (trx: Transaction, query: UserQuery): Promise<TenantUser[]>
 }
 
 /** The kernel's directory: each plugin gets its own view (`forPlugin`), which knows its id. */
@@ -30,7 +46,7 @@ export interface KernelTenantDirectory extends TenantDirectory {
   forPlugin (pluginId: string): TenantDirectory
 }
 
-export function createTenantDirectory (owner: Knex, db: Database, log: FastifyBaseLogger): KernelTenantDirectory {
+export function createTenantDirectory (owner: Knex, db: Database, log: FastifyBaseLogger, registry: PluginRegistry): KernelTenantDirectory {
   const namers = new Map<string, SubjectNamer>()
   const directory: KernelTenantDirectory = {
     async get (tenantId) {
@@ -50,6 +66,29 @@ export function createTenantDirectory (owner: Knex, db: Database, log: FastifyBa
     },
     nameSubjects () {
       throw new Error('nameSubjects is for plugins: use ctx.tenants.nameSubjects in start()')
+    },
+    async users (trx, query) {
+      const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), 500)
+      const ids = query.ids?.filter(isUuid)
+      const emails = query.emails?.map(e => e.trim().toLowerCase()).filter(e => e.length > 0 && e.length <= 320)
+      if ((ids && ids.length === 0) || (emails && emails.length === 0)) return []
+      const rows = await trx('users').where({ disabled: false })
+        .modify(q => {
+          if (ids) q.whereIn('id', ids)
+          if (emails) q.whereRaw(`lower(email) in (${emails.map(() => '?').join(', ')})`, emails)
+        })
+        .orderBy([{ column: 'name' }, { column: 'id' }])
+        // A permission filters in JS (roles are JSON): read a bounded page more than asked for.
+        .limit(query.permission ? 5000 : limit)
+        .select('id', 'name', 'email', 'language', 'roles') as Array<TenantUser & { roles: string }>
+      let found = rows
+      if (query.permission) {
+        const manifests = registry.running().map(r => r.manifest)
+        const available = manifests.flatMap(m => (m.permissions ?? []).map(p => p.id))
+        const roles = pluginRoles(manifests)
+        found = rows.filter(r => permissionsFor(JSON.parse(r.roles) as string[], available, roles).has(query.permission as string))
+      }
+      return found.slice(0, limit).map(({ id, name, email, language }) => ({ id, name, email, language }))
     },
     forPlugin (pluginId) {
       return {

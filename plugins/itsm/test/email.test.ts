@@ -47,3 +47,18 @@ t.test('inbound email: new ticket, threading by References and by subject token,
   t.equal((await agent.get(`/api/v1/itsm/tickets/${ticket.id}/messages`)).body.items.filter((m: { authorKind: string }) => m.authorKind === 'email').length, 2, 'auto-replies add nothing')
   t.equal((await agent.get('/api/v1/itsm/tickets')).body.items.length, 1, 'and create nothing')
 })
+
+t.test('an email from one of the tenant\'s users lands in their own portal', async t => {
+  const { tenant, agent } = await licensedTenant(k)
+  const { user, password } = await k.createUser(tenant, { roles: ['member'], email: 'ewa@acme-mail.example' })
+  const secret = (await agent.post('/api/v1/itsm/settings/inbound-secret')).body.inboundSecret as string
+  const sent = await k.request('POST', '/api/v1/itsm/inbound-email', { body: mail({ From: 'Ewa <EWA@acme-mail.example>', Subject: 'Laptop is slow', 'Message-ID': '<u1@acme-mail.example>' }, 'Very slow.'), headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${secret}` } })
+  t.match(sent.body, { action: 'created' })
+  const ticket = (await agent.get(`/api/v1/itsm/tickets/${sent.body.ticketId}`)).body
+  t.match(ticket.requester, { id: user.id, email: 'ewa@acme-mail.example' }, 'matched by address, without case')
+  const ewa = await k.login('ewa@acme-mail.example', password, tenant.slug)
+  t.ok((await k.request('GET', '/api/v1/itsm/tickets', { token: ewa })).body.items.some((i: { id: string }) => i.id === ticket.id), 'Ewa sees it among her requests')
+  const someone = await k.signIn(tenant, ['member'])
+  t.notOk((await k.request('GET', '/api/v1/itsm/tickets', { token: someone.token })).body.items.some((i: { id: string }) => i.id === ticket.id), 'another member does not')
+})
+

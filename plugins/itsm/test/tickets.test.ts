@@ -134,3 +134,28 @@ t.test('plugin roles: a member with itsm-agent works every ticket, without admin
   t.equal((await agentMember.post(`/api/v1/itsm/tickets/${a.id}/messages`, { body: 'note', visibility: 'internal' })).status, 201)
   t.equal((await agentMember.post('/api/v1/itsm/groups', { name: 'x' })).status, 403, 'no itsm.admin')
 })
+
+t.test('people: assignees are agents, requesters and approvers users of this tenant; names come from the kernel', async t => {
+  const { tenant, agent, agentId, alice, aliceId } = await licensedTenant(k)
+  const other = await licensedTenant(k)
+  const { token, user } = await k.signIn(tenant, ['member', 'itsm-agent'])
+  const agents = (await agent.get('/api/v1/itsm/agents')).body.items as Array<{ id: string, name: string }>
+  t.ok(agents.some(a => a.id === agentId) && agents.some(a => a.id === user.id), 'tenant admins and itsm-agents')
+  t.notOk(agents.some(a => a.id === aliceId), 'not plain members')
+  t.notOk(agents.some(a => a.id === other.agentId), 'not another tenant\'s agents')
+  t.equal((await alice.get('/api/v1/itsm/agents')).status, 403, 'requesters cannot list agents')
+
+  const tk = (await agent.post('/api/v1/itsm/tickets', { type: 'incident', title: 'printer', assigneeId: user.id })).body
+  t.equal(tk.assigneeName, user.name, 'the assignee is named')
+  t.equal((await client(k, token).get(`/api/v1/itsm/tickets?limit=200`)).body.items.find((i: { id: string }) => i.id === tk.id).assigneeName, user.name, 'in the queue too')
+  const toMember = await agent.patch(`/api/v1/itsm/tickets/${tk.id}`, { assigneeId: aliceId })
+  t.equal(toMember.status, 400)
+  t.match(toMember.body, { code: 'validation_failed', errors: [{ pointer: '/assigneeId' }] })
+  t.equal((await agent.patch(`/api/v1/itsm/tickets/${tk.id}`, { assigneeId: other.agentId })).status, 400, 'another tenant\'s agent')
+  const forAlice = (await agent.post('/api/v1/itsm/tickets', { type: 'incident', title: 'on behalf', requesterId: aliceId })).body
+  t.match(forAlice.requester, { id: aliceId, name: String }, 'a requester named by an agent gets their name')
+  t.ok(forAlice.requester.name.length > 0)
+  t.match((await agent.post('/api/v1/itsm/tickets', { type: 'incident', title: 'x', requesterId: other.aliceId })).body, { code: 'validation_failed', errors: [{ pointer: '/requesterId' }] })
+  t.match((await agent.post('/api/v1/itsm/tickets', { type: 'change', title: 'x', approvers: [aliceId, other.bobId] })).body, { code: 'validation_failed', errors: [{ pointer: '/approvers/1' }] })
+})
+

@@ -75,7 +75,11 @@ async function receive (ctx: PluginContext, trx: Transaction, tenantId: string, 
   const messageId = mail.messageId?.slice(0, 300) ?? null
   if (messageId && await trx('itsm_messages').where({ email_message_id: messageId }).first('id')) return { action: 'duplicate' as const, reason: `${messageId} was received before` }
   const from = (mail.from as AddressObject | undefined)?.value[0]
-  const sender = { id: null, name: from?.name || from?.address || 'unknown sender', email: from?.address ?? null }
+  // A sender who is one of the tenant's users becomes the requester, so the ticket is in their portal.
+  const [user] = from?.address ? await ctx.tenants.users(trx, { emails: [from.address], limit: 1 }) : []
+  const sender = user
+    ? { id: user.id, name: user.name, email: user.email }
+    : { id: null, name: from?.name || from?.address || 'unknown sender', email: from?.address ?? null }
   const body = (mail.text ?? '').trim().slice(0, 100_000) || '(no text)'
   const subject = (mail.subject ?? '').trim() || '(no subject)'
 

@@ -1,7 +1,15 @@
 import { dateTime, iso, json, localText, nullableUuid } from '../http.ts'
 import type { SlaState } from '../sla/policy.ts'
 import type { Links } from './model.ts'
+import type { PluginContext, Transaction } from '@monozu/kernel'
 import type { TicketRow } from './store.ts'
+
+/** The current names of the tickets' assignees, in one lookup. */
+export async function namesOf (ctx: PluginContext, trx: Transaction, tickets: TicketRow[]): Promise<Map<string, string>> {
+  const ids = [...new Set(tickets.flatMap(t => t.assignee_id ? [t.assignee_id] : []))]
+  if (ids.length === 0) return new Map()
+  return new Map((await ctx.tenants.users(trx, { ids, limit: 500 })).map(u => [u.id, u.name]))
+}
 
 const clock = { type: 'object', properties: { due: dateTime, warnedAt: dateTime, breachedAt: dateTime, explanation: { ...localText, type: ['object', 'null'] } } } as const
 
@@ -12,7 +20,7 @@ export const ticketSchema = {
     id: { type: 'string' }, number: { type: 'string' }, type: { type: 'string' }, status: { type: 'string' },
     pendingReason: { type: ['string', 'null'] }, title: { type: 'string' }, description: { type: 'string' },
     requester: { type: 'object', properties: { id: nullableUuid, name: { type: ['string', 'null'] }, email: { type: ['string', 'null'] } } },
-    assigneeId: nullableUuid, groupId: nullableUuid, category: { type: ['string', 'null'] },
+    assigneeId: nullableUuid, assigneeName: { type: ['string', 'null'] }, groupId: nullableUuid, category: { type: ['string', 'null'] },
     impact: { type: 'integer' }, urgency: { type: 'integer' }, priority: { type: 'integer' },
     source: { type: 'string' }, approval: { type: 'string' },
     links: { type: 'object', properties: { cis: { type: 'array', items: { type: 'string' } }, devices: { type: 'array', items: { type: 'string' } }, findings: { type: 'array', items: { type: 'string' } } } },
@@ -29,7 +37,8 @@ export const ticketSchema = {
   }
 } as const
 
-export function present (t: TicketRow, agent: boolean) {
+/** `names`: people by id (ctx.tenants.users), for the assignee; `namesOf` loads them. */
+export function present (t: TicketRow, agent: boolean, names: ReadonlyMap<string, string> = new Map()) {
   const sla = json<SlaState>(t.sla)
   const clockOf = (k: 'firstResponse' | 'nextUpdate' | 'resolution', due: Date | null) => ({
     due: iso(due), warnedAt: sla.warned?.[k] ? iso(new Date(sla.warned[k]!)) : null,
@@ -38,7 +47,7 @@ export function present (t: TicketRow, agent: boolean) {
   return {
     id: t.id, number: t.number, type: t.type, status: t.status, pendingReason: t.pending_reason, title: t.title, description: t.description,
     requester: { id: t.requester_id, name: t.requester_name, email: agent ? t.requester_email : null },
-    assigneeId: t.assignee_id, groupId: t.group_id, category: t.category, impact: t.impact, urgency: t.urgency, priority: t.priority,
+    assigneeId: t.assignee_id, assigneeName: t.assignee_id ? names.get(t.assignee_id) ?? null : null, groupId: t.group_id, category: t.category, impact: t.impact, urgency: t.urgency, priority: t.priority,
     source: t.source, approval: t.approval, links: agent ? json<Links>(t.links) : { cis: [], devices: [], findings: [] }, alertCount: t.alert_count,
     sla: {
       policyId: t.sla_policy_id, breached: t.sla_breached, paused: (sla.pauses ?? []).some(p => p.to === null),

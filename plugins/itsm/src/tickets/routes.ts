@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { ApiError, pageOf, type PluginContext, type Transaction } from '@monozu/kernel'
+import { ApiError, pageOf, type PluginContext, type TenantUser, type Transaction } from '@monozu/kernel'
 import { actorOf, dateTime, forbidden, invalid, iso, notFound, nullableUuid, tenantOf, uuid, uuidParam, type Actor } from '../http.ts'
 import { validateLinks, impactOf } from '../links.ts'
 import { STATUSES, TYPES, type Links, type Status, type TicketType } from './model.ts'
-import { present, ticketSchema } from './present.ts'
+import { namesOf, present, ticketSchema } from './present.ts'
 import { listTickets, SORTS, type Filters, type Sort } from './query.ts'
 import { addMessage, afterCommit, changeTicket, type TicketChanges, type Who } from './service.ts'
 import { fetchTicket, insertTicket, type TicketRow } from './store.ts'
@@ -31,6 +31,16 @@ const messageSchema = {
 const attachmentSchema = { type: 'object', properties: { id: { type: 'string' }, ticketId: { type: 'string' }, messageId: nullableUuid, visibility: { type: 'string' }, filename: { type: 'string' }, contentType: { type: 'string' }, size: { type: 'integer' }, createdAt: { type: 'string' } } } as const
 
 export function ticketRoutes (ctx: PluginContext, app: FastifyInstance, opts: { maxAttachmentBytes: number }): void {
+  app.get('/api/v1/itsm/agents', {
+    config: { permission: 'itsm.agent' },
+    schema: {
+      summary: 'Who tickets can be assigned to: active users holding itsm.agent (tenant admins, itsm-agent, itsm-manager), by name',
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' } } } } } } }
+    }
+  }, async request => ({
+    items: (await request.withTenant(trx => ctx.tenants.users(trx, { permission: 'itsm.agent', limit: 500 }))).map(({ id, name, email }) => ({ id, name, email }))
+  }))
+
   app.get('/api/v1/itsm/tickets', {
     config: { permission: 'itsm.request' },
     schema: {
@@ -69,7 +79,8 @@ export function ticketRoutes (ctx: PluginContext, app: FastifyInstance, opts: { 
         ...Object.fromEntries((['assigneeId', 'groupId', 'requesterId', 'category', 'unassigned', 'breached', 'q'] as const).filter(k => query[k] !== undefined).map(k => [k, query[k]]))
       }
       const { items, nextCursor } = await listTickets(trx, filters, sort, query.limit, query.cursor, { requesterId: actor.agent ? null : actor.id })
-      return { items: items.map(t => present(t, actor.agent)), nextCursor }
+      const names = await namesOf(ctx, trx, items)
+      return { items: items.map(t => present(t, actor.agent, names)), nextCursor }
     })
   })
 
@@ -100,20 +111,21 @@ export function ticketRoutes (ctx: PluginContext, app: FastifyInstance, opts: { 
     const ticket = await request.withTenant(async trx => {
       const l: Links = { cis: body.links?.cis ?? [], devices: body.links?.devices ?? [], findings: body.links?.findings ?? [] }
       await validateLinks(ctx, trx, l)
-      await checkPeople(trx, request, body)
+      const people = await checkPeople(ctx, trx, body)
+      const requester = body.requesterId ? people.get(body.requesterId)! : undefined
       const t = await insertTicket(trx, tenantId, {
         type: body.type, title: body.title, description: body.description, category: body.category ?? null, impact: body.impact, urgency: body.urgency,
-        requester: body.requesterId ? { id: body.requesterId, name: null, email: null } : { id: actor.id, name: actor.name, email: actor.email },
+        requester: requester ? { id: requester.id, name: requester.name, email: requester.email } : { id: actor.id, name: actor.name, email: actor.email },
         assigneeId: body.assigneeId ?? null, groupId: body.groupId ?? null, source: 'web', links: l, approvers: body.approvers ?? []
       }, ctx.clock.now())
       await ctx.events.publish(trx, 'itsm.ticket_changed', { ticketId: t.id, number: t.number, change: 'created', status: t.status }, { subject: t.id })
       if (t.assignee_id && t.assignee_id !== actor.id) await ctx.notify({ tenantId, type: 'itsm.assigned', to: { users: [t.assignee_id] }, title: { en: `${t.number} assigned to you`, pl: `Przypisano Ci ${t.number}` }, body: { en: t.title, pl: t.title }, link: `/itsm/tickets/${t.id}` }, trx)
       if (body.approvers?.length) await ctx.notify({ tenantId, type: 'itsm.approval', to: { users: body.approvers }, title: { en: `${t.number} awaits your approval`, pl: `${t.number} czeka na Twoją akceptację` }, body: { en: t.title, pl: t.title }, link: `/itsm/tickets/${t.id}` }, trx)
       afterCommit(ctx, trx, tenantId, 'ticket.created', { id: t.id, number: t.number, status: t.status })
-      return t
+      return { t, names: await namesOf(ctx, trx, [t]) }
     })
-    request.log.info({ ticket: ticket.number, type: ticket.type }, 'itsm: ticket created')
-    return reply.code(201).send(present(ticket, actor.agent))
+    request.log.info({ ticket: ticket.t.number, type: ticket.t.type }, 'itsm: ticket created')
+    return reply.code(201).send(present(ticket.t, actor.agent, ticket.names))
   })
 
   app.get('/api/v1/itsm/tickets/:id', {
@@ -121,8 +133,10 @@ export function ticketRoutes (ctx: PluginContext, app: FastifyInstance, opts: { 
     schema: { summary: 'One ticket with its SLA clocks and their explanations', params: uuidParam, response: { 200: ticketSchema } }
   }, async request => {
     const { id } = request.params as { id: string }
-    const t = await request.withTenant(trx => visibleTicket(trx, request, id))
-    return present(t, actorOf(request).agent)
+    return request.withTenant(async trx => {
+      const t = await visibleTicket(trx, request, id)
+      return present(t, actorOf(request).agent, await namesOf(ctx, trx, [t]))
+    })
   })
 
   app.patch('/api/v1/itsm/tickets/:id', {
@@ -159,10 +173,11 @@ export function ticketRoutes (ctx: PluginContext, app: FastifyInstance, opts: { 
         changes.links = Object.assign({}, current, body.links) as Links
         await validateLinks(ctx, trx, changes.links as Links)
       }
-      await checkPeople(trx, request, body)
-      return changeTicket(ctx, trx, tenantId, before, changes, whoOf(actor), body.reason ?? null)
+      await checkPeople(ctx, trx, body)
+      const after = await changeTicket(ctx, trx, tenantId, before, changes, whoOf(actor), body.reason ?? null)
+      return { after, names: await namesOf(ctx, trx, [after]) }
     })
-    return present(t, actor.agent)
+    return present(t.after, actor.agent, t.names)
   })
 
   app.get('/api/v1/itsm/tickets/:id/transitions', {
@@ -326,11 +341,29 @@ export function ticketRoutes (ctx: PluginContext, app: FastifyInstance, opts: { 
   })
 }
 
-async function checkPeople (trx: Transaction, _request: FastifyRequest, body: { groupId?: string | null }): Promise<void> {
+/**
+ * Groups are ours; people are the kernel's (ctx.tenants.users): an assignee is an active user
+ * holding itsm.agent, a requester or an approver an active user of this tenant. Returns them by id.
+ */
+async function checkPeople (ctx: PluginContext, trx: Transaction, body: { groupId?: string | null, assigneeId?: string | null, requesterId?: string, approvers?: string[] }): Promise<Map<string, TenantUser>> {
   if (body.groupId) {
     const g = await trx('itsm_groups').where({ id: body.groupId }).first('id')
     if (!g) throw invalid('/groupId', `no group ${body.groupId}`, 'not_found')
   }
+  const found = new Map<string, TenantUser>()
+  if (body.assigneeId) {
+    const [agent] = await ctx.tenants.users(trx, { ids: [body.assigneeId], permission: 'itsm.agent' })
+    if (!agent) throw invalid('/assigneeId', `no agent ${body.assigneeId} in this tenant (an assignee is an active user holding itsm.agent)`, 'not_found')
+    found.set(agent.id, agent)
+  }
+  const others = [...(body.requesterId ? [body.requesterId] : []), ...(body.approvers ?? [])]
+  if (others.length > 0) {
+    for (const u of await ctx.tenants.users(trx, { ids: others, limit: 500 })) found.set(u.id, u)
+    if (body.requesterId && !found.has(body.requesterId)) throw invalid('/requesterId', `no active user ${body.requesterId} in this tenant`, 'not_found')
+    const missing = (body.approvers ?? []).findIndex(id => !found.has(id))
+    if (missing >= 0) throw invalid(`/approvers/${missing}`, `no active user ${body.approvers![missing]} in this tenant`, 'not_found')
+  }
+  return found
 }
 
 export function presentMessage (r: Record<string, any>) {

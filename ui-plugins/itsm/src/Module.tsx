@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react'
 import { DelayedSpinner, EmptyState, Link, Routes, useHasPermission, useT, type ModuleProps } from '@monozu/ui-sdk'
+import { AgentsProvider } from './agents.tsx'
 import { GroupsProvider } from './groups.tsx'
 import { LiveProvider } from './live.tsx'
 import { messages } from './messages.ts'
@@ -22,20 +23,22 @@ export default function ItsmModule ({ basePath }: ModuleProps) {
   return (
     <LiveProvider>
       <GroupsProvider>
-        <Suspense fallback={<DelayedSpinner />}>
-          <Routes
-            base={basePath}
-            routes={[
-              { path: '/', render: () => agent ? <Queue basePath={basePath} /> : <Portal basePath={basePath} /> },
-              { path: '/portal', render: () => <Portal basePath={basePath} /> },
-              { path: '/new', render: () => <NewTicket basePath={basePath} /> },
-              { path: '/tickets/:id', render: p => <TicketPage basePath={basePath} id={p.id ?? ''} /> },
-              { path: '/admin', render: () => <Admin basePath={basePath} section='sla' /> },
-              { path: '/admin/:section', render: p => <Admin basePath={basePath} section={p.section ?? 'sla'} /> }
-            ]}
-            fallback={<NotFound basePath={basePath} />}
-          />
-        </Suspense>
+        <AgentsProvider>
+          <Suspense fallback={<DelayedSpinner />}>
+            <Routes
+              base={basePath}
+              routes={[
+                { path: '/', render: () => agent ? <Queue basePath={basePath} /> : <Portal basePath={basePath} /> },
+                { path: '/portal', render: () => <Portal basePath={basePath} /> },
+                { path: '/new', render: () => <NewTicket basePath={basePath} /> },
+                { path: '/tickets/:id', render: p => <TicketPage basePath={basePath} id={p.id ?? ''} /> },
+                { path: '/admin', render: () => <Admin basePath={basePath} section='sla' /> },
+                { path: '/admin/:section', render: p => <Admin basePath={basePath} section={p.section ?? 'sla'} /> }
+              ]}
+              fallback={<NotFound basePath={basePath} />}
+            />
+          </Suspense>
+        </AgentsProvider>
       </GroupsProvider>
     </LiveProvider>
   )

@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react'
-import { Link, describeError, joinPath, navigate, useApi, useApiData, useHasPermission, useT, useToast, type ModuleProps } from '@monozu/ui-sdk'
+import { Link, describeError, joinPath, navigate, useApi, useApiData, useHasPermission, useMe, useT, useToast, type ModuleProps } from '@monozu/ui-sdk'
 import { Field } from '@monozu/ui-sdk/components'
+import { agentName, assigneeError, useAgents } from './agents.tsx'
 import { useGroups } from './groups.tsx'
 import { messages } from './messages.ts'
 import { problemFields } from './problems.ts'
@@ -10,7 +11,7 @@ import { useCanListUsers, type User } from './users.ts'
 const TITLE_MAX = 200
 const DESCRIPTION_MAX = 20_000
 
-interface Draft { type: TicketType, title: string, description: string, impact: string, urgency: string, category: string, groupId: string, approvers: string[], approverText: string }
+interface Draft { type: TicketType, title: string, description: string, impact: string, urgency: string, category: string, groupId: string, assigneeId: string, approvers: string[], approverText: string }
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
@@ -24,7 +25,9 @@ export function NewTicket ({ basePath }: ModuleProps) {
   const toast = useToast()
   const agent = useHasPermission('itsm.agent')
   const { groups } = useGroups()
-  const [draft, setDraft] = useState<Draft>({ type: 'incident', title: '', description: '', impact: '', urgency: '', category: '', groupId: '', approvers: [], approverText: '' })
+  const { agents } = useAgents()
+  const me = useMe()?.user.id
+  const [draft, setDraft] = useState<Draft>({ type: 'incident', title: '', description: '', impact: '', urgency: '', category: '', groupId: '', assigneeId: '', approvers: [], approverText: '' })
   // Approvers of a change are users: picked from the tenant's list where this user may read it, else given by id.
   const canListUsers = useCanListUsers()
   const users = useApiData<{ items: User[] }>(agent && canListUsers && draft.type === 'change' ? '/api/v1/users' : null, { limit: 200 })
@@ -53,6 +56,7 @@ export function NewTicket ({ basePath }: ModuleProps) {
     if (draft.urgency) body.urgency = Number(draft.urgency)
     if (draft.category.trim()) body.category = draft.category.trim()
     if (agent && draft.groupId) body.groupId = draft.groupId
+    if (agent && draft.assigneeId) body.assigneeId = draft.assigneeId
     if (agent && draft.type === 'change' && approvers.length) body.approvers = approvers
     setSending(true)
     try {
@@ -61,6 +65,8 @@ export function NewTicket ({ basePath }: ModuleProps) {
       navigate(joinPath(basePath, `/tickets/${encodeURIComponent(created.id)}`))
     } catch (err) {
       const { fields, other } = problemFields(err, t)
+      const refused = assigneeError(err, t)
+      if (refused) fields.assigneeId = refused
       setErrors(fields)
       setGeneral(Object.keys(fields).length && !other.length ? t('fixFields') : [describeError(err, t).message, ...other].join(' '))
       focusFirstError()
@@ -110,6 +116,14 @@ export function NewTicket ({ basePath }: ModuleProps) {
               <select name='groupId' className='mz-input' value={draft.groupId} onChange={e => set({ groupId: e.target.value })}>
                 <option value=''>{t('noGroup')}</option>
                 {groups.map(g => <option key={g.id} value={g.id}>{g.name}</option>)}
+              </select>
+            </Field>
+          )}
+          {agent && (
+            <Field label={t('field.assignee')} error={errors.assigneeId} hint={t('assigneeOptionalHint')}>
+              <select name='assigneeId' className='mz-input' value={draft.assigneeId} onChange={e => set({ assigneeId: e.target.value })}>
+                <option value=''>{t('nobody')}</option>
+                {agents.map(a => <option key={a.id} value={a.id}>{a.id === me ? t('assignee.meName', { name: agentName(a) }) : agentName(a)}</option>)}
               </select>
             </Field>
           )}

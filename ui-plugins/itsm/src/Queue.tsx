@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react'
 import { EmptyState, Link, describeError, joinPath, navigate, useLocation, useMe, useT, useToast, type ModuleProps } from '@monozu/ui-sdk'
 import { CursorTable, Dialog, Field, SelectFilter, useCatchUp, useCursorList, type Column } from '@monozu/ui-sdk/components'
+import { agentName, useAgents } from './agents.tsx'
 import { Assignee, GroupName, label, LiveBadge, PriorityBadge, SlaDue, TicketStatusBadge, When } from './display.tsx'
 import { isFiltered, noFilters, parseFilters, sameFilters, SORTS, STATUS_FILTERS, toApiQuery, toSearch, type Filters } from './filters.ts'
 import { useGroups } from './groups.tsx'
@@ -78,6 +79,7 @@ export function Queue ({ basePath }: ModuleProps) {
 function QueueFilters ({ filters, onChange }: { filters: Filters, onChange: (next: Partial<Filters>) => void }) {
   const t = useT(messages)
   const { groups } = useGroups()
+  const { agents, byId: agentsById } = useAgents()
   const [text, setText] = useState(filters.q)
   const [shownQ, setShownQ] = useState(filters.q)
   if (shownQ !== filters.q) { setShownQ(filters.q); setText(filters.q) }
@@ -97,7 +99,22 @@ function QueueFilters ({ filters, onChange }: { filters: Filters, onChange: (nex
       <SelectFilter id='itsm-type' label={t('field.type')} anyLabel={t('anyType')} options={TICKET_TYPES} optionLabel={s => t(`type.${s}`)} value={filters.type} onChange={type => onChange({ type })} />
       <SelectFilter id='itsm-priority' label={t('field.priority')} anyLabel={t('anyPriority')} options={PRIORITIES} optionLabel={s => t(`priority.${s}`)} value={filters.priority} onChange={priority => onChange({ priority })} />
       <SelectFilter id='itsm-group' label={t('field.group')} anyLabel={t('anyGroup')} options={groups.map(g => g.id)} optionLabel={id => groups.find(g => g.id === id)?.name ?? id} value={filters.group} onChange={group => onChange({ group })} />
-      <SelectFilter id='itsm-assignee' label={t('field.assignee')} anyLabel={t('anyone')} options={['me', 'none'] as const} optionLabel={s => t(`assignee.${s}`)} value={filters.assignee} onChange={assignee => onChange({ assignee })} />
+      <div className='mz-field'>
+        <label className='mz-field__label' htmlFor='itsm-assignee'>{t('field.assignee')}</label>
+        <select id='itsm-assignee' className='mz-input' value={filters.assignee} onChange={e => onChange({ assignee: e.target.value })}>
+          <option value=''>{t('anyone')}</option>
+          <option value='me'>{t('assignee.me')}</option>
+          <option value='none'>{t('assignee.none')}</option>
+          {filters.assignee && filters.assignee !== 'me' && filters.assignee !== 'none' && !agentsById.has(filters.assignee) && (
+            <option value={filters.assignee}>{filters.assignee.slice(0, 8)}</option>
+          )}
+          {agents.length > 0 && (
+            <optgroup label={t('agents')}>
+              {agents.map(a => <option key={a.id} value={a.id}>{agentName(a)}</option>)}
+            </optgroup>
+          )}
+        </select>
+      </div>
       <SelectFilter id='itsm-breached' label={t('slaFilter')} anyLabel={t('anySla')} options={['true', 'false'] as const} optionLabel={s => t(`breached.${s}`)} value={filters.breached} onChange={breached => onChange({ breached })} />
       <div className='mz-field'>
         <label className='mz-field__label' htmlFor='itsm-sort'>{t('sortBy')}</label>

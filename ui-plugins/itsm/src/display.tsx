@@ -1,6 +1,7 @@
 import { useFormat, useMe, useT, type ChannelStatus } from '@monozu/ui-sdk'
 import { RelativeTime, StatusBadge, type Tone } from '@monozu/ui-sdk/components'
 import { messages } from './messages.ts'
+import { agentName, useAgents } from './agents.tsx'
 import { useGroups } from './groups.tsx'
 import { SLA_TARGETS, type Person, type SlaClock, type SlaTarget, type Ticket } from './types.ts'
 
@@ -94,13 +95,19 @@ export function SlaDue ({ ticket }: { ticket: Pick<Ticket, 'sla' | 'firstRespons
   )
 }
 
-/** The assignee by name where the API gives it; "Me" for the signed-in agent. */
+/**
+ * The assignee by name (the API's `assigneeName`, else the agents list); the signed-in agent's
+ * own name is marked "(me)". A short id only when no name is known (e.g. a deleted user).
+ */
 export function Assignee ({ ticket }: { ticket: Pick<Ticket, 'assigneeId' | 'assigneeName'> }) {
   const t = useT(messages)
   const me = useMe()
+  const { byId } = useAgents()
   if (!ticket.assigneeId) return <span className='mz-muted'>{t('nobody')}</span>
-  if (ticket.assigneeId === me?.user.id) return <>{t('assignee.me')}</>
-  return <>{ticket.assigneeName ?? <code>{ticket.assigneeId.slice(0, 8)}</code>}</>
+  const known = byId.get(ticket.assigneeId)
+  const name = ticket.assigneeName || (known ? agentName(known) : null)
+  if (ticket.assigneeId === me?.user.id) return <>{name ? t('assignee.meName', { name }) : t('assignee.me')}</>
+  return <>{name ?? <code>{ticket.assigneeId.slice(0, 8)}</code>}</>
 }
 
 export function GroupName ({ id }: { id: string | null | undefined }) {

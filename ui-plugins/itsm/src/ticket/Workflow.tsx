@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { ApiError, describeError, useApi, useApiData, useFormat, useMe, useT } from '@monozu/ui-sdk'
 import { Dialog, Field } from '@monozu/ui-sdk/components'
+import { agentName, assigneeError, useAgents } from '../agents.tsx'
 import { Assignee, PriorityBadge, TicketStatusBadge } from '../display.tsx'
 import { useGroups } from '../groups.tsx'
 import { problemFields } from '../problems.ts'
@@ -34,18 +35,22 @@ export function Workflow ({ ticket, onSaved }: { ticket: Ticket, onSaved: (t: Ti
   const t = useT(ticketMessages)
   const me = useMe()?.user.id
   const { groups } = useGroups()
+  const { agents, byId: agentsById } = useAgents()
   const patch = usePatch(ticket, onSaved)
   const [moving, setMoving] = useState<TicketStatus | null>(null)
   const [reason, setReason] = useState('')
   const [reasonError, setReasonError] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const [assigneeProblem, setAssigneeProblem] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
 
   const run = async (body: Record<string, unknown>): Promise<boolean> => {
-    setBusy(true); setError(null)
+    setBusy(true); setError(null); setAssigneeProblem(null)
     try { await patch(body); return true } catch (err) {
       const { fields } = problemFields(err, t)
-      if (moving && (fields.pendingReason || fields.reason)) setReasonError(fields.pendingReason ?? fields.reason ?? null)
+      const refused = 'assigneeId' in body ? assigneeError(err, t) : null
+      if (refused) setAssigneeProblem(refused)
+      else if (moving && (fields.pendingReason || fields.reason)) setReasonError(fields.pendingReason ?? fields.reason ?? null)
       else setError(describeError(err, t).message)
       return false
     } finally { setBusy(false) }
@@ -82,6 +87,17 @@ export function Workflow ({ ticket, onSaved }: { ticket: Ticket, onSaved: (t: Ti
           ))}
         </div>
       )}
+      <div className='itsm-form-grid itsm-form-grid--tight'>
+        <Field label={t('field.assignee')} error={assigneeProblem}>
+          <select className='mz-input' value={ticket.assigneeId ?? ''} disabled={busy} onChange={e => { void run({ assigneeId: e.target.value || null }) }}>
+            <option value=''>{t('nobody')}</option>
+            {ticket.assigneeId && !agentsById.has(ticket.assigneeId) && (
+              <option value={ticket.assigneeId}>{ticket.assigneeName || ticket.assigneeId.slice(0, 8)}</option>
+            )}
+            {agents.map(a => <option key={a.id} value={a.id}>{a.id === me ? t('assignee.meName', { name: agentName(a) }) : agentName(a)}</option>)}
+          </select>
+        </Field>
+      </div>
       <div className='itsm-actions'>
         {ticket.assigneeId !== me && <button type='button' className='mz-button' disabled={busy || !me} onClick={() => { void run({ assigneeId: me }) }}>{t('assignToMe')}</button>}
         {ticket.assigneeId && <button type='button' className='mz-button mz-button--ghost' disabled={busy} onClick={() => { void run({ assigneeId: null }) }}>{t('unassign')}</button>}

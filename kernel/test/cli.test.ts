@@ -33,7 +33,7 @@ t.test('a bad environment value stops start-up, naming the variable', async t =>
   t.match(level.stderr, /LOG_LEVEL="loud" is not valid: expected one of fatal, error/)
   const db = run(['start'], { DATABASE_URL: 'mysql://x', DATA_DIR: tempDir(t) })
   t.match(db.stderr, /DATABASE_URL="mysql:\/\/x" is not valid: expected postgres:\/\/\.\.\. or mssql:\/\/\.\.\./)
-  t.match(run(['start', '--profile', 'everything']).stderr, /--profile must be all, cloud or ingest/)
+  t.match(run(['start', '--profile', 'everything']).stderr, /--profile must be all, cloud, ingest or management/)
   t.equal(run(['frobnicate']).status, 2, 'unknown command: usage, exit 2')
 })
 

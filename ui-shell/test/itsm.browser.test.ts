@@ -18,6 +18,8 @@ t.test('the itsm module in a real browser', { skip: browserSkip('itsm') }, async
   const tenant = await k.createTenant({ slug: 'itsm-browser', name: 'ITSM Browser' })
   await k.grantLicense(tenant, ['itsm'])
   const agent = await k.createUser(tenant, { roles: ['tenant-admin'], email: 'agent@itsm.example', password: 'agent-password-1', name: 'Ada Agent' })
+  // A second agent: tickets are assigned to agents, picked by name.
+  await k.createUser(tenant, { roles: ['tenant-admin'], email: 'bob@itsm.example', password: 'bob-password-1', name: 'Bob Agent' })
   const requester = await k.createUser(tenant, { roles: ['member'], email: 'rita@itsm.example', password: 'rita-password-1', name: 'Rita Requester' })
 
   /** Signs in and opens the module from the shell's navigation (whatever its label, the link to /m/itsm). */
@@ -36,13 +38,13 @@ t.test('the itsm module in a real browser', { skip: browserSkip('itsm') }, async
     en: {
       portal: 'My requests', newRequest: 'New request', title: 'Title', description: 'Description', send: 'Send request', required: 'Required.',
       queue: 'Ticket queue', reply: 'Reply to the requester', note: 'Internal note', sendReply: 'Send reply', addNote: 'Add note',
-      publicReply: 'Public reply', conversation: 'Conversation', yourReply: 'Your reply', search: 'Search', sla: 'SLA', attach: 'Attach files (optional)', download: 'Download',
+      publicReply: 'Public reply', conversation: 'Conversation', assignee: 'Assignee', workflow: 'Status and assignment', back: '← Ticket queue', yourReply: 'Your reply', search: 'Search', sla: 'SLA', attach: 'Attach files (optional)', download: 'Download',
       ticketTitle: 'The VPN drops every hour', noteText: 'Checked the concentrator logs: DPD timeouts.', replyText: 'We raised the **DPD timeout**; please try again and tell us.'
     },
     pl: {
       portal: 'Moje zgłoszenia', newRequest: 'Nowe zgłoszenie', title: 'Tytuł', description: 'Opis', send: 'Wyślij zgłoszenie', required: 'Wymagane.',
       queue: 'Kolejka zgłoszeń', reply: 'Odpowiedź dla zgłaszającego', note: 'Notatka wewnętrzna', sendReply: 'Wyślij odpowiedź', addNote: 'Dodaj notatkę',
-      publicReply: 'Odpowiedź publiczna', conversation: 'Rozmowa', yourReply: 'Twoja odpowiedź', search: 'Szukaj', sla: 'SLA', attach: 'Dołącz pliki (opcjonalnie)', download: 'Pobierz',
+      publicReply: 'Odpowiedź publiczna', conversation: 'Rozmowa', assignee: 'Przypisane do', workflow: 'Status i przypisanie', back: '← Kolejka zgłoszeń', yourReply: 'Twoja odpowiedź', search: 'Szukaj', sla: 'SLA', attach: 'Dołącz pliki (opcjonalnie)', download: 'Pobierz',
       ticketTitle: 'Drukarka na 2. piętrze nie drukuje', noteText: 'Toner pusty, zamówiony u dostawcy.', replyText: 'Wymieniliśmy **toner**; proszę sprawdzić wydruk.'
     }
   } as const
@@ -151,6 +153,10 @@ t.test('the itsm module in a real browser', { skip: browserSkip('itsm') }, async
       const sla = page.getByTestId('sla')
       await sla.getByRole('heading', { name: x.sla }).waitFor()
       t.match(await sla.locator('[data-target="resolution"] .itsm-sla__why').textContent(), lang === 'en' ? /^due .+ Europe\/Warsaw: 8 business hours from / : /^termin .+ Europe\/Warsaw: 8 godz\. roboczych od /, 'the resolution clock explains itself in the page language')
+      const workflow = page.getByRole('region', { name: x.workflow })
+      await workflow.getByLabel(x.assignee, { exact: true }).selectOption({ label: 'Bob Agent' })
+      await workflow.locator('dd').getByText('Bob Agent', { exact: true }).waitFor()
+      t.pass('the ticket is assigned to an agent picked by name, and shows the name')
 
       await page.getByRole('radio', { name: x.note }).check()
       await page.getByRole('textbox', { name: x.note, exact: true }).fill(x.noteText)
@@ -169,6 +175,11 @@ t.test('the itsm module in a real browser', { skip: browserSkip('itsm') }, async
       t.ok(await reply.getByText(x.publicReply, { exact: true }).isVisible(), 'the reply is labelled as public')
       await expectAccessible(t, page, `agent's ticket page, ${lang}`)
       await page.screenshot({ path: `${shots}itsm-agent-ticket-${lang}.png`, fullPage: true })
+      await page.getByRole('link', { name: x.back }).click()
+      await page.getByRole('heading', { name: x.queue, level: 1 }).waitFor()
+      await page.getByLabel(x.assignee, { exact: true }).selectOption({ label: 'Bob Agent' })
+      await page.getByRole('row').filter({ hasText: x.ticketTitle }).filter({ hasText: 'Bob Agent' }).waitFor()
+      t.pass('the queue filters by that agent and names them in the row')
       t.same(errors, [], 'no errors in the page')
       await context.close()
     })

@@ -45,7 +45,7 @@ export function Plans () {
           {field('name', t('name'), 'text', { required: true })}
           {field('features', t('features'), 'text', { placeholder: 'cmdb, itsm' })}
           {field('seats', t('seats'), 'number', { required: true, min: 0 })}
-          {field('devices', `${t('devices')} (${t('unlimited')})`, 'number', { min: 0 })}
+          {field('devices', t('devicesLimit'), 'number', { min: 0 })}
           {field('days', t('days'), 'number', { required: true, min: 1, max: 3650 })}
           <div className='mz-row'>
             <button className='mz-button mz-button--primary'>{t('save')}</button>
@@ -53,7 +53,7 @@ export function Plans () {
           </div>
         </form>
       )}
-      {deleting && <Confirm danger question={t('confirmDeletePlan', { key: deleting })} onCancel={() => setDeleting(null)} onConfirm={async () => {
+      {deleting && <Confirm danger title={t('deletePlanTitle', { key: deleting })} action={t('deletePlan')} question={t('confirmDeletePlan', { key: deleting })} onCancel={() => setDeleting(null)} onConfirm={async () => {
         try { await api.del(`${API}/plans/${deleting}`); plans.reload() } catch (err) { toast({ message: describeError(err, t).message, kind: 'error' }) }
         setDeleting(null)
       }} />}

@@ -1,9 +1,13 @@
 import { useState, type FormEvent } from 'react'
 import { ErrorState, Link, DelayedSpinner, EmptyState, describeError, useApi, useApiData, useFormat, useHasPermission, useT, useToast } from '@monozu/ui-sdk'
 import { messages } from './messages.ts'
+import { usePoll } from './poll.ts'
 import { API, type ManagedTenant, type Plan } from './types.ts'
 
 export const statusBadge = (status: string) => ({ active: 'success', suspended: 'warning', provisioning: 'info', deleting: 'warning', deleted: 'neutral', failed: 'danger' } as Record<string, string>)[status] ?? 'neutral'
+/** Work the server still does for a tenant in the background (not the purge waiting for its grace period). */
+const inFlight = (x: ManagedTenant) => x.status === 'provisioning' || (Boolean(x.pending) && x.pending !== 'purge') || x.lastDelivery?.status === 'pending' ||
+  (x.status === 'active' && x.license !== null && !x.lastDelivery)
 export const deliveryBadge = (status: string) => ({ succeeded: 'success', pending: 'warning', failed: 'danger' } as Record<string, string>)[status] ?? 'neutral'
 
 /** Every managed tenant: status, plan, usage against its limits, the last license delivery. */
@@ -13,6 +17,8 @@ export function TenantList ({ basePath }: { basePath: string }) {
   const canWrite = useHasPermission('management.write')
   const list = useApiData<{ items: ManagedTenant[], nextCursor: string | null }>(`${API}/tenants`, { limit: 200 })
   const [creating, setCreating] = useState(false)
+  // Provisioning, lifecycle steps and license deliveries run in jobs on the server: refresh until nothing is in flight.
+  usePoll(list.data?.items.some(inFlight) ?? false, list.reload)
   const limit = (n: number | null | undefined) => n === null || n === undefined ? t('unlimited') : f.number(n)
   return (
     <section>

@@ -3,6 +3,7 @@ import { DelayedSpinner, ErrorState, Link, describeError, useApi, useApiData, us
 import { Confirm } from './Confirm.tsx'
 import { messages } from './messages.ts'
 import { deliveryBadge, statusBadge } from './TenantList.tsx'
+import { usePoll } from './poll.ts'
 import { API, type ActivityItem, type Delivery, type License, type ManagedTenant, type Plan, type Toggle } from './types.ts'
 
 /** One tenant: lifecycle with confirmation, license history and changes, module toggles, deliveries, activity. */
@@ -20,6 +21,10 @@ export function TenantPage ({ basePath, id }: { basePath: string, id: string }) 
   const activity = useApiData<{ items: ActivityItem[] }>(`${API}/tenants/${id}/activity`)
   const [asking, setAsking] = useState<null | 'suspend' | 'resume' | 'delete'>(null)
   const reloadAll = () => { tenant.reload(); licenses.reload(); deliveries.reload(); activity.reload() }
+  // While the cloud has work to do for this tenant (provisioning, a lifecycle step, a delivery being retried), keep the page current.
+  const waiting = tenant.data !== undefined && (tenant.data.status === 'provisioning' || (Boolean(tenant.data.pending) && tenant.data.pending !== 'purge') || (deliveries.data?.items.some(d => d.status === 'pending') ?? false) ||
+    (tenant.data.status === 'active' && tenant.data.license !== null && deliveries.data?.items.length === 0))
+  usePoll(waiting, reloadAll)
   const act = async (fn: () => Promise<unknown>, ok = t('done')) => {
     try { await fn(); toast({ message: ok, kind: 'success' }); reloadAll() } catch (err) { toast({ message: describeError(err, t).message, kind: 'error' }) }
   }
@@ -33,7 +38,7 @@ export function TenantPage ({ basePath, id }: { basePath: string, id: string }) 
         <h1>{x.name} <span className={`mz-badge mz-badge--${statusBadge(x.status)}`}>{t(`status.${x.status}`)}</span></h1>
         <p className='mz-muted mgmt-mono'>{x.slug} · {x.adminEmail}{x.cloudId ? ` · ${x.cloudId}` : ''}</p>
       </header>
-      {x.pending && <p className='mz-badge mz-badge--info'>{t('pending', { action: x.pending })}</p>}
+      {x.pending && x.pending !== 'purge' && <p className='mz-badge mz-badge--info'>{t('pending', { action: t.has(`pendingAction.${x.pending}`) ? t(`pendingAction.${x.pending}`) : x.pending })}</p>}
       {x.lastError && <p role='status' className='mgmt-over'>{t('lastError', { error: x.lastError })}</p>}
       {x.overLimit && <p className='mgmt-over'>{t('overLimit')}: {t('seats')} {x.usage?.seats}/{x.license?.seats}, {t('devices')} {x.usage?.devices}/{x.license?.devices ?? t('unlimited')}</p>}
       {x.inviteUrl && x.status === 'active' && <p><span className='mz-muted'>{t('invite')}:</span> <span className='mgmt-mono'>{x.inviteUrl}</span></p>}
@@ -41,16 +46,16 @@ export function TenantPage ({ basePath, id }: { basePath: string, id: string }) 
       <section className='mgmt-section' aria-labelledby='mgmt-lifecycle'>
         <h2 id='mgmt-lifecycle'>{t('lifecycle')}</h2>
         {!isAdmin && <p className='mz-muted'>{t('readOnly')}</p>}
-        {isAdmin && !asking && (
+        {isAdmin && (
           <div className='mz-row'>
             {x.status === 'active' && <button type='button' className='mz-button' onClick={() => setAsking('suspend')}>{t('suspend')}</button>}
             {x.status === 'suspended' && <button type='button' className='mz-button' onClick={() => setAsking('resume')}>{t('resume')}</button>}
             {['active', 'suspended'].includes(x.status) && x.cloudId && <button type='button' className='mz-button mz-button--danger' onClick={() => setAsking('delete')}>{t('delete')}</button>}
           </div>
         )}
-        {asking === 'suspend' && <Confirm question={t('confirmSuspend', { name: x.name })} onCancel={() => setAsking(null)} onConfirm={() => act(() => api.post(`${API}/tenants/${id}/suspend`)).then(() => setAsking(null))} />}
-        {asking === 'resume' && <Confirm question={t('confirmResume', { name: x.name })} onCancel={() => setAsking(null)} onConfirm={() => act(() => api.post(`${API}/tenants/${id}/resume`)).then(() => setAsking(null))} />}
-        {asking === 'delete' && <Confirm danger typed={x.slug} question={t('confirmDelete', { name: x.name, slug: x.slug })} onCancel={() => setAsking(null)} onConfirm={() => act(() => api.request(`${API}/tenants/${id}`, { method: 'DELETE', body: { confirm: x.slug } })).then(() => setAsking(null))} />}
+        {asking === 'suspend' && <Confirm title={t('suspendTitle', { name: x.name })} action={t('suspend')} question={t('confirmSuspend', { name: x.name })} onCancel={() => setAsking(null)} onConfirm={() => act(() => api.post(`${API}/tenants/${id}/suspend`)).then(() => setAsking(null))} />}
+        {asking === 'resume' && <Confirm title={t('resumeTitle', { name: x.name })} action={t('resume')} question={t('confirmResume', { name: x.name })} onCancel={() => setAsking(null)} onConfirm={() => act(() => api.post(`${API}/tenants/${id}/resume`)).then(() => setAsking(null))} />}
+        {asking === 'delete' && <Confirm danger title={t('deleteTitle', { name: x.name })} action={t('delete')} typed={x.slug} question={t('confirmDelete', { name: x.name })} onCancel={() => setAsking(null)} onConfirm={() => act(() => api.request(`${API}/tenants/${id}`, { method: 'DELETE', body: { confirm: x.slug } })).then(() => setAsking(null))} />}
         {x.export && <p><a className='mz-button' href={`${API}/tenants/${id}/export`} onClick={e => { e.preventDefault(); void act(() => download(session, id, x.slug)) }}>{t('downloadExport')}</a> <span className='mz-muted mgmt-mono'>sha256 {x.export.sha256.slice(0, 16)}…</span></p>}
         {x.purgeAfter && <p className='mz-muted'>{t('purgeAfter', { date: f.dateTime(x.purgeAfter) })}</p>}
       </section>
@@ -68,7 +73,7 @@ export function TenantPage ({ basePath, id }: { basePath: string, id: string }) 
         )}
       </section>
 
-      <Toggles id={id} canWrite={canWrite} onChange={activity.reload} />
+      <Toggles key={`${x.status}-${x.cloudId ?? ''}`} id={id} canWrite={canWrite && ['active', 'suspended'].includes(x.status)} onChange={activity.reload} />
 
       <section className='mgmt-section' aria-labelledby='mgmt-deliveries'>
         <h2 id='mgmt-deliveries'>{t('deliveries')}</h2>
@@ -98,7 +103,7 @@ export function TenantPage ({ basePath, id }: { basePath: string, id: string }) 
           <table className='mz-table'>
             <thead><tr><th>{t('at')}</th><th>{t('actor')}</th><th>{t('what')}</th><th>{t('details')}</th></tr></thead>
             <tbody>{activity.data.items.map(a => (
-              <tr key={a.id}><td>{f.dateTime(a.at, { seconds: true })}</td><td className='mgmt-mono'>{a.actor}</td><td>{a.action}</td><td className='mgmt-mono'>{a.details ? JSON.stringify(a.details) : ''}</td></tr>
+              <tr key={a.id}><td>{f.dateTime(a.at, { seconds: true })}</td><td className='mgmt-mono'>{a.actor}</td><td>{t.has(`act.${a.action}`) ? t(`act.${a.action}`) : a.action}</td><td className='mgmt-mono'>{a.details ? JSON.stringify(a.details) : ''}</td></tr>
             ))}</tbody>
           </table>
         )}
@@ -164,7 +169,7 @@ function LicenseForm ({ tenant, onDone }: { tenant: ManagedTenant, onDone: () =>
         </>}
         <button className={`mz-button ${form.action === 'revoke' ? 'mz-button--danger' : 'mz-button--primary'}`}>{t('changeLicense')}</button>
       </form>
-      {confirming && <Confirm danger question={t('confirmRevoke', { name: tenant.name })} onCancel={() => setConfirming(false)} onConfirm={async () => { await send(); setConfirming(false) }} />}
+      {confirming && <Confirm danger title={t('revokeTitle', { name: tenant.name })} action={t('action.revoke')} question={t('confirmRevoke', { name: tenant.name })} onCancel={() => setConfirming(false)} onConfirm={async () => { await send(); setConfirming(false) }} />}
     </>
   )
 }

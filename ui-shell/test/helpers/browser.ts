@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { Test } from 'tap'
-import { freePort, startTestKernel, type TestKernel } from '@monozu/kernel/testing'
+import { freePort, startTestKernel, type TestKernel, type TestKernelOptions } from '@monozu/kernel/testing'
 
 // What every browser test of the shell needs: Debian's Chromium (never a downloaded browser),
 // the built shell, a kernel listening on a free port and serving it, and a place for screenshots.
@@ -33,17 +33,18 @@ export interface SignedIn { context: BrowserContext, page: Page, requested: stri
 const reportCsp = `document.addEventListener('securitypolicyviolation', e => console.error('CSP violation: ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber))`
 
 /**
- * A kernel with `plugins` (and `config`, e.g. the admin panel on) serving the built shell on a free
- * port, and Chromium. The caller closes both (`close`), in its teardown. `signIn` opens a fresh
- * context and signs in through the shell's form; it returns once the form is sent, so the caller
- * waits for what its test needs next.
+ * A kernel with `plugins` (and `config`, e.g. the admin panel on; `options`, e.g. the
+ * `management` profile and plugin config) serving the built shell on a free port, and Chromium.
+ * The caller closes both (`close`), in its teardown. `signIn` opens a fresh context and signs in
+ * through the shell's form; it returns once the form is sent, so the caller waits for what its
+ * test needs next.
  */
-export async function startBrowserKernel (plugins: string[], config: NonNullable<Parameters<typeof startTestKernel>[0]>['config'] = {}): Promise<{ k: TestKernel, base: string, browser: Browser, signIn: (email: string, password: string) => Promise<SignedIn>, close: () => Promise<void> }> {
+export async function startBrowserKernel (plugins: string[], config: NonNullable<Parameters<typeof startTestKernel>[0]>['config'] = {}, options: Pick<TestKernelOptions, 'profile' | 'pluginConfig'> = {}): Promise<{ k: TestKernel, base: string, browser: Browser, signIn: (email: string, password: string) => Promise<SignedIn>, close: () => Promise<void> }> {
   const { chromium } = await import('playwright-core')
   mkdirSync(shots, { recursive: true })
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const k = await startTestKernel({ plugins, shellDir, config: { ...config, port, host: '127.0.0.1', publicUrl: base } })
+  const k = await startTestKernel({ ...options, plugins, shellDir, config: { ...config, port, host: '127.0.0.1', publicUrl: base } })
   const browser = await k.kernel.start().then(() => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }))
     .catch(async (err: unknown) => { await k.close(); throw err })
   const signIn = async (email: string, password: string): Promise<SignedIn> => {

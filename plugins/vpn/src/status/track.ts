@@ -27,7 +27,10 @@ async function transition (vpn: Vpn, trx: Transaction, tenantId: string, peer: P
 
   const transitions = await countTransitions(vpn, trx, peer.id, now)
   if (!previous?.flapping && transitions >= vpn.ctx.config.flapTransitions) {
-    await trx('vpn_peer_status').where({ peer_id: peer.id }).update({ flapping: true, flapping_since: now })
+    // Conditional: `previous` may be stale (several changes of one peer in a batch, or the sweep
+    // and an ingest batch at once on PostgreSQL); only the flip that changes the row is announced.
+    const flipped = await trx('vpn_peer_status').where({ peer_id: peer.id, flapping: false }).update({ flapping: true, flapping_since: now }, ['peer_id'])
+    if (flipped.length === 0) return
     await vpn.ctx.events.publish(trx, 'vpn.peer_flapping', { peerId: peer.id, networkId: peer.network_id, name: peer.name, flapping: true, transitions, windowMinutes: vpn.ctx.config.flapWindowMinutes }, { subject: peer.id })
     vpn.liveAfter(trx, tenantId, 'peer.flapping', { id: peer.id, networkId: peer.network_id, flapping: true, transitions })
   }
@@ -107,7 +110,8 @@ export async function sweep (vpn: Vpn, trx: Transaction, tenantId: string): Prom
   for (const f of flapping) {
     const transitions = await countTransitions(vpn, trx, f.peer_id, now)
     if (transitions > 1) continue
-    await trx('vpn_peer_status').where({ peer_id: f.peer_id }).update({ flapping: false, flapping_since: null })
+    const cleared = await trx('vpn_peer_status').where({ peer_id: f.peer_id, flapping: true }).update({ flapping: false, flapping_since: null }, ['peer_id'])
+    if (cleared.length === 0) continue
     await vpn.ctx.events.publish(trx, 'vpn.peer_flapping', { peerId: f.peer_id, networkId: f.network_id, name: f.name, flapping: false, transitions, windowMinutes: vpn.ctx.config.flapWindowMinutes }, { subject: f.peer_id })
     vpn.liveAfter(trx, tenantId, 'peer.flapping', { id: f.peer_id, networkId: f.network_id, flapping: false, transitions })
   }

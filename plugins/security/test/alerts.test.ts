@@ -1,8 +1,8 @@
 import t from 'tap'
 import WebSocket from 'ws'
 import { randomUUID } from 'node:crypto'
-import type { TestKernel } from '@monozu/kernel/testing'
-import { client, enrolAppliance, eventually, licensedTenant, send, startSecurity } from './helpers.ts'
+import { waitFor, type TestKernel } from '@monozu/kernel/testing'
+import { client, enrolAppliance, licensedTenant, send, startSecurity } from './helpers.ts'
 
 let k: TestKernel
 t.before(async () => { k = await startSecurity() })
@@ -30,7 +30,7 @@ t.test('alerts deduplicate by fingerprint into one alert with count, first and l
   t.match(brute, { count: 3, severity: 'critical', state: 'open', firstSeen: '2026-12-01T09:00:00.000Z', lastSeen: '2026-12-01T11:00:00.000Z', deviceId: box.deviceId, fields: { srcIp: '203.0.113.7' } })
   await send(k, box, tenant, 'security_alert', [alert({ observedAt: '2026-12-01T12:00:00Z' })])
   t.equal((await api.get(`/api/v1/security/alerts/${brute.id}`)).body.count, 4, 'a later batch counts into it too')
-  const live = await eventually(async () => seen.find(e => e.event === 'alerts.changed'))
+  const live = await waitFor('the live alerts.changed event', async () => seen.find(e => e.event === 'alerts.changed'))
   t.match(live.data, { created: 2, ids: Array })
   ws.close()
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { startTestKernel, type TestKernel, type TestKernelOptions } from '@monozu/kernel/testing'
+import { startTestKernel, waitFor, type TestKernel, type TestKernelOptions } from '@monozu/kernel/testing'
 
 export const securityPlugin = fileURLToPath(new URL('..', import.meta.url))
 export const cmdbPlugin = fileURLToPath(new URL('../../cmdb/', import.meta.url))
@@ -33,16 +32,6 @@ export function client (k: TestKernel, token: string) {
 }
 export type Client = ReturnType<typeof client>
 
-export async function eventually<T> (check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
-    await sleep(50)
-  }
-}
-
 export async function enrolAppliance (k: TestKernel, adminToken: string): Promise<{ deviceId: string, deviceKey: string }> {
   const token = await k.request('POST', '/api/v1/devices/enrollment-tokens', { token: adminToken, body: {} })
   if (token.status !== 201) throw new Error(`enrollment token: ${token.status} ${JSON.stringify(token.body)}`)
@@ -61,7 +50,7 @@ export async function send (k: TestKernel, appliance: { deviceKey: string }, ten
     body: JSON.stringify({ kind, events: events.map(e => ({ id: randomUUID(), ...e })) })
   })
   if (res.status !== 202 || res.body.accepted !== events.length) throw new Error(`ingest: ${res.status} ${JSON.stringify(res.body)}`)
-  await eventually(async () => {
+  await waitFor('the ingest inbox to drain', async () => {
     const row = await k.owner('ingest_inbox').where({ tenant_id: tenant.id }).count('* as n').first()
     return Number(row?.n) === 0
   })

@@ -19,7 +19,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import type { TestKernel } from '@monozu/kernel/testing'
-import { ADMIN_URL, percentile, redact, round, runBench, startBenchKernel } from '@monozu/kernel/testing/bench'
+import { ADMIN_URL, redact, round, runBench, startBenchKernel, timeGets } from '@monozu/kernel/testing/bench'
 import type { Ctx } from '../src/context.ts'
 import { sweepTenant } from '../src/sweep.ts'
 
@@ -58,20 +58,6 @@ async function fill (k: TestKernel, tenantId: string, devices: number): Promise<
   }
 }
 
-async function timeRequests (url: (i: number) => string, token: string): Promise<{ p50: number, p99: number }> {
-  const times: number[] = []
-  for (let i = 0; i < WARMUP + REQUESTS; i++) {
-    const t0 = performance.now()
-    const res = await fetch(url(i), { headers: { authorization: `Bearer ${token}` } })
-    const body = await res.json() as { items: unknown[] }
-    const ms = performance.now() - t0
-    if (res.status !== 200) throw new Error(`${url(i)}: ${res.status} ${JSON.stringify(body)}`)
-    if (i >= WARMUP) times.push(ms)
-  }
-  times.sort((a, b) => a - b)
-  return { p50: round(percentile(times, 50), 2), p99: round(percentile(times, 99), 2) }
-}
-
 async function main (): Promise<void> {
   const { k, url, db } = await startBenchKernel({ plugins })
   const a = await k.createTenant({ slug: 'bench-a', name: 'Bench A' })
@@ -87,8 +73,8 @@ async function main (): Promise<void> {
   if (db === 'postgres') await k.owner.raw('vacuum analyze')
 
   const base = `${url}/api/v1/backup/protection`
-  const baseline = await timeRequests(() => `${base}?limit=50`, token)
-  const filtered = await timeRequests(i => `${base}?status=${STATUSES[i % 4]}&q=dev-${String(i % 10)}&limit=50`, token)
+  const baseline = await timeGets(() => `${base}?limit=50`, token, { requests: REQUESTS, warmup: WARMUP })
+  const filtered = await timeGets(i => `${base}?status=${STATUSES[i % 4]}&q=dev-${String(i % 10)}&limit=50`, token, { requests: REQUESTS, warmup: WARMUP })
   console.log(`GET /protection?limit=50: p50 ${baseline.p50} ms, p99 ${baseline.p99} ms`)
   console.log(`GET /protection?status=..&q=..&limit=50: p50 ${filtered.p50} ms, p99 ${filtered.p99} ms`)
 

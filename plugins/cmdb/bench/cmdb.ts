@@ -26,7 +26,7 @@
 import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import type { TestKernel } from '@monozu/kernel/testing'
-import { ADMIN_URL, percentile, redact, round, runBench, startBenchKernel } from '@monozu/kernel/testing/bench'
+import { ADMIN_URL, percentile, redact, round, runBench, startBenchKernel, timeGets } from '@monozu/kernel/testing/bench'
 import { insertCis, newCi } from '../src/cis/store.ts'
 import { emptyState, type ChangeContext, type Ci } from '../src/cis/model.ts'
 import { reconcile } from '../src/discovery/reconcile.ts'
@@ -67,21 +67,6 @@ async function fill (k: TestKernel, tenantId: string, n: number, tag: string): P
     await k.db.withTenant(tenantId, trx => insertCis(trx, tenantId, batch, ctx))
   }
   return performance.now() - started
-}
-
-async function timeRequests (url: (i: number) => string, token: string, expect: (body: { items: unknown[] }) => void): Promise<{ p50: number, p99: number, mean: number }> {
-  const times: number[] = []
-  for (let i = 0; i < WARMUP + REQUESTS; i++) {
-    const t0 = performance.now()
-    const res = await fetch(url(i), { headers: { authorization: `Bearer ${token}` } })
-    const body = await res.json() as { items: unknown[] }
-    const ms = performance.now() - t0
-    if (res.status !== 200) throw new Error(`${url(i)}: ${res.status} ${JSON.stringify(body)}`)
-    if (i === 0) expect(body)
-    if (i >= WARMUP) times.push(ms)
-  }
-  times.sort((a, b) => a - b)
-  return { p50: round(percentile(times, 50), 2), p99: round(percentile(times, 99), 2), mean: round(times.reduce((a, b) => a + b, 0) / times.length, 2) }
 }
 
 function events (n: number, offset: number, existing: number): Array<Record<string, unknown>> {
@@ -135,11 +120,11 @@ async function main (): Promise<void> {
   const fifty = (body: { items: unknown[] }) => { if (body.items.length !== 50) throw new Error(`expected 50 items, got ${body.items.length}`) }
   const some = (body: { items: unknown[] }) => { if (body.items.length === 0) throw new Error('expected some items, got none') }
   const list = {
-    baseline: await timeRequests(() => `${base}?limit=50`, token, fifty),
-    costCenter: await timeRequests(i => `${base}?f.costCenter=${costCenter(i * 37)}&limit=50`, token, fifty),
-    rack: await timeRequests(i => `${base}?f.rack=${rack(i * 53)}&limit=50`, token, some),
-    typed: await timeRequests(i => `${base}?type=server&f.costCenter=${costCenter(i * 37)}&limit=50`, token, fifty),
-    broad: await timeRequests(i => `${base}?f.environment=${ENVIRONMENTS[i % 4]}&limit=50`, token, fifty)
+    baseline: await timeGets(() => `${base}?limit=50`, token, { requests: REQUESTS, warmup: WARMUP, expect: fifty }),
+    costCenter: await timeGets(i => `${base}?f.costCenter=${costCenter(i * 37)}&limit=50`, token, { requests: REQUESTS, warmup: WARMUP, expect: fifty }),
+    rack: await timeGets(i => `${base}?f.rack=${rack(i * 53)}&limit=50`, token, { requests: REQUESTS, warmup: WARMUP, expect: some }),
+    typed: await timeGets(i => `${base}?type=server&f.costCenter=${costCenter(i * 37)}&limit=50`, token, { requests: REQUESTS, warmup: WARMUP, expect: fifty }),
+    broad: await timeGets(i => `${base}?f.environment=${ENVIRONMENTS[i % 4]}&limit=50`, token, { requests: REQUESTS, warmup: WARMUP, expect: fifty })
   }
   const bare: number[] = []
   const registry = await k.db.withTenant(a.id, loadRegistry)

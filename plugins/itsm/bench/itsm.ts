@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startTestKernel } from '@monozu/kernel/testing'
-import { ADMIN_URL, percentile, redact, round, runBench, startBenchKernel } from '@monozu/kernel/testing/bench'
+import { ADMIN_URL, percentile, redact, round, runBench, startBenchKernel, timeGets } from '@monozu/kernel/testing/bench'
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000)
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500)
@@ -51,19 +51,7 @@ async function fill (k: Awaited<ReturnType<typeof startTestKernel>>, tenantId: s
   await k.db.withTenant(tenantId, trx => trx('itsm_counters').insert({ tenant_id: tenantId, type: 'incident', value: n }))
 }
 
-async function timeRequests (url: (i: number) => string, token: string): Promise<{ p50: number, p99: number }> {
-  const times: number[] = []
-  for (let i = 0; i < WARMUP + REQUESTS; i++) {
-    const t0 = performance.now()
-    const res = await fetch(url(i), { headers: { authorization: `Bearer ${token}` } })
-    const body = await res.json() as { items: unknown[] }
-    if (res.status !== 200) throw new Error(`${url(i)}: ${res.status} ${JSON.stringify(body)}`)
-    if (i === 0 && body.items.length === 0) throw new Error(`${url(i)}: no items`)
-    if (i >= WARMUP) times.push(performance.now() - t0)
-  }
-  times.sort((a, b) => a - b)
-  return { p50: round(percentile(times, 50), 2), p99: round(percentile(times, 99), 2) }
-}
+const nonEmpty = (url: string) => (body: { items: unknown[] }) => { if (body.items.length === 0) throw new Error(`${url}: no items`) }
 
 async function main (): Promise<void> {
   const { k, url, db } = await startBenchKernel({ plugins })
@@ -84,8 +72,8 @@ async function main (): Promise<void> {
   if (db === 'postgres') await k.owner.raw('vacuum analyze')
 
   const base = `${url}/api/v1/itsm/tickets`
-  const queue = await timeRequests(i => `${base}?status=new,open&groupId=${groups[i % groups.length]}&sort=due&limit=50`, token)
-  const baseline = await timeRequests(() => `${base}?sort=due&limit=50`, token)
+  const queue = await timeGets(i => `${base}?status=new,open&groupId=${groups[i % groups.length]}&sort=due&limit=50`, token, { requests: REQUESTS, warmup: WARMUP, expect: nonEmpty(base) })
+  const baseline = await timeGets(() => `${base}?sort=due&limit=50`, token, { requests: REQUESTS, warmup: WARMUP, expect: nonEmpty(base) })
   console.log(`queue (status=new,open, one group, sort=due, 50): p50 ${queue.p50} ms, p99 ${queue.p99} ms; unfiltered: p99 ${baseline.p99} ms`)
 
   // alert-to-ticket

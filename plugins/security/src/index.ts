@@ -9,6 +9,8 @@ import { feedRoutes } from './feeds/routes.ts'
 import { findingRoutes } from './findings/routes.ts'
 import { scanTenant } from './findings/scan.ts'
 import { seedDemo } from './seed/demo.ts'
+import { providedService } from './provided.ts'
+import { securityService } from './service.ts'
 
 export type SecurityConfig = {
   osvBaseUrl?: string
@@ -43,6 +45,7 @@ export default definePlugin<SecurityConfig>({
       job.log.info({ ...result }, 'security: scan finished')
     }, { concurrency: 1, timeoutMs: 30 * 60_000 })
     feedRoutes(app, ctx)
+    ctx.provide(securityService, providedService())
     ctx.jobs.define<{ feeds?: Array<'osv' | 'nvd' | 'kev' | 'epss'>, by?: string }>('feeds.sync', async job => { await runFeedSync(ctx, job) }, { concurrency: 1, maxAttempts: 8, timeoutMs: 6 * 3600_000, backoff: { baseMs: 60_000, maxMs: 3600_000 } })
   },
   seedDemo

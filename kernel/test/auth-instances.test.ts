@@ -22,7 +22,7 @@ t.test('sign-in limits and session revocation across two kernel processes', { sk
     await db.drop()
     for (const dir of [dataDir, plugins]) rmSync(dir, { recursive: true, force: true })
   })
-  const env = { DATABASE_URL: db.url, DATA_DIR: dataDir, PLUGINS_DIRS: plugins, MONOZU_DEMO_PASSWORD: PASSWORD }
+  const env = { DATABASE_URL: db.url, DATA_DIR: dataDir, PLUGINS_DIRS: plugins, PLUGINS_ALLOW_UNSIGNED: 'true', MONOZU_DEMO_PASSWORD: PASSWORD }
   const [a, b] = await Promise.all([startInstance('A', env), startInstance('B', env)])
   instances.push(a!, b!)
   const [A, B] = [a!, b!]

@@ -77,7 +77,7 @@ t.test('tenant create', async t => {
 t.test('SIGTERM during a slow request: the request completes, then the process exits 0', async t => {
   const port = await freePort()
   const child = spawn(process.execPath, [cli, 'start', '--port', String(port)], {
-    env: baseEnv({ DATA_DIR: tempDir(t), PLUGINS_DIRS: fixtures, MONOZU_DEMO_PASSWORD: 'demo-password-123', LOG_LEVEL: 'info' }),
+    env: baseEnv({ DATA_DIR: tempDir(t), PLUGINS_DIRS: fixtures, PLUGINS_ALLOW_UNSIGNED: 'true', MONOZU_DEMO_PASSWORD: 'demo-password-123', LOG_LEVEL: 'info' }),
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

@@ -26,7 +26,7 @@ t.test('two kernel processes on one PostgreSQL database and one Redis', { skip }
     await db.drop()
     rmSync(dataDir, { recursive: true, force: true })
   })
-  const env = { DATABASE_URL: db.url, REDIS_URL: redisUrl as string, DATA_DIR: dataDir, PLUGINS_DIRS: fixtures, MONOZU_DEMO_PASSWORD: PASSWORD, JOB_POLL_MS: '50', JOB_LEASE_SECONDS: '3', JOB_CONCURRENCY: '16' }
+  const env = { DATABASE_URL: db.url, REDIS_URL: redisUrl as string, DATA_DIR: dataDir, PLUGINS_DIRS: fixtures, PLUGINS_ALLOW_UNSIGNED: 'true', MONOZU_DEMO_PASSWORD: PASSWORD, JOB_POLL_MS: '50', JOB_LEASE_SECONDS: '3', JOB_CONCURRENCY: '16' }
   // Both start at once: migrations, role provisioning, keys and the demo seed must not trip over each other.
   const [a, b] = await Promise.all([startInstance('A', env), startInstance('B', env)])
   instances.push(a!, b!)

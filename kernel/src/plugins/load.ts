@@ -8,6 +8,7 @@ import { selectProfile, type Profile } from './pipeline/profile.ts'
 import { orderByDependencies } from './pipeline/order.ts'
 import { initialisePlugin, type KernelParts } from './pipeline/initialise.ts'
 import { startPlugin } from './pipeline/start.ts'
+import { checkTrust, warnAllowUnsigned, type TrustPolicy } from './pipeline/trust.ts'
 
 /**
  * The plugin loader as a pipeline, one file per stage in ./pipeline: discover → validate →
@@ -29,6 +30,8 @@ export interface LoadOptions extends KernelParts {
   app: FastifyInstance
   /** auto: third-party plugins that fail are disabled, first-party ones stop the boot. */
   onFailure?: 'auto' | 'stop' | 'disable'
+  /** Trusted signing keys for third-party plugins (default: none, and unsigned ones refused). */
+  trust?: TrustPolicy
 }
 
 /** Stages 2-3: validate every manifest and the set as a whole, then order; no plugin code runs. */
@@ -43,12 +46,15 @@ export function preparePlugins (candidates: Candidate[], profile: Profile = 'all
 
 /** Stages 4-5 for each plugin in dependency order, applying the failure policy to each. */
 export async function loadPlugins (prepared: Prepared, options: LoadOptions): Promise<void> {
+  const trust = options.trust ?? { trustedKeys: [], allowUnsigned: false }
+  if (trust.allowUnsigned) warnAllowUnsigned(options.log, options.conn.dialect)
   for (const { manifest, candidate } of prepared.ordered) {
     const record: PluginRecord = { manifest, dir: candidate.dir, thirdParty: manifest.thirdParty === true || candidate.origin === 'external', state: 'running', provided: new Map() }
     options.registry.records.push(record)
     try {
       const down = Object.keys(manifest.dependencies ?? {}).find(dep => options.registry.get(dep)?.state !== 'running')
       if (down) throw new StartupError('plugin_start_failed', `plugin "${manifest.id}" depends on "${down}", which is disabled`, { pluginId: manifest.id })
+      checkTrust(record, candidate.origin, trust, options.log)
       const ctx = await initialisePlugin(record, options)
       await startPlugin(record, ctx, options.app)
       options.events.assertHandled(manifest)

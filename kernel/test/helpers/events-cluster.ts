@@ -28,7 +28,7 @@ export async function eventsCluster (teardown: (fn: () => Promise<void>) => void
     await db?.drop()
     rmSync(dataDir, { recursive: true, force: true })
   })
-  const env = { DATA_DIR: dataDir, PLUGINS_DIRS: fixtures, MONOZU_DEMO_PASSWORD: PASSWORD, EVENTS_POLL_MS: '50', ...(db ? { DATABASE_URL: db.url } : {}), ...extra }
+  const env = { DATA_DIR: dataDir, PLUGINS_DIRS: fixtures, PLUGINS_ALLOW_UNSIGNED: 'true', MONOZU_DEMO_PASSWORD: PASSWORD, EVENTS_POLL_MS: '50', ...(db ? { DATABASE_URL: db.url } : {}), ...extra }
   return {
     /** Starts an instance (`FX_WORKER_NAME` = name) and signs in as the demo tenant's admin. */
     async start (name: string, more: Record<string, string> = {}): Promise<EventsInstance> {

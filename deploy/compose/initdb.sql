@@ -1,0 +1,2 @@
+-- Runs once, when the PostgreSQL volume is created: the management deployment's own database.
+create database management;

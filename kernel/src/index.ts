@@ -20,6 +20,7 @@ export type { DomainEvent, EventHandler, EventBatchHandler, PublishOptions, Plug
 export type { NotificationInput, Notify, NotificationSeverity, NotificationChannel, NotificationItem } from './notifications/types.ts'
 export type { TenantDirectory, TenantSummary, TenantUser, UserQuery } from './tenancy/directory.ts'
 export type { ActivityEntry, ActivityParty, SubjectNamer } from './tenancy/activity.ts'
+export type { PluginUsage, UsageCount } from './usage/counters.ts'
 export { ApiError } from './errors/errors.ts'
 export { httpErrors, type HttpErrorCode } from './errors/catalogue.ts'
 export { pageQuery, pageOf, page, encodeCursor, decodeCursor, type CursorKind } from './http/pagination.ts'

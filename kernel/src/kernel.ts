@@ -120,13 +120,13 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     defineJobRetention(services.jobs, conn.owner, logger)
     defineIngestRetention(services.jobs, conn.owner, logger)
     defineWebhookRetention(services.jobs, conn.owner, logger, services.clock)
-    defineUsageReport(services.jobs, { owner: conn.owner, db, clock: services.clock, managementUrl: config.managementUrl, internalTokens: config.internalTokens, log: logger })
+    defineUsageReport(services.jobs, { owner: conn.owner, db, clock: services.clock, counters: services.usage, managementUrl: config.managementUrl, internalTokens: config.internalTokens, log: logger })
     const ingest = createIngest({ conn, db, features: services.features, declared: plugins.declared, log: logger, pollMs: Math.min(config.jobPollMs, 250), worker: config.jobWorker })
     ingestStop = ingest.stop
     const app = await createServer(logger, config)
     registerKernelRoutes(app, services, config, registry, conn)
 
-    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, clock: services.clock, jobs: services.jobs, ingest, events: services.events, features: services.features, bus: services.bus, notifications: services.notifications, tenants: createTenantDirectory(conn.owner, db, logger, registry), onFailure: config.pluginStartFailure, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
+    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, clock: services.clock, jobs: services.jobs, ingest, events: services.events, features: services.features, bus: services.bus, notifications: services.notifications, usage: services.usage, tenants: createTenantDirectory(conn.owner, db, logger, registry), onFailure: config.pluginStartFailure, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
     const ui = await registerUi(app, { repoRoot, registry, shellDir: options.shellDir })
     if (!ui.shell) logger.warn('the UI shell is not built (ui-shell/dist): run npm run build:ui; the API works without it')
     const demo = options.seedDemo === false ? null : await seedDemo(services, registry, plugins.declared.flatMap(m => m.license?.feature ?? []), config.dataDir, config.demoPassword, options.profile === 'management')

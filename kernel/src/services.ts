@@ -26,6 +26,7 @@ import { createEvents } from './events/service.ts'
 import { createNotifications } from './notifications/service.ts'
 import { setUpEmail } from './notifications/email/index.ts'
 import { systemClock, type Clock } from './clock/clock.ts'
+import { createUsageCounters } from './usage/counters.ts'
 
 /** Keeps deployments (and parallel test databases) that share one Redis apart. */
 function busTopic (config: KernelConfig): string {
@@ -79,6 +80,8 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     email: setUpEmail({ config, jobs, owner: conn.owner, registry, clock, log: logger }),
     sessions: createSessions(conn.owner, audit, { idleSeconds: config.refreshIdleSeconds, absoluteSeconds: config.refreshAbsoluteSeconds, raceGraceSeconds: config.refreshRaceGraceSeconds }, clock),
     features,
+    /** Plugins' usage counters (`ctx.usage`), read by the hourly usage report. */
+    usage: createUsageCounters(),
     invitations: createInvitations(conn.owner, db, tenancy, config.publicUrl),
     providers: createIdentityProviders(conn.owner, createSecretBox(config.dataDir), outbound),
     webhooks

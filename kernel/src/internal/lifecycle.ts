@@ -11,6 +11,7 @@ import type { Features } from '../licensing/features.ts'
 import type { Tenancy, Tenant } from '../tenancy/tenants.ts'
 import { ndjson, tarGz } from './archive.ts'
 import { collectUsage, sendUsage } from './usage.ts'
+import type { UsageCounters } from '../usage/counters.ts'
 
 export interface LifecycleDeps {
   owner: Knex
@@ -21,6 +22,8 @@ export interface LifecycleDeps {
   sessions: Sessions
   principals: PrincipalResolver
   clock: Clock
+  /** Plugins' usage counters (`ctx.usage.register`), read by the usage report. */
+  usage: UsageCounters
   /** Where usage reports go (MANAGEMENT_URL), with the first internal token. */
   managementUrl?: string | undefined
   internalTokens: string[]
@@ -122,7 +125,7 @@ export function registerLifecycleRoutes (internal: FastifyInstance, deps: Lifecy
     ...common,
     schema: { tags: ['internal'], summary: 'Collect usage now; with MANAGEMENT_URL set, also send it to management', security: [] }
   }, async () => {
-    const report = await collectUsage(deps.owner, deps.db, deps.clock)
+    const report = await collectUsage(deps.owner, deps.db, deps.clock, deps.usage)
     if (deps.managementUrl) await sendUsage(deps.managementUrl, deps.internalTokens[0] as string, report)
     return { ...report, sent: Boolean(deps.managementUrl) }
   })

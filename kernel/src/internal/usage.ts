@@ -3,25 +3,34 @@ import type { Knex } from 'knex'
 import type { Database } from '../db/database.ts'
 import type { Jobs } from '../jobs/service.ts'
 import type { Clock } from '../clock/clock.ts'
-import { tenantTables } from './lifecycle.ts'
+import type { UsageCounters } from '../usage/counters.ts'
 
 export interface UsageReport {
   reportedAt: string
-  tenants: Array<{ tenantId: string, externalId: string | null, seats: number, devices: number }>
+  /** `counts` holds each counter plugins registered with `ctx.usage.register` (e.g. devices). */
+  tenants: Array<{ tenantId: string, externalId: string | null, seats: number, counts: Record<string, number> }>
 }
 
-/** Seats (enabled users) and devices of every active tenant, read inside each tenant's scope. */
-export async function collectUsage (owner: Knex, db: Database, clock: Clock): Promise<UsageReport> {
+/**
+ * Seats (enabled users) and every registered plugin counter of every active tenant, each read
+ * inside the tenant's scope: the kernel names no plugin table, plugins count their own rows.
+ */
+export async function collectUsage (owner: Knex, db: Database, clock: Clock, counters: UsageCounters): Promise<UsageReport> {
   const tenants: Array<{ id: string, external_id: string | null }> = await owner('tenants').where({ status: 'active' }).select('id', 'external_id')
-  // Devices live in the devices plugin's tenant table when that plugin is installed here.
-  const hasDevices = (await tenantTables(owner)).includes('devices')
   const report: UsageReport = { reportedAt: clock.now().toISOString(), tenants: [] }
   for (const t of tenants) {
-    const counts = await db.withTenant(t.id, async trx => ({
-      seats: Number((await trx('users').where({ disabled: false }).count('* as n').first())?.n ?? 0),
-      devices: hasDevices ? Number((await trx('devices').count('* as n').first())?.n ?? 0) : 0
-    }))
-    report.tenants.push({ tenantId: t.id, externalId: t.external_id ?? null, ...counts })
+    const figures = await db.withTenant(t.id, async trx => {
+      const counts: Record<string, number> = {}
+      for (const c of counters.all()) {
+        // A savepoint per counter: one that fails (e.g. its table is gone) leaves the others and the transaction usable.
+        try {
+          const n = await trx.transaction(sp => c.count(sp))
+          counts[c.name] = Number.isFinite(Number(n)) ? Number(n) : 0
+        } catch { counts[c.name] = 0 }
+      }
+      return { seats: Number((await trx('users').where({ disabled: false }).count('* as n').first())?.n ?? 0), counts }
+    })
+    report.tenants.push({ tenantId: t.id, externalId: t.external_id ?? null, ...figures })
   }
   return report
 }
@@ -38,12 +47,12 @@ export async function sendUsage (managementUrl: string, token: string, report: U
 }
 
 /** Hourly, platform-wide, when MANAGEMENT_URL and INTERNAL_TOKENS are set: report usage to management. */
-export function defineUsageReport (jobs: Jobs, deps: { owner: Knex, db: Database, clock: Clock, managementUrl: string | undefined, internalTokens: string[], log: FastifyBaseLogger }): void {
+export function defineUsageReport (jobs: Jobs, deps: { owner: Knex, db: Database, clock: Clock, counters: UsageCounters, managementUrl: string | undefined, internalTokens: string[], log: FastifyBaseLogger }): void {
   const { managementUrl, internalTokens } = deps
   if (!managementUrl || internalTokens.length === 0) return
   jobs.declare({ id: 'kernel', jobs: [{ name: 'usage.report', schedule: '7 * * * *', scope: 'platform' }] })
   jobs.forPlugin('kernel').define('usage.report', async ({ signal }) => {
-    const report = await collectUsage(deps.owner, deps.db, deps.clock)
+    const report = await collectUsage(deps.owner, deps.db, deps.clock, deps.counters)
     await sendUsage(managementUrl, internalTokens[0] as string, report, signal)
     deps.log.info({ tenants: report.tenants.length }, 'usage reported to management')
   }, { concurrency: 1, maxAttempts: 5, timeoutMs: 600_000 })

@@ -10,6 +10,7 @@ import type { ServiceRef } from './service-ref.ts'
 import type { Clock } from '../clock/clock.ts'
 import type { PluginEvents } from '../events/types.ts'
 import type { Notify } from '../notifications/types.ts'
+import type { PluginUsage } from '../usage/counters.ts'
 
 /** What the kernel hands a plugin when it starts. */
 export interface PluginContext<Config = Record<string, unknown>> {
@@ -40,6 +41,12 @@ export interface PluginContext<Config = Record<string, unknown>> {
   readonly notify: Notify
   /** Read-only facts about tenants (name, status, user and job counts, recent activity). */
   readonly tenants: TenantDirectory
+  /**
+   * Usage counters (kernel API 1.5): `ctx.usage.register('devices', trx => count)` adds a
+   * per-tenant figure to the hourly usage report sent to management; the kernel calls it inside
+   * each tenant's transaction, so the count sees only that tenant's rows.
+   */
+  readonly usage: PluginUsage
   /** The durable ingest inbox: consume the kinds declared in plugin.json `ingest`, as the ingest endpoint stored them. */
   readonly ingest: PluginIngest
   /** Durable domain events declared in plugin.json `events`: publish in your transaction, handle in `start`. */

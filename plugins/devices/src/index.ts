@@ -24,6 +24,8 @@ export default definePlugin<DevicesConfig>({
     const keys = createDeviceKeys(ctx, { cacheSeconds: config.keyCacheSeconds, overlapSeconds: config.keyOverlapSeconds })
     const events = deviceEvents(ctx)
     notifyOffline(ctx)
+    // The hourly usage report to management counts each tenant's devices through this (kernel API 1.5).
+    ctx.usage.register('devices', async trx => Number((await trx('devices').count('* as n').first())?.n ?? 0))
     const publish = async (tenantId: string, commands: Command[]) => {
       for (const command of commands) await ctx.channels.publish(tenantId, 'devices', 'command.state', { command })
     }

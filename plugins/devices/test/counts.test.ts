@@ -2,8 +2,10 @@ import t from 'tap'
 import type { TestKernel } from '@monozu/kernel/testing'
 import { enrollmentToken, licensedTenant, register, startDevicesKernel } from './helpers.ts'
 
+const INTERNAL = 'internal-token-devices-usage-0123456789'
 let k: TestKernel
-t.before(async () => { k = await startDevicesKernel() })
+// The internal token turns on /internal/v1/usage/report for the usage counter's test.
+t.before(async () => { k = await startDevicesKernel({ config: { internalTokens: [INTERNAL] } }) })
 t.teardown(() => k?.close())
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000)
@@ -36,4 +38,18 @@ t.test('devices per status, for the tenant\'s summary widget only', async t => {
   const unlicensed = await k.createTenant()
   const outsider = await k.signIn(unlicensed, ['tenant-admin'])
   t.match(await k.request('GET', '/api/v1/devices/counts', { token: outsider.token }), { status: 403, body: { code: 'feature_disabled' } })
+})
+
+t.test('the hourly usage report counts each tenant\'s devices through the registered counter', async t => {
+  const kit = k
+  const a = await licensedTenant(kit)
+  const b = await licensedTenant(kit)
+  const enroll = await enrollmentToken(kit, a.admin, { maxUses: 10 })
+  for (let i = 0; i < 3; i++) await register(kit, enroll)
+  await register(kit, await enrollmentToken(kit, b.admin))
+  const res = await kit.request('POST', '/internal/v1/usage/report', { headers: { 'x-internal-token': INTERNAL } })
+  t.equal(res.status, 200)
+  const of = (id: string) => res.body.tenants.find((x: { tenantId: string }) => x.tenantId === id)
+  t.match(of(a.tenant.id), { counts: { devices: 3 } })
+  t.match(of(b.tenant.id), { counts: { devices: 1 } }, 'each tenant sees only its own devices')
 })

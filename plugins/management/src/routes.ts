@@ -256,7 +256,8 @@ export function registerRoutes (app: FastifyInstance, ctx: Ctx, m: Management): 
         type: 'object', required: ['tenants'],
         properties: {
           reportedAt: { type: 'string', format: 'date-time' },
-          tenants: { type: 'array', maxItems: 100_000, items: { type: 'object', required: ['tenantId', 'seats', 'devices'], properties: { tenantId: { type: 'string', format: 'uuid' }, externalId: { type: ['string', 'null'] }, seats: { type: 'integer', minimum: 0 }, devices: { type: 'integer', minimum: 0 } } } }
+          // counts: the plugin counters of kernel API 1.5 (counts.devices); devices: a cloud on kernel API < 1.5.
+          tenants: { type: 'array', maxItems: 100_000, items: { type: 'object', required: ['tenantId', 'seats'], properties: { tenantId: { type: 'string', format: 'uuid' }, externalId: { type: ['string', 'null'] }, seats: { type: 'integer', minimum: 0 }, counts: { type: 'object', maxProperties: 100, additionalProperties: { type: 'integer', minimum: 0 } }, devices: { type: 'integer', minimum: 0 } } } }
         }
       }
     },
@@ -266,7 +267,8 @@ export function registerRoutes (app: FastifyInstance, ctx: Ctx, m: Management): 
       if (typeof given !== 'string' || !timingSafeEqual(createHash('sha256').update(given).digest(), expected)) throw new ManagementError('unauthorized', 'X-Internal-Token is missing or wrong')
     }
   }, async request => {
-    const { tenants } = request.body as { tenants: Array<{ tenantId: string, seats: number, devices: number }> }
+    const reported = request.body as { tenants: Array<{ tenantId: string, seats: number, counts?: Record<string, number>, devices?: number }> }
+    const tenants = reported.tenants.map(t => ({ tenantId: t.tenantId, seats: t.seats, devices: t.counts?.devices ?? t.devices ?? 0 }))
     const index: Array<{ cloud_id: string, staff_tenant: string, managed: string }> = tenants.length
       ? await ctx.db.platform({ actor: 'internal:cloud', reason: 'usage report' }, trx => trx('mgmt_cloud_index').whereIn('cloud_id', tenants.map(t => t.tenantId)))
       : []

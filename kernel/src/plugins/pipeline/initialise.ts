@@ -16,6 +16,7 @@ import type { Events } from '../../events/service.ts'
 import type { Features } from '../../licensing/features.ts'
 import type { Notifications } from '../../notifications/service.ts'
 import type { KernelTenantDirectory } from '../../tenancy/directory.ts'
+import type { UsageCounters } from '../../usage/counters.ts'
 import { isDefinedPlugin, type DefinedPlugin, type PluginContext } from '../define.ts'
 import type { PluginRecord, PluginRegistry } from '../registry.ts'
 import { pluginConfig } from './config.ts'
@@ -31,6 +32,7 @@ export interface KernelParts {
   bus: Bus
   notifications: Notifications
   tenants: KernelTenantDirectory
+  usage: UsageCounters
   db: Database
   audit: AuditService
   log: FastifyBaseLogger
@@ -69,6 +71,7 @@ export function contextFor (record: PluginRecord, parts: KernelParts, config: Re
     jobs: parts.jobs.forPlugin(m.id),
     channels: pluginChannels(m, parts.bus, id => parts.registry.get(id)?.manifest),
     tenants: parts.tenants.forPlugin(m.id),
+    usage: parts.usage.forPlugin(m.id),
     notify: parts.notifications.forPlugin(m),
     ingest: parts.ingest.forPlugin(m),
     events: parts.events.forPlugin(m),

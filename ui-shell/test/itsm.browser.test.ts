@@ -7,12 +7,13 @@ import { browserSkip, expectAccessible, repoPath, shots, startBrowserKernel, typ
 // public reply), and the requester sees the reply but never the note; in English, then in Polish,
 // with axe on every screen on the way.
 const itsm = repoPath('plugins/itsm')
-// itsm reaches CIs and devices through their plugins' services, so both are loaded (not licensed).
+// itsm reaches CIs, devices and findings through their plugins' services, so those are loaded (not licensed).
 const cmdb = repoPath('plugins/cmdb')
 const devices = repoPath('plugins/devices')
+const security = repoPath('plugins/security')
 
 t.test('the itsm module in a real browser', { skip: browserSkip('itsm') }, async t => {
-  const { k, signIn, close } = await startBrowserKernel([cmdb, devices, itsm])
+  const { k, signIn, close } = await startBrowserKernel([cmdb, devices, security, itsm])
   t.teardown(close)
 
   const tenant = await k.createTenant({ slug: 'itsm-browser', name: 'ITSM Browser' })

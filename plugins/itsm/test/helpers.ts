@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url'
 import { startTestKernel, type TestKernel, type TestKernelOptions } from '@monozu/kernel/testing'
 
 export const itsmPlugin = fileURLToPath(new URL('..', import.meta.url))
-/** ITSM depends on the cmdb and devices plugins (links, impact, device alerts). */
-export const neededPlugins = [fileURLToPath(new URL('../../cmdb/', import.meta.url)), fileURLToPath(new URL('../../devices/', import.meta.url))]
+/** ITSM depends on the cmdb, devices and security plugins (links, impact, device alerts, findings). */
+export const neededPlugins = ['../../cmdb/', '../../devices/', '../../security/'].map(p => fileURLToPath(new URL(p, import.meta.url)))
 export type Tenant = Awaited<ReturnType<TestKernel['createTenant']>>
 
 export function startItsm (options: TestKernelOptions = {}): Promise<TestKernel> {
@@ -13,7 +13,7 @@ export function startItsm (options: TestKernelOptions = {}): Promise<TestKernel>
 /** A tenant licensed for itsm with an agent/admin (tenant-admin) and two requesters (members). */
 export async function licensedTenant (k: TestKernel, features: string[] = []) {
   const tenant = await k.createTenant()
-  await k.grantLicense(tenant, ['itsm', 'cmdb', 'devices', ...features])
+  await k.grantLicense(tenant, ['itsm', 'cmdb', 'devices', 'security', ...features])
   const [agent, alice, bob] = await Promise.all([k.signIn(tenant, ['tenant-admin']), k.signIn(tenant, ['member']), k.signIn(tenant, ['member'])])
   return { tenant, agent: client(k, agent.token), agentId: agent.user.id, alice: client(k, alice.token), aliceId: alice.user.id, bob: client(k, bob.token), bobId: bob.user.id }
 }
@@ -22,6 +22,7 @@ export function client (k: TestKernel, token: string) {
   const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', url: string, body?: unknown, headers?: Record<string, string>) =>
     k.request(method, url, { token, ...(body !== undefined ? { body } : {}), ...(headers ? { headers } : {}) })
   return {
+    token,
     get: (url: string) => call('GET', url),
     post: (url: string, body?: unknown, headers?: Record<string, string>) => call('POST', url, body, headers),
     patch: (url: string, body: unknown, headers?: Record<string, string>) => call('PATCH', url, body, headers),

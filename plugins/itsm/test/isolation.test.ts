@@ -1,4 +1,5 @@
 import t from 'tap'
+import { randomUUID } from 'node:crypto'
 import type { TestKernel } from '@monozu/kernel/testing'
 import { licensedTenant, startItsm } from './helpers.ts'
 
@@ -21,10 +22,13 @@ t.test('another tenant\'s ids give 404 on every route, and its data never shows'
   const policy = (await victim.post('/api/v1/itsm/sla-policies', { name: 'Acme', calendarId: cal, resolutionMinutes: 480 })).body.id as string
   const view = (await victim.post('/api/v1/itsm/views', { name: 'Acme view', shared: true, filters: { q: 'payroll' } })).body.id as string
   const rule = (await victim.post('/api/v1/itsm/alert-rules', { name: 'Acme rule', eventType: 'devices.status_changed' })).body.id as string
-  const ticket = (await victim.post('/api/v1/itsm/tickets', { type: 'change', title: 'acme payroll change', approvers: [acme.agentId], links: { cis: [ci] }, groupId: group })).body
+  const enrolment = (await victim.post('/api/v1/devices/enrollment-tokens', {})).body.token as string
+  const device = (await k.request('POST', '/api/v1/devices/register', { headers: { 'x-enrollment-token': enrolment }, body: { hostname: 'acme-edge-1', os: 'Debian 12', agentVersion: '1.0.0', hardwareId: randomUUID() } })).body.deviceId as string
+  const ticket = (await victim.post('/api/v1/itsm/tickets', { type: 'change', title: 'acme payroll change', approvers: [acme.agentId], links: { cis: [ci], devices: [device] }, groupId: group })).body
   t.equal(ticket.number, 'CHG-000001')
   const impact = (await victim.get(`/api/v1/itsm/tickets/${ticket.id}/impact`)).body.items
   t.match(impact, [{ root: ci, name: 'acme-db', nodes: [{ id: app, name: 'acme-erp', depth: 1 }] }], 'the CMDB impact view through the cmdb service')
+  t.match((await victim.get(`/api/v1/itsm/tickets/${ticket.id}/links`)).body, { cis: [{ id: ci, found: true, name: 'acme-db', kind: 'server' }], devices: [{ id: device, found: true, name: 'acme-edge-1' }], findings: [] }, 'linked CIs and devices named through the cmdb and devices services')
   await victim.post(`/api/v1/itsm/tickets/${ticket.id}/messages`, { body: 'payroll internal', visibility: 'internal' })
   const file = (await victim.raw(`/api/v1/itsm/tickets/${ticket.id}/attachments?filename=a.txt`, 'acme', 'application/octet-stream')).body.id as string
 
@@ -44,6 +48,7 @@ t.test('another tenant\'s ids give 404 on every route, and its data never shows'
   await expect404('GET approvals', attacker.get(`${tk}/approvals`))
   await expect404('approvals', attacker.post(`${tk}/approvals`, { decision: 'approve' }))
   await expect404('impact', attacker.get(`${tk}/impact`))
+  await expect404('links', attacker.get(`${tk}/links`))
   await expect404('presence', attacker.post(`${tk}/presence`, {}))
   await expect404('view', attacker.get(`/api/v1/itsm/tickets?view=${view}`))
   await expect404('PATCH view', attacker.patch(`/api/v1/itsm/views/${view}`, { name: 'x' }))
@@ -59,6 +64,7 @@ t.test('another tenant\'s ids give 404 on every route, and its data never shows'
 
   // references to the victim's things from the attacker's own requests do not resolve
   t.match((await attacker.post('/api/v1/itsm/tickets', { type: 'incident', title: 'x', links: { cis: [ci] } })).body, { code: 'validation_failed', errors: [{ pointer: '/links/cis/0', rule: 'not_found' }] })
+  t.match((await attacker.post('/api/v1/itsm/tickets', { type: 'incident', title: 'x', links: { devices: [device] } })).body, { code: 'validation_failed', errors: [{ pointer: '/links/devices/0', rule: 'not_found' }] })
   t.equal((await attacker.post('/api/v1/itsm/tickets', { type: 'incident', title: 'x', groupId: group })).status, 400)
   t.equal((await attacker.post('/api/v1/itsm/sla-policies', { name: 'x', calendarId: cal })).status, 400)
   t.equal((await attacker.post('/api/v1/itsm/alert-rules', { name: 'x', eventType: 'devices.status_changed', ticket: { groupId: group } })).status, 400)

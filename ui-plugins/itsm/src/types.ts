@@ -157,7 +157,10 @@ export interface AlertRule {
 }
 
 export interface ImpactNode { id: string, name: string, class: string, depth: number }
-export interface Impact { root: string, nodes: ImpactNode[], truncated: boolean }
+export interface Impact { root: string, name: string | null, nodes: ImpactNode[], truncated: boolean }
+/** A link with the name its plugin gives it now (GET /tickets/:id/links); `found: false` once it is gone. */
+export interface NamedLink { id: string, found: boolean, name: string | null, kind: string | null, status: string | null }
+export type NamedLinks = Record<LinkKind, NamedLink[]>
 
 /** Events on the channel `itsm` (ids only: pages read again what they show). */
 export type ItsmEvent =

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { ApiError, pageOf, type PluginContext, type TenantUser, type Transaction } from '@monozu/kernel'
 import { actorOf, dateTime, forbidden, invalid, iso, notFound, nullableUuid, tenantOf, uuid, uuidParam, type Actor } from '../http.ts'
-import { validateLinks, impactOf } from '../links.ts'
+import { validateLinks, impactOf, namedLinks } from '../links.ts'
 import { STATUSES, TYPES, type Links, type Status, type TicketType } from './model.ts'
 import { namesOf, present, ticketSchema } from './present.ts'
 import { listTickets, SORTS, type Filters, type Sort } from './query.ts'
@@ -325,6 +325,19 @@ export function ticketRoutes (ctx: PluginContext, app: FastifyInstance, opts: { 
       const t = await visibleTicket(trx, request, id)
       const l = typeof t.links === 'string' ? JSON.parse(t.links) : t.links
       return { items: await impactOf(ctx, trx, l.cis) }
+    })
+  })
+
+  const namedLink = { type: 'object', properties: { id: { type: 'string' }, found: { type: 'boolean' }, name: { type: ['string', 'null'] }, kind: { type: ['string', 'null'] }, status: { type: ['string', 'null'] } } } as const
+  const namedList = { type: 'array', items: namedLink } as const
+  app.get('/api/v1/itsm/tickets/:id/links', {
+    config: { permission: 'itsm.agent' },
+    schema: { summary: 'The ticket\'s linked CIs, devices and security findings with their current names (through the cmdb, devices and security services)', params: uuidParam, response: { 200: { type: 'object', properties: { cis: namedList, devices: namedList, findings: namedList } } } }
+  }, async request => {
+    const { id } = request.params as { id: string }
+    return request.withTenant(async trx => {
+      const t = await visibleTicket(trx, request, id)
+      return namedLinks(ctx, trx, (typeof t.links === 'string' ? JSON.parse(t.links) : t.links) as Links)
     })
   })
 

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { Link, describeError, useApiData, useHasPermission, useT } from '@monozu/ui-sdk'
 import { Field } from '@monozu/ui-sdk/components'
 import { problemFields } from '../problems.ts'
-import { LINK_KINDS, type Impact, type LinkKind, type Ticket } from '../types.ts'
+import { LINK_KINDS, type Impact, type LinkKind, type NamedLinks, type Ticket } from '../types.ts'
 import { ticketMessages } from './messages.ts'
 import { usePatch } from './Workflow.tsx'
 
@@ -24,6 +24,12 @@ export function LinksPanel ({ ticket, onSaved }: { ticket: Ticket, onSaved: (t: 
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const total = LINK_KINDS.reduce((n, k) => n + (links[k]?.length ?? 0), 0)
+  // Names come from the providing plugins (cmdb, devices, security) through the server, read again when the links change.
+  const named = useApiData<NamedLinks>(`/api/v1/itsm/tickets/${encodeURIComponent(ticket.id)}/links`)
+  const key = LINK_KINDS.map(k => links[k]?.join(',')).join(';')
+  const [seen, setSeen] = useState(key)
+  if (seen !== key) { setSeen(key); named.reload() }
+  const nameOf = (k: LinkKind, v: string) => named.data?.[k]?.find(x => x.id === v)
 
   const save = async (next: Partial<Record<LinkKind, string[]>>) => {
     setBusy(true); setError(null)
@@ -53,11 +59,16 @@ export function LinksPanel ({ ticket, onSaved }: { ticket: Ticket, onSaved: (t: 
           <ul className='itsm-links'>
             {links[k].map(v => {
               const to = href(k, v)
+              const n = nameOf(k, v)
+              const label = n?.name ?? v
               return (
                 <li key={v}>
-                  {to ? <Link to={to}><code>{v}</code></Link> : <code>{v}</code>}
+                  {to && n?.found !== false ? <Link to={to}>{label}</Link> : <span>{label}</span>}
+                  {n && !n.found && <span className='mz-muted itsm-small'>{t('linkGone')}</span>}
+                  {n?.found && <span className='mz-muted itsm-small'>{[n.kind, n.status].filter(Boolean).join(' · ')}</span>}
+                  <code className='mz-muted itsm-small' title={v}>{v.slice(0, 8)}</code>
                   <button type='button' className='mz-button mz-button--ghost itsm-small' disabled={busy} onClick={() => { void save({ [k]: links[k].filter(x => x !== v) }) }}>
-                    {t('removeLink', { id: v.slice(0, 8) })}
+                    {t('removeLink', { id: n?.name ?? v.slice(0, 8) })}
                   </button>
                 </li>
               )
@@ -97,7 +108,7 @@ function ImpactView ({ ticket }: { ticket: Ticket }) {
       {data.data && items.every(i => i.nodes.length === 0) && <p className='mz-muted itsm-small'>{t('noImpact')}</p>}
       {items.filter(i => i.nodes.length > 0).map(i => (
         <div key={i.root}>
-          <p className='itsm-small'>{t('dependsOn', { n: i.nodes.length, id: i.root.slice(0, 8) })}{i.truncated ? ` ${t('truncated')}` : ''}</p>
+          <p className='itsm-small'>{t('dependsOn', { n: i.nodes.length, id: i.name ?? i.root.slice(0, 8) })}{i.truncated ? ` ${t('truncated')}` : ''}</p>
           <ul className='itsm-links'>
             {[...i.nodes].sort((a, b) => a.depth - b.depth || a.name.localeCompare(b.name)).map(n => (
               <li key={n.id}>

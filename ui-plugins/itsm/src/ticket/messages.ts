@@ -94,9 +94,10 @@ export const ticketMessages = withCommon(defineMessages({
     removeLink: 'Remove link {id}',
     linkIdFormat: 'Enter the item’s id (a UUID, as shown on its page).',
     linkExists: 'This is linked already.',
+    linkGone: 'no longer exists',
     impactTitle: 'CMDB impact: what depends on these items',
     noImpact: 'Nothing depends on the linked items.',
-    dependsOn: '{n} item(s) depend on {id}…',
+    dependsOn: '{n} item(s) depend on {id}',
     truncated: '(only the nearest are shown)',
     depth: 'level {n}',
 
@@ -210,9 +211,10 @@ export const ticketMessages = withCommon(defineMessages({
     removeLink: 'Usuń powiązanie {id}',
     linkIdFormat: 'Podaj identyfikator elementu (UUID widoczny na jego stronie).',
     linkExists: 'To powiązanie już istnieje.',
+    linkGone: 'już nie istnieje',
     impactTitle: 'Wpływ w CMDB: co zależy od tych elementów',
     noImpact: 'Nic nie zależy od powiązanych elementów.',
-    dependsOn: 'Elementy zależne od {id}…: {n}',
+    dependsOn: 'Elementy zależne od {id}: {n}',
     truncated: '(pokazano tylko najbliższe)',
     depth: 'poziom {n}',
 

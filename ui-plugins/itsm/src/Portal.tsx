@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { EmptyState, Link, joinPath, navigate, useHasPermission, useMe, useT, type ModuleProps } from '@monozu/ui-sdk'
 import { CursorTable, SelectFilter, useCatchUp, useCursorList, type Column } from '@monozu/ui-sdk/components'
 import { label, LiveBadge, TicketStatusBadge, When } from './display.tsx'
-import { useDebounced, useLive, useRefreshOnFocus } from './live.tsx'
+import { useDebounced, useLive, useRefreshOnFocus, useRequesterLive } from './live.tsx'
 import { messages } from './messages.ts'
 import { SectionNav } from './SectionNav.tsx'
 import type { Ticket } from './types.ts'
@@ -16,9 +16,11 @@ export function Portal ({ basePath }: ModuleProps) {
   const list = useCursorList<Ticket>(me ? '/api/v1/itsm/tickets' : null, { requesterId: me, sort: '-updated', status: status === 'active' ? 'new,open,pending' : status, limit: 50 })
   const refresh = useDebounced(list.reload)
   const live = useLive(e => { if (e.event === 'ticket.created' || e.event === 'ticket.changed' || e.event === 'message.created') refresh() })
-  // The channel is for agents: a requester's list reads again every 30 s and when the tab is shown again.
+  // The channel is for agents: a requester hears of their own tickets on their notifications socket,
+  // and the list also reads again every 30 s and when the tab is shown again.
   const agent = useHasPermission('itsm.agent')
-  useCatchUp(live, list.reload)
+  const mine = useRequesterLive(!agent, refresh)
+  useCatchUp(agent ? live : mine, list.reload)
   useRefreshOnFocus(list.reload)
 
   const open = (x: Ticket) => joinPath(basePath, `/tickets/${encodeURIComponent(x.id)}`)
@@ -34,7 +36,7 @@ export function Portal ({ basePath }: ModuleProps) {
       <div className='mz-page-header'>
         <div className='mz-row'>
           <h1>{t('portalTitle')}</h1>
-          {agent && <LiveBadge status={live} />}
+          <LiveBadge status={agent ? live : mine} />
         </div>
         <Link className='mz-button mz-button--primary' to={joinPath(basePath, '/new')}>{t('newRequest')}</Link>
       </div>

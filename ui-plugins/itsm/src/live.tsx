@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef } from 'react'
+import { useChannel, type ChannelStatus } from '@monozu/ui-sdk'
 import { createLiveChannel } from '@monozu/ui-sdk/components'
 import type { ItsmEvent } from './types.ts'
 
@@ -32,4 +33,21 @@ export function useRefreshOnFocus (reload: () => void): void {
     document.addEventListener('visibilitychange', onVisible)
     return () => document.removeEventListener('visibilitychange', onVisible)
   }, [])
+}
+
+/**
+ * A requester's live path: the channel `itsm` is for agents, so requesters listen on their own
+ * `notifications` socket, where the server tells them (and only them) of a public reply or a
+ * status change on their own ticket (itsm.reply, itsm.status). `onTicket` gets the ticket id.
+ * Off for agents (`enabled` false), who have the channel.
+ */
+export function useRequesterLive (enabled: boolean, onTicket: (ticketId: string) => void): ChannelStatus {
+  const latest = useRef(onTicket)
+  latest.current = onTicket
+  return useChannel<{ type?: string, link?: string | null }>('notifications', e => {
+    const d = e.data
+    if (e.event !== 'notification.created' || !d || typeof d.type !== 'string' || !d.type.startsWith('itsm.')) return
+    const id = /^\/itsm\/tickets\/([0-9a-f-]{36})$/.exec(d.link ?? '')?.[1]
+    if (id) latest.current(id)
+  }, { enabled })
 }

@@ -82,9 +82,17 @@ export async function changeTicket (ctx: PluginContext, trx: Transaction, tenant
   if (update.assignee_id && update.assignee_id !== who.id) {
     await ctx.notify({ tenantId, type: 'itsm.assigned', to: { users: [update.assignee_id as string] }, title: { en: `${after.number} assigned to you`, pl: `Przypisano Ci ${after.number}` }, body: { en: after.title, pl: after.title }, link: `/itsm/tickets/${after.id}` }, trx)
   }
+  // The requester's live path: a notification to them alone (the channel `itsm` is for agents).
+  // new → open is the first reply, which the requester hears of as itsm.reply.
+  if (update.status !== undefined && !(before.status === 'new' && after.status === 'open') && after.requester_id && after.requester_id !== who.id) {
+    const [en, pl] = STATUS_TEXT[after.status as Status]
+    await ctx.notify({ tenantId, type: 'itsm.status', to: { users: [after.requester_id] }, title: { en: `${after.number} is ${en}`, pl: `${after.number}: ${pl}` }, body: { en: after.title, pl: after.title }, link: `/itsm/tickets/${after.id}` }, trx)
+  }
   if (evaluation && (evaluation.newWarnings.length || evaluation.newBreaches.length)) await notifySla(ctx, trx, tenantId, after, evaluation.newWarnings, evaluation.newBreaches)
   return after
 }
+
+const STATUS_TEXT: Record<Status, [string, string]> = { new: ['new', 'nowe'], open: ['open', 'otwarte'], pending: ['pending', 'oczekuje'], resolved: ['resolved', 'rozwiązane'], closed: ['closed', 'zamknięte'] }
 
 const TARGET_TEXT = { firstResponse: { en: 'first response', pl: 'pierwsza odpowiedź' }, nextUpdate: { en: 'next update', pl: 'kolejna aktualizacja' }, resolution: { en: 'resolution', pl: 'rozwiązanie' } } as const
 

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { ErrorState, Link, Spinner, describeError, joinPath, useApi, useApiData, useHasPermission, useMe, useT, type ModuleProps } from '@monozu/ui-sdk'
 import { useCatchUp } from '@monozu/ui-sdk/components'
 import { label, LiveBadge, PriorityBadge, TicketStatusBadge, When } from '../display.tsx'
-import { useLive, useRefreshOnFocus } from '../live.tsx'
+import { useLive, useRefreshOnFocus, useRequesterLive } from '../live.tsx'
 import type { Attachment, Message, Ticket } from '../types.ts'
 import { Approvals } from './Approvals.tsx'
 import { Conversation } from './Conversation.tsx'
@@ -11,8 +11,8 @@ import { ticketMessages } from './messages.ts'
 import { SlaPanel } from './SlaPanel.tsx'
 import { History, usePatch, Workflow } from './Workflow.tsx'
 
-/** How often a requester's page reads again: the live channel is for agents. */
-const REQUESTER_POLL_MS = 15_000
+/** How often a requester's page reads again besides their live notifications (a missed one, turned-off in-app notifications). */
+const REQUESTER_POLL_MS = 30_000
 
 /**
  * One ticket. Agents: the conversation with public replies and internal notes, the workflow,
@@ -44,7 +44,8 @@ export function TicketPage ({ basePath, id }: ModuleProps & { id: string }) {
       })
     }
   })
-  useCatchUp(status, reloadAll, agent ? 30_000 : REQUESTER_POLL_MS)
+  const requesterStatus = useRequesterLive(!agent, ticketId => { if (ticketId === id) reloadAll() })
+  useCatchUp(agent ? status : requesterStatus, reloadAll, agent ? 30_000 : REQUESTER_POLL_MS)
   useRefreshOnFocus(reloadAll)
   usePresence(agent ? path : null, setViewers)
 
@@ -73,7 +74,7 @@ export function TicketPage ({ basePath, id }: ModuleProps & { id: string }) {
             {x.status === 'pending' && x.pendingReason && <span className='itsm-small'>{t('pendingBecause', { reason: x.pendingReason })}</span>}
           </div>
         </div>
-        {agent && <LiveBadge status={status} />}
+        <LiveBadge status={agent ? status : requesterStatus} />
       </div>
       {agent && names.length > 0 && <p className='itsm-note' role='status'>{t('alsoViewing', { names: names.join(', ') })}</p>}
       <div className={agent ? 'itsm-columns' : 'itsm-columns itsm-columns--portal'}>

@@ -40,6 +40,8 @@ export interface FeedServer {
   /** OSV records served per ecosystem (edit to publish a new or modified advisory). */
   osv: Map<string, Map<string, Record<string, any>>>
   nvd: Array<Record<string, any>>
+  /** Publishes a new EPSS file (CSV text as FIRST writes it) under a new ETag. */
+  publishEpss (csv: string, etag: string): void
   /** NVD page size this server uses (the real API honours resultsPerPage up to 2,000). */
   nvdPage: number
   /** Answers the next matching requests with these statuses first (e.g. 429, 503, 500). */
@@ -59,7 +61,7 @@ export async function startFeedServer (): Promise<FeedServer> {
   const state = { nvdPage: 2000 }
   const nvd = JSON.parse(readFileSync(`${FIXTURES}nvd/cves.json`, 'utf8')) as Array<Record<string, any>>
   const kev = readFileSync(`${FIXTURES}kev.json`)
-  const epss = gzipSync(readFileSync(`${FIXTURES}epss.csv`))
+  const epss = { body: gzipSync(readFileSync(`${FIXTURES}epss.csv`)), etag: '"epss-2024-12-05"' }
 
   const send = (res: ServerResponse, req: IncomingMessage, status: number, body: Buffer | string, type: string, etag?: string) => {
     if (etag && req.headers['if-none-match'] === etag) { res.writeHead(304, { etag }); res.end(); return }
@@ -99,7 +101,7 @@ export async function startFeedServer (): Promise<FeedServer> {
       return send(res, req, 200, JSON.stringify({ resultsPerPage: page.length, startIndex, totalResults: inWindow.length, format: 'NVD_CVE', version: '2.0', timestamp: new Date().toISOString(), vulnerabilities: page.map(cve => ({ cve })) }), 'application/json')
     }
     if (url.pathname === '/kev.json') return send(res, req, 200, kev, 'application/json', '"kev-2024.12.05"')
-    if (url.pathname === '/epss.csv.gz') return send(res, req, 200, epss, 'application/gzip', '"epss-2024-12-05"')
+    if (url.pathname === '/epss.csv.gz') return send(res, req, 200, epss.body, 'application/gzip', epss.etag)
     res.writeHead(404); res.end()
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
@@ -109,6 +111,7 @@ export async function startFeedServer (): Promise<FeedServer> {
     requests, osv, nvd,
     get nvdPage () { return state.nvdPage },
     set nvdPage (n: number) { state.nvdPage = n },
+    publishEpss (csv, etag) { epss.body = gzipSync(csv); epss.etag = etag },
     failNext (match, statuses, headers = {}) { failures.push({ match, statuses: [...statuses], headers }) },
     close: () => new Promise(resolve => { server.closeAllConnections(); server.close(() => resolve()) })
   }

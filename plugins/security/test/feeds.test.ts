@@ -14,6 +14,8 @@ t.before(async () => {
 t.teardown(async () => { await k?.close(); await feeds?.close() })
 
 const count = async (table: string) => Number((await k.owner(table).count({ n: '*' }).first())?.n)
+// NVD CVEs with CPE configurations are advisories too (source nvd); these count OSV's.
+const countOsv = async () => Number((await k.owner('security_advisories').where({ source: 'osv' }).count({ n: '*' }).first())?.n)
 const deps = (batchSize = 1): SyncDeps => ({
   platform: fn => k.db.platform({ actor: 'test', reason: 'feed sync test' }, fn),
   http: { timeoutMs: 5000, retryBaseMs: 5, maxRetries: 2 },
@@ -33,8 +35,9 @@ t.test('an operator starts a sync; tenants read the one shared copy; nobody else
 
   const run = await k.runJob('security', 'feeds.sync', {}, { tenantId: null, timeoutMs: 60_000 })
   t.equal(run.state, 'succeeded', run.lastError ?? '')
-  t.equal(await count('security_advisories'), 5, 'five OSV advisories from four ecosystems')
-  t.equal(await count('security_affected'), 5)
+  t.equal(await countOsv(), 5, 'five OSV advisories from four ecosystems')
+  t.same((await k.owner('security_advisories').where({ source: 'nvd' }).select('id')).map(r => r.id), ['CVE-2023-0286'], 'the one NVD CVE with CPE configurations')
+  t.equal(await count('security_affected'), 6, 'one affected row per OSV package and per vulnerable CPE criterion')
   t.equal(await count('security_nvd'), 5)
   t.equal(await count('security_kev'), 2)
   t.equal(await count('security_epss'), 5)
@@ -47,7 +50,7 @@ t.test('an operator starts a sync; tenants read the one shared copy; nobody else
 
   for (const token of [admin, (await licensedTenant(k)).admin]) {
     const status = (await client(k, token).get('/api/v1/security/feeds')).body
-    t.equal(status.advisories, 5, 'every tenant sees the same advisories')
+    t.equal(status.advisories, 6, 'every tenant sees the same advisories')
     t.match(status.items.find((f: { feed: string }) => f.feed === 'osv:npm'), { status: 'idle', items: 2, lastSuccessAt: String, lastError: null })
     t.match(status.items.find((f: { feed: string }) => f.feed === 'kev'), { items: 2 })
   }
@@ -60,7 +63,7 @@ t.test('an operator starts a sync; tenants read the one shared copy; nobody else
   t.ok(second.filter(r => r.path === '/kev.json').every(r => r.headers['if-none-match'] === '"kev-2024.12.05"'), 'KEV asked with If-None-Match')
   t.ok(second.some(r => r.path === '/osv/npm/modified_id.csv'), 'OSV went on incrementally')
   t.notOk(second.some(r => r.path.endsWith('all.zip')), 'no second bulk download')
-  t.equal(await count('security_advisories'), 5)
+  t.equal(await countOsv(), 5)
 })
 
 t.test('OSV incremental sync resumes after an interruption without gaps or duplicates', async t => {
@@ -73,7 +76,7 @@ t.test('OSV incremental sync resumes after an interruption without gaps or dupli
   npm.set('GHSA-p6mc-m468-83gw', { ...npm.get('GHSA-p6mc-m468-83gw')!, modified: '2030-01-01T00:00:03Z' })
   feeds.failNext(/GHSA-x5rq-j2xg-h7qm\.json/, [500])
   await t.rejects(syncOsv(deps(1), `${feeds.url}/osv`, 'npm'), /HTTP 500/, 'the run breaks on the second advisory')
-  t.equal(await count('security_advisories'), 6, 'the first one is in')
+  t.equal(await countOsv(), 6, 'the first one is in')
   const cursor = (await k.owner('security_feed_state').first('cursor').where({ feed: 'osv:npm' })).cursor
   t.same(typeof cursor === 'string' ? JSON.parse(cursor) : cursor, { phase: 'incremental', since: '2030-01-01T00:00:01Z' }, 'the cursor stopped after the batch that committed')
 
@@ -83,7 +86,7 @@ t.test('OSV incremental sync resumes after an interruption without gaps or dupli
   for (const r of feeds.requests.slice(mark)) fetched.push(r.path)
   t.same(fetched.filter(p => p.endsWith('.json')), ['/osv/npm/GHSA-29mw-wpgm-hmr9.json', '/osv/npm/GHSA-x5rq-j2xg-h7qm.json', '/osv/npm/GHSA-p6mc-m468-83gw.json'], 'resumed at the cursor (its own row re-read), oldest first')
   t.equal(result.changed, 2, 'the re-read one was unchanged: not written twice')
-  t.equal(await count('security_advisories'), 7, 'no gap: every change is in; no duplicate')
+  t.equal(await countOsv(), 7, 'no gap: every change is in; no duplicate')
   const after = new Map((await k.owner('security_advisories').select('id', 'seq')).map(r => [r.id, Number(r.seq)]))
   const old = new Map(seqBefore.map(r => [r.id, Number(r.seq)]))
   t.ok(after.get('GHSA-p6mc-m468-83gw')! > old.get('GHSA-p6mc-m468-83gw')!, 'a modified advisory gets a new seq (scans see it again)')

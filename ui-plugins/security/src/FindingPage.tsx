@@ -16,6 +16,8 @@ export function useExplanationSentence (f: Finding | undefined): string[] {
     .map(c => (c.bound === 'listed' ? `${c.version} ${t('bound.listed')}` : `${c.version} ${c.op} ${t(`bound.${c.bound}`)} ${c.value}`)).join(', ') + (e.scheme ? ` (${e.scheme})` : '')
   return [
     t('why', { asset: assetName(f), pkg: e.inventory.name, version: e.inventory.version, ecosystem: e.inventory.ecosystem, source: e.inventory.source, observed: fmt.dateTime(e.inventory.observedAt), advisory: e.advisory.id, comparison }),
+    ...(e.affected.criterion ? [t('whyCriterion', { criterion: e.affected.criterion.criteria })] : []),
+    ...(e.affected.requires && e.affected.requires.length > 0 ? [t('whyRequires', { requires: e.affected.requires.join(', ') })] : []),
     e.fixedVersion ? t('whyFixed', { fixed: e.fixedVersion }) : t('whyNoFix')
   ]
 }
@@ -36,7 +38,7 @@ function Triage ({ f, onDone }: { f: Finding, onDone: () => void }) {
       setMode(null); setReason(''); setError(null); onDone()
     } catch (err) { setError(describeError(err, t).message) }
   }
-  if (f.state === 'fixed') return null
+  if (f.state === 'fixed' || f.state === 'withdrawn') return null
   if (f.state !== 'open') return <button type='button' className='mz-button' onClick={() => { void api.post(`/api/v1/security/findings/${f.id}/reopen`, {}).then(onDone) }}>{t('reopen')}</button>
   if (!mode) {
     return (

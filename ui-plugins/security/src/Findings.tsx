@@ -6,7 +6,7 @@ import { messages } from './messages.ts'
 import { LiveBadge, SectionNav, SEVERITIES, SeverityBadge, StateBadge } from './shared.tsx'
 import { assetName, type Finding } from './types.ts'
 
-const STATES = ['open', 'fixed', 'risk_accepted', 'false_positive'] as const
+const STATES = ['open', 'fixed', 'risk_accepted', 'false_positive', 'withdrawn'] as const
 
 export function Findings ({ basePath }: ModuleProps) {
   const t = useT(messages)

@@ -3,7 +3,7 @@ import { StatusBadge, type Tone } from '@monozu/ui-sdk/components'
 import { messages } from './messages.ts'
 
 const sevTones: Record<string, Tone> = { critical: 'danger', high: 'danger', medium: 'warning', low: 'info', info: 'neutral', none: 'neutral', unknown: 'neutral' }
-const stateTones: Record<string, Tone> = { open: 'danger', acknowledged: 'warning', resolved: 'success', suppressed: 'neutral', fixed: 'success', risk_accepted: 'warning', false_positive: 'neutral' }
+const stateTones: Record<string, Tone> = { open: 'danger', acknowledged: 'warning', resolved: 'success', suppressed: 'neutral', fixed: 'success', risk_accepted: 'warning', false_positive: 'neutral', withdrawn: 'neutral' }
 
 export function SeverityBadge ({ severity }: { severity: string }) {
   const t = useT(messages)

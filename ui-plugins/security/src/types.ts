@@ -8,7 +8,7 @@ export interface Comparison { bound: string, op: string, version: string, value:
 export interface Explanation {
   inventory: { id: string, source: string, observedAt: string, ecosystem: string, name: string, version: string, purl: string | null }
   advisory: { id: string, aliases: string[], modified: string, published: string | null, summary: string | null }
-  affected: { ecosystem: string | null, name: string | null, matchedBy: string | null, rangeType: string | null, rangeIndex: number | null, events: Array<Record<string, string>> | null }
+  affected: { ecosystem: string | null, name: string | null, matchedBy: string | null, rangeType: string | null, rangeIndex: number | null, events: Array<Record<string, string>> | null, criterion?: { criteria: string } & Record<string, unknown>, requires?: string[] }
   comparisons: Comparison[]
   scheme: string | null
   fixedVersion: string | null

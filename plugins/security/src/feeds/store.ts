@@ -1,6 +1,7 @@
 import type { Transaction } from '@monozu/kernel'
 import { matchName } from '../inventory/names.ts'
 import type { OsvAffected } from '../match/osv.ts'
+import { CPE_ECOSYSTEM, cpeName, vulnerableCriteria, type CpeConfiguration } from '../match/cpe.ts'
 
 /** An OSV record as published (https://ossf.github.io/osv-schema/); the fields we read. */
 export interface OsvRecord {
@@ -83,14 +84,42 @@ export function nvdVector (c: NvdCve): string | null {
   return null
 }
 
+/** NVD writes times without a zone; they are UTC. */
+const nvdTime = (t: string) => new Date(t.endsWith('Z') || /[+-]\d\d:\d\d$/.test(t) ? t : `${t}Z`)
+
 export async function upsertNvd (trx: Transaction, cves: NvdCve[]): Promise<number> {
   const byId = new Map(cves.map(c => [c.id, c]))
   const rows = [...byId.values()].map(c => ({
-    cve_id: c.id, last_modified: new Date(c.lastModified.endsWith('Z') || /[+-]\d\d:\d\d$/.test(c.lastModified) ? c.lastModified : `${c.lastModified}Z`),
-    published: c.published ? new Date(c.published.endsWith('Z') ? c.published : `${c.published}Z`) : null,
+    cve_id: c.id, last_modified: nvdTime(c.lastModified), published: c.published ? nvdTime(c.published) : null,
     cvss_vector: nvdVector(c), description: (c.descriptions?.find(d => d.lang === 'en')?.value ?? '').slice(0, 2000) || null,
     configurations: JSON.stringify(c.configurations ?? [])
   }))
   for (let i = 0; i < rows.length; i += 500) await trx('security_nvd').insert(rows.slice(i, i + 500)).onConflict('cve_id').merge()
+  await upsertCpeAdvisories(trx, [...byId.values()])
   return rows.length
+}
+
+/**
+ * A CVE whose configurations name vulnerable CPEs is also an advisory (source `nvd`) with one
+ * affected row per vulnerable criterion (ecosystem `CPE`, name `<vendor>:<product>`), so scans
+ * match it against firmware like any OSV record. A changed record gets a new `seq`; an OSV record
+ * that happens to carry the same id is left alone.
+ */
+async function upsertCpeAdvisories (trx: Transaction, cves: NvdCve[]): Promise<void> {
+  const withCpe = cves.map(c => ({ c, criteria: vulnerableCriteria(c.configurations as CpeConfiguration[]) })).filter(x => x.criteria.length > 0)
+  for (let i = 0; i < withCpe.length; i += 200) {
+    const chunk = withCpe.slice(i, i + 200)
+    const written = await trx('security_advisories').insert(chunk.map(({ c }) => ({
+      id: c.id, source: 'nvd', aliases: [], summary: (c.descriptions?.find(d => d.lang === 'en')?.value ?? '').slice(0, 1000) || null,
+      modified: nvdTime(c.lastModified), published: c.published ? nvdTime(c.published) : null, withdrawn: null, cvss_vector: nvdVector(c), data: JSON.stringify(c)
+    }))).onConflict('id').merge({
+      summary: trx.raw('excluded.summary'), modified: trx.raw('excluded.modified'), published: trx.raw('excluded.published'), cvss_vector: trx.raw('excluded.cvss_vector'),
+      data: trx.raw('excluded.data'), seq: trx.raw("nextval(pg_get_serial_sequence('security_advisories', 'seq'))")
+    }).whereRaw("security_advisories.source = 'nvd' and security_advisories.modified is distinct from excluded.modified").returning('id') as Array<{ id: string }>
+    const ids = new Set(written.map(w => w.id))
+    if (ids.size === 0) continue
+    await trx('security_affected').whereIn('advisory_id', [...ids]).del()
+    const affected = chunk.filter(x => ids.has(x.c.id)).flatMap(({ c, criteria }) => criteria.map((m, idx) => ({ advisory_id: c.id, idx, ecosystem: CPE_ECOSYSTEM, match_name: cpeName(m.match.criteria)! })))
+    for (let j = 0; j < affected.length; j += 1000) await trx('security_affected').insert(affected.slice(j, j + 1000))
+  }
 }

@@ -12,7 +12,7 @@ interface Row {
   accepted_until: Date | string | null, due_at: Date | string | null, first_seen: Date | string, last_seen: Date | string, fixed_at: Date | string | null, updated_at: Date | string
 }
 
-const STATES = ['open', 'fixed', 'risk_accepted', 'false_positive'] as const
+const STATES = ['open', 'fixed', 'risk_accepted', 'false_positive', 'withdrawn'] as const
 
 const present = (r: Row, withExplanation: boolean) => ({
   id: r.id, assetKey: r.asset_key, ciId: r.ci_id, ciName: r.ci_name, deviceId: r.device_id, ecosystem: r.ecosystem, package: r.package, version: r.version,
@@ -101,6 +101,7 @@ export function findingRoutes (app: FastifyInstance, ctx: PluginContext, live: L
         const current = await trx('security_findings').first('*').where({ id }).forUpdate() as Row | undefined
         if (!current) throw notFound('finding', id)
         if (current.state === 'fixed') throw new ApiError('invalid_state', 'The finding is fixed: the inventory no longer has an affected version')
+        if (current.state === 'withdrawn') throw new ApiError('invalid_state', 'The finding is withdrawn: its advisory was withdrawn by its publisher')
         const [next] = await trx('security_findings').where({ id }).update({ ...change(b, now), state_by: actorOf(request), updated_at: now }).returning('*') as Row[]
         await ctx.audit.record({ tenantId, action: `security.finding_${action.replace('-', '_')}`, actor: request.auth!.userId, target: id, requestId: request.id, details: b }, trx)
         live.afterCommit(trx, tenantId, 'findings.changed', { ids: [id] })

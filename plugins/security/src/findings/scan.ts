@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto'
 import type { PluginContext, Transaction } from '@monozu/kernel'
 import { json } from '../http.ts'
 import type { Live } from '../live.ts'
-import { evaluate, type OsvAffected, type RangeMatch } from '../match/osv.ts'
+import { evaluate, type RangeMatch } from '../match/osv.ts'
+import { CPE_ECOSYSTEM, evaluateCpe, type CpeConfiguration, type CpeMatch } from '../match/cpe.ts'
+import type { NvdCve } from '../feeds/store.ts'
 import type { OsvRecord } from '../feeds/store.ts'
+import { epssPublication, rerateEpss } from './rerate.ts'
 import { cvssScore, ratingOf, ratingOfWord, riskScore, type Severity } from './severity.ts'
 
 export interface ScanOptions {
@@ -21,11 +24,14 @@ export interface ScanResult {
   updated: number
   fixed: number
   riskReopened: number
+  /** Findings whose EPSS (and risk score) changed with a new EPSS publication. */
+  rerated: number
+  withdrawn: number
   ms: number
 }
 
 interface InvRow { id: string, asset_key: string, ci_id: string | null, ci_name: string | null, device_id: string | null, source: string, ecosystem: string, name: string, match_name: string, version: string, purl: string | null, observed_at: Date | string }
-interface AdvRow { id: string, seq: string | number, aliases: string[], summary: string | null, modified: Date | string, published: Date | string | null, withdrawn: Date | string | null, cvss_vector: string | null, data: unknown }
+interface AdvRow { id: string, seq: string | number, source: string, aliases: string[], summary: string | null, modified: Date | string, published: Date | string | null, withdrawn: Date | string | null, cvss_vector: string | null, data: unknown }
 interface FindingRow { id: string, asset_key: string, ecosystem: string, match_name: string, vulnerability_id: string, state: string, first_seen: Date | string, version: string }
 
 interface Enrichment { kev: Map<string, { date_added: string | null, due_date: string | null }>, epss: Map<string, { epss: number, percentile: number }>, nvd: Map<string, string | null> }
@@ -37,7 +43,7 @@ const cvesOf = (a: AdvRow) => [a.id, ...(a.aliases ?? [])].filter(x => x.startsW
 async function loadAdvisories (trx: Transaction, ids: string[]): Promise<Map<string, AdvRow>> {
   const out = new Map<string, AdvRow>()
   for (let i = 0; i < ids.length; i += 500) {
-    for (const r of await trx('security_advisories').select('id', 'seq', 'aliases', 'summary', 'modified', 'published', 'withdrawn', 'cvss_vector', 'data').whereIn('id', ids.slice(i, i + 500)) as AdvRow[]) out.set(r.id, r)
+    for (const r of await trx('security_advisories').select('id', 'seq', 'source', 'aliases', 'summary', 'modified', 'published', 'withdrawn', 'cvss_vector', 'data').whereIn('id', ids.slice(i, i + 500)) as AdvRow[]) out.set(r.id, r)
   }
   return out
 }
@@ -78,11 +84,15 @@ export function assess (a: AdvRow, e: Enrichment) {
 }
 
 /** The explanation a finding carries: which inventory record, which advisory and range, which comparison. */
-export function explanationOf (inv: InvRow, a: AdvRow, affectedIndex: number, affected: OsvAffected, m: RangeMatch, assessed: ReturnType<typeof assess>) {
+export function explanationOf (inv: InvRow, a: AdvRow, affectedIndex: number, affected: Affected, m: RangeMatch, assessed: ReturnType<typeof assess>) {
   return {
     inventory: { id: inv.id, source: inv.source, observedAt: new Date(inv.observed_at).toISOString(), ecosystem: inv.ecosystem, name: inv.name, version: inv.version, purl: inv.purl },
     advisory: { id: a.id, aliases: a.aliases ?? [], modified: new Date(a.modified).toISOString(), published: a.published ? new Date(a.published).toISOString() : null, summary: a.summary },
-    affected: { index: affectedIndex, ecosystem: affected.package?.ecosystem ?? null, name: affected.package?.name ?? null, matchedBy: m.matchedBy, rangeType: m.rangeType, rangeIndex: m.rangeIndex, events: m.events },
+    affected: {
+      index: affectedIndex, ecosystem: affected.ecosystem, name: affected.name, matchedBy: m.matchedBy, rangeType: m.rangeType, rangeIndex: m.rangeIndex, events: m.events,
+      // NVD: the exact CPE criterion that matched, and what else its configuration required of the asset.
+      ...(affected.criterion ? { criterion: affected.criterion, requires: affected.requires ?? [] } : {})
+    },
     comparisons: m.comparisons,
     scheme: m.scheme,
     fixedVersion: m.fixedVersion,
@@ -99,10 +109,25 @@ export function explanationOf (inv: InvRow, a: AdvRow, affectedIndex: number, af
  */
 const lock = (trx: Transaction) => trx.raw("select pg_advisory_xact_lock(hashtext('security-scan:' || current_setting('monozu.tenant_id', true)))")
 
-interface Match { inv: InvRow, adv: AdvRow, idx: number, affected: OsvAffected, m: RangeMatch }
+/** What an explanation says of the matched entry: an OSV `affected[]` package, or an NVD CPE criterion. */
+interface Affected { ecosystem: string | null, name: string | null, criterion?: CpeMatch, requires?: string[] }
+interface Match { inv: InvRow, adv: AdvRow, idx: number, affected: Affected, m: RangeMatch }
+
+/** The CPE-named inventory (firmware, hardware) of these assets: what NVD configurations with AND need. */
+async function cpeRecords (trx: Transaction, assets: string[]): Promise<Map<string, Array<{ name: string, version: string }>>> {
+  const out = new Map<string, Array<{ name: string, version: string }>>()
+  for (let i = 0; i < assets.length; i += 500) {
+    for (const r of await trx('security_inventory').select('asset_key', 'match_name', 'version').where('ecosystem', CPE_ECOSYSTEM).whereIn('asset_key', assets.slice(i, i + 500))) {
+      let l = out.get(r.asset_key)
+      if (!l) out.set(r.asset_key, l = [])
+      l.push({ name: r.match_name, version: r.version })
+    }
+  }
+  return out
+}
 
 /** Every (inventory row, advisory) pair among the candidates where the inventory version is affected. */
-function matchAll (inventory: InvRow[], affectedRows: Array<{ advisory_id: string, idx: number, ecosystem: string, match_name: string }>, advisories: Map<string, AdvRow>): Match[] {
+function matchAll (inventory: InvRow[], affectedRows: Array<{ advisory_id: string, idx: number, ecosystem: string, match_name: string }>, advisories: Map<string, AdvRow>, assetCpe: Map<string, Array<{ name: string, version: string }>>): Match[] {
   const byKey = new Map<string, Array<{ advisory_id: string, idx: number }>>()
   for (const r of affectedRows) {
     const k = `${r.ecosystem}\u0000${r.match_name}`
@@ -111,17 +136,26 @@ function matchAll (inventory: InvRow[], affectedRows: Array<{ advisory_id: strin
     l.push(r)
   }
   const parsed = new Map<string, OsvRecord>()
+  const parsedNvd = new Map<string, NvdCve>()
   const out: Match[] = []
   for (const inv of inventory) {
     for (const c of byKey.get(`${inv.ecosystem}\u0000${inv.match_name}`) ?? []) {
       const adv = advisories.get(c.advisory_id)
       if (!adv || adv.withdrawn) continue
+      if (adv.source === 'nvd') {
+        let cve = parsedNvd.get(adv.id)
+        if (!cve) parsedNvd.set(adv.id, cve = json<NvdCve>(adv.data))
+        const configurations = (cve.configurations ?? []) as CpeConfiguration[]
+        const m = evaluateCpe(configurations, c.idx, { name: inv.match_name, version: inv.version }, assetCpe.get(inv.asset_key) ?? [])
+        if (m.affected) out.push({ inv, adv, idx: c.idx, affected: { ecosystem: CPE_ECOSYSTEM, name: inv.match_name, criterion: m.criterion!, requires: m.requires }, m })
+        continue
+      }
       let rec = parsed.get(adv.id)
       if (!rec) parsed.set(adv.id, rec = json<OsvRecord>(adv.data))
       const affected = rec.affected?.[c.idx]
       if (!affected) continue
       const m = evaluate(affected, inv.ecosystem, inv.version)
-      if (m.affected) out.push({ inv, adv, idx: c.idx, affected, m })
+      if (m.affected) out.push({ inv, adv, idx: c.idx, affected: { ecosystem: affected.package?.ecosystem ?? null, name: affected.package?.name ?? null }, m })
     }
   }
   return out
@@ -136,7 +170,7 @@ function matchAll (inventory: InvRow[], affectedRows: Array<{ advisory_id: strin
  */
 export async function scanTenant (ctx: PluginContext, live: Live, withTenant: <T>(fn: (trx: Transaction) => Promise<T>) => Promise<T>, tenantId: string, options: ScanOptions & { full?: boolean }): Promise<ScanResult> {
   const started = Date.now()
-  const result: ScanResult = { full: options.full === true, assets: 0, advisories: 0, opened: 0, reopened: 0, updated: 0, fixed: 0, riskReopened: 0, ms: 0 }
+  const result: ScanResult = { full: options.full === true, assets: 0, advisories: 0, opened: 0, reopened: 0, updated: 0, fixed: 0, riskReopened: 0, rerated: 0, withdrawn: 0, ms: 0 }
   const chunk = options.chunk ?? 200
   const notable: Array<{ id: string, vuln: string, pkg: string, severity: string, kev: boolean }> = []
 
@@ -194,9 +228,10 @@ export async function scanTenant (ctx: PluginContext, live: Live, withTenant: <T
         opened.push(event(id, false))
         result.opened++
         if (assessed.severity === 'critical' || assessed.kev) notable.push({ id, vuln: m.adv.id, pkg: `${m.inv.name} ${m.inv.version}`, severity: assessed.severity, kev: assessed.kev !== null })
-      } else if (prev.state === 'fixed') {
-        // A vulnerable version is back (a downgrade, a reinstall): the same finding opens again.
-        await trx('security_findings').where({ id: prev.id }).update({ ...values, state: 'open', fixed_at: null, state_reason: 'a vulnerable version was reported again', state_by: 'scan' })
+      } else if (prev.state === 'fixed' || prev.state === 'withdrawn') {
+        // A vulnerable version is back (a downgrade, a reinstall), or the advisory was reinstated:
+        // the same finding opens again.
+        await trx('security_findings').where({ id: prev.id }).update({ ...values, state: 'open', fixed_at: null, state_reason: prev.state === 'fixed' ? 'a vulnerable version was reported again' : 'the advisory stands again', state_by: 'scan' })
         opened.push(event(prev.id, true))
         result.reopened++
       } else {
@@ -206,7 +241,21 @@ export async function scanTenant (ctx: PluginContext, live: Live, withTenant: <T
     }
     for (let i = 0; i < inserts.length; i += 200) await trx('security_findings').insert(inserts.slice(i, i + 200))
     // Fixed: open findings of these assets (or advisories) that no longer match.
-    const gone = [...existing.entries()].filter(([k, f]) => !keys.has(k) && f.state !== 'fixed' && f.state !== 'false_positive').map(([, f]) => f)
+    const ended = [...existing.entries()].filter(([k, f]) => !keys.has(k) && f.state !== 'fixed' && f.state !== 'withdrawn' && f.state !== 'false_positive').map(([, f]) => f)
+    // An advisory withdrawn by its publisher ends its findings as withdrawn, not fixed: nothing
+    // was upgraded, the advisory no longer stands.
+    const withdrawnIds = new Set<string>()
+    const endedVulns = [...new Set(ended.map(f => f.vulnerability_id))]
+    for (let i = 0; i < endedVulns.length; i += 500) {
+      for (const r of await trx('security_advisories').select('id').whereIn('id', endedVulns.slice(i, i + 500)).whereNotNull('withdrawn')) withdrawnIds.add(r.id)
+    }
+    const withdrawn = ended.filter(f => withdrawnIds.has(f.vulnerability_id))
+    for (let i = 0; i < withdrawn.length; i += 500) {
+      await trx('security_findings').whereIn('id', withdrawn.slice(i, i + 500).map(f => f.id))
+        .update({ state: 'withdrawn', fixed_at: null, accepted_until: null, updated_at: now, state_reason: 'the advisory was withdrawn by its publisher', state_by: 'scan' })
+    }
+    result.withdrawn += withdrawn.length
+    const gone = ended.filter(f => !withdrawnIds.has(f.vulnerability_id))
     if (gone.length > 0) {
       for (let i = 0; i < gone.length; i += 500) {
         await trx('security_findings').whereIn('id', gone.slice(i, i + 500).map(f => f.id)).update({ state: 'fixed', fixed_at: now, updated_at: now, state_reason: 'the inventory no longer has an affected version', state_by: 'scan' })
@@ -232,7 +281,9 @@ export async function scanTenant (ctx: PluginContext, live: Live, withTenant: <T
         affectedRows.push(...await trx('security_affected').select('advisory_id', 'idx', 'ecosystem', 'match_name').whereIn(['ecosystem', 'match_name'], part))
       }
       const advisories = await loadAdvisories(trx, [...new Set(affectedRows.map(r => r.advisory_id))])
-      await apply(trx, inventory, matchAll(inventory, affectedRows, advisories), { assets })
+      const assetCpe = new Map<string, Array<{ name: string, version: string }>>()
+      for (const i of inventory) if (i.ecosystem === CPE_ECOSYSTEM) { let l = assetCpe.get(i.asset_key); if (!l) assetCpe.set(i.asset_key, l = []); l.push({ name: i.match_name, version: i.version }) }
+      await apply(trx, inventory, matchAll(inventory, affectedRows, advisories, assetCpe), { assets })
       // Only marks not renewed while we scanned are cleared (a report during the scan keeps its mark).
       for (const d of dirty) await trx('security_dirty_assets').where({ asset_key: d.asset_key, marked_at: d.marked_at }).del()
       result.assets += assets.length
@@ -246,7 +297,7 @@ export async function scanTenant (ctx: PluginContext, live: Live, withTenant: <T
   while (from < top) {
     from = await withTenant(async trx => {
       await lock(trx)
-      const advisories = await trx('security_advisories').select('id', 'seq', 'aliases', 'summary', 'modified', 'published', 'withdrawn', 'cvss_vector', 'data')
+      const advisories = await trx('security_advisories').select('id', 'seq', 'source', 'aliases', 'summary', 'modified', 'published', 'withdrawn', 'cvss_vector', 'data')
         .where('seq', '>', from).where('seq', '<=', top).orderBy('seq').limit(chunk) as AdvRow[]
       if (advisories.length === 0) return top
       const byId = new Map(advisories.map(a => [a.id, a]))
@@ -254,7 +305,10 @@ export async function scanTenant (ctx: PluginContext, live: Live, withTenant: <T
       const pairs = [...new Set(affectedRows.map(r => `${r.ecosystem}\u0000${r.match_name}`))].map(p => p.split('\u0000') as [string, string])
       const inventory: InvRow[] = []
       for (let i = 0; i < pairs.length; i += 500) inventory.push(...await trx('security_inventory').select('*').whereIn(['ecosystem', 'match_name'], pairs.slice(i, i + 500)) as InvRow[])
-      if (inventory.length > 0) await apply(trx, inventory, matchAll(inventory, affectedRows, byId), { advisories: [...byId.keys()] })
+      if (inventory.length > 0) {
+        const cpeAssets = [...new Set(inventory.filter(i => i.ecosystem === CPE_ECOSYSTEM).map(i => i.asset_key))]
+        await apply(trx, inventory, matchAll(inventory, affectedRows, byId, await cpeRecords(trx, cpeAssets)), { advisories: [...byId.keys()] })
+      }
       result.advisories += advisories.length
       const last = Number(advisories[advisories.length - 1]!.seq)
       await trx('security_scan_state').insert({ tenant_id: tenantId, advisory_seq: last }).onConflict('tenant_id').merge(['advisory_seq'])
@@ -275,9 +329,13 @@ export async function scanTenant (ctx: PluginContext, live: Live, withTenant: <T
       })))
       result.riskReopened = expired.length
     }
+    // 4. A new EPSS publication re-rates every finding at once, not only those the scan touched.
+    const publication = await epssPublication(trx)
+    const rated = (await trx('security_scan_state').first('epss_rated'))?.epss_rated ?? null
+    if (publication !== null && publication !== rated) result.rerated = await rerateEpss(trx)
     result.ms = Date.now() - started
-    await trx('security_scan_state').insert({ tenant_id: tenantId, advisory_seq: Math.max(top, watermark), last_scan_at: now, last_result: JSON.stringify(result) })
-      .onConflict('tenant_id').merge(['advisory_seq', 'last_scan_at', 'last_result'])
+    await trx('security_scan_state').insert({ tenant_id: tenantId, advisory_seq: Math.max(top, watermark), last_scan_at: now, last_result: JSON.stringify(result), epss_rated: publication })
+      .onConflict('tenant_id').merge(['advisory_seq', 'last_scan_at', 'last_result', 'epss_rated'])
     if (notable.length > 0) {
       const first = notable[0]!
       const more = notable.length - 1
@@ -294,7 +352,7 @@ export async function scanTenant (ctx: PluginContext, live: Live, withTenant: <T
         }
       }, trx)
     }
-    if (result.opened + result.reopened + result.fixed + result.riskReopened + result.updated > 0) live.afterCommit(trx, tenantId, 'findings.changed', { ...result })
+    if (result.opened + result.reopened + result.fixed + result.riskReopened + result.updated + result.rerated + result.withdrawn > 0) live.afterCommit(trx, tenantId, 'findings.changed', { ...result })
   })
   return result
 }

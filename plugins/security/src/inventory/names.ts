@@ -2,6 +2,7 @@
 export function matchName (ecosystem: string, name: string): string {
   const eco = baseEcosystem(ecosystem)
   if (eco === 'PyPI') return name.toLowerCase().replace(/[-_.]+/g, '-')
+  if (eco === 'CPE') return name.toLowerCase() // <vendor>:<product>, as NVD writes its CPEs
   if (eco === 'npm' || eco === 'Debian' || eco === 'Alpine' || eco === 'Ubuntu') return name.toLowerCase()
   return name
 }

@@ -8,16 +8,17 @@ export interface OsvAffected {
 }
 
 export interface Comparison {
-  bound: 'introduced' | 'fixed' | 'last_affected' | 'limit' | 'listed'
-  /** `<`, `<=`, `>=`, `=` as in "4.17.20 < fixed 4.17.21". */
-  op: '<' | '<=' | '>=' | '='
+  /** OSV events, or an NVD CPE criterion's bounds (match/cpe.ts). */
+  bound: 'introduced' | 'fixed' | 'last_affected' | 'limit' | 'listed' | 'versionStartIncluding' | 'versionStartExcluding' | 'versionEndIncluding' | 'versionEndExcluding' | 'cpe_version'
+  /** `<`, `<=`, `>=`, `>`, `=` as in "4.17.20 < fixed 4.17.21". */
+  op: '<' | '<=' | '>=' | '>' | '='
   version: string
   value: string
 }
 
 export interface RangeMatch {
   affected: boolean
-  matchedBy: 'range' | 'versions' | null
+  matchedBy: 'range' | 'versions' | 'cpe' | null
   rangeType: string | null
   rangeIndex: number | null
   /** The range's events as published. */

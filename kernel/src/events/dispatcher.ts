@@ -6,6 +6,7 @@ import type { Registered } from './publish.ts'
 import { acknowledge, claimDeliveries, dueWork, recordFailure, type ClaimedRow, type Due } from './store.ts'
 import type { DomainEvent } from './types.ts'
 import { createNap } from '../dispatch/nap.ts'
+import { inSpan } from '../telemetry/tracing.ts'
 
 export interface DispatcherOptions {
   pollMs: number
@@ -84,8 +85,11 @@ export function createDispatcher (deps: { owner: Knex, db: Database, features: F
 
   const nap = createNap(GAP_MS)
 
-  /** One batch of one handler in one tenant; the number delivered. */
-  async function deliver (pair: Due, limit: number): Promise<number> {
+  /** One batch of one handler in one tenant, as one span; the number delivered. */
+  function deliver (pair: Due, limit: number): Promise<number> {
+    return inSpan(`event delivery ${pair.plugin}:${pair.handler}`, { 'monozu.tenant.id': pair.tenantId, 'monozu.plugin': pair.plugin }, () => deliverBatch(pair, limit))
+  }
+  async function deliverBatch (pair: Due, limit: number): Promise<number> {
     const registered = handlers.get(`${pair.plugin}:${pair.handler}`) as Registered
     try {
       return await db.withTenant(pair.tenantId, async trx => {

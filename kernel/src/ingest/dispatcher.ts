@@ -4,6 +4,7 @@ import type { Database } from '../db/database.ts'
 import { claimEvents, deferEvents, dueWork, startOfInbox, type DueCursor } from './inbox.ts'
 import type { IngestConsumer } from './types.ts'
 import { createNap } from '../dispatch/nap.ts'
+import { inSpan } from '../telemetry/tracing.ts'
 
 export interface Consumer { pluginId: string, handler: IngestConsumer, batchSize: number }
 
@@ -34,7 +35,10 @@ export function createDispatcher (deps: { owner: Knex, db: Database, consumers: 
   let after: DueCursor = startOfInbox
   const nap = createNap(GAP_MS)
 
-  async function deliver (tenantId: string, kind: string, retries: boolean): Promise<number> {
+  function deliver (tenantId: string, kind: string, retries: boolean): Promise<number> {
+    return inSpan(`ingest delivery ${kind}`, { 'monozu.tenant.id': tenantId, 'monozu.ingest.kind': kind }, () => deliverBatch(tenantId, kind, retries))
+  }
+  async function deliverBatch (tenantId: string, kind: string, retries: boolean): Promise<number> {
     const consumer = consumers.get(kind) as Consumer
     let seqs: string[] = []
     try {

@@ -7,6 +7,7 @@ import { ingestCatalogue } from './catalogue.ts'
 import { createDispatcher, type Consumer } from './dispatcher.ts'
 import { commitTenants, storeEvents } from './store.ts'
 import type { IngestEventInput, IngestTenantEvents, PluginIngest } from './types.ts'
+import { inSpan } from '../telemetry/tracing.ts'
 
 const DEFAULT_BATCH = 500
 
@@ -26,7 +27,7 @@ export function createIngest (deps: { conn: Connections, db: Database, features:
   /** Commits, then wakes the dispatcher once something new is in the inbox. */
   async function commit (batches: IngestTenantEvents[]): Promise<boolean[][]> {
     for (const b of batches) assertStorable(b.events)
-    const stored = await commitTenants(deps.conn, deps.db, batches)
+    const stored = await inSpan('ingest commit', { 'monozu.ingest.tenants': batches.length, 'monozu.ingest.events': batches.reduce((n, b) => n + b.events.length, 0) }, () => commitTenants(deps.conn, deps.db, batches))
     if (stored.some(s => s.some(Boolean))) dispatcher.poke()
     return stored
   }

@@ -3,6 +3,7 @@ import type { Clock } from '../clock/clock.ts'
 import type { Database } from '../db/database.ts'
 import type { JobQueue, JobRow } from './queue.ts'
 import type { JobDefinition } from './types.ts'
+import { inSpan } from '../telemetry/tracing.ts'
 
 export interface WorkerOptions {
   id: string
@@ -78,10 +79,10 @@ export function createWorker (deps: {
     aborted.catch(() => {})
     try {
       const tenant = row.tenant
-      const work = Promise.resolve(def.handler({
+      const work = inSpan(`job ${row.plugin}:${row.name}`, { 'monozu.job.id': row.id, 'monozu.job.attempt': row.attempts, 'monozu.tenant.id': tenant ?? 'platform' }, () => Promise.resolve(def.handler({
         id: row.id, name: row.name, payload: JSON.parse(row.payload), tenantId: tenant, attempt: row.attempts, signal: abort.signal, log: jobLog,
         withTenant: fn => tenant ? deps.db.withTenant(tenant, fn) : Promise.reject(new Error(`${row.plugin}:${row.name} is a platform job; use ctx.db.withTenant(tenantId, ...)`))
-      }))
+      })))
       await Promise.race([work, aborted])
       completed.push(row.id)
       // Completions are written together: at 100 ids, or 5 ms after the first.

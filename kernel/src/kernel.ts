@@ -14,6 +14,7 @@ import { defineIngestRetention } from './ingest/retention.ts'
 import { defineWebhookRetention } from './webhooks/retention.ts'
 import { defineEventRetention } from './events/retention.ts'
 import { defineUsageReport } from './internal/usage.ts'
+import { pinStaffDirectory, staffDirectoryFrom } from './auth/oidc/staff-directory.ts'
 import { createIngest } from './ingest/service.ts'
 import { createServices, type Services } from './services.ts'
 import type { Tenancy } from './tenancy/tenants.ts'
@@ -93,6 +94,8 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
   const env = options.env ?? process.env
   const config = loadConfig(env, options.config)
   const logger = options.logger ?? createLogger(config)
+  // The management deployment's staff sign-in (one Entra directory), checked before anything starts.
+  const staffDirectory = options.profile === 'management' ? staffDirectoryFrom(env) : null
   shareKernelWithPlugins()
   // Manifests are checked before anything touches the database: a bad plugin fails fast.
   const candidates: Candidate[] = options.plugins
@@ -130,6 +133,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     const ui = await registerUi(app, { repoRoot, registry, shellDir: options.shellDir })
     if (!ui.shell) logger.warn('the UI shell is not built (ui-shell/dist): run npm run build:ui; the API works without it')
     const demo = options.seedDemo === false ? null : await seedDemo(services, registry, plugins.declared.flatMap(m => m.license?.feature ?? []), config.dataDir, config.demoPassword, options.profile === 'management')
+    if (staffDirectory) await pinStaffDirectory({ owner: conn.owner, tenancy: services.tenancy, providers: services.providers, audit: services.audit, log: logger }, staffDirectory)
     await app.ready()
     services.jobs.start()
     services.webhooks.start()

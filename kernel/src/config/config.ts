@@ -104,6 +104,11 @@ export const variablesReadElsewhere = [
   { env: 'MANAGEMENT_DATABASE_URL', shownDefault: 'unset: embedded PGlite in `DATA_DIR/management`', meaning: '`monozu start --profile management`: the management deployment\'s own database (`postgres://...`); it never shares the cloud\'s' },
   { env: 'CLOUD_URL', shownDefault: '`http://127.0.0.1:8000`', meaning: '`monozu start --profile management`: where the cloud\'s `/internal/v1/*` and `/internal/license/refresh` are reached' },
   { env: 'LICENSE_SIGNING_KEY', shownDefault: 'unset: generated into `DATA_DIR/management`', meaning: '`monozu start --profile management`: the ES256 private JWK (with `kid`) that signs licenses; the cloud holds only the public half (`LICENSE_PUBLIC_KEY`)' },
+  { env: 'STAFF_OIDC_ISSUER', shownDefault: 'unset: staff sign in with local accounts only', meaning: '`monozu start --profile management`: the Entra ID issuer staff sign in with (`https://login.microsoftonline.com/<directory id>/v2.0`), on the staff tenant `monozu-staff`; set it with `STAFF_OIDC_CLIENT_ID`, `STAFF_OIDC_CLIENT_SECRET` and `STAFF_OIDC_TENANT_ID` (all or none, or the start fails)' },
+  { env: 'STAFF_OIDC_CLIENT_ID', shownDefault: 'unset', meaning: '`--profile management`: the app registration\'s client id for staff sign-in' },
+  { env: 'STAFF_OIDC_CLIENT_SECRET', shownDefault: 'unset', meaning: '`--profile management`: the app registration\'s client secret (sealed at rest, never returned)' },
+  { env: 'STAFF_OIDC_TENANT_ID', shownDefault: 'unset', meaning: '`--profile management`: the one Entra directory (`tid`, a GUID) whose accounts may sign in as staff; an ID token from any other directory is refused, and the tenant-admin API cannot change this provider' },
+  { env: 'STAFF_OIDC_DEFAULT_ROLE', shownDefault: '`member`', meaning: '`--profile management`: the role of a staff member\'s account created at first sign-in (`member`: `management.read`; `tenant-admin`: everything)' },
   { env: 'PLUGIN_<ID>_CONFIG', shownDefault: 'unset', meaning: 'JSON configuration of one plugin (`<ID>` is the plugin id upper-cased, `-` becomes `_`), validated against the `config` schema in its `plugin.json`, with the schema\'s defaults filled in' }
 ]
 

@@ -9,20 +9,29 @@ export interface StandIn {
 }
 
 /** A real OpenID Provider (oidc-provider) on 127.0.0.1, standing in for Microsoft Entra ID. */
-export async function startOidcProvider (client: { clientId: string, clientSecret: string, redirectUri: string }): Promise<StandIn> {
+export interface StandInClient { clientId: string, clientSecret: string, redirectUri: string }
+
+/**
+ * `others`: more registered apps (an attacker's app in the same provider); `shortCodes`: accounts
+ * whose authorization codes live 1 second (the default is 60), to test an expired code.
+ */
+export async function startOidcProvider (client: StandInClient, options: { others?: StandInClient[], shortCodes?: string[] } = {}): Promise<StandIn> {
   const server: Server = createServer()
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const issuer = `http://127.0.0.1:${(server.address() as { port: number }).port}`
   const accounts: StandIn['accounts'] = {}
   const provider = new Provider(issuer, {
-    clients: [{
-      client_id: client.clientId,
-      client_secret: client.clientSecret,
-      redirect_uris: [client.redirectUri],
+    clients: [client, ...(options.others ?? [])].map(c => ({
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+      redirect_uris: [c.redirectUri],
       response_types: ['code'],
       grant_types: ['authorization_code'],
       token_endpoint_auth_method: 'client_secret_post'
-    }],
+    })),
+    ttl: {
+      AuthorizationCode: (_ctx: unknown, code: { accountId?: string }) => options.shortCodes?.includes(code.accountId ?? '') ? 1 : 60
+    },
     async findAccount (_ctx, sub) {
       const claims = accounts[sub]
       return claims ? { accountId: sub, async claims () { return { sub, ...claims } } } : undefined

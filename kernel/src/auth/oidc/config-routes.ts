@@ -22,6 +22,10 @@ const providerSchema = {
 export function registerIdentityProviderRoutes (app: FastifyInstance, deps: { providers: IdentityProviders, audit: AuditService, redirectUri: string }): void {
   const url = '/api/v1/tenant/identity-provider'
   const config = { permission: 'identity.manage' }
+  // The management staff tenant's directory is the deployment's (STAFF_OIDC_*), not an admin's to widen.
+  const refusePinned = (tenantId: string) => {
+    if (deps.providers.isPinned(tenantId)) throw new ApiError('conflict', 'This tenant\'s identity provider is set by the deployment (STAFF_OIDC_*) and cannot be changed here')
+  }
 
   app.get(url, { config, schema: { tags: ['identity'], summary: 'The tenant\'s identity provider (never the secret)', response: { 200: providerSchema } } }, async request => {
     const provider = await deps.providers.get(request.auth!.tenant!.id)
@@ -51,6 +55,7 @@ export function registerIdentityProviderRoutes (app: FastifyInstance, deps: { pr
   }, async request => {
     const body = request.body as { issuer: string, clientId: string, clientSecret?: string, allowedTenantId: string, jitProvisioning: boolean, defaultRole: string }
     const tenantId = request.auth!.tenant!.id
+    refusePinned(tenantId)
     const stored = await request.withTenant(trx => trx('identity_providers').first('client_secret_sealed'))
     if (!body.clientSecret && !stored) throw new ApiError('validation_failed', 'body/clientSecret: is required the first time a provider is configured', { extra: { errors: [{ in: 'body', pointer: '/clientSecret', message: 'is required' }] } })
     const sealed = body.clientSecret ? deps.providers.sealed(body.clientSecret) : stored.client_secret_sealed as string
@@ -77,6 +82,7 @@ export function registerIdentityProviderRoutes (app: FastifyInstance, deps: { pr
   })
 
   app.delete(url, { config, schema: { tags: ['identity'], summary: 'Remove the tenant\'s identity provider', response: { 204: { type: 'null' } } } }, async (request, reply) => {
+    refusePinned(request.auth!.tenant!.id)
     const removed = await request.withTenant(trx => trx('identity_providers').del())
     if (removed === 0) throw new ApiError('not_found', 'No identity provider is configured')
     deps.providers.forget(request.auth!.tenant!.id)

@@ -39,6 +39,8 @@ async function discover (outbound: Outbound, issuer: string, clientId: string, c
 /** Each tenant's identity provider: stored with its secret sealed, discovered lazily and cached. */
 export function createIdentityProviders (owner: Knex, box: SecretBox, outbound: Outbound) {
   const cache = new Map<string, { at: number, key: string, config?: oidc.Configuration, error?: Error }>()
+  // Tenants whose provider the deployment's configuration sets (the management staff tenant).
+  const pinned = new Set<string>()
 
   const fromRow = (row: Record<string, any>): IdentityProvider => ({
     tenantId: row.tenant_id,
@@ -84,6 +86,19 @@ export function createIdentityProviders (owner: Knex, box: SecretBox, outbound: 
 
     sealed (secret: string): string {
       return box.seal(secret)
+    },
+
+    open (sealed: string): string {
+      return box.open(sealed)
+    },
+
+    /** The tenant's provider comes from configuration: the tenant-admin API may not change or remove it. */
+    pin (tenantId: string): void {
+      pinned.add(tenantId)
+    },
+
+    isPinned (tenantId: string): boolean {
+      return pinned.has(tenantId)
     },
 
     forget (tenantId: string): void {

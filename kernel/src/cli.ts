@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { createKernel, createLogger, repoRoot, type Kernel } from './kernel.ts'
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { loadConfig } from './config/config.ts'
 import { ApiError, StartupError } from './errors/errors.ts'
 import { readManifest } from './plugins/manifest.ts'
@@ -17,7 +17,9 @@ import { issueLicense } from './licensing/license.ts'
 import { slugPattern } from './tenancy/tenants.ts'
 import { watchParent } from './parent-watch.ts'
 import { removeServerRecord, writeServerRecord } from './data-dir.ts'
-import { join, resolve } from 'node:path'
+import { ScaffoldError, createPlugin } from './scaffold/create.ts'
+import { discover } from './plugins/pipeline/discover.ts'
+import { join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 const usage = `Usage: monozu <command>
@@ -27,7 +29,10 @@ const usage = `Usage: monozu <command>
   tenant create --name N --slug S --admin-email E [--admin-password P]
   license issue --tenant S --features a,b [--days N] [--seats N]
                                                   sign a dev license and install it for tenant S
-  plugin validate <dir>                           check a plugin folder's manifest and entry`
+  plugin validate <dir>                           check a plugin folder's manifest and entry
+  plugin create <id> [--dir <folder>]             write a new backend plugin and its UI module
+                                                  (default: plugins/<id> and ui-plugins/<id> of this repo;
+                                                  --dir: <folder>/<id> and <folder>/<id>/ui, for PLUGINS_DIRS)`
 
 function fail (message: string, code = 2): never {
   if (code === 0) console.log(message)
@@ -136,18 +141,40 @@ async function pluginValidate (args: string[]): Promise<void> {
   console.log(`${manifest.id}@${manifest.version}: plugin.json and ${entry} are valid`)
 }
 
+async function pluginCreate (args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { dir: { type: 'string' } } })
+  if (positionals.length !== 1) fail('plugin create needs one plugin id, e.g. monozu plugin create acme-notes [--dir <folder>]')
+  const id = positionals[0] as string
+  const inRepo = existsSync(join(repoRoot, 'package.json')) && existsSync(join(repoRoot, 'plugins'))
+  if (values.dir === undefined && !inRepo) fail('plugin create: outside the Monozu repo, say where with --dir <folder>')
+  // Ids already used by the repo's plugins and those in PLUGINS_DIRS: the new one must load beside them.
+  const takenIds = discover(inRepo ? repoRoot : null, loadConfig().pluginsDirs).flatMap(c => {
+    try { return [readManifest(c.dir).id] } catch { return [] }
+  })
+  // The UI SDK the module asks for: the repo's, or the one the packed kernel was built beside.
+  const uiSdk = inRepo ? join(repoRoot, 'ui-plugins', 'sdk', 'package.json') : join(repoRoot, 'package.json')
+  const read = JSON.parse(readFileSync(uiSdk, 'utf8')) as { version: string, monozu?: { uiSdk?: string } }
+  const uiSdkRange = inRepo ? `^${read.version}` : read.monozu?.uiSdk ?? '*'
+  const created = createPlugin({ id, target: values.dir !== undefined ? { dir: values.dir } : { repo: repoRoot }, takenIds, uiSdkRange })
+  const shown = (file: string) => { const rel = relative(process.cwd(), file); return rel === '' ? '.' : rel.startsWith('..') ? file : rel }
+  console.log(`Created plugin "${id}":\n  backend   ${shown(created.backend)}\n  UI module ${shown(created.ui)}\n\nFiles:`)
+  for (const file of created.files) console.log(`  ${shown(file)}`)
+  console.log(`\nNext:\n  monozu plugin validate ${shown(created.backend)}\n  npx tap ${shown(created.backend)}/test/*.test.ts ${shown(created.ui)}/test/*.test.ts`)
+}
+
 async function main (): Promise<void> {
   const [command, sub, ...rest] = process.argv.slice(2)
   if (command === 'start') return start([sub, ...rest].filter((a): a is string => a !== undefined))
   if (command === 'migrate') return withKernel(async () => { console.log('migrations applied') })
   if (command === 'tenant' && sub === 'create') return tenantCreate(rest)
   if (command === 'plugin' && sub === 'validate') return pluginValidate(rest)
+  if (command === 'plugin' && sub === 'create') return pluginCreate(rest)
   if (command === 'license' && sub === 'issue') return licenseIssue(rest)
   fail(usage, command === undefined || command === 'help' || command === '--help' ? 0 : 2)
 }
 
 main().catch(err => {
-  if (err instanceof StartupError || err instanceof ApiError) fail(`monozu: ${err.message}`, 1)
+  if (err instanceof StartupError || err instanceof ApiError || err instanceof ScaffoldError) fail(`monozu: ${err.message}`, 1)
   console.error(err)
   process.exit(1)
 })

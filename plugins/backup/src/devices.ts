@@ -1,7 +1,7 @@
 import type { Transaction } from '@monozu/kernel'
 import { devicesService, type DevicesService } from '@monozu/plugin-devices/service'
 import type { Ctx } from './context.ts'
-import { ensureDevices } from './status.ts'
+import { ensureDevices } from './device-status.ts'
 
 export interface Devices {
   service: DevicesService

@@ -9,7 +9,7 @@ import { protectionRoutes } from './protection.ts'
 import { repositoryRoutes } from './repository-routes.ts'
 import { seedDemo } from './seed.ts'
 import { backupService } from './service.ts'
-import { ensureDevices } from './status.ts'
+import { ensureDevices } from './device-status.ts'
 import { sweepTenant } from './sweep.ts'
 import { iso } from './http.ts'
 

@@ -3,6 +3,7 @@ import type { IngestedEvent, Transaction } from '@monozu/kernel'
 import type { Ctx } from './context.ts'
 import { checkRepositories, recordUsage, repositoryByName } from './repositories.ts'
 import type { Devices } from './devices.ts'
+import { afterCommit, LIVE_IDS } from './live.ts'
 import { refreshJobs } from './status.ts'
 
 export interface BackupEvent {
@@ -134,6 +135,8 @@ export async function handleBatch (ctx: Ctx, devices: Devices, trx: Transaction,
   }
   await refreshJobs(ctx, trx, tenantId, [...jobs.values()].map(j => j.id), now, { created })
   await checkRepositories(ctx, trx, tenantId, [...touchedRepos])
+  const jobIds = [...jobs.values()].map(j => j.id)
+  afterCommit(ctx, trx, tenantId, 'runs.changed', { jobIds: jobIds.slice(0, LIVE_IDS), jobCount: jobIds.length, events: events.length, failed: failed.length })
   ctx.log.debug({ tenantId, events: events.length, jobs: jobs.size, failed: failed.length }, 'backup events consumed')
 }
 

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { decodeCursor, page, pageOf, pageQuery, type Transaction } from '@monozu/kernel'
+import { cmdbService } from '@monozu/plugin-cmdb/service'
 import { BackupError, type Ctx } from './context.ts'
 import type { Devices } from './devices.ts'
 import { actorOf, invalid, iso, isUniqueViolation, notFound, nullableNumber, tenantOf, uuidParam } from './http.ts'
 import { STATUSES } from './model.ts'
-import { refreshDevices, refreshJobs } from './status.ts'
+import { refreshDevices } from './device-status.ts'
+import { liveProtection, refreshJobs } from './status.ts'
 
 const nullableString = (max: number) => ({ type: ['string', 'null'], minLength: 1, maxLength: max })
 const policy = {
@@ -27,6 +29,7 @@ export const jobSchema = {
     name: { type: 'string' }, source: { type: 'string' }, schedule: { type: ['string', 'null'] }, rpoMinutes: { type: 'integer' },
     retentionDays: { type: ['integer', 'null'] }, restoreTestDays: { type: 'integer' }, repositoryId: { type: ['string', 'null'] },
     enabled: { type: 'boolean' }, disabledReason: { type: ['string', 'null'] }, ciId: { type: ['string', 'null'] },
+    ciName: { type: ['string', 'null'], description: 'The linked CI\'s name from the CMDB (single-job responses; null when the CI is gone)' },
     status: { enum: [...STATUSES] }, reason: { type: 'string' }, statusChangedAt: { type: 'string' }, statusDueAt: { type: ['string', 'null'] },
     lastRunAt: { type: ['string', 'null'] }, lastRunState: { type: ['string', 'null'] }, lastSuccessAt: { type: ['string', 'null'] },
     lastRestoreTestAt: { type: ['string', 'null'] }, lastRestoreTestOk: { type: ['boolean', 'null'] },
@@ -66,6 +69,13 @@ function runOut (r: Record<string, any>) {
   }
 }
 
+/** One job as the single-job routes answer it: with its CI's name, asked of the cmdb service. */
+async function jobWithCi (ctx: Ctx, trx: Transaction, id: string) {
+  const row = await loadJob(trx, id)
+  const ci = row.ci_id ? (await ctx.service(cmdbService).getCis(trx, [row.ci_id]))[0] : undefined
+  return { ...jobOut(row), ciName: ci?.name ?? null }
+}
+
 export async function loadJob (trx: Transaction, id: string) {
   const row = await trx('backup_jobs as j').leftJoin('backup_devices as d', 'd.device_id', 'j.device_id')
     .where('j.id', id).first('j.*', 'd.name as device_name')
@@ -73,9 +83,16 @@ export async function loadJob (trx: Transaction, id: string) {
   return row
 }
 
-async function checkRefs (trx: Transaction, body: { repositoryId?: string | null }): Promise<void> {
+/**
+ * A repository is checked in backup's own table; a CMDB CI only through the cmdb service (never its
+ * tables), inside this tenant's transaction, so another tenant's CI id reads as unknown.
+ */
+async function checkRefs (ctx: Ctx, trx: Transaction, body: { repositoryId?: string | null, ciId?: string | null }): Promise<void> {
   if (body.repositoryId && !(await trx('backup_repositories').where({ id: body.repositoryId }).first('id'))) {
     throw invalid('/repositoryId', 'not_found', `no repository ${body.repositoryId}`)
+  }
+  if (body.ciId && (await ctx.service(cmdbService).getCis(trx, [body.ciId])).length === 0) {
+    throw invalid('/ciId', 'not_found', `no configuration item ${body.ciId}`)
   }
 }
 
@@ -127,7 +144,7 @@ export function jobRoutes (ctx: Ctx, app: FastifyInstance, devices: Devices): vo
     const row = await request.withTenant(async trx => {
       const known = await devices.known(trx, [body.deviceId])
       if (!known.has(body.deviceId)) throw invalid('/deviceId', 'not_found', `no device ${body.deviceId}`)
-      await checkRefs(trx, body)
+      await checkRefs(ctx, trx, body)
       if (await trx('backup_jobs').where({ device_id: body.deviceId, name_key: body.name.toLowerCase() }).first('id')) {
         throw new BackupError('backup_job_exists', `The device already has a job named "${body.name}"`)
       }
@@ -140,10 +157,10 @@ export function jobRoutes (ctx: Ctx, app: FastifyInstance, devices: Devices): vo
         status: 'unprotected', reason: 'never_succeeded', status_changed_at: now, created_at: now, updated_at: now
       })
       await refreshJobs(ctx, trx, tenantId, [id], now, { created: new Set([id]) })
-      return loadJob(trx, id)
+      return jobWithCi(ctx, trx, id)
     })
     await ctx.audit.record({ tenantId, actor: actorOf(request), action: 'backup.job_created', target: id, details: { name: body.name } })
-    return reply.code(201).send(jobOut(row))
+    return reply.code(201).send(row)
   })
 
   app.get('/api/v1/backup/jobs/:id', {
@@ -151,7 +168,7 @@ export function jobRoutes (ctx: Ctx, app: FastifyInstance, devices: Devices): vo
     schema: { params: uuidParam, response: { 200: jobSchema } }
   }, async request => {
     const { id } = request.params as { id: string }
-    return jobOut(await request.withTenant(trx => loadJob(trx, id)))
+    return request.withTenant(trx => jobWithCi(ctx, trx, id))
   })
 
   app.patch('/api/v1/backup/jobs/:id', {
@@ -169,7 +186,7 @@ export function jobRoutes (ctx: Ctx, app: FastifyInstance, devices: Devices): vo
     const now = ctx.clock.now()
     const row = await request.withTenant(async trx => {
       const job = await loadJob(trx, id)
-      await checkRefs(trx, body)
+      await checkRefs(ctx, trx, body)
       const enabled = body.enabled ?? job.enabled
       const disabledReason = enabled ? null : (body.disabledReason ?? job.disabled_reason)
       if (!enabled && !disabledReason) throw invalid('/disabledReason', 'required', 'a disabled job needs a reason')
@@ -184,10 +201,10 @@ export function jobRoutes (ctx: Ctx, app: FastifyInstance, devices: Devices): vo
       for (const [k, col] of Object.entries(map)) if (body[k] !== undefined) patch[col] = body[k]
       await trx('backup_jobs').where({ id }).update(patch)
       await refreshJobs(ctx, trx, tenantId, [id], now)
-      return loadJob(trx, id)
+      return jobWithCi(ctx, trx, id)
     })
     await ctx.audit.record({ tenantId, actor: actorOf(request), action: 'backup.job_changed', target: id, details: { name: row.name, fields: Object.keys(body) } })
-    return jobOut(row)
+    return row
   })
 
   app.delete('/api/v1/backup/jobs/:id', {
@@ -199,7 +216,7 @@ export function jobRoutes (ctx: Ctx, app: FastifyInstance, devices: Devices): vo
     const name = await request.withTenant(async trx => {
       const job = await loadJob(trx, id)
       await trx('backup_jobs').where({ id }).del()
-      if (job.device_id) await refreshDevices(trx, tenantId, [job.device_id], ctx.clock.now())
+      if (job.device_id) liveProtection(ctx, trx, tenantId, [], await refreshDevices(ctx, trx, tenantId, [job.device_id], ctx.clock.now()))
       return job.name as string
     })
     await ctx.audit.record({ tenantId, actor: actorOf(request), action: 'backup.job_deleted', target: id, details: { name } })

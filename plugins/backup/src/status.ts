@@ -1,6 +1,8 @@
 import type { Transaction } from '@monozu/kernel'
 import type { Ctx } from './context.ts'
-import { evaluate, rollUp, type ProtectionStatus, type StatusReason } from './model.ts'
+import { refreshDevices, type DeviceChange } from './device-status.ts'
+import { afterCommit, LIVE_IDS } from './live.ts'
+import { evaluate, type ProtectionStatus, type StatusReason } from './model.ts'
 
 export interface JobRow {
   id: string
@@ -52,15 +54,23 @@ function eventFor (t: Transition): 'backup.at_risk' | 'backup.unprotected' | 'ba
 export async function refreshJobs (ctx: Ctx, trx: Transaction, tenantId: string, jobIds: string[], now: Date, opts: { created?: Set<string> } = {}): Promise<Transition[]> {
   if (jobIds.length === 0) return []
   const rows: JobRow[] = []
-  for (let i = 0; i < jobIds.length; i += 5000) {
-    rows.push(...await trx('backup_jobs').whereIn('id', jobIds.slice(i, i + 5000)).select(JOB_COLUMNS))
+  // Locked in id order (waiting for a sweep that holds one): the status read is then the committed
+  // one, so the event batch and the sweep never both publish the same transition.
+  const ids = [...new Set(jobIds)].sort()
+  for (let i = 0; i < ids.length; i += 5000) {
+    rows.push(...await trx('backup_jobs').whereIn('id', ids.slice(i, i + 5000)).orderBy('id').forUpdate().select(JOB_COLUMNS))
   }
   return applyEvaluations(ctx, trx, tenantId, rows, now, opts)
 }
 
-export async function applyEvaluations (ctx: Ctx, trx: Transaction, tenantId: string, rows: JobRow[], now: Date, opts: { created?: Set<string> } = {}): Promise<Transition[]> {
+/**
+ * `changedOnly`: roll up only the devices of jobs whose status or reason changed (the sweep: time alone moved
+ * nothing else a device shows, such as its last success), instead of every device of `rows`.
+ */
+export async function applyEvaluations (ctx: Ctx, trx: Transaction, tenantId: string, rows: JobRow[], now: Date, opts: { created?: Set<string>, changedOnly?: boolean } = {}): Promise<Transition[]> {
   const updates: Array<[string, string, string, string | null, boolean]> = []
   const transitions: Transition[] = []
+  const moved = new Set<string | null>() // devices with a job whose status or reason changed
   for (const row of rows) {
     const e = evaluate({
       enabled: row.enabled,
@@ -71,6 +81,7 @@ export async function applyEvaluations (ctx: Ctx, trx: Transaction, tenantId: st
       lastRestoreTestAt: date(row.last_restore_test_at),
       lastRestoreTestOk: row.last_restore_test_ok
     }, now)
+    if (e.status !== row.status || e.reason !== row.reason) moved.add(row.device_id)
     const previous = opts.created?.has(row.id) ? null : row.status
     const changed = e.status !== previous
     updates.push([row.id, e.status, e.reason, e.dueAt?.toISOString() ?? null, changed])
@@ -89,9 +100,22 @@ export async function applyEvaluations (ctx: Ctx, trx: Transaction, tenantId: st
     [now.toISOString(), ...chunk.flat()])
   }
   await publishTransitions(ctx, trx, tenantId, transitions)
-  const devices = [...new Set(rows.map(r => r.device_id).filter((d): d is string => d != null))]
-  await refreshDevices(trx, tenantId, devices, now)
+  const devices = [...new Set(opts.changedOnly ? moved : rows.map(r => r.device_id))].filter((d): d is string => d != null)
+  const deviceChanges = await refreshDevices(ctx, trx, tenantId, devices, now)
+  liveProtection(ctx, trx, tenantId, transitions, deviceChanges)
   return transitions
+}
+
+/** Tells open overviews and job pages on channel `backup` which jobs and devices changed status. */
+export function liveProtection (ctx: Ctx, trx: Transaction, tenantId: string, jobs: Transition[], devices: DeviceChange[]): void {
+  if (jobs.length === 0 && devices.length === 0) return
+  afterCommit(ctx, trx, tenantId, 'protection.changed', {
+    jobs: jobs.slice(0, LIVE_IDS).map(t => ({ jobId: t.jobId, deviceId: t.deviceId, status: t.status, previous: t.previous, reason: t.reason })),
+    devices: devices.slice(0, LIVE_IDS).map(d => ({ deviceId: d.deviceId, status: d.status, previous: d.previous, reason: d.reason })),
+    jobCount: jobs.length,
+    deviceCount: devices.length,
+    at: jobs[0]?.at ?? devices[0]!.at
+  })
 }
 
 async function publishTransitions (ctx: Ctx, trx: Transaction, tenantId: string, transitions: Transition[]): Promise<void> {
@@ -151,41 +175,5 @@ async function notifyTransitions (ctx: Ctx, trx: Transaction, tenantId: string, 
       body: { en: `The job changed because ${why.en}.`, pl: `Stan zadania zmienił się: ${why.pl}.` },
       link: `/backup/jobs/${t.jobId}`
     }, trx)
-  }
-}
-
-/** Makes sure backup knows the devices (name from devices' event, else a placeholder until named). */
-export async function ensureDevices (trx: Transaction, tenantId: string, devices: Array<{ id: string, name?: string | null }>, now: Date): Promise<void> {
-  if (devices.length === 0) return
-  const rows = devices.map(d => {
-    const name = d.name ?? `device ${d.id.slice(0, 8)}`
-    return { tenant_id: tenantId, device_id: d.id, name, name_key: name.toLowerCase(), status: 'unprotected', reason: 'no_job', status_changed_at: now }
-  })
-  for (let i = 0; i < rows.length; i += 1000) {
-    await trx('backup_devices').insert(rows.slice(i, i + 1000)).onConflict(['tenant_id', 'device_id']).ignore()
-  }
-}
-
-/** Rolls each device's jobs up into its stored status (what the overview lists). */
-export async function refreshDevices (trx: Transaction, tenantId: string, deviceIds: string[], now: Date): Promise<void> {
-  if (deviceIds.length === 0) return
-  await ensureDevices(trx, tenantId, deviceIds.map(id => ({ id })), now)
-  for (let i = 0; i < deviceIds.length; i += 1000) {
-    const ids = deviceIds.slice(i, i + 1000)
-    const jobs: Array<{ device_id: string, enabled: boolean, status: ProtectionStatus, reason: StatusReason, last_success_at: Date | string | null }> =
-      await trx('backup_jobs').whereIn('device_id', ids).select('device_id', 'enabled', 'status', 'reason', 'last_success_at')
-    const byDevice = new Map<string, typeof jobs>(ids.map(id => [id, []]))
-    for (const j of jobs) byDevice.get(j.device_id)?.push(j)
-    const values: Array<string | number | null> = []
-    for (const [id, list] of byDevice) {
-      const r = rollUp(list.map(j => ({ enabled: j.enabled, status: j.status, reason: j.reason, lastSuccessAt: date(j.last_success_at) })))
-      values.push(id, r.status, r.reason, r.jobs, r.jobsDisabled, r.jobsAtRisk, r.jobsUnprotected, r.jobsUntested, r.lastSuccessAt?.toISOString() ?? null)
-    }
-    const tuples = ids.map(() => '(?::uuid, ?, ?, ?::int, ?::int, ?::int, ?::int, ?::int, ?::timestamptz)').join(', ')
-    await trx.raw(`update backup_devices as d set status = v.status, reason = v.reason, jobs = v.jobs, jobs_disabled = v.dis,
-      jobs_at_risk = v.risk, jobs_unprotected = v.unp, jobs_untested = v.unt, last_success_at = v.ls,
-      status_changed_at = case when d.status <> v.status then ?::timestamptz else d.status_changed_at end
-      from (values ${tuples}) as v(id, status, reason, jobs, dis, risk, unp, unt, ls) where d.device_id = v.id`,
-    [now.toISOString(), ...values])
   }
 }

@@ -4,16 +4,18 @@ import { startTestKernel, waitFor, type TestKernel, type TestKernelOptions } fro
 import { devicesPlugin, enrollmentToken, ingestPlugin, register } from '@monozu/plugin-devices/testing'
 
 export const backupPlugin = fileURLToPath(new URL('..', import.meta.url))
+/** Backup links jobs to CIs through the cmdb service, so cmdb is a dependency. */
+export const cmdbPlugin = fileURLToPath(new URL('../../cmdb/', import.meta.url))
 export type Tenant = Awaited<ReturnType<TestKernel['createTenant']>>
 
 export function startBackup (options: TestKernelOptions = {}): Promise<TestKernel> {
-  return startTestKernel({ ...options, plugins: [backupPlugin, devicesPlugin, ingestPlugin, ...(options.plugins ?? [])] })
+  return startTestKernel({ ...options, plugins: [backupPlugin, cmdbPlugin, devicesPlugin, ingestPlugin, ...(options.plugins ?? [])] })
 }
 
-/** A tenant licensed for backup, devices and ingest, with a tenant-admin and a member. */
+/** A tenant licensed for backup, cmdb, devices and ingest, with a tenant-admin and a member. */
 export async function licensedTenant (k: TestKernel) {
   const tenant = await k.createTenant()
-  await k.grantLicense(tenant, ['backup', 'devices', 'ingest'])
+  await k.grantLicense(tenant, ['backup', 'cmdb', 'devices', 'ingest'])
   const [admin, member] = await Promise.all([k.signIn(tenant, ['tenant-admin']), k.signIn(tenant, ['member'])])
   return { tenant, admin: admin.token, member: member.token }
 }

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer } from 'node:http'
+import { createHash, randomUUID } from 'node:crypto'
 import { startTestKernel, type TestKernel } from '../src/testing/internal.ts'
 import { gated, notesAndTags } from './helpers/paths.ts'
 
@@ -95,6 +96,44 @@ t.test('export: every tenant table as NDJSON in one tar.gz, only this tenant\'s 
   t.equal((await call('POST', `/internal/v1/tenants/${tenant.id}/purge`)).status, 200, 'purge is idempotent')
   t.ok(await k.kernel.conn.owner('audit_log').where({ action: 'tenant.purged' }).first(), 'the purge is audited platform-wide')
 })
+
+t.test('export streams a tenant larger than one chunk: every row, read 1,000 at a time', async t => {
+  const tenant = await k.createTenant({ slug: 'large-export' })
+  const other = await k.createTenant({ slug: 'large-other' })
+  const ROWS = 2_345
+  // Written straight to the table: thousands of API calls would only slow the test down.
+  for (let i = 0; i < ROWS; i += 500) {
+    await k.kernel.db.withTenant(tenant.id, trx => trx('fx_notes').insert(Array.from({ length: Math.min(500, ROWS - i) }, (_, j) => ({ tenant_id: tenant.id, id: randomUUID(), title: `bulk ${i + j}` }))))
+  }
+  await k.kernel.db.withTenant(other.id, trx => trx('fx_notes').insert({ tenant_id: other.id, id: randomUUID(), title: 'not exported' }))
+  // Every query the export makes on fx_notes, with the number of rows it returned.
+  const reads: number[] = []
+  const watch = (response: unknown, query: { sql?: string }) => { if (/fx_notes/.test(query.sql ?? '') && Array.isArray(response)) reads.push(response.length) }
+  k.kernel.conn.app.on('query-response', watch)
+  const res = await k.app.inject({ method: 'GET', url: `/internal/v1/tenants/${tenant.id}/export`, headers: { 'x-internal-token': TOKEN } })
+  k.kernel.conn.app.removeListener('query-response', watch)
+  t.equal(res.statusCode, 200)
+  t.same(reads, [1000, 1000, 345], 'read in chunks by cursor, never the whole table')
+  const dir = mkdtempSync(join(tmpdir(), 'export-large-'))
+  writeFileSync(join(dir, 'a.tar.gz'), res.rawPayload)
+  execFileSync('tar', ['xzf', 'a.tar.gz'], { cwd: dir })
+  const lines = readFileSync(join(dir, 'tables', 'fx_notes.ndjson'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+  t.equal(lines.length, ROWS, 'every row once')
+  t.equal(new Set(lines.map(l => l.id)).size, ROWS, 'no row twice across chunk edges')
+  t.ok(lines.every(l => l.tenant_id === tenant.id), 'only this tenant\'s rows')
+  t.equal(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).tables.fx_notes, ROWS, 'the manifest counts them')
+  const audited = await waitForAudit(tenant.id)
+  t.match(audited, { bytes: res.rawPayload.length, sha256: createHash('sha256').update(res.rawPayload).digest('hex') }, 'the audit entry has the streamed archive\'s size and hash')
+})
+
+async function waitForAudit (tenantId: string) {
+  for (let i = 0; i < 100; i++) {
+    const row = await k.kernel.conn.owner('audit_log').where({ action: 'tenant.exported', tenant_id: tenantId }).first()
+    if (row) return typeof row.details === 'string' ? JSON.parse(row.details) : row.details
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  return null
+}
 
 t.test('usage: seats per tenant reported to management with the internal token', async t => {
   const tenant = await k.createTenant({ slug: 'usage-one' })

@@ -1,4 +1,7 @@
-import { gzipSync } from 'node:zlib'
+import { createReadStream } from 'node:fs'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { createGzip } from 'node:zlib'
 
 /** One ustar header block for a regular file (names up to 100 bytes). */
 function header (name: string, size: number, mtime: number): Buffer {
@@ -22,19 +25,30 @@ function header (name: string, size: number, mtime: number): Buffer {
   return block
 }
 
-/** A gzipped tar of the given files (what `tar xzf` reads). */
-export function tarGz (files: Array<{ name: string, data: Buffer }>, mtime = Date.now()): Buffer {
-  const parts: Buffer[] = []
-  for (const file of files) {
-    parts.push(header(file.name, file.data.length, mtime), file.data)
-    const pad = (512 - (file.data.length % 512)) % 512
-    if (pad) parts.push(Buffer.alloc(pad))
+/** An archive entry: its bytes in memory (small: the manifest) or in a file (a spooled table). */
+export type ArchiveEntry = { name: string, data: Buffer } | { name: string, file: string, size: number }
+
+/** The tar stream of the entries: files are read in chunks as the consumer pulls (backpressure). */
+async function * tarBlocks (entries: ArchiveEntry[], mtime: number): AsyncGenerator<Buffer> {
+  for (const entry of entries) {
+    const size = 'data' in entry ? entry.data.length : entry.size
+    yield header(entry.name, size, mtime)
+    if ('data' in entry) yield entry.data
+    else for await (const chunk of createReadStream(entry.file, { highWaterMark: 64 * 1024 })) yield chunk as Buffer
+    const pad = (512 - (size % 512)) % 512
+    if (pad) yield Buffer.alloc(pad)
   }
-  parts.push(Buffer.alloc(1024))
-  return gzipSync(Buffer.concat(parts))
+  yield Buffer.alloc(1024)
 }
 
-/** One JSON line per row; binary columns as base64 strings. */
-export function ndjson (rows: Array<Record<string, unknown>>): Buffer {
-  return Buffer.from(rows.map(r => JSON.stringify(r, (_k, v) => (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)) ? Buffer.from((v as { data: number[] }).data).toString('base64') : v) + '\n').join(''))
+/** A gzipped tar (what `tar xzf` reads) as a stream; it errors if reading an entry fails. */
+export function tarGzStream (entries: ArchiveEntry[], mtime = Date.now()): Readable {
+  const gzip = createGzip()
+  pipeline(Readable.from(tarBlocks(entries, mtime)), gzip).catch(err => gzip.destroy(err as Error))
+  return gzip
+}
+
+/** One JSON line for a row; binary columns as base64 strings. */
+export function ndjsonLine (row: Record<string, unknown>): string {
+  return JSON.stringify(row, (_k, v) => (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)) ? Buffer.from((v as { data: number[] }).data).toString('base64') : v) + '\n'
 }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { ApiError } from '../errors/errors.ts'
@@ -9,7 +11,7 @@ import type { Clock } from '../clock/clock.ts'
 import type { Database } from '../db/database.ts'
 import type { Features } from '../licensing/features.ts'
 import type { Tenancy, Tenant } from '../tenancy/tenants.ts'
-import { ndjson, tarGz } from './archive.ts'
+import { exportTenant } from './export.ts'
 import { collectUsage, sendUsage } from './usage.ts'
 import type { UsageCounters } from '../usage/counters.ts'
 
@@ -44,26 +46,6 @@ export async function tenantTables (owner: Knex): Promise<string[]> {
   const result = await owner.raw(sql)
   const rows: Array<{ name: string }> = Array.isArray(result) ? result : result.rows
   return rows.map(r => r.name)
-}
-
-/** Every row of the tenant, one NDJSON file per table, in one .tar.gz; read inside the tenant's RLS scope. */
-export async function exportTenant (deps: LifecycleDeps, tenant: Tenant): Promise<{ archive: Buffer, tables: Record<string, number>, sha256: string }> {
-  const files: Array<{ name: string, data: Buffer }> = []
-  const tables: Record<string, number> = {}
-  for (const table of await tenantTables(deps.owner)) {
-    const rows = await deps.db.withTenant(tenant.id, trx => trx(table).select())
-    tables[table] = rows.length
-    files.push({ name: `tables/${table}.ndjson`, data: ndjson(rows) })
-  }
-  for (const table of KERNEL_TENANT_TABLES) {
-    const rows = await deps.owner(table).where({ tenant: tenant.id }).select()
-    tables[`kernel.${table}`] = rows.length
-    files.push({ name: `kernel/${table}.ndjson`, data: ndjson(rows) })
-  }
-  const manifest = { format: 'monozu-tenant-export/1', tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, externalId: tenant.external_id ?? null }, exportedAt: deps.clock.now().toISOString(), tables }
-  files.unshift({ name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest, null, 2)) })
-  const archive = tarGz(files, deps.clock.nowMs())
-  return { archive, tables, sha256: createHash('sha256').update(archive).digest('hex') }
 }
 
 /**
@@ -165,13 +147,19 @@ export function registerLifecycleRoutes (internal: FastifyInstance, deps: Lifecy
     schema: { tags: ['internal'], summary: 'Every row of the tenant, NDJSON per table, as one .tar.gz', security: [], params }
   }, async (request, reply) => {
     const tenant = await tenantOr404((request.params as { id: string }).id)
-    const result = await exportTenant(deps, tenant)
-    await deps.audit.record({ action: 'tenant.exported', actor: ACTOR, tenantId: tenant.id, target: `tenant:${tenant.id}`, details: { bytes: result.archive.length, sha256: result.sha256, tables: result.tables }, requestId: request.id })
+    const result = await exportTenant(deps, tenant, await tenantTables(deps.owner), KERNEL_TENANT_TABLES)
+    // The archive streams out as the reader takes it; its hash and size are known, and audited, at the end.
+    const hash = createHash('sha256')
+    let bytes = 0
+    const counted = new Transform({ transform (chunk: Buffer, _enc, done) { hash.update(chunk); bytes += chunk.length; done(null, chunk) } })
+    pipeline(result.stream, counted).then(
+      () => deps.audit.record({ action: 'tenant.exported', actor: ACTOR, tenantId: tenant.id, target: `tenant:${tenant.id}`, details: { bytes, sha256: hash.digest('hex'), tables: result.tables }, requestId: request.id }),
+      (err: Error) => request.log.warn({ err: err.message, tenant: tenant.id }, 'tenant export stopped before its end')
+    ).catch(err => request.log.error({ err }, 'tenant export audit failed')).finally(() => result.cleanup())
     return reply
       .header('content-type', 'application/gzip')
       .header('content-disposition', `attachment; filename="${tenant.slug}-export.tar.gz"`)
-      .header('x-export-sha256', result.sha256)
-      .send(result.archive)
+      .send(counted)
   })
 
   internal.delete('/internal/v1/tenants/:id', {

@@ -20,6 +20,8 @@ export interface Connections {
   autocommit?(statement: PreparedStatement): Promise<unknown[]>
   /** Runs `fn` while holding the database-wide migration lock (several instances starting together). */
   migrationLock?<T> (fn: () => Promise<T>): Promise<T>
+  /** In-memory PGlite only: the whole cluster as a tarball (the test kit's migrated templates). */
+  dump?(): Promise<Blob>
   /** Throws unless the app login cannot bypass RLS. */
   checkRuntimeRole (): Promise<void>
   close (): Promise<void>

@@ -7,6 +7,7 @@ import type { Profile } from '../plugins/pipeline/profile.ts'
 import { freshDatabase } from './postgres.ts'
 import { ManualClock } from './clock.ts'
 import { pgliteTemplate } from './pglite-template.ts'
+import { migratedPglite, migratedPostgres } from './migrated.ts'
 
 export interface TestKernelOptions {
   /** Plugin folders to load (none by default). */
@@ -36,16 +37,25 @@ export function testDatabase (): 'pglite' | 'postgres' {
   return process.env.DATABASE_URL ? 'postgres' : 'pglite'
 }
 
+/** The cluster an in-memory PGlite kernel starts from: migrated for these plugins when it can be. */
+async function pgliteStart (templated: boolean, request: Parameters<typeof migratedPglite>[0]): Promise<Blob> {
+  const fresh = await pgliteTemplate()
+  return (templated ? await migratedPglite(request, fresh) : null) ?? fresh
+}
+
 /** A kernel on its own data dir (and fresh PostgreSQL database), and how to remove all of it. */
 export async function startInside (options: TestKernelOptions): Promise<{ kernel: KernelInside, clock: ManualClock | null, close: () => Promise<void> }> {
   const clock = options.clock === 'manual' ? new ManualClock() : null
   const which = options.database === undefined || options.database === 'auto' ? testDatabase() : options.database
   const dataDir = mkdtempSync(join(tmpdir(), 'monozu-test-'))
+  // Plugins found through PLUGINS_DIRS are outside the template's key: those kernels migrate from scratch.
+  const templated = !options.config?.pluginsDirs?.length && !options.env?.PLUGINS_DIRS && process.env.MONOZU_TEST_TEMPLATES !== 'off'
+  const request = { plugins: options.plugins ?? [], profile: options.profile }
   let pg: Awaited<ReturnType<typeof freshDatabase>> | undefined
   if (which === 'postgres') {
     const adminUrl = process.env.DATABASE_URL
     if (!adminUrl) throw new Error('startTestKernel({ database: "postgres" }) needs DATABASE_URL')
-    pg = await freshDatabase(adminUrl)
+    pg = await freshDatabase(adminUrl, (templated ? await migratedPostgres(adminUrl, request) : null) ?? undefined)
   }
   // Tests run the Redis bus whenever REDIS_URL is set (as .ci/run does), the in-process one otherwise.
   const redis = process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}
@@ -58,7 +68,7 @@ export async function startInside (options: TestKernelOptions): Promise<{ kernel
     ...(options.shellDir ? { shellDir: options.shellDir } : {}),
     logger: options.log ? createLogger({ logLevel: options.log.level }, options.log.stream) : createLogger({ logLevel: (process.env.TEST_LOG_LEVEL as KernelConfig['logLevel']) ?? 'silent' }),
     ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}),
-    ...(which === 'pglite' ? { pglite: { memory: true, template: await pgliteTemplate() } } : {}),
+    ...(which === 'pglite' ? { pglite: { memory: true, template: await pgliteStart(templated, request) } } : {}),
     ...(clock ? { clock } : {}),
     ...(options.profile ? { profile: options.profile } : {})
   }

@@ -37,6 +37,7 @@ export async function connectPglite (options: { dataDir: string, memory?: boolea
     dialect: 'pglite',
     owner: db,
     app: db,
+    ...(options.memory ? { dump: () => pglite.dumpDataDir('none') as Promise<Blob> } : {}),
     async checkRuntimeRole () { /* one superuser connection: the role is switched per transaction */ },
     async close () { await db.destroy() }
   }

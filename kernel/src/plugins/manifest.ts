@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
@@ -8,7 +8,9 @@ import type { PluginManifest } from './manifest.generated.ts'
 // The type is generated from plugin.schema.json (npm run gen:manifest): the schema is the contract.
 export type { LocalText, PluginManifest, ProblemType } from './manifest.generated.ts'
 
-export const manifestSchemaPath = new URL('../../../plugin.schema.json', import.meta.url)
+// The repo's root copy; the packed kernel carries its own beside src/ (scripts/build-sdk.ts).
+const packedSchema = new URL('../../plugin.schema.json', import.meta.url)
+export const manifestSchemaPath = existsSync(packedSchema) ? packedSchema : new URL('../../../plugin.schema.json', import.meta.url)
 const schema = JSON.parse(readFileSync(manifestSchemaPath, 'utf8'))
 
 export const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: true })

@@ -3,9 +3,11 @@ import { registerHooks } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
+// .js in the packed kernel (built by scripts/build-sdk.ts), .ts in the repo.
+const ext = import.meta.url.slice(-3)
 const shared = new Map<string, string>([
-  ['@monozu/kernel', new URL('../index.ts', import.meta.url).href],
-  ['@monozu/kernel/testing', new URL('../testing/index.ts', import.meta.url).href]
+  ['@monozu/kernel', new URL(`../index${ext}`, import.meta.url).href],
+  ['@monozu/kernel/testing', new URL(`../testing/index${ext}`, import.meta.url).href]
 ])
 /** `<package>/service` of installed plugins, used only when the importer cannot resolve it itself. */
 const serviceRefs = new Map<string, string>()

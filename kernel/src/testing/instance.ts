@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { freePort } from './ports.ts'
 
-const cli = fileURLToPath(new URL('../cli.ts', import.meta.url))
+// .js in the packed kernel (built by scripts/build-sdk.ts), .ts in the repo.
+const cli = fileURLToPath(new URL(`../cli${import.meta.url.slice(-3)}`, import.meta.url))
 
 export interface Instance {
   name: string

@@ -75,6 +75,9 @@ t.test('firmware matches NVD CPE ranges, and each finding names the exact criter
   t.match((await api.get(`/api/v1/security/findings/${items.find(f => f.ciName === 'fw-60')!.id}`)).body.explanation.affected, { index: 2, criterion: { versionStartIncluding: '6.0.0', versionEndIncluding: '6.0.4' } }, 'the 6.0 range decided this one')
   t.equal(items.find(f => f.ciName === 'proxy-1')!.sentence, '2.0.0 = cpe version 2.0.0 by cpe-version (cpe:2.3:a:fortinet:fortiproxy:2.0.0:*:*:*:*:*:*:*)', 'a criterion naming one version')
 
+  const inv = (await api.get(`/api/v1/security/inventory?assetKey=${encodeURIComponent(hi.assetKey)}`)).body.items
+  t.same(inv.map((i: { name: string, version: string }) => `${i.name} ${i.version}`), ['Fortinet:FortiOS 5.4.12'], 'the inventory of one asset (the asset page)')
+
   // The appliance upgrades past the range: the finding is fixed.
   await send(k, boxes['fw-hi']!, tenant, 'discovery', [{ source: 'snmp', ciType: 'network-device', hostname: 'fw-hi', software: [{ name: 'Fortinet:FortiOS', version: '5.4.13', ecosystem: 'CPE' }] }])
   await k.deliverEvents()

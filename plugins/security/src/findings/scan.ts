@@ -204,8 +204,11 @@ export async function scanTenant (ctx: PluginContext, live: Live, withTenant: <T
     }
     const inserts: Array<Record<string, unknown>> = []
     const opened: Array<{ payload: Record<string, unknown>, subject: string }> = []
+    // One rating per advisory, not per finding: CVSS scoring dominated a profile of the bench.
+    const ratings = new Map<string, ReturnType<typeof assess>>()
     for (const [k, m] of keys) {
-      const assessed = assess(m.adv, enrichment)
+      let assessed = ratings.get(m.adv.id)
+      if (!assessed) ratings.set(m.adv.id, assessed = assess(m.adv, enrichment))
       const explanation = explanationOf(m.inv, m.adv, m.idx, m.affected, m.m, assessed)
       const prev = existing.get(k)
       const firstSeen = prev ? new Date(prev.first_seen) : now

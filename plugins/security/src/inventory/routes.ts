@@ -32,6 +32,7 @@ export function inventoryRoutes (app: FastifyInstance): void {
         properties: {
           deviceId: { type: 'string', format: 'uuid', description: 'The reporting appliance' },
           ciId: { type: 'string', format: 'uuid' },
+          assetKey: { type: 'string', maxLength: 80, pattern: NO_NUL, description: 'One asset (ci:<uuid> or device:<uuid>), as findings name it' },
           ecosystem: { type: 'string', maxLength: 64, pattern: NO_NUL },
           name: { type: 'string', maxLength: 214, pattern: NO_NUL },
           limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
@@ -41,12 +42,13 @@ export function inventoryRoutes (app: FastifyInstance): void {
       response: { 200: pageOf(itemOut) }
     }
   }, async request => {
-    const q = request.query as { deviceId?: string, ciId?: string, ecosystem?: string, name?: string, limit: number, cursor?: string }
+    const q = request.query as { deviceId?: string, ciId?: string, assetKey?: string, ecosystem?: string, name?: string, limit: number, cursor?: string }
     const after = decodeCursor(q.cursor, { id: 'uuid' })
     const rows = await request.withTenant(trx => trx('security_inventory').select('*')
       .modify(b => {
         if (q.deviceId) b.where('device_id', q.deviceId)
         if (q.ciId) b.where('ci_id', q.ciId)
+        if (q.assetKey) b.where('asset_key', q.assetKey)
         if (q.ecosystem) b.where('ecosystem', q.ecosystem)
         if (q.name) b.where('name', q.name)
         if (after) b.where('id', '>', after.id)

@@ -21,6 +21,7 @@ import { ScaffoldError, createPlugin } from './scaffold/create.ts'
 import { discover } from './plugins/pipeline/discover.ts'
 import { join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { pluginTrust, pluginTrustUsage } from './cli/plugin-trust.ts'
 
 const usage = `Usage: monozu <command>
   start [--profile all|cloud|ingest|management] [--port N]
@@ -170,7 +171,8 @@ async function main (): Promise<void> {
   if (command === 'plugin' && sub === 'validate') return pluginValidate(rest)
   if (command === 'plugin' && sub === 'create') return pluginCreate(rest)
   if (command === 'license' && sub === 'issue') return licenseIssue(rest)
-  fail(usage, command === undefined || command === 'help' || command === '--help' ? 0 : 2)
+  if (command === 'plugin' && (sub === 'keygen' || sub === 'sign' || sub === 'verify')) { const r = pluginTrust(sub, rest); fail(r.out, r.code) }
+  fail(`${usage}\n${pluginTrustUsage}`, command === undefined || command === 'help' || command === '--help' ? 0 : 2)
 }
 
 main().catch(err => {

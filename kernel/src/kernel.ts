@@ -31,6 +31,7 @@ import { sharePluginServices, shareKernelWithPlugins } from './plugins/share-ker
 import { seedDemo, type DemoSeed } from './tenancy/seed.ts'
 import { consoleDestination } from './logging/console.ts'
 import type { Clock } from './clock/clock.ts'
+import { instrument, startTracing, traceFields } from './telemetry/setup.ts'
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const kernelMigrations = fileURLToPath(new URL('./migrations/', import.meta.url))
@@ -82,6 +83,8 @@ export interface Kernel {
 export function createLogger (config: Pick<KernelConfig, 'logLevel'> & Partial<Pick<KernelConfig, 'logFormat' | 'dataDir'>>, destination?: pino.DestinationStream): pino.Logger {
   const options = {
     level: config.logLevel,
+    // The active span's trace_id/span_id on every line (nothing when tracing is off).
+    mixin: traceFields,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-device-key"]', 'req.headers["x-internal-token"]'], censor: '[redacted]' }
   }
   if (destination) return pino(options, destination)
@@ -104,6 +107,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
   const plugins = preparePlugins(candidates, options.profile)
   // Ours first: the first plugin to claim a package name keeps it.
   sharePluginServices(plugins.ordered.map(p => p.candidate).sort((a, b) => Number(a.origin === 'external') - Number(b.origin === 'external')).map(c => c.dir))
+  const stopTracing = await startTracing(env, options.profile === 'management' ? 'monozu-management' : 'monozu-cloud')
   const conn = await connect(config, logger, options.pglite)
   const registry = new PluginRegistry()
   let services: Services | undefined
@@ -127,9 +131,11 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     const ingest = createIngest({ conn, db, features: services.features, declared: plugins.declared, log: logger, pollMs: Math.min(config.jobPollMs, 250), worker: config.jobWorker })
     ingestStop = ingest.stop
     const app = await createServer(logger, config)
+    const hub = services.hub
+    instrument(app, { conn, sockets: () => hub.count(), metricsToken: config.metricsToken })
     registerKernelRoutes(app, services, config, registry, conn)
 
-    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, clock: services.clock, jobs: services.jobs, ingest, events: services.events, features: services.features, bus: services.bus, notifications: services.notifications, usage: services.usage, tenants: createTenantDirectory(conn.owner, db, logger, registry), onFailure: config.pluginStartFailure, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
+    await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, clock: services.clock, jobs: services.jobs, ingest, events: services.events, features: services.features, bus: services.bus, notifications: services.notifications, usage: services.usage, tenants: createTenantDirectory(conn.owner, db, logger, registry), onFailure: config.pluginStartFailure, trust: { trustedKeys: config.pluginsTrustedKeys, allowUnsigned: config.pluginsAllowUnsigned }, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })
     const ui = await registerUi(app, { repoRoot, registry, shellDir: options.shellDir })
     if (!ui.shell) logger.warn('the UI shell is not built (ui-shell/dist): run npm run build:ui; the API works without it')
     const demo = options.seedDemo === false ? null : await seedDemo(services, registry, plugins.declared.flatMap(m => m.license?.feature ?? []), config.dataDir, config.demoPassword, options.profile === 'management')
@@ -160,6 +166,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
           await ready.bus.close()
           ready.email?.close()
           await conn.close()
+          await stopTracing?.()
         })()
         return stopping
       }
@@ -172,6 +179,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     await services?.hub.stop().catch(() => {})
     await services?.bus.close().catch(() => {})
     await conn.close().catch(() => {})
+    await stopTracing?.().catch(() => {})
     throw err
   }
 }

@@ -1,4 +1,8 @@
-import { createHmac, randomUUID } from 'node:crypto'
+import { createHash, createHmac, randomUUID } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { rename, rm } from 'node:fs/promises'
+import { Readable, Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 
 /** The cloud did not answer, or answered in a way a retry may fix (5xx, 401 while tokens rotate, 429). */
 export class CloudUnavailable extends Error {
@@ -55,15 +59,47 @@ export function cloudClient (config: CloudConfig) {
   }
 
   async function internal (method: string, path: string, body?: unknown): Promise<{ status: number, json: any, bytes: Buffer, headers: Headers }> {
-    const res = await send(method, path, { headers: { 'x-internal-token': token(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), timeoutMs: method === 'GET' && path.endsWith('/export') ? 300_000 : 15_000 })
+    const res = await send(method, path, { headers: { 'x-internal-token': token(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
     if (res.status < 300) return res
     const detail = res.json?.detail ?? res.bytes.toString('utf8').slice(0, 300)
     if (retryable(res.status)) throw Object.assign(new CloudUnavailable(`the cloud answered ${res.status} to ${method} ${path}: ${detail}`, res.status), { body: res.json })
     throw new CloudRefused(`the cloud refused ${method} ${path} (${res.status}): ${detail}`, res.status, res.json)
   }
 
+  /**
+   * GETs a machine endpoint's body into `file` (0600) as it arrives, never whole in memory: the
+   * tenant export. Written to `<file>.part` and renamed once complete; returns its hash and size.
+   */
+  async function download (path: string, file: string, timeoutMs = 30 * 60_000): Promise<{ sha256: string, bytes: number }> {
+    let res: Response
+    try {
+      res = await fetch(new URL(path, config.cloudUrl), { headers: { 'x-internal-token': token() }, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' })
+    } catch (err) {
+      throw new CloudUnavailable(`the cloud at ${config.cloudUrl} did not answer: ${(err as Error).message}`, null)
+    }
+    if (res.status >= 300 || !res.body) {
+      const detail = (await res.text()).slice(0, 300)
+      if (retryable(res.status)) throw new CloudUnavailable(`the cloud answered ${res.status} to GET ${path}: ${detail}`, res.status)
+      throw new CloudRefused(`the cloud refused GET ${path} (${res.status}): ${detail}`, res.status, null)
+    }
+    const hash = createHash('sha256')
+    let bytes = 0
+    const counted = new Transform({ transform (chunk: Buffer, _enc, done) { hash.update(chunk); bytes += chunk.length; done(null, chunk) } })
+    const part = `${file}.part`
+    try {
+      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), counted, createWriteStream(part, { mode: 0o600 }))
+    } catch (err) {
+      await rm(part, { force: true })
+      // A body cut off halfway (the cloud restarted): worth another try.
+      throw new CloudUnavailable(`the export from ${path} broke off after ${bytes} bytes: ${(err as Error).message}`, null)
+    }
+    await rename(part, file)
+    return { sha256: hash.digest('hex'), bytes }
+  }
+
   return {
     internal,
+    download,
     /** One signed delivery of a license; the outcome, never a throw (the delivery log keeps it). */
     async deliverLicense (deliveryId: string, cloudTenantId: string, license: string): Promise<{ ok: boolean, status: number | null, durationMs: number, error: string | null }> {
       if (!config.webhookSecret) return { ok: false, status: null, durationMs: 0, error: 'webhookSecret is not configured' }

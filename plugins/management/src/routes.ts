@@ -3,7 +3,7 @@ import { randomUUID, createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { decodeCursor, page, pageOf, pageQuery } from '@monozu/kernel'
 import { ManagementError } from './errors.ts'
-import { deliveryOut, licenseOut, planOut, tenantOut, type Ctx, type LifecycleAction, type Management } from './service.ts'
+import { activityOut, actorsOf, deliveryOut, licenseOut, planOut, tenantOut, type Ctx, type LifecycleAction, type Management } from './service.ts'
 
 const P = '/api/v1/management'
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } }
@@ -25,7 +25,6 @@ const admin = { permission: 'management.admin' }
 const staffOf = (r: FastifyRequest) => r.auth!.tenant!.id
 const actorOf = (r: FastifyRequest) => `user:${r.auth!.userId}`
 const json = (v: unknown) => JSON.stringify(v)
-const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T
 const isUnique = (err: unknown) => ['23505', '2627', '2601'].includes(String((err as { code?: string }).code ?? (err as { number?: number }).number))
 
 export function registerRoutes (app: FastifyInstance, ctx: Ctx, m: Management): void {
@@ -238,12 +237,18 @@ export function registerRoutes (app: FastifyInstance, ctx: Ctx, m: Management): 
   // ---- activity
   app.get(`${P}/tenants/:id/activity`, { config: read, schema: { tags: ['management'], summary: 'What staff and the system did to this tenant, newest first', params: idParams } }, async request => {
     const { id } = request.params as { id: string }
-    const rows = await request.withTenant(trx => trx('mgmt_activity').where({ tenant: id }).orderBy('at', 'desc').limit(200))
-    return { items: rows.map((r: Record<string, any>) => ({ id: r.id, at: new Date(r.at).toISOString(), actor: r.actor, action: r.action, details: r.details ? parse(r.details) : null })) }
+    const { rows, people } = await request.withTenant(async trx => {
+      const rows = await trx('mgmt_activity').where({ tenant: id }).orderBy('at', 'desc').limit(200)
+      return { rows, people: await actorsOf(ctx, trx, rows) }
+    })
+    return { items: rows.map((r: Record<string, any>) => activityOut(r, people)) }
   })
   app.get(`${P}/activity`, { config: read, schema: { tags: ['management'], summary: 'All management activity, newest first', querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 100 } } } } }, async request => {
-    const rows = await request.withTenant(trx => trx('mgmt_activity').orderBy('at', 'desc').limit((request.query as { limit: number }).limit))
-    return { items: rows.map((r: Record<string, any>) => ({ id: r.id, tenantId: r.tenant ?? null, at: new Date(r.at).toISOString(), actor: r.actor, action: r.action, details: r.details ? parse(r.details) : null })) }
+    const { rows, people } = await request.withTenant(async trx => {
+      const rows = await trx('mgmt_activity').orderBy('at', 'desc').limit((request.query as { limit: number }).limit)
+      return { rows, people: await actorsOf(ctx, trx, rows) }
+    })
+    return { items: rows.map((r: Record<string, any>) => activityOut(r, people)) }
   })
 
   // ---- usage from the cloud (machine to machine)

@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { createHash, randomUUID } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import type { PluginContext, Transaction } from '@monozu/kernel'
 import { ManagementError } from './errors.ts'
@@ -36,6 +36,27 @@ export function licenseOut (r: Record<string, any>) {
 export function deliveryOut (r: Record<string, any>) {
   return { id: r.id, tenantId: r.tenant, licenseId: r.license, status: r.status, attempts: r.attempts, lastStatus: r.last_status ?? null, lastError: r.last_error ?? null, lastDurationMs: r.last_duration_ms ?? null, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at), deliveredAt: iso(r.delivered_at) }
 }
+/**
+ * An activity entry with its actor named: the staff member's current name and email when the
+ * account is active, else those recorded when they acted; `system:*` and `internal:*` actors
+ * have neither (the UI names them).
+ */
+export function activityOut (r: Record<string, any>, people: Map<string, { name: string, email: string }>) {
+  const person = r.actor.startsWith('user:') ? people.get(r.actor.slice(5)) : undefined
+  return {
+    id: r.id, tenantId: r.tenant ?? null, at: iso(r.at), actor: r.actor,
+    actorName: person?.name ?? r.actor_name ?? null, actorEmail: person?.email ?? r.actor_email ?? null,
+    action: r.action, details: r.details ? parse(r.details) : null
+  }
+}
+
+/** The active staff behind `user:<id>` actors of these rows, in the caller's transaction. */
+export async function actorsOf (ctx: Ctx, trx: Transaction, rows: Array<{ actor: string }>) {
+  const ids = [...new Set(rows.filter(r => r.actor.startsWith('user:')).map(r => r.actor.slice(5)))]
+  const people = ids.length ? await ctx.tenants.users(trx, { ids, limit: 500 }) : []
+  return new Map(people.map(p => [p.id, { name: p.name, email: p.email }]))
+}
+
 export function tenantOut (r: Record<string, any>) {
   return {
     id: r.id, slug: r.slug, name: r.name, adminEmail: r.admin_email, status: r.status, pending: r.pending ?? null, plan: r.plan ?? null,
@@ -55,7 +76,10 @@ export function createManagement (ctx: Ctx) {
   const exportDir = resolve(cfg.exportDir ?? 'management-exports')
 
   async function record (staff: string, tenant: string | null, actor: string, action: string, details: Record<string, unknown> = {}, requestId?: string) {
-    await ctx.db.withTenant(staff, trx => trx('mgmt_activity').insert({ tenant_id: staff, id: randomUUID(), tenant, at: ctx.clock.now(), actor, action, details: json(details) }))
+    await ctx.db.withTenant(staff, async trx => {
+      const person = actor.startsWith('user:') ? (await ctx.tenants.users(trx, { ids: [actor.slice(5)] }))[0] : undefined
+      await trx('mgmt_activity').insert({ tenant_id: staff, id: randomUUID(), tenant, at: ctx.clock.now(), actor, actor_name: person?.name ?? null, actor_email: person?.email ?? null, action, details: json(details) })
+    })
     await ctx.audit.record({ action: `management.${action}`, actor, tenantId: staff, target: tenant ? `managed-tenant:${tenant}` : 'management', details, ...(requestId ? { requestId } : {}) })
   }
 
@@ -188,14 +212,13 @@ export function createManagement (ctx: Ctx) {
       } else if (action === 'delete') {
         const graceSeconds = Math.round(cfg.graceDays * 86400)
         const answer = await cloud.internal('DELETE', `/internal/v1/tenants/${t.cloud_id}?graceSeconds=${graceSeconds}`)
-        const exported = await cloud.internal('GET', `/internal/v1/tenants/${t.cloud_id}/export`)
         mkdirSync(exportDir, { recursive: true, mode: 0o700 })
         const file = join(exportDir, `${t.slug}-${t.id}.tar.gz`)
-        writeFileSync(file, exported.bytes, { mode: 0o600 })
-        const sha256 = createHash('sha256').update(exported.bytes).digest('hex')
+        // Streamed to disk as the cloud streams it: a large tenant never sits in memory here either.
+        const { sha256, bytes } = await cloud.download(`/internal/v1/tenants/${t.cloud_id}/export`, file)
         const purgeAfter = new Date(answer.json?.deletion?.purgeAfter ?? ctx.clock.nowMs() + graceSeconds * 1000)
-        await update({ status: 'deleting', pending: 'purge', export_file: file, export_sha256: sha256, export_bytes: exported.bytes.length, purge_after: purgeAfter, last_error: null })
-        await record(staff, id, 'system:management', 'tenant.exported', { sha256, bytes: exported.bytes.length, purgeAfter: purgeAfter.toISOString() })
+        await update({ status: 'deleting', pending: 'purge', export_file: file, export_sha256: sha256, export_bytes: bytes, purge_after: purgeAfter, last_error: null })
+        await record(staff, id, 'system:management', 'tenant.exported', { sha256, bytes, purgeAfter: purgeAfter.toISOString() })
         await ctx.jobs.enqueue('lifecycle', { id, action: 'purge' }, { tenantId: staff, runAt: purgeAfter })
       } else {
         const answer = await cloud.internal('POST', `/internal/v1/tenants/${t.cloud_id}/purge`)

@@ -107,6 +107,11 @@ t.test('usage: the cloud reports, management shows usage against limits', async 
   t.equal(report.body.sent, true)
   const row = await until('usage recorded', async () => { const x = await tenantOf(hooli.id); return x.usage ? x : null })
   t.match(row, { usage: { seats: Number, devices: 0 }, overLimit: false })
+  // The cloud's report carries plugin counters (kernel API 1.5) as counts; a cloud without the devices plugin sends none.
+  t.match(report.body.tenants.find((x: { tenantId: string }) => x.tenantId === hooli.cloudId), { seats: Number, counts: {} })
+  const counted = await p.raw(p.management.url, 'POST', '/internal/v1/usage', { tenants: [{ tenantId: hooli.cloudId, seats: 51, counts: { devices: 11 } }] }, { 'x-internal-token': p.token })
+  t.match(counted.body, { received: 1, matched: 1, newlyOverLimit: 1 }, '51 seats on a 50-seat license is over the limit')
+  t.match(await tenantOf(hooli.id), { usage: { seats: 51, devices: 11 }, overLimit: true }, 'counts.devices is the devices figure')
 })
 
 t.test('delete: suspended and exported now, purged after the grace period, all in the activity log', async t => {
@@ -123,6 +128,11 @@ t.test('delete: suspended and exported now, purged after the grace period, all i
   t.ok(readdirSync(join(dir, 'tables')).includes('users.ndjson'), 'NDJSON per table')
   const onCloud = await cloudTenant(hooli.cloudId)
   t.ok(onCloud.deletion.purgedAt, 'purged on the cloud')
-  const actions = (await p.mgmt('GET', `/tenants/${hooli.id}/activity`)).body.items.map((a: { action: string }) => a.action)
+  const items = (await p.mgmt('GET', `/tenants/${hooli.id}/activity`)).body.items as Array<{ action: string, actor: string, actorName: string | null, actorEmail: string | null }>
+  const actions = items.map(a => a.action)
+  // Staff by name and email, not user:<uuid>; the system and the cloud have neither.
+  t.match(items.find(a => a.action === 'tenant.delete'), { actor: /^user:/, actorName: 'Monozu Staff', actorEmail: 'staff@monozu.example' })
+  t.match(items.find(a => a.action === 'tenant.purged'), { actor: 'system:management', actorName: null, actorEmail: null })
+  t.match((await p.mgmt('GET', '/activity?limit=5')).body.items[0], { actorName: String })
   for (const a of ['tenant.created', 'tenant.provisioned', 'license.issue', 'license.upgrade', 'tenant.suspend', 'tenant.resume', 'feature.disabled', 'delivery.redelivered', 'tenant.delete', 'tenant.exported', 'tenant.purged']) t.ok(actions.includes(a), a)
 })

@@ -26,7 +26,8 @@ const benches: Record<string, string> = {
   itsm: 'plugins/itsm/bench/itsm.ts',
   backup: 'plugins/backup/bench/backup.ts',
   vpn: 'plugins/vpn/bench/vpn.ts',
-  security: 'plugins/security/bench/security.ts'
+  security: 'plugins/security/bench/security.ts',
+  'management-burst': 'plugins/management/bench/burst.ts'
 }
 
 const [name, ...args] = process.argv.slice(2)

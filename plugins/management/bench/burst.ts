@@ -1,10 +1,10 @@
 // The delivery worker under a burst: N license changes at once (over T tenants) with the cloud
 // up, timed until every delivery succeeded. Target: 1,000 changes delivered within 60 s.
-//   node plugins/management/bench/burst.ts [--changes 1000] [--tenants 20]
+//   npm run bench -- management-burst [--changes 1000] [--tenants 20]
+//   (or node plugins/management/bench/burst.ts ... to print the line without recording it)
 // Starts the cloud and management as two real processes on their own databases (PGlite, or the
 // cloud on PostgreSQL with DATABASE_URL) and prints one JSON line.
 import { parseArgs } from 'node:util'
-import { cpus } from 'node:os'
 import { startPlatform, until } from '../test/helpers/platform.ts'
 
 const { values } = parseArgs({ options: { changes: { type: 'string', default: '1000' }, tenants: { type: 'string', default: '20' } } })
@@ -28,6 +28,8 @@ try {
   }))
   const issuedMs = performance.now() - started
   const pending = async () => {
+    // Once a second: the check reads through the same single-connection database the deliveries write to.
+    await new Promise(resolve => setTimeout(resolve, 1000))
     let left = 0
     for (const id of ids) left += (await p.mgmt('GET', `/tenants/${id}/deliveries`)).body.items.filter((d: { status: string }) => d.status !== 'succeeded').length
     return left
@@ -42,7 +44,13 @@ try {
     const last = changes - 1 - ((changes - 1 - k) % tenants)
     if (onCloud.license?.seats === 1 + last) newest++
   }
-  console.log(JSON.stringify({ bench: 'management-burst', changes, tenants, issuedSeconds: +(issuedMs / 1000).toFixed(2), deliveredSeconds: +(deliveredMs / 1000).toFixed(2), perSecond: +(changes / (deliveredMs / 1000)).toFixed(1), targetSeconds: 60, met: deliveredMs <= 60_000, tenantsOnNewest: newest, cloudDb: process.env.DATABASE_URL ? 'postgres' : 'pglite', cpu: cpus()[0]?.model, date: new Date().toISOString() }))
+  // meets on the measured figure: every change delivered within 60 s, and every tenant on its newest license.
+  console.log(JSON.stringify({
+    bench: 'management-burst', metric: 'burst-delivered', figure: +(deliveredMs / 1000).toFixed(2), unit: 's', baseline: null, ratio: null,
+    target: `${changes} license changes over ${tenants} tenants all delivered < 60 s`, meets: deliveredMs <= 60_000 && newest === tenants,
+    changes, tenants, issuedSeconds: +(issuedMs / 1000).toFixed(2), perSecond: +(changes / (deliveredMs / 1000)).toFixed(1), tenantsOnNewest: newest,
+    database: process.env.DATABASE_URL ? 'postgres' : 'pglite'
+  }))
 } finally {
   await p.close()
 }

@@ -90,9 +90,12 @@ export async function startPlatform (plugin: Record<string, unknown> = {}) {
     PLUGIN_MANAGEMENT_CONFIG: JSON.stringify({ cloudUrl: `http://127.0.0.1:${cloudRelay.port}`, internalToken: token, webhookSecret: secret, signingKey: JSON.stringify(keys.privateJwk), deliveryBaseMs: 200, deliveryMaxMs: 1000, exportDir: join(dir, 'exports'), ...plugin })
   })
   await Promise.all([cloud.start(), management.start()])
-  const login = await fetch(`${management.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'staff@monozu.example', password: STAFF_PASSWORD }) })
-  if (!login.ok) throw new Error(`staff sign-in failed: ${login.status} ${await login.text()}`)
-  const staffToken = (await login.json() as { accessToken: string }).accessToken
+  const signIn = async () => {
+    const login = await fetch(`${management.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'staff@monozu.example', password: STAFF_PASSWORD }) })
+    if (!login.ok) throw new Error(`staff sign-in failed: ${login.status} ${await login.text()}`)
+    return (await login.json() as { accessToken: string }).accessToken
+  }
+  let staffToken = await signIn()
   async function call (base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const res = await fetch(base + path, { method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
     const text = await res.text()
@@ -102,9 +105,15 @@ export async function startPlatform (plugin: Record<string, unknown> = {}) {
   }
   return {
     cloud, management, cloudRelay, token, secret, keys, dir,
-    staffToken,
+    get staffToken () { return staffToken },
     /** Staff API on management. */
-    mgmt: (method: string, path: string, body?: unknown) => call(management.url, method, `/api/v1/management${path}`, body, { authorization: `Bearer ${staffToken}` }),
+    async mgmt (method: string, path: string, body?: unknown) {
+      const res = await call(management.url, method, `/api/v1/management${path}`, body, { authorization: `Bearer ${staffToken}` })
+      // A long run (the burst on a loaded machine) outlives the 10-minute access token: sign in again, as the UI refreshes.
+      if (res.status !== 401 || res.body?.code !== 'token_expired') return res
+      staffToken = await signIn()
+      return call(management.url, method, `/api/v1/management${path}`, body, { authorization: `Bearer ${staffToken}` })
+    },
     /** The cloud's internal API. */
     internal: (method: string, path: string, body?: unknown, t = token) => call(cloud.url, method, path, body, { 'x-internal-token': t }),
     raw: call,

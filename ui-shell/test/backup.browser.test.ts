@@ -4,7 +4,7 @@ import { browserSkip, expectAccessible, repoPath, shots, startBrowserKernel } fr
 
 // The backup module end to end: a real kernel with backup, devices and edge-ingest, an appliance
 // reporting backups, the built shell and module, and Chromium; every main screen through axe in en and pl.
-const plugins = [repoPath('plugins/backup'), repoPath('plugins/devices'), repoPath('edge-ingest')]
+const plugins = [repoPath('plugins/backup'), repoPath('plugins/cmdb'), repoPath('plugins/devices'), repoPath('edge-ingest')]
 
 t.test('the backup module in a real browser', { skip: browserSkip('backup') }, async t => {
   const { k, signIn, close } = await startBrowserKernel(plugins)
@@ -53,6 +53,11 @@ t.test('the backup module in a real browser', { skip: browserSkip('backup') }, a
   await page.getByLabel('Status', { exact: true }).selectOption('at_risk')
   await page.getByRole('row').filter({ hasText: 'fs-01' }).waitFor({ state: 'detached' })
   t.match(page.url(), /\?status=at_risk$/, 'the filter is in the URL')
+  // Live over channel `backup`: a failed run of fs-01 puts it on the filtered list with no reload.
+  await page.getByRole('status').filter({ hasText: /^Live$/ }).waitFor()
+  await send(fs.deviceKey, [{ id: randomUUID(), jobId: 'files', runId: 'live-1', state: 'failed', endedAt: new Date().toISOString(), error: 'live failure' }])
+  await page.getByRole('row').filter({ hasText: 'fs-01' }).filter({ hasText: 'At risk' }).waitFor()
+  t.pass('the overview updated live')
   await page.screenshot({ path: `${shots}backup-overview.png`, fullPage: true })
 
   await page.getByRole('link', { name: 'Jobs', exact: true }).click()

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react'
 import { EmptyState, Link, describeError, fieldErrors, useApi, useApiData, useFormat, useHasPermission, useT, useToast, type ModuleProps } from '@monozu/ui-sdk'
 import { CursorItems, Dialog, Field, useCursorList } from '@monozu/ui-sdk/components'
+import { useLiveReload } from './live.tsx'
 import { messages } from './messages.ts'
 import { ProtectionBadge, RunBadge, bytes, duration } from './shared.tsx'
-import type { Job, Run } from './types.ts'
+import type { Job, Repository, Run } from './types.ts'
 
 /** One job: status, policy (editable), commands, the runs timeline and the restore-test history. */
 export function JobPage ({ basePath, id }: ModuleProps & { id: string }) {
@@ -16,6 +17,7 @@ export function JobPage ({ basePath, id }: ModuleProps & { id: string }) {
   const runs = useCursorList<Run>(`/api/v1/backup/jobs/${encodeURIComponent(id)}/runs`, { limit: 30 })
   const tests = useCursorList<Run>(`/api/v1/backup/jobs/${encodeURIComponent(id)}/runs`, { limit: 10, type: 'restore_test' })
   const [editing, setEditing] = useState(false)
+  useLiveReload(() => { job.reload(); runs.reload(); tests.reload() }, { jobId: id })
   if (!job.data) return null
   const j = job.data
   const send = async (path: 'run' | 'restore-test') => {
@@ -46,6 +48,7 @@ export function JobPage ({ basePath, id }: ModuleProps & { id: string }) {
           <dt>{t('rpo')}</dt><dd>{j.rpoMinutes % 60 === 0 ? t('hours', { n: j.rpoMinutes / 60 }) : t('minutes', { n: j.rpoMinutes })}</dd>
           <dt>{t('retentionDays')}</dt><dd>{j.retentionDays ?? '—'}</dd>
           <dt>{t('restoreTestDays')}</dt><dd>{j.restoreTestDays}</dd>
+          <dt>{t('ci')}</dt><dd>{j.ciName ?? j.ciId ?? '—'}</dd>
           <dt>{t('jobLastSuccess')}</dt><dd>{j.lastSuccessAt ? fmt.dateTime(j.lastSuccessAt) : t('never')}</dd>
         </dl>
       </section>
@@ -111,8 +114,10 @@ function PolicyEditor ({ job, onClose, onSaved }: { job: Job, onClose: () => voi
   const toast = useToast()
   const [form, setForm] = useState({
     name: job.name, schedule: job.schedule ?? '', rpoMinutes: String(job.rpoMinutes), retentionDays: job.retentionDays == null ? '' : String(job.retentionDays),
-    restoreTestDays: String(job.restoreTestDays), enabled: job.enabled, disabledReason: job.disabledReason ?? ''
+    restoreTestDays: String(job.restoreTestDays), enabled: job.enabled, disabledReason: job.disabledReason ?? '', ciId: job.ciId ?? '',
+    repositoryId: job.repositoryId ?? ''
   })
+  const repositories = useApiData<{ items: Repository[] }>('/api/v1/backup/repositories?limit=100')
   const [errors, setErrors] = useState<Record<string, string>>({})
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm(f => ({ ...f, [k]: e.target.value }))
   const submit = async (e: FormEvent) => {
@@ -121,7 +126,8 @@ function PolicyEditor ({ job, onClose, onSaved }: { job: Job, onClose: () => voi
     try {
       const saved = await api.patch<Job>(`/api/v1/backup/jobs/${encodeURIComponent(job.id)}`, {
         name: form.name.trim(), schedule: form.schedule.trim() || null, rpoMinutes: Number(form.rpoMinutes),
-        retentionDays: form.retentionDays ? Number(form.retentionDays) : null, restoreTestDays: Number(form.restoreTestDays),
+        retentionDays: form.retentionDays ? Number(form.retentionDays) : null, restoreTestDays: Number(form.restoreTestDays), ciId: form.ciId.trim() || null,
+        repositoryId: form.repositoryId || null,
         enabled: form.enabled, ...(form.enabled ? {} : { disabledReason: form.disabledReason.trim() })
       })
       toast({ kind: 'success', message: t('saved') })
@@ -143,6 +149,13 @@ function PolicyEditor ({ job, onClose, onSaved }: { job: Job, onClose: () => voi
         <Field label={t('rpoMinutes')} error={errors.rpoMinutes} required><input className='mz-input' type='number' min={5} value={form.rpoMinutes} onChange={set('rpoMinutes')} /></Field>
         <Field label={t('retentionDays')} error={errors.retentionDays}><input className='mz-input' type='number' min={1} value={form.retentionDays} onChange={set('retentionDays')} /></Field>
         <Field label={t('restoreTestDays')} error={errors.restoreTestDays} required><input className='mz-input' type='number' min={1} value={form.restoreTestDays} onChange={set('restoreTestDays')} /></Field>
+        <Field label={t('repository')} error={errors.repositoryId}>
+          <select className='mz-input' value={form.repositoryId} onChange={set('repositoryId')}>
+            <option value=''>{t('noRepository')}</option>
+            {(repositories.data?.items ?? []).map(r => <option key={r.id} value={r.id}>{r.name}</option>)}
+          </select>
+        </Field>
+        <Field label={t('ciId')} error={errors.ciId}><input className='mz-input' value={form.ciId} maxLength={36} onChange={set('ciId')} /></Field>
         <label className='mz-row'><input type='checkbox' checked={form.enabled} onChange={e => setForm(f => ({ ...f, enabled: e.target.checked }))} /> {t('enabled')}</label>
         {!form.enabled && (
           <Field label={t('disabledReason')} error={errors.disabledReason} required><input className='mz-input' value={form.disabledReason} maxLength={500} onChange={set('disabledReason')} /></Field>

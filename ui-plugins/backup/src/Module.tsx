@@ -1,6 +1,7 @@
 import { Suspense } from 'react'
 import { DelayedSpinner, EmptyState, Link, Routes, useT, type ModuleProps } from '@monozu/ui-sdk'
 import { JobPage } from './JobPage.tsx'
+import { LiveProvider } from './live.tsx'
 import { messages } from './messages.ts'
 import { DevicePage, JobsList, Overview } from './Overview.tsx'
 import { RepositoryList, RepositoryPage } from './Repositories.tsx'
@@ -9,10 +10,12 @@ import './backup.css'
 /**
  * Backup, mounted by the shell on /m/backup/*: protection overview (/), a device (/devices/:id),
  * jobs (/jobs, /jobs/:id with runs, restore tests and the policy editor), repositories
- * (/repositories, /repositories/:id with usage chart and forecast).
+ * (/repositories, /repositories/:id with usage chart and forecast). One socket on channel `backup`
+ * for the whole module keeps the pages live (live.tsx).
  */
 export default function BackupModule ({ basePath }: ModuleProps) {
   return (
+    <LiveProvider>
     <Suspense fallback={<DelayedSpinner />}>
       <Routes
         base={basePath}
@@ -27,6 +30,7 @@ export default function BackupModule ({ basePath }: ModuleProps) {
         fallback={<NotFound basePath={basePath} />}
       />
     </Suspense>
+    </LiveProvider>
   )
 }
 

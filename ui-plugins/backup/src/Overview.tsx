@@ -2,6 +2,7 @@ import { useMemo } from 'react'
 import { EmptyState, Link, joinPath, navigate, useApiData, useFormat, useLocation, useT, type ModuleProps } from '@monozu/ui-sdk'
 import { BarChart, CursorItems, CursorTable, SelectFilter, TextFilter, useCursorList, type Column } from '@monozu/ui-sdk/components'
 import { STATUSES } from '@monozu/plugin-backup/model'
+import { LiveBadge, useLiveReload } from './live.tsx'
 import { messages } from './messages.ts'
 import { ProtectionBadge, SectionNav } from './shared.tsx'
 import type { DeviceProtection, Job } from './types.ts'
@@ -18,6 +19,7 @@ export function Overview ({ basePath }: ModuleProps) {
   const q = params.get('q') ?? ''
   const list = useCursorList<DeviceProtection>('/api/v1/backup/protection', { limit: 50, ...(status ? { status } : {}), ...(q ? { q } : {}) })
   const summary = useApiData<Summary>('/api/v1/backup/protection/summary')
+  const live = useLiveReload(() => { list.reload(); summary.reload() })
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(search)
     if (value) next.set(key, value); else next.delete(key)
@@ -34,7 +36,7 @@ export function Overview ({ basePath }: ModuleProps) {
   ]
   return (
     <div className='mz-stack bak'>
-      <div className='mz-page-header'><h1>{t('title')}</h1></div>
+      <div className='mz-page-header'><h1>{t('title')}</h1><LiveBadge status={live} /></div>
       <SectionNav basePath={basePath} />
       {summary.data && (
         <div className='bak-summary'>
@@ -60,6 +62,7 @@ export function Overview ({ basePath }: ModuleProps) {
 export function DevicePage ({ basePath, deviceId }: ModuleProps & { deviceId: string }) {
   const t = useT(messages)
   const data = useApiData<DeviceProtection & { jobList: Job[] }>(`/api/v1/backup/protection/devices/${encodeURIComponent(deviceId)}`)
+  useLiveReload(data.reload, { deviceId })
   if (!data.data) return null
   const d = data.data
   return (
@@ -101,6 +104,7 @@ export function JobsList ({ basePath }: ModuleProps) {
   const { search } = useLocation()
   const status = new URLSearchParams(search).get('status') ?? ''
   const list = useCursorList<Job>('/api/v1/backup/jobs', { limit: 100, ...(status ? { status } : {}) })
+  useLiveReload(list.reload)
   return (
     <div className='mz-stack bak'>
       <div className='mz-page-header'><h1>{t('jobsTitle')}</h1></div>

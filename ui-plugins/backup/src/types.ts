@@ -10,7 +10,7 @@ export interface DeviceProtection {
 export interface Job {
   id: string, deviceId: string | null, deviceName: string | null, externalId: string | null, name: string, source: string
   schedule: string | null, rpoMinutes: number, retentionDays: number | null, restoreTestDays: number, repositoryId: string | null
-  enabled: boolean, disabledReason: string | null, ciId: string | null, status: ProtectionStatus, reason: string
+  enabled: boolean, disabledReason: string | null, ciId: string | null, ciName?: string | null, status: ProtectionStatus, reason: string
   statusChangedAt: string, lastRunAt: string | null, lastRunState: string | null, lastSuccessAt: string | null
   lastRestoreTestAt: string | null, lastRestoreTestOk: boolean | null
 }

@@ -1,6 +1,7 @@
 import { ErrorState, DelayedSpinner, Link, describeError, joinPath, useApi, useApiData, useFormat, useHasPermission, useT, useToast, type ModuleProps } from '@monozu/ui-sdk'
 import { BarChart, TimeSeriesChart, type Tone } from '@monozu/ui-sdk/components'
 import { useLive } from './live.tsx'
+import { assetPath } from './AssetPage.tsx'
 import { messages } from './messages.ts'
 import { SectionNav, SEVERITIES } from './shared.tsx'
 import { assetName, type Summary } from './types.ts'
@@ -43,7 +44,7 @@ export function Dashboard ({ basePath }: ModuleProps) {
             <tbody>
               {s.topAssets.map(a => (
                 <tr key={a.assetKey}>
-                  <td><Link to={joinPath(basePath, `/findings?assetKey=${encodeURIComponent(a.assetKey)}&state=open`)}>{assetName(a)}</Link></td>
+                  <td><Link to={assetPath(basePath, a.assetKey)}>{assetName(a)}</Link></td>
                   <td>{fmt.number(a.open)}</td>
                   <td>{fmt.number(a.maxRisk)}</td>
                 </tr>

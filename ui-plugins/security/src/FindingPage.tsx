@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { DelayedSpinner, ErrorState, Link, describeError, joinPath, useApi, useApiData, useFormat, useHasPermission, useT, type ModuleProps } from '@monozu/ui-sdk'
+import { assetPath } from './AssetPage.tsx'
 import { useLive } from './live.tsx'
 import { messages } from './messages.ts'
 import { SectionNav, SeverityBadge, StateBadge } from './shared.tsx'
@@ -78,6 +79,7 @@ export function FindingPage ({ basePath, id }: ModuleProps & { id: string }) {
       <h1>{f.vulnerabilityId}{f.aliases.length > 0 ? ` · ${f.aliases.join(', ')}` : ''}</h1>
       <SectionNav basePath={basePath} />
       <p><SeverityBadge severity={f.severity} /> <StateBadge state={f.state} /> {f.kev && <span className='mz-badge mz-badge--danger'>{t('kev')}</span>}</p>
+      <p>{t('asset')}: <Link to={assetPath(basePath, f.assetKey)}>{assetName(f)}</Link></p>
       {f.summary && <p>{f.summary}</p>}
       <section aria-labelledby='sec-why'>
         <h2 id='sec-why'>{t('whyTitle')}</h2>

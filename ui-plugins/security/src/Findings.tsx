@@ -1,6 +1,7 @@
 import { useMemo } from 'react'
 import { Link, joinPath, navigate, useFormat, useLocation, useT, type ModuleProps } from '@monozu/ui-sdk'
 import { CursorTable, SelectFilter, TextFilter, useCatchUp, useCursorList, type Column } from '@monozu/ui-sdk/components'
+import { assetPath } from './AssetPage.tsx'
 import { useLive } from './live.tsx'
 import { messages } from './messages.ts'
 import { LiveBadge, SectionNav, SEVERITIES, SeverityBadge, StateBadge } from './shared.tsx'
@@ -27,7 +28,7 @@ export function Findings ({ basePath }: ModuleProps) {
     { key: 'severity', header: t('severity'), render: f => <SeverityBadge severity={f.severity} /> },
     { key: 'vulnerabilityId', header: t('vulnerability'), render: f => <Link to={joinPath(basePath, `/findings/${f.id}`)}>{f.vulnerabilityId}{f.aliases[0] ? ` (${f.aliases[0]})` : ''}</Link> },
     { key: 'kev', header: t('kev'), render: f => (f.kev ? <span className='mz-badge mz-badge--danger'>{t('kev')}</span> : '') },
-    { key: 'asset', header: t('asset'), render: f => assetName(f) },
+    { key: 'asset', header: t('asset'), render: f => <Link to={assetPath(basePath, f.assetKey)}>{assetName(f)}</Link> },
     { key: 'package', header: t('package'), render: f => `${f.package} ${f.version}` },
     { key: 'sentence', header: t('whyTitle'), render: f => <code>{f.sentence}</code> },
     { key: 'dueAt', header: t('due'), render: f => (f.dueAt ? <span className={f.overdue ? 'sec-overdue' : ''}>{fmt.day(f.dueAt)}</span> : '') },

@@ -9,12 +9,15 @@ const Alerts = lazy(() => import('./Alerts.tsx').then(m => ({ default: m.Alerts 
 const Findings = lazy(() => import('./Findings.tsx').then(m => ({ default: m.Findings })))
 const FindingPage = lazy(() => import('./FindingPage.tsx').then(m => ({ default: m.FindingPage })))
 const Feeds = lazy(() => import('./Feeds.tsx').then(m => ({ default: m.Feeds })))
+const AssetPage = lazy(() => import('./AssetPage.tsx').then(m => ({ default: m.AssetPage })))
+const Acceptances = lazy(() => import('./Acceptances.tsx').then(m => ({ default: m.Acceptances })))
 const Suppressions = lazy(() => import('./Suppressions.tsx').then(m => ({ default: m.Suppressions })))
 
 /**
  * Security, mounted by the shell on /m/security/*: the overview (/), findings (/findings, one at
- * /findings/:id with its explanation), live alerts (/alerts), suppression rules (/suppressions)
- * and feed status (/feeds).
+ * /findings/:id with its explanation), one asset's findings and software (/assets/:assetKey), live
+ * alerts (/alerts), risk acceptances (/acceptances), suppression rules (/suppressions) and feed
+ * status (/feeds).
  */
 export default function SecurityModule ({ basePath }: ModuleProps) {
   return (
@@ -26,6 +29,8 @@ export default function SecurityModule ({ basePath }: ModuleProps) {
             { path: '/', render: () => <Dashboard basePath={basePath} /> },
             { path: '/findings', render: () => <Findings basePath={basePath} /> },
             { path: '/findings/:id', render: p => <FindingPage basePath={basePath} id={p.id ?? ''} /> },
+            { path: '/assets/:assetKey', render: p => <AssetPage basePath={basePath} assetKey={p.assetKey ?? ''} /> },
+            { path: '/acceptances', render: () => <Acceptances basePath={basePath} /> },
             { path: '/alerts', render: () => <Alerts basePath={basePath} /> },
             { path: '/suppressions', render: () => <Suppressions basePath={basePath} /> },
             { path: '/feeds', render: () => <Feeds basePath={basePath} /> }

@@ -27,6 +27,7 @@ export function SectionNav ({ basePath }: ModuleProps) {
       <NavLink to={basePath} end>{t('dashboard')}</NavLink>
       <NavLink to={joinPath(basePath, '/findings')}>{t('findings')}</NavLink>
       <NavLink to={joinPath(basePath, '/alerts')}>{t('alerts')}</NavLink>
+      <NavLink to={joinPath(basePath, '/acceptances')}>{t('acceptances')}</NavLink>
       <NavLink to={joinPath(basePath, '/suppressions')}>{t('suppressions')}</NavLink>
       <NavLink to={joinPath(basePath, '/feeds')}>{t('feeds')}</NavLink>
     </nav>

@@ -38,3 +38,8 @@ export interface FeedStatus { items: Array<{ feed: string, status: string, lastS
 export interface Suppression { id: string, ruleId: string | null, source: string | null, ciId: string | null, deviceId: string | null, reason: string, expiresAt: string, active: boolean, createdBy: string }
 
 export const assetName = (f: { ciName: string | null, assetKey: string }) => f.ciName ?? f.assetKey.replace(/^(ci|device|host):/, '')
+
+export interface InventoryItem {
+  id: string, assetKey: string, ciId: string | null, ciName: string | null, deviceId: string | null, source: string, ecosystem: string
+  name: string, version: string, purl: string | null, observedAt: string, changedAt: string
+}

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { issueLicense } from '../licensing/license.ts'
 import type { PluginRegistry } from '../plugins/registry.ts'
 import type { Services } from '../services.ts'
+import { pluginRoles } from './roles.ts'
 import { STAFF_TENANT } from '../auth/oidc/staff-directory.ts'
 
 export interface DemoSeed { password: string, created: boolean, passwordFile: string | null }
@@ -58,6 +59,12 @@ async function seed (services: Services, registry: PluginRegistry, features: str
     await tenancy.createUser(tenant.id, { email: account.email, name: account.name, password, roles: ['tenant-admin'] })
     const key = services.licenseKeys.devSign
     if (key) await services.features.installLicense(tenant.id, await issueLicense(key, { tid: tenant.id, features, seats: 100, days: 365 }), { actor: 'seed' })
+    // One demo user per plugin role (plugin.json `roles`, on top of member), e.g. a service desk
+    // agent, so a module's seedDemo finds people through ctx.tenants.users; named by the role, so
+    // the kernel names no plugin.
+    for (const role of pluginRoles(registry.running().map(r => r.manifest)).values()) {
+      await tenancy.createUser(tenant.id, { email: `${role.id}@${tenant.slug}.example`, name: `${account.tenant.name} ${role.name.en}`, password, roles: ['member', role.id] })
+    }
     for (const record of registry.running()) {
       if (!record.definition?.seedDemo || !record.context) continue
       await record.definition.seedDemo(record.context, { id: tenant.id, slug: tenant.slug, name: tenant.name })

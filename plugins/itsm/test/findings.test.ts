@@ -40,3 +40,18 @@ t.test('finding links are checked through the security service; another tenant\'
   t.same((await acme.agent.get(`/api/v1/itsm/tickets/${created.body.id}`)).body.links.findings, [mine.id], 'the refused change left the links alone')
   t.equal((await globex.agent.get(`/api/v1/itsm/tickets/${created.body.id}/links`)).status, 404, 'another tenant cannot read the named links')
 })
+
+t.test('the demo desk is staffed: the kernel seeds a user per plugin role, the desk assigns them work', async t => {
+  const { agent } = await desk('acme')
+  const agents = (await agent.get('/api/v1/itsm/agents')).body.items as Array<{ id: string, name: string, email: string }>
+  const staff = agents.filter(a => /^itsm-(agent|manager)@acme\.example$/.test(a.email))
+  t.same(staff.map(a => a.email).sort(), ['itsm-agent@acme.example', 'itsm-manager@acme.example'], 'one demo user per itsm role, holding itsm.agent')
+  t.same(staff.map(a => a.name).sort(), ['Acme Service desk agent', 'Acme Service desk manager'])
+  const tickets = (await agent.get('/api/v1/itsm/tickets?limit=50')).body.items as Array<{ assigneeId: string | null, assigneeName: string | null }>
+  const assigned = tickets.filter(x => x.assigneeId !== null)
+  t.ok(assigned.length > 0 && assigned.every(x => staff.some(s => s.id === x.assigneeId && s.name === x.assigneeName)), 'worked tickets are assigned to them, by name')
+  const groups = (await agent.get('/api/v1/itsm/groups')).body.items as Array<{ members: string[] }>
+  t.ok(groups.every(g => staff.every(s => g.members.includes(s.id))), 'they staff every group')
+  const globex = (await (await desk('globex')).agent.get('/api/v1/itsm/agents')).body.items as Array<{ email: string }>
+  t.notOk(globex.some(a => a.email.endsWith('@acme.example')), 'each demo tenant has its own')
+})

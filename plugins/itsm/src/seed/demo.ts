@@ -28,7 +28,12 @@ export async function seedDemo (ctx: PluginContext, tenant: DemoTenant): Promise
   await ctx.db.withTenant(tenantId, async trx => {
     if (await trx('itsm_tickets').first('id')) return
     const created = ctx.clock.now()
-    const groups = ['Service Desk (L1)', 'Infrastructure (L2)', 'Applications (L2)'].map(name => ({ tenant_id: tenantId, id: randomUUID(), name, name_key: name.toLowerCase(), email: null, members: '[]', created_at: created }))
+    // The kernel's demo seed gives each plugin role a user (itsm-agent@<slug>.example, itsm-manager@...);
+    // with the tenant admin they staff the groups and work the tickets.
+    const agents = await ctx.tenants.users(trx, { permission: 'itsm.agent', limit: 20 })
+    const staff = agents.filter(a => a.email.startsWith('itsm-'))
+    const workers = staff.length > 0 ? staff : agents
+    const groups = ['Service Desk (L1)', 'Infrastructure (L2)', 'Applications (L2)'].map(name => ({ tenant_id: tenantId, id: randomUUID(), name, name_key: name.toLowerCase(), email: null, members: JSON.stringify(agents.map(a => a.id)), created_at: created }))
     await trx('itsm_groups').insert(groups)
     const calendar = { tenant_id: tenantId, id: randomUUID(), name: 'Warsaw office (Polish holidays)', time_zone: 'Europe/Warsaw', hours: JSON.stringify(OFFICE_HOURS), country: 'PL', region: null, holidays: JSON.stringify(['2026-12-24', '2026-12-31']), created_at: created }
     await trx('itsm_calendars').insert(calendar)
@@ -43,9 +48,11 @@ export async function seedDemo (ctx: PluginContext, tenant: DemoTenant): Promise
       open_when: JSON.stringify({ status: ['offline'] }), clear_when: JSON.stringify({ status: ['online'] }), subject_field: 'deviceId', subject_kind: 'device', resolve_on_clear: true,
       ticket: JSON.stringify({ type: 'incident', title: 'Appliance {name} is {status}', impact: 2, urgency: 1, category: 'network', groupId: groups[1]!.id }), created_at: created
     })
-    const agent: Who = { id: 'demo', name: 'Acme Service Desk', kind: 'agent' }
-    for (const [type, title, [name, email], impact, urgency, age, group, path, category] of TICKETS) {
-      const t = await insertTicket(trx, tenantId, { type, title, description: `${title}.\n\nReported by ${name}.`, requester: { id: null, name, email }, groupId: groups[group]!.id, category, impact, urgency, source: 'web', approvers: [] }, new Date(now - age * HOUR))
+    for (const [i, [type, title, [name, email], impact, urgency, age, group, path, category]] of TICKETS.entries()) {
+      // Tickets someone works on are assigned to a demo agent, who writes their replies and notes.
+      const worker = path.length > 0 ? workers[i % Math.max(workers.length, 1)] : undefined
+      const agent: Who = worker ? { id: worker.id, name: worker.name, kind: 'agent' } : { id: 'demo', name: `${tenant.name} Service Desk`, kind: 'agent' }
+      const t = await insertTicket(trx, tenantId, { type, title, description: `${title}.\n\nReported by ${name}.`, requester: { id: null, name, email }, groupId: groups[group]!.id, assigneeId: worker?.id ?? null, category, impact, urgency, source: 'web', approvers: [] }, new Date(now - age * HOUR))
       for (const step of path) {
         const cur = (await fetchTicket(trx, t.id))!
         if (step === 'reply') await addMessage(ctx, trx, tenantId, cur, { body: `Dzień dobry, sprawdzamy zgłoszenie ${cur.number}. / Hello, we are looking into ${cur.number}.`, visibility: 'public' }, agent)

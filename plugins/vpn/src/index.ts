@@ -6,7 +6,10 @@ import { policyRoutes } from './api/policies.ts'
 import { reachabilityRoutes } from './api/reachability.ts'
 import { routingRoutes } from './api/routing.ts'
 import { setupKeyRoutes } from './api/setup-keys.ts'
+import { topologyRoutes } from './api/topology.ts'
 import { serveConfigs } from './config/serve.ts'
+import { trackApplyResults } from './config/results.ts'
+import { selfRoutes } from './config/self.ts'
 import { vpnOf, type VpnConfig } from './context.ts'
 import { seedDemo } from './seed/demo.ts'
 import { statusRoutes } from './status/routes.ts'
@@ -31,8 +34,11 @@ export default definePlugin<VpnConfig>({
     routingRoutes(app, vpn)
     setupKeyRoutes(app, vpn)
     reachabilityRoutes(app, vpn)
+    topologyRoutes(app, vpn)
     statusRoutes(app, vpn)
     serveConfigs(vpn)
+    selfRoutes(app, vpn)
+    trackApplyResults(vpn)
     ctx.ingest.consume('vpn_status', (events, trx) => trackStatus(vpn, events, trx), { batchSize: 200 })
     ctx.jobs.define('sweep', job => job.withTenant(trx => sweep(vpn, trx, job.tenantId!)), { concurrency: 1 })
     ctx.jobs.define('key-age', async job => { await job.withTenant(trx => remindKeyRotation(vpn, trx, job.tenantId!)) })

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { generateKeyPairSync, randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import { startTestKernel, type TestKernel, type TestKernelOptions } from '@monozu/kernel/testing'
+import { startTestKernel, waitFor, type TestKernel, type TestKernelOptions } from '@monozu/kernel/testing'
 
 export const vpnPlugin = fileURLToPath(new URL('..', import.meta.url))
 /** devices (device keys, commands, the self resources) and edge-ingest (POST /v1/ingest). */
@@ -82,4 +82,17 @@ export async function appliancePeer (k: TestKernel, api: Client, adminToken: str
   const res = await api.post('/api/v1/vpn/peers', { networkId, name, kind: 'appliance', publicKey: keys.publicKey, deviceId: device.deviceId, groupIds, ...(endpoint ? { endpoint } : {}) })
   if (res.status !== 201) throw new Error(`appliance peer: ${res.status} ${JSON.stringify(res.body)}`)
   return { ...res.body, privateKey: keys.privateKey, device }
+}
+
+export interface ReportedPeer { publicKey: string, handshakeAt: Date | null, rx?: number, tx?: number }
+
+/** One vpn_status report sent at the kernel's time (`wg show dump` in whole seconds), then waits until it is consumed. */
+export async function reportStatus (k: TestKernel, tenant: Tenant, deviceKey: string, peers: ReportedPeer[]): Promise<void> {
+  const unix = (d: Date) => Math.floor(d.getTime() / 1000)
+  const res = await k.request('POST', '/v1/ingest', {
+    headers: { 'content-type': 'application/json', 'x-device-key': deviceKey },
+    body: JSON.stringify({ kind: 'vpn_status', events: [{ id: randomUUID(), ts: k.clock.now().toISOString(), interface: 'wg-monozu', peers: peers.map(p => ({ publicKey: p.publicKey, latestHandshake: p.handshakeAt ? unix(p.handshakeAt) : 0, rxBytes: p.rx ?? 1000, txBytes: p.tx ?? 2000 })) }] })
+  })
+  if (res.status !== 202 || res.body.accepted !== 1) throw new Error(`ingest: ${res.status} ${JSON.stringify(res.body)}`)
+  await waitFor('the vpn_status report to be consumed', async () => Number((await k.owner('ingest_inbox').where({ tenant_id: tenant.id }).count('* as n').first())?.n) === 0)
 }

@@ -53,6 +53,7 @@ t.test('another tenant\'s ids give 404 on every route, and its data never shows'
   await expect404('revoke setup key', attacker.post(`/api/v1/vpn/setup-keys/${key.id}/revoke`))
   await expect404('DELETE setup key', attacker.del(`/api/v1/vpn/setup-keys/${key.id}`))
   await expect404('reachability', attacker.get(`/api/v1/vpn/reachability?from=${ownPeer.id}&to=${box.id}`))
+  await expect404('topology', attacker.get(`/api/v1/vpn/networks/${net}/topology`))
 
   // References to Acme's objects from Globex's own are refused as unknown.
   const bad = async (what: string, res: Promise<{ status: number, body: unknown }>) => {
@@ -91,6 +92,12 @@ t.test('another tenant\'s ids give 404 on every route, and its data never shows'
 
   // Globex's appliance does not get Acme's config.
   t.equal((await k.request('GET', '/api/v1/devices/self/vpn/config', { headers: { 'x-device-key': globexBox.deviceKey } })).status, 404)
+  // Nor through the appliance's own per-network API, and it cannot rotate Acme's key.
+  const asGlobexBox = { 'x-device-key': globexBox.deviceKey }
+  t.equal((await k.request('GET', `/api/v1/vpn/self/networks/${net}/config`, { headers: asGlobexBox })).status, 404)
+  t.equal((await k.request('GET', `/api/v1/vpn/self/networks/${net}/firewall`, { headers: asGlobexBox })).status, 404)
+  t.notMatch((await k.request('GET', '/api/v1/vpn/self/networks', { headers: asGlobexBox })).raw.body, /acme/)
+  t.equal((await k.request('PUT', `/api/v1/vpn/self/networks/${net}/key`, { headers: asGlobexBox, body: { publicKey: keyPair().publicKey } })).status, 404)
 
   // And nothing of Acme's changed.
   t.match((await victim.get(`/api/v1/vpn/peers/${box.id}`)).body, { name: 'acme-edge', revokedAt: null, groupIds: [g] })

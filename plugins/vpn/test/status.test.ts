@@ -1,8 +1,6 @@
 import t from 'tap'
-import { randomUUID } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { TestKernel } from '@monozu/kernel/testing'
-import { appliancePeer, client, licensedTenant, network, startVpn, userPeer, type Tenant } from './helpers.ts'
+import { appliancePeer, client, licensedTenant, network, reportStatus, startVpn, userPeer, type ReportedPeer, type Tenant } from './helpers.ts'
 
 // Online history and flap detection from a simulated stream of vpn_status reports, on a manual
 // clock: each report is sent at the kernel's time, then time moves on.
@@ -11,25 +9,10 @@ t.before(async () => { k = await startVpn({ clock: 'manual', pluginConfig: { vpn
 t.teardown(() => k?.close())
 
 const S = 1000
-const unix = (d: Date) => Math.floor(d.getTime() / 1000)
 /** wg reports whole seconds. */
 const at = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString()
 
-async function report (tenant: Tenant, deviceKey: string, peers: Array<{ publicKey: string, handshakeAt: Date | null, rx?: number, tx?: number }>) {
-  const now = k.clock.now()
-  const res = await k.request('POST', '/v1/ingest', {
-    headers: { 'content-type': 'application/json', 'x-device-key': deviceKey },
-    body: JSON.stringify({ kind: 'vpn_status', events: [{ id: randomUUID(), ts: now.toISOString(), interface: 'wg-monozu', peers: peers.map(p => ({ publicKey: p.publicKey, latestHandshake: p.handshakeAt ? unix(p.handshakeAt) : 0, rxBytes: p.rx ?? 1000, txBytes: p.tx ?? 2000 })) }] })
-  })
-  if (res.status !== 202 || res.body.accepted !== 1) throw new Error(`ingest: ${res.status} ${JSON.stringify(res.body)}`)
-  const deadline = Date.now() + 20_000
-  for (;;) {
-    const row = await k.owner('ingest_inbox').where({ tenant_id: tenant.id }).count('* as n').first()
-    if (Number(row?.n) === 0) return
-    if (Date.now() > deadline) throw new Error('the vpn_status report was not consumed')
-    await sleep(50)
-  }
-}
+const report = (tenant: Tenant, deviceKey: string, peers: ReportedPeer[]) => reportStatus(k, tenant, deviceKey, peers)
 const events = async (tenant: Tenant, type: string, subject: string) =>
   (await k.owner('event_outbox').where({ tenant_id: tenant.id, type, subject }).orderBy('occurred_at').select('payload')).map((r: { payload: unknown }) => typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload)
 

@@ -111,3 +111,27 @@ export async function peerOr404 (trx: Transaction, id: string): Promise<PeerRow>
   if (!row) throw notFound('peer', id)
   return row
 }
+
+/**
+ * Replaces a peer's public key (an admin through PUT /peers/:id/key, or the appliance itself
+ * through PUT /self/networks/:id/key) and re-applies the network in `trx`: the old key leaves
+ * every other peer's config, and status reports under it no longer match the peer.
+ */
+export async function rotateKey (vpn: Vpn, trx: Transaction, tenantId: string, current: PeerRow, key: string): Promise<PeerRow> {
+  if (!isWireGuardKey(key)) throw invalid('/publicKey', 'not a WireGuard public key (32 bytes, base64)')
+  if (current.revoked_at) throw new ApiError('invalid_state', 'The peer is revoked: add a new peer instead')
+  if (current.public_key === key) throw new VpnError('vpn_key_in_use', 'That is the peer\'s current key: generate a new pair')
+  const now = vpn.ctx.clock.now()
+  let row: PeerRow | undefined
+  try {
+    // A savepoint: a key another peer holds fails here without aborting the caller's transaction on PostgreSQL.
+    [row] = await trx.transaction(sp => sp('vpn_peers').where({ id: current.id }).update({ public_key: key, key_created_at: now, updated_at: now }).returning('*')) as PeerRow[]
+  } catch (err) {
+    if (uniqueViolation(err) !== null) throw new VpnError('vpn_key_in_use', 'Generate a new key pair for this peer: keys are never shared')
+    throw err
+  }
+  await vpn.ctx.events.publish(trx, 'vpn.peer_changed', { peerId: current.id, networkId: current.network_id, name: current.name, change: 'key_rotated' }, { subject: current.id })
+  await vpn.apply(trx, tenantId, current.network_id)
+  vpn.liveAfter(trx, tenantId, 'peer.changed', { id: current.id, networkId: current.network_id, change: 'key_rotated' })
+  return row!
+}

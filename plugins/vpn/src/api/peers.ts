@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import { ApiError, decodeCursor, page, pageOf, type Transaction } from '@monozu/kernel'
-import { WG_KEY_PATTERN, isWireGuardKey } from '../net/keys.ts'
+import { WG_KEY_PATTERN } from '../net/keys.ts'
 import type { Vpn } from '../context.ts'
-import { VpnError } from '../errors.ts'
-import { invalid, iso, name, tenantOf, uniqueViolation, uuid, uuidParam } from '../http.ts'
+import { invalid, iso, name, tenantOf, uuid, uuidParam } from '../http.ts'
 import { loadNetwork, type PeerRow } from '../store.ts'
 import { renderAll } from '../config/apply.ts'
-import { checkGroups, createPeer, groupsOfPeers, peerOr404, presentPeer } from './peer-core.ts'
+import { applyStatuses } from '../config/results.ts'
+import { checkGroups, createPeer, groupsOfPeers, peerOr404, presentPeer, rotateKey } from './peer-core.ts'
 
 const endpoint = { type: ['string', 'null'], maxLength: 261, pattern: '^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$', description: 'host:port where other peers reach this one' } as const
 const publicKey = { type: 'string', pattern: WG_KEY_PATTERN, description: 'WireGuard public key (base64, 32 bytes). Never send a private key.' } as const
@@ -20,6 +20,13 @@ export const peerSchema = {
     address4: { type: 'string' }, address6: { type: ['string', 'null'] }, endpoint: { type: ['string', 'null'] }, keepalive: { type: ['integer', 'null'] },
     groupIds: { type: 'array', items: { type: 'string' } }, keyCreatedAt: { type: 'string' }, keyAgeDays: { type: 'integer' }, keyRotationDue: { type: 'boolean' },
     revokedAt: { type: ['string', 'null'] }, createdAt: { type: 'string' }, updatedAt: { type: 'string' },
+    apply: {
+      type: ['object', 'null'], description: 'Appliances: whether the appliance applied its current config (vpn.apply): pending, applied or failed with the error',
+      properties: {
+        state: { enum: ['pending', 'applied', 'failed'] }, error: { type: ['string', 'null'] }, configHash: { type: 'string' },
+        renderedAt: { type: ['string', 'null'] }, finishedAt: { type: ['string', 'null'] }, commandId: { type: ['string', 'null'] }
+      }
+    },
     status: {
       type: 'object',
       properties: {
@@ -37,10 +44,11 @@ export const presentStatus = (s: StatusRow | undefined) => s
 
 async function present (vpn: Vpn, trx: Transaction, rows: PeerRow[]) {
   const ids = rows.map(r => r.id)
-  const [groups, statuses] = await Promise.all([groupsOfPeers(trx, ids), ids.length ? trx('vpn_peer_status').whereIn('peer_id', ids) : []])
+  const appliances = rows.filter(r => r.kind === 'appliance').map(r => r.id)
+  const [groups, statuses, applied] = await Promise.all([groupsOfPeers(trx, ids), ids.length ? trx('vpn_peer_status').whereIn('peer_id', ids) : [], applyStatuses(trx, appliances)])
   const byPeer = new Map((statuses as StatusRow[]).map(s => [s.peer_id, s]))
   const now = vpn.ctx.clock.now()
-  return rows.map(r => ({ ...presentPeer(r, groups.get(r.id) ?? [], vpn.ctx.config.keyRotationDays, now), status: presentStatus(byPeer.get(r.id)) }))
+  return rows.map(r => ({ ...presentPeer(r, groups.get(r.id) ?? [], vpn.ctx.config.keyRotationDays, now), status: presentStatus(byPeer.get(r.id)), apply: applied.get(r.id) ?? null }))
 }
 
 export function peerRoutes (app: FastifyInstance, vpn: Vpn): void {
@@ -149,24 +157,8 @@ export function peerRoutes (app: FastifyInstance, vpn: Vpn): void {
   }, async request => {
     const { id } = request.params as { id: string }
     const { publicKey: key } = request.body as { publicKey: string }
-    if (!isWireGuardKey(key)) throw invalid('/publicKey', 'not a WireGuard public key (32 bytes, base64)')
     const tenantId = tenantOf(request)
-    try {
-      return await request.withTenant(async trx => {
-        const current = await peerOr404(trx, id)
-        if (current.revoked_at) throw new ApiError('invalid_state', 'The peer is revoked: add a new peer instead')
-        if (current.public_key === key) throw new VpnError('vpn_key_in_use', 'That is the peer\'s current key: generate a new pair')
-        const now = vpn.ctx.clock.now()
-        const [row] = await trx('vpn_peers').where({ id }).update({ public_key: key, key_created_at: now, updated_at: now }).returning('*') as PeerRow[]
-        await vpn.ctx.events.publish(trx, 'vpn.peer_changed', { peerId: id, networkId: current.network_id, name: current.name, change: 'key_rotated' }, { subject: id })
-        await vpn.apply(trx, tenantId, current.network_id)
-        vpn.liveAfter(trx, tenantId, 'peer.changed', { id, networkId: current.network_id, change: 'key_rotated' })
-        return (await present(vpn, trx, [row!]))[0]
-      })
-    } catch (err) {
-      if (uniqueViolation(err) !== null) throw new VpnError('vpn_key_in_use', 'Generate a new key pair for this peer: keys are never shared')
-      throw err
-    }
+    return request.withTenant(async trx => (await present(vpn, trx, [await rotateKey(vpn, trx, tenantId, await peerOr404(trx, id), key)]))[0])
   })
 
   app.post('/api/v1/vpn/peers/:id/revoke', {

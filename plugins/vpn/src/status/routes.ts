@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Vpn } from '../context.ts'
 import { iso, uuidParam } from '../http.ts'
 import { peerOr404 } from '../api/peer-core.ts'
+import { trafficRates } from './rates.ts'
 
 const range = {
   type: 'object', additionalProperties: false,
@@ -39,7 +40,10 @@ export function statusRoutes (app: FastifyInstance, vpn: Vpn): void {
 
   app.get('/api/v1/vpn/peers/:id/traffic', {
     config: { permission: 'vpn.read' },
-    schema: { summary: 'Traffic samples of a peer (cumulative rx/tx bytes as reported), oldest first, at most 500', tags: ['vpn'], params: uuidParam, querystring: range }
+    schema: {
+      summary: 'Traffic of a peer (default: the last 24 hours), oldest first, at most 500 samples: cumulative rx/tx bytes as reported and the rate since the sample before (bytes/s; a counter that went down was reset)',
+      tags: ['vpn'], params: uuidParam, querystring: range
+    }
   }, async request => {
     const { id } = request.params as { id: string }
     const qs = request.query as { from?: string, to?: string }
@@ -47,8 +51,12 @@ export function statusRoutes (app: FastifyInstance, vpn: Vpn): void {
     const from = qs.from ? new Date(qs.from) : new Date(to.getTime() - 86_400_000)
     return request.withTenant(async trx => {
       await peerOr404(trx, id)
-      const rows = await trx('vpn_peer_traffic').where({ peer_id: id }).whereBetween('at', [from, to]).orderBy('at', 'desc').limit(500) as Array<{ at: Date, rx_bytes: string, tx_bytes: string }>
-      return { items: rows.reverse().map(r => ({ at: iso(r.at), rxBytes: Number(r.rx_bytes), txBytes: Number(r.tx_bytes) })) }
+      // One sample more than shown, from before the window when there is one: the first shown point gets its rate too.
+      const rows = await trx('vpn_peer_traffic').where({ peer_id: id }).where('at', '<=', to).orderBy('at', 'desc').limit(501) as Array<{ at: Date, rx_bytes: string, tx_bytes: string }>
+      const samples = rows.reverse().map(r => ({ at: new Date(r.at), rxBytes: Number(r.rx_bytes), txBytes: Number(r.tx_bytes) }))
+      const points = trafficRates(samples).filter(p => Date.parse(p.at) >= from.getTime()).slice(-500)
+      const last = points.at(-1)
+      return { from: from.toISOString(), to: to.toISOString(), current: last && last.rxRate !== null ? { at: last.at, rxRate: last.rxRate, txRate: last.txRate } : null, items: points }
     })
   })
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { IngestedEvent, Transaction } from '@monozu/kernel'
 import type { Vpn } from '../context.ts'
+import { rateBetween } from './rates.ts'
 
 /** One peer as an appliance's `wg show <if> dump` reports it (ingest kind vpn_status). */
 export interface ReportedPeer { publicKey: string, latestHandshake: number, rxBytes: number, txBytes: number, endpoint?: string }
@@ -85,7 +86,11 @@ export async function trackStatus (vpn: Vpn, events: IngestedEvent[], trx: Trans
     }).onConflict(['tenant_id', 'peer_id']).merge(['status', 'last_handshake_at', 'rx_bytes', 'tx_bytes', 'endpoint', 'changed_at', 'reported_at'])
     await trx('vpn_peer_traffic').insert({ tenant_id: tenantId, peer_id: peer.id, at: r.reportedAt, rx_bytes: r.rx, tx_bytes: r.tx }).onConflict(['tenant_id', 'peer_id', 'at']).ignore()
     if (changed) await transition(vpn, trx, tenantId, peer, previous, status, at, lastHandshakeAt, now)
-    else vpn.liveAfter(trx, tenantId, 'peer.traffic', { id: peer.id, rxBytes: r.rx, txBytes: r.tx })
+    else {
+      const prev = previous as (StatusRow & { rx_bytes?: string | number, tx_bytes?: string | number, reported_at?: Date }) | undefined
+      const rate = prev?.reported_at ? rateBetween({ at: new Date(prev.reported_at), rxBytes: Number(prev.rx_bytes), txBytes: Number(prev.tx_bytes) }, { at: r.reportedAt, rxBytes: r.rx, txBytes: r.tx }) : null
+      vpn.liveAfter(trx, tenantId, 'peer.traffic', { id: peer.id, rxBytes: r.rx, txBytes: r.tx, at: r.reportedAt.toISOString(), rxRate: rate?.rxRate ?? null, txRate: rate?.txRate ?? null })
+    }
   }
 }
 

@@ -1,10 +1,12 @@
 import t from 'tap'
-import { createPrivateKey, createPublicKey } from 'node:crypto'
+import { createPrivateKey, createPublicKey, randomUUID } from 'node:crypto'
+import { waitFor } from '@monozu/kernel/testing'
 import { browserSkip, expectAccessible, repoPath, shots, startBrowserKernel } from './helpers/browser.ts'
 
 // The VPN module end to end in Chromium, en and pl, through axe: peers with status, "add my device"
 // (the key pair made by WebCrypto in the page; every request is watched so the private key is
-// proven never to leave the browser), the reachability explainer, a peer's page and setup keys.
+// proven never to leave the browser), the reachability explainer, the topology with its table,
+// a peer's page with its traffic rate, an appliance's apply state, and setup keys.
 const plugins = [repoPath('plugins/vpn'), repoPath('plugins/devices'), repoPath('edge-ingest')]
 
 const publicOf = (privateKey: string) => {
@@ -29,6 +31,29 @@ t.test('the VPN module in a real browser', { skip: browserSkip('vpn') }, async t
   const servers = await post('/api/v1/vpn/groups', { networkId: net.id, name: 'Servers' })
   await post('/api/v1/vpn/peers', { networkId: net.id, name: 'server-1', kind: 'user', publicKey: publicOf(Buffer.alloc(32, 5).toString('base64')), groupIds: [servers.id] })
   await post('/api/v1/vpn/policies', { networkId: net.id, name: 'Admins to servers', sourceGroupId: admins.id, destinationGroupId: servers.id, protocol: 'tcp', ports: ['22'] })
+  // An appliance (enrolled the real way) in Servers, an exit node for Admins; its own counters are
+  // reported twice, 30 s apart (no handshake yet): +61,440 B in and +30,720 B out = 2 KiB/s and 1 KiB/s.
+  const enrolment = await post('/api/v1/devices/enrollment-tokens', {})
+  const device = (await k.request('POST', '/api/v1/devices/register', { headers: { 'x-enrollment-token': enrolment.token }, body: { hostname: 'edge-1', os: 'Debian 12', agentVersion: '1.0.0', hardwareId: randomUUID() } })).body
+  const edge = await post('/api/v1/vpn/peers', { networkId: net.id, name: 'edge-1', kind: 'appliance', publicKey: publicOf(Buffer.alloc(32, 7).toString('base64')), deviceId: device.deviceId, groupIds: [servers.id] })
+  await post('/api/v1/vpn/routes', { peerId: edge.id, kind: 'exit', groupIds: [admins.id] })
+  const now = Date.now()
+  for (const [ago, rx, tx] of [[60, 1000, 2000], [30, 62_440, 32_720]]) {
+    const res = await k.request('POST', '/v1/ingest', {
+      headers: { 'content-type': 'application/json', 'x-device-key': device.deviceKey },
+      body: JSON.stringify({ kind: 'vpn_status', events: [{ id: randomUUID(), ts: new Date(now - ago! * 1000).toISOString(), peers: [{ publicKey: edge.publicKey, latestHandshake: 0, rxBytes: rx, txBytes: tx }] }] })
+    })
+    if (res.status !== 202) throw new Error(`ingest: ${res.status}`)
+  }
+  await waitFor('the traffic samples', async () => (await k.request('GET', `/api/v1/vpn/peers/${edge.id}/traffic`, { token })).body.current)
+  // The appliance runs every vpn.apply it is sent and reports success.
+  const applyAll = async () => {
+    for (;;) {
+      const next = (await k.request('GET', '/api/v1/devices/self/commands', { headers: { 'x-device-key': device.deviceKey } })).body.items[0]
+      if (!next) return
+      await k.request('POST', `/api/v1/commands/${next.id}/result`, { headers: { 'x-device-key': device.deviceKey }, body: { exitCode: 0 } })
+    }
+  }
 
   const { page, context, errors, cspViolations } = await signIn(admin.user.email, admin.password)
   t.teardown(() => context.close())
@@ -87,6 +112,16 @@ t.test('the VPN module in a real browser', { skip: browserSkip('vpn') }, async t
   await expectAccessible(t, page, 'policies, en')
   await page.screenshot({ path: `${shots}vpn-policies.png`, fullPage: true })
 
+  // The topology: the picture has a name that sums it up; the table says who reaches whom.
+  await page.getByRole('navigation', { name: 'VPN sections' }).getByRole('link', { name: 'Topology' }).click()
+  await page.getByRole('heading', { name: 'Topology', level: 1 }).waitFor()
+  await page.getByRole('img', { name: /Network Office: 3 peers, 2 allowed connections, 1 exit nodes/ }).waitFor()
+  const laptopRow = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /my-laptop/ }) })
+  t.match(await laptopRow.innerText(), /edge-1, server-1/, 'my-laptop (Admins) reaches both servers')
+  t.match(await page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /edge-1/ }) }).innerText(), /my-laptop[\s\S]*Exit node for: Admins/, 'edge-1 is reached by my-laptop and is the exit node of Admins')
+  await expectAccessible(t, page, 'topology, en')
+  await page.screenshot({ path: `${shots}vpn-topology.png`, fullPage: true })
+
   // Setup keys: the key is shown once.
   await page.getByRole('navigation', { name: 'VPN sections' }).getByRole('link', { name: 'Setup keys' }).click()
   await page.getByRole('button', { name: 'New setup key' }).click()
@@ -103,9 +138,24 @@ t.test('the VPN module in a real browser', { skip: browserSkip('vpn') }, async t
   await page.getByRole('heading', { name: 'server-1', level: 1 }).waitFor()
   await page.getByText('No connections in the last 7 days.').waitFor()
   await expectAccessible(t, page, 'peer, en')
+  // The appliance's page: the traffic rate, and whether it applied its current config.
+  await applyAll()
+  await waitFor('applied', async () => (await k.request('GET', `/api/v1/vpn/peers/${edge.id}`, { token })).body.apply?.state === 'applied')
+  await page.getByRole('link', { name: '← Peers' }).click()
+  await page.getByRole('link', { name: 'edge-1' }).click()
+  await page.getByRole('heading', { name: 'edge-1', level: 1 }).waitFor()
+  await page.getByTestId('vpn-apply').getByText('Applied').waitFor()
+  t.equal(await page.getByTestId('vpn-rate').innerText(), '↓ 2.0 KiB/s · ↑ 1.0 KiB/s', 'the rate from the two reports')
+  await page.getByRole('img', { name: 'Traffic rate (bytes per second)' }).waitFor()
+  await expectAccessible(t, page, 'appliance, en')
   await page.getByLabel('Language').selectOption('pl')
   await page.getByRole('heading', { name: 'Historia połączeń (7 dni)' }).waitFor()
+  await page.getByTestId('vpn-apply').getByText('Zastosowana').waitFor()
   await expectAccessible(t, page, 'peer, pl')
+  await page.getByRole('navigation', { name: 'Sekcje VPN' }).getByRole('link', { name: 'Topologia' }).click()
+  await page.getByRole('caption').getByText('Który węzeł może połączyć się z którym').waitFor()
+  await page.getByRole('img', { name: /Sieć Office: węzły: 3, dozwolone połączenia: 2/ }).waitFor()
+  await expectAccessible(t, page, 'topology, pl')
   await page.getByRole('navigation', { name: 'Sekcje VPN' }).getByRole('link', { name: 'Węzły' }).click()
   await page.getByRole('row').filter({ hasText: 'server-1' }).filter({ hasText: 'Nigdy nie połączony' }).waitFor()
   await expectAccessible(t, page, 'peers, pl')

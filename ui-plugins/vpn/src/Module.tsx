@@ -8,11 +8,12 @@ import './vpn.css'
 const PeerPage = lazy(() => import('./PeerPage.tsx').then(m => ({ default: m.PeerPage })))
 const PoliciesPage = lazy(() => import('./PoliciesPage.tsx').then(m => ({ default: m.PoliciesPage })))
 const SetupKeysPage = lazy(() => import('./SetupKeysPage.tsx').then(m => ({ default: m.SetupKeysPage })))
+const TopologyPage = lazy(() => import('./TopologyPage.tsx').then(m => ({ default: m.TopologyPage })))
 const AddDevice = lazy(() => import('./AddDevice.tsx').then(m => ({ default: m.AddDevice })))
 
 /**
  * The VPN module on /m/vpn/*: peers with live status (/), one peer with its history and traffic
- * (/peers/:id), access policies with the reachability explainer (/policies), setup keys
+ * (/peers/:id), the topology with its table of who reaches whom (/topology), access policies with the reachability explainer (/policies), setup keys
  * (/setup-keys) and "add my device" (/add), which makes the key pair in the browser.
  */
 export default function VpnModule ({ basePath }: ModuleProps) {
@@ -26,6 +27,7 @@ export default function VpnModule ({ basePath }: ModuleProps) {
             routes={[
               { path: '/', render: () => <PeerList basePath={basePath} /> },
               { path: '/peers/:id', render: p => <PeerPage basePath={basePath} id={p.id ?? ''} /> },
+              { path: '/topology', render: () => <TopologyPage basePath={basePath} /> },
               { path: '/policies', render: () => <PoliciesPage /> },
               { path: '/setup-keys', render: () => <SetupKeysPage /> },
               { path: '/add', render: () => <AddDevice basePath={basePath} /> }
@@ -43,6 +45,7 @@ function Sections ({ basePath }: ModuleProps) {
   return (
     <nav aria-label={t('sections')} className='vpn-sections'>
       <NavLink to={basePath} end>{t('peers')}</NavLink>
+      <NavLink to={joinPath(basePath, '/topology')}>{t('topology')}</NavLink>
       <NavLink to={joinPath(basePath, '/policies')}>{t('policies')}</NavLink>
       <NavLink to={joinPath(basePath, '/setup-keys')}>{t('setupKeys')}</NavLink>
       <NavLink to={joinPath(basePath, '/add')}>{t('addDevice')}</NavLink>

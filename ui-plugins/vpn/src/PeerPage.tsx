@@ -1,15 +1,17 @@
 import { useCallback, useState } from 'react'
 import { ErrorState, Link, Spinner, useApi, useApiData, useFormat, useHasPermission, useT, useToast, type ModuleProps } from '@monozu/ui-sdk'
-import { Dialog, TimeSeriesChart } from '@monozu/ui-sdk/components'
+import { Dialog, StatusBadge, TimeSeriesChart } from '@monozu/ui-sdk/components'
 import { useLive } from './live.tsx'
 import { messages } from './messages.ts'
 import { PeerStatusBadge, bytes } from './status.tsx'
-import type { Peer } from './types.ts'
+import type { Peer, Traffic } from './types.ts'
 
 interface History { from: string, to: string, uptimeRatio: number, flapping: boolean, items: Array<{ connectedAt: string, disconnectedAt: string | null }> }
-interface Traffic { items: Array<{ at: string, rxBytes: number, txBytes: number }> }
 
-/** One peer: live status, key facts, the connection timeline of 7 days and the traffic of 24 hours. */
+/**
+ * One peer: live status, key facts, whether an appliance applied its config, the connection
+ * timeline of 7 days and the traffic rate of 24 hours (bytes/s between the reported counters).
+ */
 export function PeerPage ({ basePath, id }: ModuleProps & { id: string }) {
   const t = useT(messages)
   const fmt = useFormat()
@@ -48,6 +50,17 @@ export function PeerPage ({ basePath, id }: ModuleProps & { id: string }) {
         <dt>{t('endpoint')}</dt><dd className='vpn-mono'>{p.status.endpoint ?? p.endpoint ?? '—'}</dd>
         <dt>{t('lastHandshake')}</dt><dd>{p.status.lastHandshakeAt ? fmt.dateTime(p.status.lastHandshakeAt, { seconds: true }) : t('never')}</dd>
         <dt>{t('received')} / {t('sent')}</dt><dd>{bytes(p.status.rxBytes)} / {bytes(p.status.txBytes)}</dd>
+        <dt>{t('rate')}</dt><dd data-testid='vpn-rate'>{traffic.data?.current ? t('rateValue', { rx: bytes(traffic.data.current.rxRate), tx: bytes(traffic.data.current.txRate) }) : '—'}</dd>
+        {p.apply && (
+          <>
+            <dt>{t('apply')}</dt>
+            <dd data-testid='vpn-apply'>
+              <ApplyBadge state={p.apply.state} />
+              {p.apply.finishedAt && <> · {fmt.dateTime(p.apply.finishedAt, { seconds: true })}</>}
+              {p.apply.error && <div role='note'>{t('applyError', { error: p.apply.error })}</div>}
+            </dd>
+          </>
+        )}
         <dt>{t('keyAge', { days: p.keyAgeDays })}</dt><dd>{p.keyRotationDue ? t('keyRotationDue') : '✓'}</dd>
       </dl>
 
@@ -78,15 +91,34 @@ export function PeerPage ({ basePath, id }: ModuleProps & { id: string }) {
         )}
       </section>
 
-      {traffic.data && traffic.data.items.length > 1 && (
-        <TimeSeriesChart
-          title={t('traffic')}
-          formatValue={v => bytes(v)}
-          series={[
-            { name: t('received'), points: traffic.data.items.map(s => ({ t: s.at, v: s.rxBytes })) },
-            { name: t('sent'), points: traffic.data.items.map(s => ({ t: s.at, v: s.txBytes })) }
-          ]}
-        />
+      {traffic.data && traffic.data.items.some(s => s.rxRate !== null) && (
+        <section className='mz-stack' aria-labelledby='vpn-traffic'>
+          <h2 id='vpn-traffic'>{t('traffic')}</h2>
+          <TimeSeriesChart
+            title={t('rateChart')}
+            formatValue={v => `${bytes(v)}/s`}
+            series={[
+              { name: t('received'), points: traffic.data.items.filter(s => s.rxRate !== null).map(s => ({ t: s.at, v: s.rxRate! })) },
+              { name: t('sent'), points: traffic.data.items.filter(s => s.txRate !== null).map(s => ({ t: s.at, v: s.txRate! })) }
+            ]}
+          />
+          <details>
+            <summary>{t('rateTable')}</summary>
+            <table className='mz-table'>
+              <caption className='mz-visually-hidden'>{t('rateTable')}</caption>
+              <thead><tr><th scope='col'>{t('at')}</th><th scope='col'>{t('receivedRate')}</th><th scope='col'>{t('sentRate')}</th></tr></thead>
+              <tbody>
+                {traffic.data.items.filter(s => s.rxRate !== null).slice(-50).reverse().map(s => (
+                  <tr key={s.at}>
+                    <td>{fmt.dateTime(s.at, { seconds: true })}{s.reset && <> · {t('rateReset')}</>}</td>
+                    <td>{bytes(s.rxRate!)}/s</td>
+                    <td>{bytes(s.txRate ?? 0)}/s</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        </section>
       )}
 
       <Dialog open={confirm} onClose={() => setConfirm(false)} title={t('revoke')} role='alertdialog' footer={<>
@@ -97,4 +129,10 @@ export function PeerPage ({ basePath, id }: ModuleProps & { id: string }) {
       </Dialog>
     </>
   )
+}
+
+function ApplyBadge ({ state }: { state: 'pending' | 'applied' | 'failed' }) {
+  const t = useT(messages)
+  const tone = state === 'applied' ? 'success' : state === 'failed' ? 'danger' : 'neutral'
+  return <StatusBadge status={state} label={t(`apply_${state}`)} tone={tone} />
 }

@@ -4,6 +4,19 @@ export interface PeerStatus { status: 'connected' | 'disconnected' | 'never', la
 export interface Peer {
   id: string, networkId: string, name: string, kind: 'appliance' | 'user', deviceId: string | null, publicKey: string, address4: string, address6: string | null,
   endpoint: string | null, groupIds: string[], keyAgeDays: number, keyRotationDue: boolean, revokedAt: string | null, status: PeerStatus
+  /** Appliances: whether the appliance applied its current config (vpn.apply); null for user devices. */
+  apply: { state: 'pending' | 'applied' | 'failed', error: string | null, renderedAt: string | null, finishedAt: string | null } | null
+}
+export interface TrafficPoint { at: string, rxBytes: number, txBytes: number, rxRate: number | null, txRate: number | null, reset: boolean }
+export interface Traffic { items: TrafficPoint[], current: { at: string, rxRate: number, txRate: number } | null }
+export interface Topology {
+  network: { id: string, name: string, cidr4: string }
+  peers: Array<{ id: string, name: string, kind: 'appliance' | 'user', address4: string, groupIds: string[], status: 'connected' | 'disconnected' | 'never', flapping: boolean }>
+  groups: Array<{ id: string, name: string }>
+  policies: Array<{ id: string, name: string, protocol: string, ports: string[], bidirectional: boolean, enabled: boolean }>
+  routes: Array<{ id: string, peerId: string, kind: 'subnet' | 'exit', cidr: string, groupIds: string[] }>
+  links: Array<{ from: string, to: string, policies: string[] }>
+  truncated: boolean
 }
 export interface Group { id: string, networkId: string, name: string, peerIds: string[] }
 export interface Policy { id: string, networkId: string, name: string, sourceGroupId: string, destinationGroupId: string, protocol: string, ports: string[], bidirectional: boolean, enabled: boolean }
@@ -21,5 +34,6 @@ export type VpnEvent =
   | { event: 'peer.changed', data: { id: string, networkId: string, change: string } }
   | { event: 'peer.status', data: { id: string, networkId: string, status: string, at: string } }
   | { event: 'peer.flapping', data: { id: string, networkId: string, flapping: boolean } }
-  | { event: 'peer.traffic', data: { id: string, rxBytes: number, txBytes: number } }
+  | { event: 'peer.traffic', data: { id: string, rxBytes: number, txBytes: number, rxRate: number | null, txRate: number | null } }
+  | { event: 'peer.apply', data: { id: string, state: string, error: string | null } }
   | { event: 'network.changed' | 'group.changed' | 'policy.changed' | 'route.changed', data: { id: string, networkId?: string, change: string } }

@@ -206,6 +206,29 @@ t.test('the itsm module in a real browser', { skip: browserSkip('itsm') }, async
     })
   }
 
+  for (const lang of ['en', 'pl'] as const) {
+    const r = lang === 'en'
+      ? { reports: 'Reports', resolved: 'Resolved', mttr: 'Mean time to resolve by priority', backlog: 'Backlog by group', from: 'From', csv: 'Export tickets as CSV' }
+      : { reports: 'Raporty', resolved: 'Rozwiązane', mttr: 'Średni czas rozwiązania według priorytetu', backlog: 'Zaległości według grup', from: 'Od', csv: 'Eksportuj zgłoszenia do CSV' }
+    await t.test(`${lang}: an agent reads the reports and exports the tickets`, async t => {
+      const { page, context, errors } = await openModule(agent.user.email, agent.password, lang)
+      await page.getByRole('navigation', { name: /sections|Sekcje/ }).getByRole('link', { name: r.reports }).click()
+      await page.getByRole('heading', { name: r.reports, level: 1 }).waitFor()
+      await page.getByRole('heading', { name: r.resolved, level: 2 }).waitFor()
+      await page.getByRole('heading', { name: r.mttr, level: 2 }).waitFor()
+      const backlog = page.getByRole('region', { name: r.backlog }).getByRole('table')
+      await backlog.waitFor()
+      t.ok(await backlog.getByRole('row').count() >= 2, 'the backlog has a row per day')
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: r.csv }).click()])
+      t.match(file.suggestedFilename(), /^itsm-tickets-\d{4}-\d{2}-\d{2}\.csv$/)
+      t.match(readFileSync(await file.path(), 'utf8'), /^number,type,status/, 'the CSV export downloads')
+      await expectAccessible(t, page, `reports, ${lang}`)
+      await page.screenshot({ path: `${shots}itsm-reports-${lang}.png`, fullPage: true })
+      t.same(errors, [], 'no errors in the page')
+      await context.close()
+    })
+  }
+
   await t.test('a change waits for approval; pending asks for a reason', async t => {
     const { page, context, errors } = await openModule(agent.user.email, agent.password, 'en')
     await page.getByRole('heading', { name: 'Ticket queue', level: 1 }).waitFor()

@@ -12,11 +12,12 @@ const Portal = lazy(() => import('./Portal.tsx').then(m => ({ default: m.Portal 
 const TicketPage = lazy(() => import('./ticket/TicketPage.tsx').then(m => ({ default: m.TicketPage })))
 const NewTicket = lazy(() => import('./NewTicket.tsx').then(m => ({ default: m.NewTicket })))
 const Admin = lazy(() => import('./admin/Admin.tsx').then(m => ({ default: m.Admin })))
+const Reports = lazy(() => import('./reports/Reports.tsx').then(m => ({ default: m.Reports })))
 
 /**
  * The service desk, mounted by the shell on /m/itsm/*: the agents' queue (/) or, for requesters,
- * their own tickets (/ and /portal); a ticket (/tickets/:id); a new ticket (/new); the admin pages
- * (/admin/:section).
+ * their own tickets (/ and /portal); a ticket (/tickets/:id); a new ticket (/new); reports
+ * (/reports); the admin pages (/admin/:section).
  */
 export default function ItsmModule ({ basePath }: ModuleProps) {
   const agent = useHasPermission('itsm.agent')
@@ -32,6 +33,7 @@ export default function ItsmModule ({ basePath }: ModuleProps) {
                 { path: '/portal', render: () => <Portal basePath={basePath} /> },
                 { path: '/new', render: () => <NewTicket basePath={basePath} /> },
                 { path: '/tickets/:id', render: p => <TicketPage basePath={basePath} id={p.id ?? ''} /> },
+                { path: '/reports', render: () => <Reports basePath={basePath} /> },
                 { path: '/admin', render: () => <Admin basePath={basePath} section='sla' /> },
                 { path: '/admin/:section', render: p => <Admin basePath={basePath} section={p.section ?? 'sla'} /> }
               ]}

@@ -1,7 +1,7 @@
 import { NavLink, joinPath, useHasPermission, useT, type ModuleProps } from '@monozu/ui-sdk'
 import { messages } from './messages.ts'
 
-/** The module's sections: the queue for agents, own tickets for everyone, admin for admins. */
+/** The module's sections: the queue and reports for agents, own tickets for everyone, admin for admins. */
 export function SectionNav ({ basePath }: ModuleProps) {
   const t = useT(messages)
   const agent = useHasPermission('itsm.agent')
@@ -11,6 +11,7 @@ export function SectionNav ({ basePath }: ModuleProps) {
     <nav className='itsm-tabs' aria-label={t('sections')}>
       {agent && <NavLink to={basePath} end>{t('queueTitle')}</NavLink>}
       <NavLink to={joinPath(basePath, '/portal')}>{t('portalTitle')}</NavLink>
+      {agent && <NavLink to={joinPath(basePath, '/reports')}>{t('reportsTitle')}</NavLink>}
       {admin && <NavLink to={joinPath(basePath, '/admin')}>{t('adminTitle')}</NavLink>}
     </nav>
   )

@@ -116,7 +116,7 @@ export async function startPlatform (count: number, extra: Record<string, string
     instances,
     dataDir,
     async start (name, more = {}) {
-      const instance = await startInstance(name, { ...env, ...more }, { startMs: 180_000 })
+      const instance = await startInstance(name, { ...env, ...more }, { startMs: 300_000 })
       instances.push(instance)
       return instance
     },

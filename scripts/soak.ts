@@ -2,15 +2,15 @@
 // its own PostgreSQL and Redis, two kernel processes) for N minutes (default 10), printing each
 // instance's memory and the p99 latencies over the first and the last window (a minute, or a
 // quarter of a shorter run), a progress line every minute, and a JSON line at the end.
-// Not part of CI. The load, per second: --ingest requests of 10 log events (default 20),
-// --reads API list calls (default 20), --publish channel events (default 5) to --sockets
+// Not part of CI. The load, per second: --ingest requests of 10 log events (default 10),
+// --reads API list calls (default 10), --publish channel events (default 2) to --sockets
 // WebSocket clients (default 20) spread over both instances.
 import { parseArgs } from 'node:util'
 import WebSocket from 'ws'
 import { api, percentile, rssMiB, startPlatform, tenantAndDevice } from './chaos-cluster.ts'
 import type { Instance } from '@monozu/kernel/testing'
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, ingest: { type: 'string', default: '20' }, reads: { type: 'string', default: '20' }, publish: { type: 'string', default: '5' }, sockets: { type: 'string', default: '20' } } })
+const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, ingest: { type: 'string', default: '10' }, reads: { type: 'string', default: '10' }, publish: { type: 'string', default: '2' }, sockets: { type: 'string', default: '20' } } })
 const minutes = Number(values.minutes)
 const rates = { ingest: Number(values.ingest), reads: Number(values.reads), publish: Number(values.publish) }
 const SOCKETS = Number(values.sockets)
@@ -24,6 +24,9 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 interface Sample { at: number, ms: number, ok: boolean }
 const samples: Record<'ingest' | 'reads' | 'delivery', Sample[]> = { ingest: [], reads: [], delivery: [] }
+const MAX_IN_FLIGHT = 200
+const skipped: Record<string, number> = {}
+const answers: Record<string, number> = {}
 
 const platform = await startPlatform(2, { ACCESS_TOKEN_TTL: '3600' })
 const instances = platform.instances as [Instance, Instance]
@@ -44,13 +47,18 @@ try {
     ws.once('error', reject)
   })))
 
-  /** Calls `fn` `perSecond` times a second on a fixed schedule (open loop: a slow answer does not slow the load). */
-  const steady = async (perSecond: number, fn: (n: number) => Promise<void>) => {
+  /**
+   * Calls `fn` `perSecond` times a second on a fixed schedule (open loop: a slow answer does not
+   * slow the load). It always yields to the event loop, even when behind schedule (else the loop
+   * would spin without letting a single request progress), and past MAX_IN_FLIGHT calls it counts
+   * a tick as `skipped` instead of piling up more.
+   */
+  const steady = async (kind: string, perSecond: number, fn: (n: number) => Promise<void>) => {
     const pending = new Set<Promise<void>>()
     const start = Date.now()
     for (let n = 0; !stopped && Date.now() - start < durationMs; n++) {
-      const due = start + n * 1000 / perSecond
-      if (due > Date.now()) await sleep(due - Date.now())
+      await sleep(Math.max(0, start + n * 1000 / perSecond - Date.now()))
+      if (pending.size >= MAX_IN_FLIGHT) { skipped[kind] = (skipped[kind] ?? 0) + 1; continue }
       const p = fn(n).catch(() => undefined).finally(() => pending.delete(p))
       pending.add(p)
     }
@@ -60,8 +68,12 @@ try {
     const at = Date.now()
     try {
       const res = await call()
+      answers[`${kind} ${res.status}`] = (answers[`${kind} ${res.status}`] ?? 0) + 1
       samples[kind].push({ at, ms: res.ms, ok: res.status === okStatus })
-    } catch { samples[kind].push({ at, ms: Date.now() - at, ok: false }) }
+    } catch (err) {
+      answers[`${kind} ${(err as Error).name}`] = (answers[`${kind} ${(err as Error).name}`] ?? 0) + 1
+      samples[kind].push({ at, ms: Date.now() - at, ok: false })
+    }
   }
 
   const began = Date.now()
@@ -90,17 +102,18 @@ try {
   })()
   console.log(`soak: ${minutes} min on two instances, per second ${rates.ingest} ingest requests (10 events each), ${rates.reads} reads, ${rates.publish} events to ${SOCKETS} sockets`)
   await Promise.all([
-    steady(rates.ingest, n => timed('ingest', () => api(bases[n % 2]!, 'POST', '/v1/ingest', { kind: 'log', events: Array.from({ length: 10 }, (_, i) => ({ id: `soak-${n}-${i}`, level: 'info', message: `soak ${n}-${i}` })) }, { 'x-device-key': t.deviceKey }), 202)),
-    steady(rates.reads, n => timed('reads', () => api(bases[n % 2]!, 'GET', '/api/v1/devices?limit=20', undefined, t.auth), 200)),
-    steady(rates.publish, n => api(bases[n % 2]!, 'POST', '/api/v1/fx-jobs/publish', { event: 'soak.tick', data: { at: Date.now() } }, t.auth).then(() => undefined))
+    steady('ingest', rates.ingest, n => timed('ingest', () => api(bases[n % 2]!, 'POST', '/v1/ingest', { kind: 'log', events: Array.from({ length: 10 }, (_, i) => ({ id: `soak-${n}-${i}`, level: 'info', message: `soak ${n}-${i}` })) }, { 'x-device-key': t.deviceKey }), 202)),
+    steady('reads', rates.reads, n => timed('reads', () => api(bases[n % 2]!, 'GET', '/api/v1/devices?limit=20', undefined, t.auth), 200)),
+    steady('publish', rates.publish, n => api(bases[n % 2]!, 'POST', '/api/v1/fx-jobs/publish', { event: 'soak.tick', data: { at: Date.now() } }, t.auth).then(() => undefined))
   ])
   stopped = true
   await reporter
   await sleep(500)
   const end = windowOf(began + durationMs - windowMs, began + durationMs + 1)
   show(`end (last ${Math.round(windowMs / 1000)} s)`, end)
+  console.log(`answers: ${JSON.stringify(answers)}; ticks skipped at ${MAX_IN_FLIGHT} in flight: ${JSON.stringify(skipped)}`)
   for (const ws of sockets) ws.close()
-  console.log(JSON.stringify({ bench: 'soak', minutes, rates, sockets: SOCKETS, date: new Date().toISOString(), start, end }))
+  console.log(JSON.stringify({ bench: 'soak', minutes, rates, sockets: SOCKETS, date: new Date().toISOString(), start, end, answers, skipped }))
   await shutdown(0)
 } catch (err) {
   console.error(err)

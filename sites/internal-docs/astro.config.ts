@@ -38,7 +38,10 @@ export default defineConfig({
             { label: 'Rotate or revoke a device key', link: '/runbooks/rotate-device-key/' },
             { label: 'Back up and restore the database', link: '/runbooks/backup-and-restore/' },
             { label: 'Scale out', link: '/runbooks/scale-out/' },
-            { label: 'Dead-lettered domain events', link: '/runbooks/dead-events/' }
+            { label: 'Deploy: images, compose, Kubernetes; chaos', link: '/runbooks/deploy/' },
+            { label: 'Dead-lettered domain events', link: '/runbooks/dead-events/' },
+            { label: 'Trust a partner\'s plugin', link: '/runbooks/plugin-trust/' },
+            { label: 'Traces, metrics and logs', link: '/runbooks/observability/' }
           ]
         },
         { label: 'Operator and internal API', link: '/reference/internal-api/' },

@@ -101,6 +101,12 @@ t.test('the management module in a real browser', { skip: browserSkip('managemen
   await deliveries.getByRole('row').filter({ hasText: 'Delivered' }).filter({ hasText: '200' }).waitFor()
   const activity = page.getByRole('region', { name: 'Activity' })
   for (const what of ['Tenant created', 'Created on the cloud', 'License issued', 'License renewed']) await activity.getByRole('cell', { name: what, exact: true }).waitFor()
+  // Staff by name and email, automatic steps by what they are: never user:<uuid>.
+  const created = activity.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Tenant created', exact: true }) })
+  await created.getByText(staff.user.email).waitFor()
+  t.ok(await created.getByText(staff.user.name, { exact: true }).isVisible(), 'the staff member\'s name')
+  await activity.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Created on the cloud', exact: true }) }).getByText('Management (automatic)').waitFor()
+  t.equal(await activity.getByText(/user:[0-9a-f-]{36}/).count(), 0, 'no raw user ids')
   const modules = page.getByRole('region', { name: 'Modules on the cloud' })
   await modules.getByRole('row').filter({ hasText: 'fx-gated' }).getByText('On', { exact: true }).waitFor()
   await expectAccessible(t, page, 'tenant page, en')

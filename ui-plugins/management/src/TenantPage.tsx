@@ -103,13 +103,24 @@ export function TenantPage ({ basePath, id }: { basePath: string, id: string }) 
           <table className='mz-table'>
             <thead><tr><th>{t('at')}</th><th>{t('actor')}</th><th>{t('what')}</th><th>{t('details')}</th></tr></thead>
             <tbody>{activity.data.items.map(a => (
-              <tr key={a.id}><td>{f.dateTime(a.at, { seconds: true })}</td><td className='mgmt-mono'>{a.actor}</td><td>{t.has(`act.${a.action}`) ? t(`act.${a.action}`) : a.action}</td><td className='mgmt-mono'>{a.details ? JSON.stringify(a.details) : ''}</td></tr>
+              <tr key={a.id}><td>{f.dateTime(a.at, { seconds: true })}</td><td><Actor item={a} /></td><td>{t.has(`act.${a.action}`) ? t(`act.${a.action}`) : a.action}</td><td className='mgmt-mono'>{a.details ? JSON.stringify(a.details) : ''}</td></tr>
             ))}</tbody>
           </table>
         )}
       </section>
     </article>
   )
+}
+
+/** A staff member by name (email below), the system and the cloud by what they are, anything else as recorded. */
+function Actor ({ item }: { item: ActivityItem }) {
+  const t = useT(messages)
+  if (item.actorName || item.actorEmail) {
+    return <>{item.actorName ?? item.actorEmail}{item.actorName && item.actorEmail ? <><br /><span className='mz-muted'>{item.actorEmail}</span></> : null}</>
+  }
+  const kind = item.actor.split(':')[0]
+  if (kind === 'system' || kind === 'internal') return <>{t(kind === 'system' ? 'actorSystem' : 'actorCloud')}</>
+  return <span className='mgmt-mono'>{item.actor}</span>
 }
 
 /** The export is binary: fetched with the session's token, saved as a file. */

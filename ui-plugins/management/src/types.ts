@@ -7,5 +7,6 @@ export interface ManagedTenant {
 }
 export interface Plan { key: string, name: string, features: string[], seats: number, devices: number | null, days: number }
 export interface Toggle { plugin: string, feature: string, licensed: boolean, switchedOff: boolean, enabled: boolean }
-export interface ActivityItem { id: string, at: string, actor: string, action: string, details: Record<string, unknown> | null }
+/** `actorName`/`actorEmail`: the staff member behind `user:<id>`; null for `system:*` and `internal:*` actors. */
+export interface ActivityItem { id: string, at: string, actor: string, actorName: string | null, actorEmail: string | null, action: string, details: Record<string, unknown> | null }
 export const API = '/api/v1/management'

@@ -47,7 +47,7 @@ function deployment (which: 'cloud' | 'management', env: Record<string, string>)
       return new Promise((resolve, reject) => {
         child = spawn(process.execPath, [script, which], { env: { ...process.env, ...env, DATABASE_URL: which === 'cloud' ? (env.DATABASE_URL ?? '') : '', REDIS_URL: '' }, stdio: ['pipe', 'pipe', 'pipe'] })
         let out = ''
-        const timer = setTimeout(() => reject(new Error(`${which} did not start in 300 s: ${out}`)), 300_000)
+        const timer = setTimeout(() => reject(new Error(`${which} did not start in 600 s: ${out}`)), 600_000)
         child.stdout!.on('data', d => { out += d; if (out.includes('READY ')) { clearTimeout(timer); resolve() } })
         child.stderr!.on('data', d => { out += d })
         child.once('exit', code => { clearTimeout(timer); reject(new Error(`${which} exited ${code}: ${out.slice(-2000)}`)) })

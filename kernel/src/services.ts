@@ -25,6 +25,8 @@ import { createWebhooks } from './webhooks/service.ts'
 import { createEvents } from './events/service.ts'
 import { createNotifications } from './notifications/service.ts'
 import { setUpEmail } from './notifications/email/index.ts'
+import { defineMailJobs } from './mail/jobs.ts'
+import { createOutboundMail } from './mail/outbound.ts'
 import { systemClock, type Clock } from './clock/clock.ts'
 import { createUsageCounters } from './usage/counters.ts'
 
@@ -60,6 +62,8 @@ export async function createServices (config: KernelConfig, conn: Connections, r
   // Tenant webhooks queue their deliveries inside each publishing transaction.
   events.onPublish(webhooks.enqueue)
   const hub = createHub({ bus, tokens, principals, features, accounts: (tenantId, ids) => activeAccounts(conn.owner, tenantId, ids), log: logger, options: { maxBufferedBytes: 1024 * 1024, heartbeatMs: config.wsHeartbeatSeconds * 1000, recheckMs: config.wsRecheckSeconds * 1000 } })
+  const email = setUpEmail({ config, jobs, owner: conn.owner, registry, clock, log: logger })
+  const mailJobs = email ? defineMailJobs({ jobs, owner: conn.owner, mailer: email.mailer, clock, log: logger.child({ component: 'mail' }) }) : null
   return {
     owner: conn.owner,
     clock,
@@ -77,7 +81,9 @@ export async function createServices (config: KernelConfig, conn: Connections, r
     /** `ctx.notify` for each plugin, the in-app routes' reads and marks, and the email hook (`setEmailQueue`). */
     notifications: createNotifications({ db, bus, registry, clock, log: logger }),
     /** Notification email; null when SMTP_URL is unset (email off). */
-    email: setUpEmail({ config, jobs, owner: conn.owner, registry, clock, log: logger }),
+    email,
+    /** `ctx.mail` for each plugin that declares `"mail": true`: mail to addresses that are not users. */
+    mail: createOutboundMail({ db, clock, mailFrom: config.mailFrom, log: logger.child({ component: 'mail' }), sendAfterCommit: mailJobs ? mailJobs.afterCommit : null }),
     sessions: createSessions(conn.owner, audit, { idleSeconds: config.refreshIdleSeconds, absoluteSeconds: config.refreshAbsoluteSeconds, raceGraceSeconds: config.refreshRaceGraceSeconds }, clock),
     features,
     /** Plugins' usage counters (`ctx.usage`), read by the hourly usage report. */

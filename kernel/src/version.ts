@@ -1,2 +1,2 @@
 /** The kernel API version plugins declare compatibility with (plugin.json `kernel`). */
-export const KERNEL_API_VERSION = '1.5.0'
+export const KERNEL_API_VERSION = '1.6.0'

@@ -11,6 +11,7 @@ import type { Clock } from '../clock/clock.ts'
 import type { PluginEvents } from '../events/types.ts'
 import type { Notify } from '../notifications/types.ts'
 import type { PluginUsage } from '../usage/counters.ts'
+import type { PluginMail } from '../mail/outbound.ts'
 
 /** What the kernel hands a plugin when it starts. */
 export interface PluginContext<Config = Record<string, unknown>> {
@@ -47,6 +48,13 @@ export interface PluginContext<Config = Record<string, unknown>> {
    * each tenant's transaction, so the count sees only that tenant's rows.
    */
   readonly usage: PluginUsage
+  /**
+   * Mail to an address that is not a user of the tenant (kernel API 1.6), for plugins whose
+   * plugin.json says `"mail": true`: `ctx.mail.send({ tenantId, to, subject, text, messageId?,
+   * inReplyTo?, references?, replyTo? }, trx?)`. Stored in `trx` and sent by a job after commit,
+   * with retries; capped per tenant per hour. Users are reached with `ctx.notify` instead.
+   */
+  readonly mail: PluginMail
   /** The durable ingest inbox: consume the kinds declared in plugin.json `ingest`, as the ingest endpoint stored them. */
   readonly ingest: PluginIngest
   /** Durable domain events declared in plugin.json `events`: publish in your transaction, handle in `start`. */

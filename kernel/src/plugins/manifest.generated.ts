@@ -123,6 +123,10 @@ export interface PluginManifest {
     }[]
   }
   /**
+   * The plugin sends mail to addresses that are not users of the tenant with ctx.mail.send (kernel API 1.6); operators see which plugins do. Users are reached with ctx.notify.
+   */
+  mail?: boolean
+  /**
    * Notification types this plugin sends with ctx.notify; each user chooses per type which channels reach them.
    */
   notifications?: {

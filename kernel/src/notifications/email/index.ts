@@ -5,7 +5,7 @@ import type { KernelConfig } from '../../config/config.ts'
 import type { Jobs } from '../../jobs/service.ts'
 import type { PluginRegistry } from '../../plugins/registry.ts'
 import { defineEmailJobs, type EmailJobs } from './jobs.ts'
-import { createMailer } from './mailer.ts'
+import { createMailer, type Mailer } from './mailer.ts'
 
 export type { EmailJobs } from './jobs.ts'
 
@@ -13,7 +13,7 @@ export type { EmailJobs } from './jobs.ts'
  * Notification email, when SMTP_URL is set: the mailer and its jobs. Null when it is not (one
  * info line says so), and then notifications stay in-app. `close` releases the SMTP transport.
  */
-export function setUpEmail (deps: { config: KernelConfig, jobs: Jobs, owner: Knex, registry: PluginRegistry, clock: Clock, log: FastifyBaseLogger }): (EmailJobs & { close (): void }) | null {
+export function setUpEmail (deps: { config: KernelConfig, jobs: Jobs, owner: Knex, registry: PluginRegistry, clock: Clock, log: FastifyBaseLogger }): (EmailJobs & { mailer: Mailer, close (): void }) | null {
   const log = deps.log.child({ component: 'email' })
   const mailer = createMailer(deps.config, log)
   if (!mailer) return null
@@ -31,5 +31,5 @@ export function setUpEmail (deps: { config: KernelConfig, jobs: Jobs, owner: Kne
     clock: deps.clock,
     log
   })
-  return { ...email, close: () => mailer.close() }
+  return { ...email, mailer, close: () => mailer.close() }
 }

@@ -2,7 +2,17 @@ import type { FastifyBaseLogger } from 'fastify'
 import nodemailer from 'nodemailer'
 import type { KernelConfig } from '../../config/config.ts'
 
-export interface OutgoingMail { to: string, subject: string, text: string, html: string }
+export interface OutgoingMail {
+  to: string
+  subject: string
+  text: string
+  html?: string
+  /** Threading (plugin mail, `ctx.mail`): nodemailer writes them as Message-ID, In-Reply-To, References. */
+  messageId?: string
+  inReplyTo?: string
+  references?: string
+  replyTo?: string
+}
 
 export interface Mailer {
   send (mail: OutgoingMail): Promise<{ messageId: string }>
@@ -34,7 +44,7 @@ export function createMailer (config: Pick<KernelConfig, 'smtpUrl' | 'mailFrom'>
   return {
     async send (mail) {
       // Auto-Submitted (RFC 3834) keeps vacation responders from answering a machine.
-      const info = await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, headers: { 'Auto-Submitted': 'auto-generated' } })
+      const info = await transport.sendMail({ from, ...mail, headers: { 'Auto-Submitted': 'auto-generated' } })
       return { messageId: info.messageId }
     },
     close () { transport.close() }

@@ -17,6 +17,7 @@ import type { Features } from '../../licensing/features.ts'
 import type { Notifications } from '../../notifications/service.ts'
 import type { KernelTenantDirectory } from '../../tenancy/directory.ts'
 import type { UsageCounters } from '../../usage/counters.ts'
+import type { OutboundMail } from '../../mail/outbound.ts'
 import { isDefinedPlugin, type DefinedPlugin, type PluginContext } from '../define.ts'
 import type { PluginRecord, PluginRegistry } from '../registry.ts'
 import { pluginConfig } from './config.ts'
@@ -33,6 +34,7 @@ export interface KernelParts {
   notifications: Notifications
   tenants: KernelTenantDirectory
   usage: UsageCounters
+  mail: OutboundMail
   db: Database
   audit: AuditService
   log: FastifyBaseLogger
@@ -72,6 +74,7 @@ export function contextFor (record: PluginRecord, parts: KernelParts, config: Re
     channels: pluginChannels(m, parts.bus, id => parts.registry.get(id)?.manifest),
     tenants: parts.tenants.forPlugin(m.id),
     usage: parts.usage.forPlugin(m.id),
+    mail: parts.mail.forPlugin(m),
     notify: parts.notifications.forPlugin(m),
     ingest: parts.ingest.forPlugin(m),
     events: parts.events.forPlugin(m),

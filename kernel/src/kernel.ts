@@ -132,7 +132,7 @@ export async function createKernel (options: KernelOptions = {}): Promise<Kernel
     ingestStop = ingest.stop
     const app = await createServer(logger, config)
     const hub = services.hub
-    instrument(app, { conn, sockets: () => hub.count(), metricsToken: config.metricsToken })
+    await instrument(app, { conn, sockets: () => hub.count(), metricsToken: config.metricsToken })
     registerKernelRoutes(app, services, config, registry, conn)
 
     await loadPlugins(plugins, { app, conn, db, audit, log: logger, registry, env, clock: services.clock, jobs: services.jobs, ingest, events: services.events, features: services.features, bus: services.bus, notifications: services.notifications, usage: services.usage, mail: services.mail, tenants: createTenantDirectory(conn.owner, db, logger, registry), onFailure: config.pluginStartFailure, trust: { trustedKeys: config.pluginsTrustedKeys, allowUnsigned: config.pluginsAllowUnsigned }, ...(options.pluginConfig ? { pluginConfig: options.pluginConfig } : {}) })

@@ -112,6 +112,26 @@ export async function notifySla (ctx: PluginContext, trx: Transaction, tenantId:
   if (breaches.length > 0) await ctx.events.publish(trx, 'itsm.ticket_changed', { ticketId: t.id, number: t.number, change: 'breached', status: t.status }, { subject: t.id })
 }
 
+/**
+ * A public reply to a requester known only by email (an inbound message opened the ticket): sent
+ * through the kernel's ctx.mail, threaded on the requester's last message, and its Message-ID kept
+ * on the reply so the answer threads back (and a bounced copy of it is a duplicate, not a loop).
+ */
+async function mailRequester (ctx: PluginContext, trx: Transaction, tenantId: string, ticket: TicketRow, messageId: string, body: string): Promise<void> {
+  // The opening message's id sits on the system note that recorded it; later ones on the requester's replies.
+  const last = await trx('itsm_messages').where({ ticket_id: ticket.id }).whereIn('author_kind', ['email', 'system']).whereNotNull('email_message_id').orderBy('created_at', 'desc').first('email_message_id')
+  const thread = typeof last?.email_message_id === 'string' && /^<[^\s<>@]+@[^\s<>@]+>$/.test(last.email_message_id) ? last.email_message_id as string : undefined
+  const subject = `[${ticket.number}] ${ticket.title}`.replace(/[\r\n]+/g, ' ').slice(0, 300)
+  const footer = '\n\n--\nReply to this email to add to the ticket. / Odpowiedz na tę wiadomość, aby dopisać się do zgłoszenia.'
+  try {
+    const sent = await ctx.mail.send({ tenantId, to: ticket.requester_email as string, subject, text: body + footer, ...(thread ? { inReplyTo: thread, references: [thread] } : {}) }, trx)
+    await trx('itsm_messages').where({ id: messageId }).update({ email_message_id: sent.messageId })
+  } catch (err) {
+    // A requester address the kernel refuses, or the tenant's hourly cap: the reply stays on the ticket.
+    ctx.log.warn({ err, tenantId, ticket: ticket.number }, 'itsm: the reply was not emailed to the requester')
+  }
+}
+
 export interface NewMessage { body: string, visibility: 'public' | 'internal', emailMessageId?: string | null }
 
 /**
@@ -136,6 +156,8 @@ export async function addMessage (ctx: PluginContext, trx: Transaction, tenantId
     after = await changeTicket(ctx, trx, tenantId, fresh, ticket.status === 'new' ? { status: 'open' } : {}, who, 'agent replied')
     if (ticket.requester_id) {
       await ctx.notify({ tenantId, type: 'itsm.reply', to: { users: [ticket.requester_id] }, title: { en: `Reply on ${ticket.number}`, pl: `Odpowiedź w ${ticket.number}` }, body: { en: message.body.slice(0, 300), pl: message.body.slice(0, 300) }, link: `/itsm/tickets/${ticket.id}` }, trx)
+    } else if (ticket.requester_email) {
+      await mailRequester(ctx, trx, tenantId, ticket, id, message.body)
     }
   } else if (who.kind === 'requester' || who.kind === 'email') {
     if (ticket.status === 'pending' || ticket.status === 'resolved') {

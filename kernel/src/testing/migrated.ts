@@ -5,9 +5,11 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import knex from 'knex'
 import { migrate } from '../db/migrate.ts'
+import { assertTenantTablesProtected } from '../db/database.ts'
 import type { Connections } from '../db/connections.ts'
 import { runtimeRoleName } from '../db/dialects/postgres.ts'
 import { discover, preparePlugins } from '../plugins/load.ts'
+import { shareKernelWithPlugins } from '../plugins/share-kernel.ts'
 import type { Profile } from '../plugins/pipeline/profile.ts'
 
 // Migrating the kernel and a full plugin set is most of a test kernel's start-up (tens of
@@ -20,6 +22,7 @@ import type { Profile } from '../plugins/pipeline/profile.ts'
 
 // A set that fails to migrate is reported by the real start that follows; the build stays quiet.
 const quiet = { warn () {}, error () {}, deprecate () {}, debug () {} }
+const BUILD = 2
 const kernelMigrations = fileURLToPath(new URL('../migrations/', import.meta.url))
 
 export interface TemplateRequest { plugins: string[], profile?: Profile | undefined }
@@ -33,7 +36,8 @@ function migrationDirs (request: TemplateRequest): Array<{ owner: string, dir: s
 }
 
 function keyOf (dialect: string, dirs: Array<{ owner: string, dir: string }>): string {
-  const hash = createHash('sha256').update(dialect)
+  // BUILD: bumped when how a template is built changes, so no cache from the old way is reused.
+  const hash = createHash('sha256').update(`${BUILD}\0${dialect}`)
   for (const { owner, dir } of dirs) {
     hash.update(`\0${owner}`)
     if (!existsSync(dir)) continue
@@ -50,8 +54,15 @@ export function templateName (dialect: 'pglite' | 'postgres', request: TemplateR
   return dialect === 'pglite' ? join(tmpdir(), `monozu-pglite-migrated-${key}.tar`) : `mz_tpl_${key}`
 }
 
+// The start's own check after each owner's migrations: a set that leaves an unprotected tenant
+// table gets no template, so its start fails from scratch and names the plugin that made it.
 async function migrateAll (conn: Connections, dirs: Array<{ owner: string, dir: string }>): Promise<void> {
-  for (const { owner, dir } of dirs) await migrate(conn, owner, dir)
+  // Migrations of plugins outside the repo import @monozu/kernel as the kernel's start lets them.
+  shareKernelWithPlugins()
+  for (const { owner, dir } of dirs) {
+    await migrate(conn, owner, dir)
+    await assertTenantTablesProtected(conn, owner)
+  }
 }
 
 const pgliteBuilt = new Map<string, Promise<Blob | null>>()

@@ -116,7 +116,7 @@ export function TenantPage ({ basePath, id }: { basePath: string, id: string }) 
 function Actor ({ item }: { item: ActivityItem }) {
   const t = useT(messages)
   if (item.actorName || item.actorEmail) {
-    return <>{item.actorName ?? item.actorEmail}{item.actorName && item.actorEmail ? <><br /><span className='mz-muted'>{item.actorEmail}</span></> : null}</>
+    return <><span>{item.actorName ?? item.actorEmail}</span>{item.actorName && item.actorEmail ? <><br /><span className='mz-muted'>{item.actorEmail}</span></> : null}</>
   }
   const kind = item.actor.split(':')[0]
   if (kind === 'system' || kind === 'internal') return <>{t(kind === 'system' ? 'actorSystem' : 'actorCloud')}</>

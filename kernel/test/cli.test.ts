@@ -8,6 +8,9 @@ import { freePort } from '@monozu/kernel/testing'
 import { tempPlugins } from './helpers/temp-plugin.ts'
 import { fixture } from './helpers/paths.ts'
 
+// Each case starts the real CLI, which migrates its own database from scratch (no test-kit
+// template): on PostgreSQL beside a busy CI that passed tap's 180 s per file (128 s for one case).
+t.setTimeout(420_000)
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
 const fixtures = fileURLToPath(new URL('./fixtures/plugins', import.meta.url))
 
@@ -23,7 +26,7 @@ const baseEnv = (extra: Record<string, string>) => {
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key]
   return env as NodeJS.ProcessEnv
 }
-const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [cli, ...args], { env: baseEnv(env), encoding: 'utf8', timeout: 60_000 })
+const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [cli, ...args], { env: baseEnv(env), encoding: 'utf8', timeout: 120_000 })
 
 t.test('a bad environment value stops start-up, naming the variable', async t => {
   const res = run(['start'], { PORT: 'eighty', DATA_DIR: tempDir(t) })

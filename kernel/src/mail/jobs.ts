@@ -3,6 +3,7 @@ import type { Knex } from 'knex'
 import type { Clock } from '../clock/clock.ts'
 import type { Transaction } from '../db/database.ts'
 import type { Jobs } from '../jobs/service.ts'
+import { afterCommit } from '../db/after-commit.ts'
 import type { Mailer } from '../notifications/email/mailer.ts'
 
 export const MAIL_SEND_JOB = 'mail.send'
@@ -62,12 +63,7 @@ export function defineMailJobs (deps: { jobs: Jobs, owner: Knex, mailer: Mailer,
   return {
     /** Called in the storing transaction: the job is enqueued once it commits (the sweep covers a crash in between). */
     afterCommit (trx: Transaction, tenantId: string, id: string): void {
-      let root = trx as Transaction & { parentTransaction?: Transaction }
-      while (root.parentTransaction) root = root.parentTransaction as typeof root
-      root.executionPromise.then(
-        () => enqueue(tenantId, id).catch(err => log.warn({ err, tenantId, mail: id }, 'could not enqueue plugin mail; the sweep will')),
-        () => {}
-      )
+      afterCommit(trx, () => enqueue(tenantId, id).catch(err => log.warn({ err, tenantId, mail: id }, 'could not enqueue plugin mail; the sweep will')))
     }
   }
 }

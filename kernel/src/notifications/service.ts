@@ -11,6 +11,7 @@ import { KERNEL_PERMISSIONS, pluginRoles } from '../tenancy/roles.ts'
 import { checkInput, type CheckedInput } from './input.ts'
 import { channelsFor, chunks, resolveRecipients } from './recipients.ts'
 import { itemOf } from './store.ts'
+import { outermost } from '../db/after-commit.ts'
 import type { Language, NotificationChannel, NotificationItem, Notify } from './types.ts'
 
 /** The kernel channel every signed-in tenant user may open; each event on it reaches one user. */
@@ -36,12 +37,6 @@ const INSERT_BATCH = 150
 /** What one notify stored: how many people it reaches (in-app or email), and the in-app items to publish. */
 interface Live { tenantId: string, reached: number, ids: string[], items: Array<{ userId: string, item: NotificationItem }> }
 
-/** The outermost transaction of `trx` (a savepoint commits for real only with it). */
-function outermost (trx: Transaction): Transaction & { executionPromise?: Promise<unknown> } {
-  let t = trx as Transaction & { parentTransaction?: Transaction }
-  while (t.parentTransaction) t = t.parentTransaction as typeof t
-  return t
-}
 
 export function createNotifications (deps: { db: Database, bus: Bus, registry: PluginRegistry, clock: Clock, log: FastifyBaseLogger }) {
   const log = deps.log.child({ component: 'notifications' })

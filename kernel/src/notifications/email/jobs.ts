@@ -7,6 +7,7 @@ import type { JobRun } from '../../jobs/types.ts'
 import type { LocalText } from '../../plugins/manifest.ts'
 import type { NotificationSeverity } from '../types.ts'
 import type { Mailer } from './mailer.ts'
+import { afterCommit } from '../../db/after-commit.ts'
 import { renderDigest, renderNotification, type Language, type MailItem } from './templates.ts'
 
 export const SEND_JOB = 'notifications.email'
@@ -183,12 +184,7 @@ export function defineEmailJobs (deps: EmailDeps) {
      */
     async queued (trx: Transaction, ids: string[], context: { tenantId: string }): Promise<void> {
       if (ids.length === 0) return
-      let root = trx as Transaction & { parentTransaction?: Transaction }
-      while (root.parentTransaction) root = root.parentTransaction as typeof root
-      root.executionPromise.then(
-        () => enqueue(context.tenantId, ids).catch(err => log.warn({ err, tenantId: context.tenantId, notifications: ids.length }, 'could not enqueue notification emails; the sweep will')),
-        () => {}
-      )
+      afterCommit(trx, () => enqueue(context.tenantId, ids).catch(err => log.warn({ err, tenantId: context.tenantId, notifications: ids.length }, 'could not enqueue notification emails; the sweep will')))
     },
     /** Enqueues the sends of stored, committed 'queued' rows now. */
     enqueue
